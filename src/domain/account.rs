@@ -1,0 +1,175 @@
+//! Account fields: email addresses, display names and passwords.
+
+use crate::error::AppError;
+
+/// A trimmed, lower-cased address of the form `x@y.z`, at most 255 characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        let e = raw.trim().to_lowercase();
+        if e.is_empty() {
+            return Err(AppError::bad_request("Email is required"));
+        }
+        if e.chars().count() > 255 || !looks_like_email(&e) {
+            return Err(AppError::bad_request("Invalid email format"));
+        }
+        Ok(Self(e))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+fn looks_like_email(e: &str) -> bool {
+    if e.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let Some((local, domain)) = e.split_once('@') else {
+        return false;
+    };
+    if local.is_empty() || domain.contains('@') {
+        return false;
+    }
+    match domain.rsplit_once('.') {
+        Some((host, tld)) => !host.is_empty() && !tld.is_empty() && !domain.contains(".."),
+        None => false,
+    }
+}
+
+/// A person's display name: trimmed, 1–255 characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersonName(String);
+
+impl PersonName {
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        let n = raw.trim();
+        if n.is_empty() {
+            return Err(AppError::bad_request("Name is required"));
+        }
+        if n.chars().count() > 255 {
+            return Err(AppError::bad_request("Name must be at most 255 characters"));
+        }
+        Ok(Self(n.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A password that meets the policy: 8–128 characters with an upper-case letter, a lower-case
+/// letter, a digit and a symbol. Its `Debug` never shows the value.
+#[derive(Clone)]
+pub struct Password(String);
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(<redacted>)")
+    }
+}
+
+impl Password {
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        let n = raw.chars().count();
+        if raw.is_empty() {
+            return Err(AppError::bad_request("Password is required"));
+        }
+        if !(8..=128).contains(&n) {
+            return Err(AppError::bad_request(
+                "Password must be between 8 and 128 characters",
+            ));
+        }
+        let upper = raw.chars().any(|c| c.is_uppercase());
+        let lower = raw.chars().any(|c| c.is_lowercase());
+        let digit = raw.chars().any(|c| c.is_ascii_digit());
+        let symbol = raw
+            .chars()
+            .any(|c| !c.is_alphanumeric() && !c.is_whitespace());
+        if !(upper && lower && digit && symbol) {
+            return Err(AppError::bad_request(
+                "Password must contain an uppercase letter, a lowercase letter, a number and a special character",
+            ));
+        }
+        Ok(Self(raw.to_string()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_is_trimmed_and_lowercased() {
+        assert_eq!(
+            Email::parse("  Ann@Example.COM ").unwrap().as_str(),
+            "ann@example.com"
+        );
+    }
+
+    #[test]
+    fn emails_without_a_dotted_domain_are_refused() {
+        for bad in [
+            "ann",
+            "ann@",
+            "@x.io",
+            "ann@example",
+            "a@b@c.io",
+            "a b@c.io",
+            "a@.io",
+            "a@b..io",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn an_empty_email_says_it_is_required() {
+        let err = Email::parse("  ").unwrap_err();
+        assert!(matches!(err, AppError::BadRequest(m) if m == "Email is required"));
+    }
+
+    #[test]
+    fn overlong_email_is_refused() {
+        let long = format!("{}@example.com", "a".repeat(250));
+        assert!(Email::parse(&long).is_err());
+    }
+
+    #[test]
+    fn password_needs_all_four_classes_and_8_to_128_chars() {
+        assert!(Password::parse("Secret-123").is_ok());
+        assert!(
+            Password::parse("short1!A").is_ok(),
+            "8 characters is enough"
+        );
+        for bad in [
+            "alllowercase1!",
+            "ALLUPPER1!",
+            "NoDigits!!",
+            "NoSymbol123",
+            "Aa1!",
+        ] {
+            assert!(Password::parse(bad).is_err(), "{bad} should be refused");
+        }
+        assert!(Password::parse(&format!("Aa1!{}", "x".repeat(125))).is_err());
+    }
+
+    #[test]
+    fn password_debug_hides_the_value() {
+        let p = Password::parse("Secret-123").unwrap();
+        assert!(!format!("{p:?}").contains("Secret"));
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(PersonName::parse(" Ann ").unwrap().as_str(), "Ann");
+        assert!(PersonName::parse("").is_err());
+        assert!(PersonName::parse(&"x".repeat(256)).is_err());
+    }
+}

@@ -1,0 +1,12 @@
+//! Validated types and the rules of the product. Nothing here touches the network or the
+//! database: a value that exists has already been checked.
+
+pub mod account;
+pub mod ids;
+pub mod role;
+pub mod time;
+
+pub use account::{Email, Password, PersonName};
+pub use ids::new_id;
+pub use role::OrgRole;
+pub use time::Timestamp;

@@ -1,0 +1,161 @@
+//! The one error type. Handlers return `Result<T>` and use `?`; this module decides what the
+//! client sees. Internal errors are logged once, inside the request's span, and answered with a
+//! generic message: no SQL, stack trace or secret ever reaches a client.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Map, Value};
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 400 with a message (and optionally a machine-readable code and extra fields).
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// 401 with the standard body.
+    #[error("unauthorized")]
+    Unauthorized,
+    /// 401 with a specific message (wrong password, bad refresh token).
+    #[error("unauthorized: {0}")]
+    UnauthorizedMsg(String),
+    /// 403 with the plain Forbidden body.
+    #[error("forbidden")]
+    Forbidden,
+    /// 404 with a message: missing and foreign rows look the same.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// 409: a uniqueness rule was broken.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("not implemented: {0}")]
+    NotImplemented(String),
+    /// Any status with a full JSON body (coded refusals such as `TEAM_SEAT_LIMIT`).
+    #[error("{status}: {body}")]
+    Coded { status: StatusCode, body: Value },
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn bad_request(msg: impl Into<String>) -> Self {
+        Self::BadRequest(msg.into())
+    }
+
+    pub fn not_found(msg: impl Into<String>) -> Self {
+        Self::NotFound(msg.into())
+    }
+
+    /// A refusal with `error`, `code` and any extra fields.
+    pub fn coded(status: StatusCode, error: &str, code: &str, extra: Value) -> Self {
+        let mut body = Map::new();
+        body.insert("error".into(), error.into());
+        body.insert("code".into(), code.into());
+        if let Value::Object(extra) = extra {
+            body.extend(extra);
+        }
+        Self::Coded {
+            status,
+            body: Value::Object(body),
+        }
+    }
+
+    /// A status with just an `error` message.
+    pub fn status(status: StatusCode, error: impl Into<String>) -> Self {
+        Self::Coded {
+            status,
+            body: json!({ "error": error.into() }),
+        }
+    }
+
+    pub fn internal(msg: impl Into<String>) -> Self {
+        Self::Internal(anyhow::anyhow!(msg.into()))
+    }
+
+    /// True when the database refused a write because of a unique constraint.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, AppError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
+    }
+
+    /// Turns a unique-constraint refusal into a client error with `msg`; anything else passes.
+    pub fn on_unique(self, msg: &str) -> Self {
+        if self.is_unique_violation() {
+            AppError::Conflict(msg.to_string())
+        } else {
+            self
+        }
+    }
+}
+
+pub fn unauthorized_body() -> Value {
+    json!({"error": "Unauthorized", "message": "Authentication required", "code": 401})
+}
+
+pub fn forbidden_body() -> Value {
+    json!({"error": "Forbidden", "message": "You don't have permission to access this resource", "code": 403})
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, body) = match self {
+            AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, json!({ "error": m })),
+            AppError::Unauthorized => (StatusCode::UNAUTHORIZED, unauthorized_body()),
+            AppError::UnauthorizedMsg(m) => (StatusCode::UNAUTHORIZED, json!({ "error": m })),
+            AppError::Forbidden => (StatusCode::FORBIDDEN, forbidden_body()),
+            AppError::NotFound(m) => (StatusCode::NOT_FOUND, json!({ "error": m })),
+            AppError::Conflict(m) => (StatusCode::CONFLICT, json!({ "error": m })),
+            AppError::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                json!({"error": "Request body too large", "limit_bytes": crate::http::BODY_LIMIT}),
+            ),
+            AppError::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                json!({"error": "Content-Type must be application/json"}),
+            ),
+            AppError::TooManyRequests { retry_after_secs } => {
+                let body = json!({
+                    "error": "Too many requests, please try again later",
+                    "code": "RATE_LIMITED",
+                    "retry_after": retry_after_secs,
+                });
+                let mut res = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+                res.headers_mut()
+                    .insert("retry-after", retry_after_secs.to_string().parse().unwrap());
+                return res;
+            }
+            AppError::NotImplemented(m) => (StatusCode::NOT_IMPLEMENTED, json!({ "error": m })),
+            AppError::Coded { status, body } => (status, body),
+            AppError::Database(ref e) if is_client_db_error(e) => {
+                (StatusCode::CONFLICT, json!({"error": "Already exists"}))
+            }
+            AppError::Database(e) => {
+                tracing::error!(error = %e, "database error");
+                internal()
+            }
+            AppError::Internal(e) => {
+                tracing::error!(error = %e, "internal error");
+                internal()
+            }
+        };
+        (status, axum::Json(body)).into_response()
+    }
+}
+
+fn is_client_db_error(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+fn internal() -> (StatusCode, Value) {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        json!({"error": "Internal server error"}),
+    )
+}

@@ -1,0 +1,70 @@
+//! The cookies the server sets: the access token, the refresh token and the CSRF token.
+
+use axum::http::{header, HeaderMap, HeaderValue};
+use cookie::{Cookie, SameSite};
+
+use crate::state::AppState;
+
+pub const ACCESS: &str = "token";
+pub const REFRESH: &str = "refresh_token";
+
+/// Reads a cookie from the request headers.
+pub fn get(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| Cookie::parse(pair.trim().to_string()).ok())
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_string())
+}
+
+fn build(
+    state: &AppState,
+    name: &str,
+    value: String,
+    max_age_secs: i64,
+    http_only: bool,
+    path: &str,
+) -> HeaderValue {
+    let cookie = Cookie::build((name.to_string(), value))
+        .path(path.to_string())
+        .http_only(http_only)
+        .same_site(SameSite::Lax)
+        .secure(state.config.secure_cookies())
+        .max_age(time_duration(max_age_secs))
+        .build();
+    HeaderValue::from_str(&cookie.to_string()).expect("cookie values are URL-safe")
+}
+
+fn time_duration(secs: i64) -> cookie::time::Duration {
+    cookie::time::Duration::seconds(secs)
+}
+
+pub fn access(state: &AppState, jwt: String) -> HeaderValue {
+    build(state, ACCESS, jwt, state.access_ttl_secs(), true, "/")
+}
+
+pub fn refresh(state: &AppState, token: String, ttl_secs: i64) -> HeaderValue {
+    build(state, REFRESH, token, ttl_secs, true, "/api/auth")
+}
+
+pub fn csrf(state: &AppState, token: String) -> HeaderValue {
+    build(
+        state,
+        crate::security::csrf::COOKIE,
+        token,
+        24 * 3600,
+        true,
+        "/",
+    )
+}
+
+pub fn clear_access(state: &AppState) -> HeaderValue {
+    build(state, ACCESS, String::new(), 0, true, "/")
+}
+
+pub fn clear_refresh(state: &AppState) -> HeaderValue {
+    build(state, REFRESH, String::new(), 0, true, "/api/auth")
+}

@@ -1,0 +1,231 @@
+//! Who is asking: the `CurrentUser` and `MaybeUser` extractors.
+//!
+//! Credentials are checked in the order of the contract: `Authorization: Bearer sb_…` (a
+//! personal API token), `Authorization: Bearer <jwt>`, then the `token` cookie. A bad Bearer
+//! credential is a 401, never an anonymous request. A write authenticated by cookie alone must
+//! carry a valid `X-CSRF-Token`.
+
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{header, Method, StatusCode};
+
+use crate::domain::Timestamp;
+use crate::error::AppError;
+use crate::http::cookies;
+use crate::security::{csrf, sha256_hex};
+use crate::state::AppState;
+use crate::store::{sessions, tokens, users};
+
+/// How the request authenticated; each kind keeps its own current organization.
+#[derive(Clone, Debug)]
+pub enum Credential {
+    Session {
+        id: String,
+        current_org_id: Option<String>,
+    },
+    ApiToken {
+        id: String,
+        current_org_id: Option<String>,
+    },
+}
+
+impl Credential {
+    pub fn current_org_id(&self) -> Option<&str> {
+        match self {
+            Credential::Session { current_org_id, .. }
+            | Credential::ApiToken { current_org_id, .. } => current_org_id.as_deref(),
+        }
+    }
+
+    pub fn session_id(&self) -> Option<&str> {
+        match self {
+            Credential::Session { id, .. } => Some(id),
+            Credential::ApiToken { .. } => None,
+        }
+    }
+}
+
+/// A signed-in user; answers 401 when there is none.
+#[derive(Clone, Debug)]
+pub struct CurrentUser {
+    pub user: users::User,
+    pub credential: Credential,
+}
+
+impl CurrentUser {
+    pub fn id(&self) -> &str {
+        &self.user.id
+    }
+}
+
+/// A user when the request carries valid credentials, `None` when it carries none. Bearer
+/// credentials that do not verify are still a 401; a stale cookie counts as signed out.
+#[derive(Clone, Debug)]
+pub struct MaybeUser(pub Option<CurrentUser>);
+
+enum Presented {
+    ApiToken(String),
+    BearerJwt(String),
+    CookieJwt(String),
+    Nothing,
+}
+
+fn presented(parts: &Parts) -> Result<Presented, AppError> {
+    if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+        let value = value.to_str().map_err(|_| AppError::Unauthorized)?;
+        let (scheme, token) = value.split_once(' ').ok_or(AppError::Unauthorized)?;
+        if !scheme.eq_ignore_ascii_case("bearer") {
+            return Err(AppError::Unauthorized);
+        }
+        let token = token.trim();
+        return Ok(if token.starts_with("sb_") {
+            Presented::ApiToken(token.to_string())
+        } else {
+            Presented::BearerJwt(token.to_string())
+        });
+    }
+    Ok(match cookies::get(&parts.headers, cookies::ACCESS) {
+        Some(jwt) if !jwt.is_empty() => Presented::CookieJwt(jwt),
+        _ => Presented::Nothing,
+    })
+}
+
+async fn user_for_jwt(state: &AppState, jwt: &str) -> Result<Option<CurrentUser>, AppError> {
+    let Some(claims) = state.jwt.verify(jwt) else {
+        return Ok(None);
+    };
+    let mut db = state.store.read().await?;
+    let Some(session) = sessions::by_id(&mut db.conn(), &claims.sid).await? else {
+        return Ok(None);
+    };
+    if !session.is_live(Timestamp::now().millis()) || session.user_id != claims.sub {
+        return Ok(None);
+    }
+    let Some(user) = users::by_id(&mut db.conn(), &session.user_id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(CurrentUser {
+        user,
+        credential: Credential::Session {
+            id: session.id,
+            current_org_id: session.current_org_id,
+        },
+    }))
+}
+
+/// `last_used_at` is kept to the minute: a busy token does not write on every request.
+const TOUCH_EVERY_MS: i64 = 60_000;
+
+async fn user_for_api_token(
+    state: &AppState,
+    token: &str,
+) -> Result<Option<CurrentUser>, AppError> {
+    let hash = sha256_hex(token);
+    let mut db = state.store.read().await?;
+    let Some(t) = tokens::by_hash(&mut db.conn(), &hash).await? else {
+        return Ok(None);
+    };
+    // The lookup was by digest; compare once more in constant time before trusting it.
+    if !crate::security::constant_time_eq(t.token_hash.as_bytes(), hash.as_bytes()) {
+        return Ok(None);
+    }
+    let Some(user) = users::by_id(&mut db.conn(), &t.user_id).await? else {
+        return Ok(None);
+    };
+    drop(db);
+    let now = Timestamp::now().millis();
+    if t.last_used_at.is_none_or(|at| now - at >= TOUCH_EVERY_MS) {
+        let store = state.store.clone();
+        let id = t.id.clone();
+        tokio::spawn(async move {
+            if let Ok(mut tx) = store.begin().await {
+                if tokens::touch(&mut tx.conn(), &id, now).await.is_ok() {
+                    let _ = tx.commit().await;
+                }
+            }
+        });
+    }
+    Ok(Some(CurrentUser {
+        user,
+        credential: Credential::ApiToken {
+            id: t.id,
+            current_org_id: t.current_org_id,
+        },
+    }))
+}
+
+fn is_write(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+fn check_csrf(state: &AppState, parts: &Parts) -> Result<(), AppError> {
+    let header = parts
+        .headers
+        .get(csrf::HEADER)
+        .and_then(|v| v.to_str().ok());
+    let cookie = cookies::get(&parts.headers, csrf::COOKIE);
+    if csrf::check(&state.csrf_secret, header, cookie.as_deref()) {
+        Ok(())
+    } else {
+        Err(AppError::status(
+            StatusCode::FORBIDDEN,
+            "Invalid CSRF token",
+        ))
+    }
+}
+
+async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<CurrentUser>, AppError> {
+    match presented(parts)? {
+        Presented::Nothing => Ok(None),
+        Presented::ApiToken(t) => match user_for_api_token(state, &t).await? {
+            Some(u) => Ok(Some(u)),
+            None => Err(AppError::Unauthorized),
+        },
+        Presented::BearerJwt(jwt) => match user_for_jwt(state, &jwt).await? {
+            Some(u) => Ok(Some(u)),
+            None => Err(AppError::Unauthorized),
+        },
+        Presented::CookieJwt(jwt) => {
+            let user = user_for_jwt(state, &jwt).await?;
+            if user.is_some() && is_write(&parts.method) {
+                check_csrf(state, parts)?;
+            }
+            Ok(user)
+        }
+    }
+}
+
+impl<S> FromRequestParts<S> for MaybeUser
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if let Some(u) = parts.extensions.get::<CurrentUser>() {
+            return Ok(MaybeUser(Some(u.clone())));
+        }
+        let state = AppState::from_ref(state);
+        let user = resolve(parts, &state).await?;
+        if let Some(u) = &user {
+            parts.extensions.insert(u.clone());
+        }
+        Ok(MaybeUser(user))
+    }
+}
+
+impl<S> FromRequestParts<S> for CurrentUser
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        MaybeUser::from_request_parts(parts, state)
+            .await?
+            .0
+            .ok_or(AppError::Unauthorized)
+    }
+}

@@ -1,0 +1,147 @@
+//! The HTTP surface: one router per resource, merged here with the layers every request passes.
+//! Routes are registered through `utoipa-axum`, so `/openapi.json` is generated from the same
+//! code that routes requests and cannot drift from it.
+
+pub mod auth;
+pub mod cookies;
+pub mod extract;
+pub mod identity;
+pub mod meta;
+pub mod password_reset;
+pub mod signup;
+pub mod tokens;
+pub mod users;
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use serde_json::json;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::state::AppState;
+
+pub use extract::Json;
+pub use identity::{CurrentUser, MaybeUser};
+
+/// Request bodies above this size are refused with 413.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "SlugBase API", description = "Bookmarks that double as go-links, in organizations."),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An access JWT or a personal `sb_` API token"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The API routes and the OpenAPI document describing them.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    OpenApiRouter::with_openapi(doc)
+        .merge(meta::router())
+        .merge(auth::router())
+        .merge(signup::router())
+        .merge(password_reset::router())
+        .merge(users::router())
+        .merge(tokens::router())
+        .split_for_parts()
+}
+
+/// The whole application for `state`.
+pub fn build_app(state: AppState) -> Router {
+    let (api, openapi) = api();
+    api.with_state(state)
+        .merge(meta::docs_router(openapi))
+        .fallback(not_found)
+        .layer(middleware::from_fn(json_errors))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(CatchPanicLayer::custom(|_| {
+            let body = json!({"error": "Internal server error"});
+            (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
+        }))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            // The path only: query strings may carry tokens.
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+        }))
+}
+
+async fn not_found(req: Request) -> Response {
+    if req.uri().path().starts_with("/api") {
+        (
+            StatusCode::NOT_FOUND,
+            axum::Json(json!({"error": "Not found"})),
+        )
+            .into_response()
+    } else {
+        (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            "<!doctype html><title>Not found</title><h1>Not found</h1>",
+        )
+            .into_response()
+    }
+}
+
+/// Error responses that axum or a layer produced in plain text (405, 413, 408, …) are given a
+/// JSON body under `/api`, so every API error has the same shape.
+async fn json_errors(req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api");
+    let res = next.run(req).await;
+    let status = res.status();
+    if !is_api || !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if is_json {
+        return res;
+    }
+    let message = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "Request body too large",
+        StatusCode::METHOD_NOT_ALLOWED => "Method not allowed",
+        StatusCode::REQUEST_TIMEOUT => "Request timed out",
+        _ => status.canonical_reason().unwrap_or("Error"),
+    };
+    let (mut parts, _) = res.into_parts();
+    let body = serde_json::to_vec(&json!({ "error": message })).expect("static JSON");
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(body))
+}

@@ -1,0 +1,5 @@
+//! Flows that span several store calls and are shared by the HTTP API and the command line.
+
+pub mod accounts;
+pub mod email_links;
+pub mod sessions;

@@ -1,0 +1,100 @@
+//! Login sessions: starting one (access JWT, plus a refresh token in cloud) and rotating the
+//! refresh token. A refresh token presented twice is a sign it was stolen: the whole session ends.
+
+use crate::domain::{new_id, Timestamp};
+use crate::error::Result;
+use crate::security::{random_token, sha256_hex};
+use crate::state::{AppState, REFRESH_TTL_SECS};
+use crate::store::{sessions, Conn};
+
+pub struct Issued {
+    pub session_id: String,
+    pub access_token: String,
+    /// Only in cloud mode.
+    pub refresh_token: Option<String>,
+}
+
+fn access_token(state: &AppState, user_id: &str, session_id: &str) -> String {
+    let now = Timestamp::now().millis() / 1000;
+    state
+        .jwt
+        .sign(user_id, session_id, now, state.access_ttl_secs())
+}
+
+async fn new_refresh(c: &mut Conn<'_>, session_id: &str) -> Result<String> {
+    let token = random_token();
+    let now = Timestamp::now();
+    sessions::insert_refresh(
+        c,
+        &sha256_hex(&token),
+        session_id,
+        now.millis(),
+        now.plus_secs(REFRESH_TTL_SECS).millis(),
+    )
+    .await?;
+    Ok(token)
+}
+
+pub async fn start(
+    state: &AppState,
+    c: &mut Conn<'_>,
+    user_id: &str,
+    current_org: Option<&str>,
+) -> Result<Issued> {
+    let id = new_id();
+    let now = Timestamp::now();
+    sessions::insert(
+        c,
+        &id,
+        user_id,
+        current_org,
+        now.millis(),
+        now.plus_secs(state.session_ttl_secs()).millis(),
+    )
+    .await?;
+    let refresh_token = if state.is_cloud() {
+        Some(new_refresh(c, &id).await?)
+    } else {
+        None
+    };
+    Ok(Issued {
+        access_token: access_token(state, user_id, &id),
+        session_id: id,
+        refresh_token,
+    })
+}
+
+/// Exchanges a refresh token for a new access token and a new refresh token; `None` when the
+/// token is unknown, expired or replayed. The caller commits in every case, so that a replay's
+/// revocation sticks.
+pub async fn rotate(
+    state: &AppState,
+    c: &mut Conn<'_>,
+    refresh_token: &str,
+) -> Result<Option<(String, Issued)>> {
+    let hash = sha256_hex(refresh_token);
+    let now = Timestamp::now().millis();
+    let Some(stored) = sessions::refresh_by_hash(c, &hash).await? else {
+        return Ok(None);
+    };
+    if stored.used_at.is_some() || !sessions::use_refresh(c, &hash, now).await? {
+        // Replay: end the session so neither the thief nor the owner can go on with it.
+        sessions::revoke(c, &stored.session_id, now).await?;
+        return Ok(None);
+    }
+    let Some(session) = sessions::by_id(c, &stored.session_id).await? else {
+        return Ok(None);
+    };
+    if stored.expires_at <= now || !session.is_live(now) {
+        return Ok(None);
+    }
+    let refresh = new_refresh(c, &session.id).await?;
+    Ok(Some((
+        session.user_id.clone(),
+        Issued {
+            access_token: access_token(state, &session.user_id, &session.id),
+            session_id: session.id,
+            refresh_token: Some(refresh),
+        },
+    )))
+}

@@ -1,0 +1,150 @@
+//! Building and running the server: what `slugbase serve` and the tests both call.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::http::build_app;
+use crate::mail::Mailer;
+use crate::security::jwt::JwtKeys;
+use crate::security::rate_limit::Limits;
+use crate::state::AppState;
+use crate::store::Store;
+
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+/// Connects to the database, applies migrations and assembles the shared state.
+pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating DATA_DIR {}", config.data_dir.display()))?;
+    let store = Store::connect(&config.database_url())
+        .await
+        .context("connecting to the database")?;
+    store.migrate().await.context("applying migrations")?;
+    let secret = jwt_secret(&config)?;
+    let csrf_secret = {
+        let mut m = Hmac::<Sha256>::new_from_slice(&secret).expect("any key length");
+        m.update(b"slugbase csrf key");
+        m.finalize().into_bytes().to_vec()
+    };
+    let mailer = Mailer::new(
+        config.smtp_url.as_deref(),
+        config.mail_dir(),
+        &config.mail_from,
+    )?;
+    let limits = Limits::new(
+        config.rate_limit_auth_per_minute,
+        config.rate_limit_write_per_minute,
+    );
+    Ok(AppState {
+        jwt: JwtKeys::new(&secret),
+        csrf_secret: csrf_secret.into(),
+        config: Arc::new(config),
+        store,
+        mailer,
+        limits,
+    })
+}
+
+/// `JWT_SECRET` when given (at least 32 bytes), otherwise a random secret generated once and
+/// kept in `$DATA_DIR/jwt_secret`, so sessions survive restarts.
+fn jwt_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
+    if let Some(s) = &config.jwt_secret {
+        anyhow::ensure!(s.len() >= 32, "JWT_SECRET must be at least 32 bytes");
+        return Ok(s.as_bytes().to_vec());
+    }
+    let path = config.data_dir.join("jwt_secret");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let existing = existing.trim();
+        if existing.len() >= 32 {
+            return Ok(existing.as_bytes().to_vec());
+        }
+    }
+    let fresh = format!(
+        "{}{}",
+        crate::security::random_token(),
+        crate::security::random_token()
+    );
+    write_private(&path, &fresh)?;
+    Ok(fresh.into_bytes())
+}
+
+fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts
+        .open(path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    f.write_all(contents.as_bytes())?;
+    Ok(())
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let addr = format!("{}:{}", config.host, config.port);
+        let state = build_state(config).await?;
+        let listener = TcpListener::bind(&addr)
+            .await
+            .with_context(|| format!("binding {addr}"))?;
+        Ok(Self { listener, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let app = build_app(self.state.clone());
+        axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await?;
+        self.state.store.close().await;
+        Ok(())
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

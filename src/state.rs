@@ -1,0 +1,49 @@
+//! What every request shares.
+
+use std::sync::Arc;
+
+use crate::config::{Config, Mode};
+use crate::mail::Mailer;
+use crate::security::jwt::JwtKeys;
+use crate::security::rate_limit::Limits;
+use crate::store::Store;
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub store: Store,
+    pub jwt: JwtKeys,
+    pub csrf_secret: Arc<[u8]>,
+    pub mailer: Mailer,
+    pub limits: Limits,
+}
+
+impl AppState {
+    pub fn mode(&self) -> Mode {
+        self.config.mode
+    }
+
+    pub fn is_cloud(&self) -> bool {
+        self.config.mode == Mode::Cloud
+    }
+
+    /// How long an access token lives: 15 minutes in cloud (with a refresh token), 7 days self-hosted.
+    pub fn access_ttl_secs(&self) -> i64 {
+        if self.is_cloud() {
+            15 * 60
+        } else {
+            7 * 24 * 3600
+        }
+    }
+
+    /// How long a login session lasts before the user must sign in again.
+    pub fn session_ttl_secs(&self) -> i64 {
+        if self.is_cloud() {
+            REFRESH_TTL_SECS
+        } else {
+            self.access_ttl_secs()
+        }
+    }
+}
+
+pub const REFRESH_TTL_SECS: i64 = 30 * 24 * 3600;

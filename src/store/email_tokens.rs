@@ -1,0 +1,92 @@
+//! One-time links sent by email (sign-up verification, password reset, email change).
+
+use super::{q, Conn};
+use crate::error::Result;
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    Signup,
+    PasswordReset,
+    EmailChange,
+}
+
+impl Purpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Signup => "signup",
+            Purpose::PasswordReset => "password_reset",
+            Purpose::EmailChange => "email_change",
+        }
+    }
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct EmailToken {
+    pub user_id: String,
+    pub new_email: Option<String>,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+}
+
+/// Stores a new token for `user_id`, retiring that user's earlier unused ones of the same purpose.
+pub async fn replace(
+    c: &mut Conn<'_>,
+    purpose: Purpose,
+    user_id: &str,
+    token_hash: &str,
+    new_email: Option<&str>,
+    now: i64,
+    expires_at: i64,
+) -> Result<()> {
+    q!(c, |e| sqlx::query(
+        "DELETE FROM email_tokens WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL"
+    )
+    .bind(user_id)
+    .bind(purpose.as_str())
+    .execute(&mut *e)
+    .await?
+    .rows_affected());
+    q!(c, |e| {
+        sqlx::query(
+        "INSERT INTO email_tokens (token_hash, user_id, purpose, new_email, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)"
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(purpose.as_str())
+    .bind(new_email)
+    .bind(now)
+    .bind(expires_at)
+    .execute(e)
+    .await?.rows_affected()
+    });
+    Ok(())
+}
+
+pub async fn find(
+    c: &mut Conn<'_>,
+    purpose: Purpose,
+    token_hash: &str,
+) -> Result<Option<EmailToken>> {
+    Ok(q!(c, |e| {
+        sqlx::query_as(
+        "SELECT user_id, new_email, expires_at, used_at FROM email_tokens WHERE token_hash = $1 AND purpose = $2"
+    )
+    .bind(token_hash)
+    .bind(purpose.as_str())
+    .fetch_optional(e)
+    .await?
+    }))
+}
+
+/// Marks a token used; false when it was already used (so two racing uses succeed once).
+pub async fn consume(c: &mut Conn<'_>, token_hash: &str, now: i64) -> Result<bool> {
+    let n = q!(c, |e| sqlx::query(
+        "UPDATE email_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL"
+    )
+    .bind(token_hash)
+    .bind(now)
+    .execute(e)
+    .await?
+    .rows_affected());
+    Ok(n == 1)
+}

@@ -1,0 +1,217 @@
+//! Persistence: one API over SQLite and PostgreSQL.
+//!
+//! Every query is written once, in SQL both databases understand (`$1` placeholders, integer
+//! millisecond timestamps, `BOOLEAN`, `TEXT` ids), and run through [`q!`], which expands the
+//! same code for each driver. Store functions take a [`Conn`], so the same function serves a
+//! plain read and a step inside a transaction.
+//!
+//! SQLite gets one writer connection and a pool of readers: writes are serialized in-process,
+//! so a check-then-write transaction can never interleave with another (PostgreSQL gets the same
+//! guarantee from [`lock_org`]'s row lock).
+
+pub mod email_tokens;
+pub mod orgs;
+pub mod sessions;
+pub mod tokens;
+pub mod users;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+
+use crate::error::Result;
+
+/// Runs `$body` with `$e` bound to the driver's connection, once per database kind.
+#[macro_export]
+macro_rules! q {
+    ($conn:expr, |$e:ident| $body:expr) => {
+        match $conn {
+            $crate::store::Conn::Sqlite($e) => {
+                let $e = &mut **$e;
+                $body
+            }
+            $crate::store::Conn::Postgres($e) => {
+                let $e = &mut **$e;
+                $body
+            }
+        }
+    };
+}
+pub use q;
+
+#[derive(Clone, Debug)]
+enum Pools {
+    Sqlite { read: SqlitePool, write: SqlitePool },
+    Postgres(PgPool),
+}
+
+/// The database: cheap to clone, shared by every request.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pools: Pools,
+}
+
+/// A connection of either kind, borrowed from a [`Read`] or a [`Tx`].
+pub enum Conn<'c> {
+    Sqlite(&'c mut SqliteConnection),
+    Postgres(&'c mut PgConnection),
+}
+
+/// A pooled connection for reads.
+pub enum Read {
+    Sqlite(PoolConnection<Sqlite>),
+    Postgres(PoolConnection<Postgres>),
+}
+
+impl Read {
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Read::Sqlite(c) => Conn::Sqlite(c),
+            Read::Postgres(c) => Conn::Postgres(c),
+        }
+    }
+}
+
+/// A write transaction; dropped without [`Tx::commit`] it rolls back.
+pub enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Tx::Sqlite(t) => Conn::Sqlite(t),
+            Tx::Postgres(t) => Conn::Postgres(t),
+        }
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`), creating the SQLite file if needed.
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        let pools = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            Pools::Postgres(pool)
+        } else if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true);
+            if let Some(dir) = sqlite_dir(url) {
+                std::fs::create_dir_all(dir)?;
+            }
+            let write = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(opts.clone())
+                .await?;
+            let read = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(opts.read_only(true))
+                .await?;
+            Pools::Sqlite { read, write }
+        } else {
+            anyhow::bail!("DATABASE_URL must start with sqlite:// or postgres://");
+        };
+        Ok(Self { pools })
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self.pools {
+            Pools::Sqlite { .. } => "sqlite",
+            Pools::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Applies the migrations embedded in the binary for this database kind.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        match &self.pools {
+            Pools::Sqlite { write, .. } => sqlx::migrate!("./migrations/sqlite").run(write).await?,
+            Pools::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    pub async fn read(&self) -> Result<Read> {
+        Ok(match &self.pools {
+            Pools::Sqlite { read, .. } => Read::Sqlite(read.acquire().await?),
+            Pools::Postgres(pool) => Read::Postgres(pool.acquire().await?),
+        })
+    }
+
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match &self.pools {
+            Pools::Sqlite { write, .. } => Tx::Sqlite(write.begin().await?),
+            Pools::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    pub async fn close(&self) {
+        match &self.pools {
+            Pools::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Pools::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// The folder of an SQLite file URL, so it can be created before the first connection.
+fn sqlite_dir(url: &str) -> Option<std::path::PathBuf> {
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = path.split('?').next()?;
+    if path.is_empty() || path.starts_with(":memory:") {
+        return None;
+    }
+    std::path::Path::new(path).parent().map(|p| p.to_path_buf())
+}
+
+/// Takes the organization's row lock for the rest of the transaction, so check-then-write rules
+/// (seats, plan limits) see no concurrent change. On SQLite the single writer already serializes.
+pub async fn lock_org(c: &mut Conn<'_>, org_id: &str) -> Result<bool> {
+    let n = q!(c, |e| sqlx::query(
+        "UPDATE organizations SET updated_at = updated_at WHERE id = $1"
+    )
+    .bind(org_id)
+    .execute(e)
+    .await?
+    .rows_affected());
+    Ok(n == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_dir_finds_the_parent_folder() {
+        assert_eq!(
+            sqlite_dir("sqlite://./data/slugbase.db"),
+            Some(std::path::PathBuf::from("./data"))
+        );
+        assert_eq!(sqlite_dir("sqlite::memory:"), None);
+    }
+}

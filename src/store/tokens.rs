@@ -1,0 +1,122 @@
+//! Personal `sb_` API tokens, stored only as SHA-256 digests.
+
+use serde::Serialize;
+
+use super::{q, Conn};
+use crate::domain::time;
+use crate::error::Result;
+
+#[derive(Clone, Debug, sqlx::FromRow, Serialize, utoipa::ToSchema)]
+pub struct TokenInfo {
+    pub id: String,
+    pub name: String,
+    #[serde(serialize_with = "time::millis")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+    #[serde(serialize_with = "time::opt_millis")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub last_used_at: Option<i64>,
+}
+
+/// What authenticating with a token needs.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct TokenAuth {
+    pub id: String,
+    pub user_id: String,
+    pub token_hash: String,
+    pub current_org_id: Option<String>,
+    pub last_used_at: Option<i64>,
+}
+
+pub async fn insert(
+    c: &mut Conn<'_>,
+    id: &str,
+    user_id: &str,
+    name: &str,
+    token_hash: &str,
+    current_org_id: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    q!(c, |e| {
+        sqlx::query(
+        "INSERT INTO api_tokens (id, user_id, name, token_hash, current_org_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)"
+    )
+    .bind(id)
+    .bind(user_id)
+    .bind(name)
+    .bind(token_hash)
+    .bind(current_org_id)
+    .bind(now)
+    .execute(e)
+    .await?.rows_affected()
+    });
+    Ok(())
+}
+
+pub async fn count_for_user(c: &mut Conn<'_>, user_id: &str) -> Result<i64> {
+    Ok(q!(c, |e| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM api_tokens WHERE user_id = $1"
+    )
+    .bind(user_id)
+    .fetch_one(e)
+    .await?))
+}
+
+pub async fn list_for_user(c: &mut Conn<'_>, user_id: &str) -> Result<Vec<TokenInfo>> {
+    Ok(q!(c, |e| {
+        sqlx::query_as(
+        "SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id"
+    )
+    .bind(user_id)
+    .fetch_all(e)
+    .await?
+    }))
+}
+
+pub async fn by_hash(c: &mut Conn<'_>, token_hash: &str) -> Result<Option<TokenAuth>> {
+    Ok(q!(c, |e| {
+        sqlx::query_as(
+        "SELECT id, user_id, token_hash, current_org_id, last_used_at FROM api_tokens WHERE token_hash = $1"
+    )
+    .bind(token_hash)
+    .fetch_optional(e)
+    .await?
+    }))
+}
+
+/// Deletes one of the user's tokens; false when the user has no such token.
+pub async fn delete(c: &mut Conn<'_>, user_id: &str, id: &str) -> Result<bool> {
+    let n = q!(c, |e| sqlx::query(
+        "DELETE FROM api_tokens WHERE id = $1 AND user_id = $2"
+    )
+    .bind(id)
+    .bind(user_id)
+    .execute(e)
+    .await?
+    .rows_affected());
+    Ok(n == 1)
+}
+
+pub async fn touch(c: &mut Conn<'_>, id: &str, now: i64) -> Result<()> {
+    q!(c, |e| sqlx::query(
+        "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(now)
+    .execute(e)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+pub async fn set_current_org(c: &mut Conn<'_>, id: &str, org_id: Option<&str>) -> Result<()> {
+    q!(c, |e| sqlx::query(
+        "UPDATE api_tokens SET current_org_id = $2 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(org_id)
+    .execute(e)
+    .await?
+    .rows_affected());
+    Ok(())
+}
