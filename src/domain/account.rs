@@ -12,7 +12,12 @@ impl Email {
         if e.is_empty() {
             return Err(AppError::bad_request("Email is required"));
         }
-        if e.chars().count() > 255 || !looks_like_email(&e) {
+        if e.chars().count() > 255 {
+            return Err(AppError::bad_request(
+                "Email must be no more than 255 characters",
+            ));
+        }
+        if !looks_like_email(&e) {
             return Err(AppError::bad_request("Invalid email format"));
         }
         Ok(Self(e))
@@ -50,7 +55,9 @@ impl PersonName {
             return Err(AppError::bad_request("Name is required"));
         }
         if n.chars().count() > 255 {
-            return Err(AppError::bad_request("Name must be at most 255 characters"));
+            return Err(AppError::bad_request(
+                "Name must be no more than 255 characters",
+            ));
         }
         Ok(Self(n.to_string()))
     }
@@ -72,26 +79,33 @@ impl std::fmt::Debug for Password {
 }
 
 impl Password {
+    /// Checks the policy, naming the first rule broken (in the published API's order and words).
     pub fn parse(raw: &str) -> Result<Self, AppError> {
         let n = raw.chars().count();
+        let fail = |m: &str| Err(AppError::bad_request(m));
         if raw.is_empty() {
-            return Err(AppError::bad_request("Password is required"));
+            return fail("Password is required");
         }
-        if !(8..=128).contains(&n) {
-            return Err(AppError::bad_request(
-                "Password must be between 8 and 128 characters",
-            ));
+        if n < 8 {
+            return fail("Password must be at least 8 characters long");
         }
-        let upper = raw.chars().any(|c| c.is_uppercase());
-        let lower = raw.chars().any(|c| c.is_lowercase());
-        let digit = raw.chars().any(|c| c.is_ascii_digit());
-        let symbol = raw
+        if n > 128 {
+            return fail("Password must be no more than 128 characters");
+        }
+        if !raw.chars().any(char::is_uppercase) {
+            return fail("Password must contain at least one uppercase letter");
+        }
+        if !raw.chars().any(char::is_lowercase) {
+            return fail("Password must contain at least one lowercase letter");
+        }
+        if !raw.chars().any(|c| c.is_ascii_digit()) {
+            return fail("Password must contain at least one number");
+        }
+        if !raw
             .chars()
-            .any(|c| !c.is_alphanumeric() && !c.is_whitespace());
-        if !(upper && lower && digit && symbol) {
-            return Err(AppError::bad_request(
-                "Password must contain an uppercase letter, a lowercase letter, a number and a special character",
-            ));
+            .any(|c| !c.is_alphanumeric() && !c.is_whitespace())
+        {
+            return fail("Password must contain at least one special character");
         }
         Ok(Self(raw.to_string()))
     }

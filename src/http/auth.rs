@@ -1,7 +1,7 @@
 //! `/api/auth`: first-run setup, registration, login, logout, the signed-in user and refresh.
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
@@ -253,11 +253,10 @@ async fn logout(
         }
     }
     tx.commit().await?;
-    let set_cookie: [(HeaderName, HeaderValue); 2] = [
-        (header::SET_COOKIE, cookies::clear_access(&state)),
-        (header::SET_COOKIE, cookies::clear_refresh(&state)),
-    ];
-    Ok((set_cookie, axum::Json(json!({"message": "Logged out"}))).into_response())
+    let mut headers = HeaderMap::new();
+    headers.append(header::SET_COOKIE, cookies::clear_access(&state));
+    headers.append(header::SET_COOKIE, cookies::clear_refresh(&state));
+    Ok((headers, axum::Json(json!({"message": "Logged out"}))).into_response())
 }
 
 /// The signed-in user.

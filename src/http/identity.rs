@@ -113,7 +113,8 @@ async fn user_for_jwt(state: &AppState, jwt: &str) -> Result<Option<CurrentUser>
     }))
 }
 
-/// `last_used_at` is kept to the minute: a busy token does not write on every request.
+/// `last_used_at` is kept to the minute: a busy token writes at most once a minute, not on
+/// every request.
 const TOUCH_EVERY_MS: i64 = 60_000;
 
 async fn user_for_api_token(
@@ -135,15 +136,9 @@ async fn user_for_api_token(
     drop(db);
     let now = Timestamp::now().millis();
     if t.last_used_at.is_none_or(|at| now - at >= TOUCH_EVERY_MS) {
-        let store = state.store.clone();
-        let id = t.id.clone();
-        tokio::spawn(async move {
-            if let Ok(mut tx) = store.begin().await {
-                if tokens::touch(&mut tx.conn(), &id, now).await.is_ok() {
-                    let _ = tx.commit().await;
-                }
-            }
-        });
+        let mut tx = state.store.begin().await?;
+        tokens::touch(&mut tx.conn(), &t.id, now).await?;
+        tx.commit().await?;
     }
     Ok(Some(CurrentUser {
         user,

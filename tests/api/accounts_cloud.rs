@@ -1,0 +1,311 @@
+//! Cloud accounts: sign-up with email verification, a personal workspace, refresh tokens.
+
+use reqwest::StatusCode;
+use serde_json::json;
+use slugbase::config::Mode;
+use slugbase::store::{orgs, Read};
+
+use crate::helpers::{cookie, expect, spawn_app, PASSWORD};
+
+async fn memberships(db: &mut Read, user_id: &str) -> Vec<(String, String, String)> {
+    let org = orgs::first_joined(&mut db.conn(), user_id)
+        .await
+        .unwrap()
+        .expect("a workspace");
+    let o = orgs::by_id(&mut db.conn(), &org).await.unwrap().unwrap();
+    let role = orgs::role_of(&mut db.conn(), &org, user_id)
+        .await
+        .unwrap()
+        .unwrap();
+    vec![(o.name, o.plan, role.as_str().to_string())]
+}
+
+#[tokio::test]
+async fn sign_up_sends_a_link_and_only_a_verified_person_can_log_in() {
+    let app = spawn_app(Mode::Cloud).await;
+    let res = app
+        .post(
+            "/api/auth/register",
+            None,
+            json!({"email": "Bo@Example.com", "name": "Bo", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(
+        expect(res, StatusCode::CREATED).await,
+        json!({"message": "Check your email to verify your account"})
+    );
+
+    let blocked = expect(
+        app.login("bo@example.com", PASSWORD).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert_eq!(
+        blocked,
+        json!({"error": "Email not verified", "code": "EMAIL_NOT_VERIFIED"})
+    );
+
+    let mail = app
+        .last_mail_to("bo@example.com")
+        .expect("a verification email");
+    assert!(mail.contains(&format!(
+        "{}/verify-email?token=",
+        app.state.config.base_url()
+    )));
+    let token = app.token_from_mail("bo@example.com", "/verify-email?token=");
+    assert_eq!(token.len(), 43);
+
+    let status = expect(
+        app.get(
+            &format!("/api/auth/signup-verification/status?token={token}"),
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        status,
+        json!({"status": "valid", "email": "bo@example.com"})
+    );
+    let ok = expect(
+        app.post("/api/auth/verify-signup", None, json!({"token": token}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(ok["message"], "Email verified. You can log in.");
+    let again = expect(
+        app.post("/api/auth/verify-signup", None, json!({"token": token}))
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(
+        again["error"],
+        "This verification link has already been used"
+    );
+    let used = expect(
+        app.get(
+            &format!("/api/auth/signup-verification/status?token={token}"),
+            None,
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(used["status"], "used");
+
+    let me = app.login_ok("bo@example.com").await;
+    let mut db = app.state.store.read().await.unwrap();
+    assert_eq!(
+        memberships(&mut db, &me.id).await,
+        vec![(
+            "Bo's Workspace".to_string(),
+            "free".to_string(),
+            "owner".to_string()
+        )]
+    );
+}
+
+#[tokio::test]
+async fn verification_errors_are_clear() {
+    let app = spawn_app(Mode::Cloud).await;
+    let missing = expect(
+        app.post("/api/auth/verify-signup", None, json!({})).await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(missing["error"], "Token is required");
+    let bogus = expect(
+        app.post("/api/auth/verify-signup", None, json!({"token": "nope"}))
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(bogus["error"], "Invalid or expired verification link");
+    let st = expect(
+        app.get("/api/auth/signup-verification/status?token=nope", None)
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(st, json!({"status": "invalid"}));
+    expect(
+        app.get("/api/auth/signup-verification/status", None).await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_email_can_register_only_once() {
+    let app = spawn_app(Mode::Cloud).await;
+    app.signup("bo@example.com", "Bo").await;
+    let res = app
+        .post(
+            "/api/auth/register",
+            None,
+            json!({"email": "BO@example.com", "name": "Bo 2", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(
+        expect(res, StatusCode::BAD_REQUEST).await["error"],
+        "Email already registered"
+    );
+}
+
+#[tokio::test]
+async fn a_new_link_replaces_the_old_one() {
+    let app = spawn_app(Mode::Cloud).await;
+    app.post(
+        "/api/auth/register",
+        None,
+        json!({"email": "bo@example.com", "name": "Bo", "password": PASSWORD}),
+    )
+    .await;
+    let first = app.token_from_mail("bo@example.com", "/verify-email?token=");
+    let res = app
+        .post(
+            "/api/auth/resend-signup-verification",
+            None,
+            json!({"token": first}),
+        )
+        .await;
+    assert_eq!(
+        expect(res, StatusCode::OK).await["message"],
+        "Verification email sent"
+    );
+    let second = app.token_from_mail("bo@example.com", "/verify-email?token=");
+    assert_ne!(first, second);
+    expect(
+        app.post("/api/auth/verify-signup", None, json!({"token": first}))
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+
+    // Asking by address answers the same for strangers and sends only to unverified accounts.
+    let stranger = expect(
+        app.post(
+            "/api/auth/request-signup-resend",
+            None,
+            json!({"email": "who@example.com"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let known = expect(
+        app.post(
+            "/api/auth/request-signup-resend",
+            None,
+            json!({"email": "bo@example.com"}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(stranger, known);
+    assert_eq!(app.mails_to("who@example.com"), 0);
+    assert_eq!(app.mails_to("bo@example.com"), 3);
+    let third = app.token_from_mail("bo@example.com", "/verify-email?token=");
+    expect(
+        app.post("/api/auth/verify-signup", None, json!({"token": third}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn access_tokens_are_short_lived_and_refresh_tokens_rotate() {
+    let app = spawn_app(Mode::Cloud).await;
+    app.signup("bo@example.com", "Bo").await;
+    let res = app.login("bo@example.com", PASSWORD).await;
+    let access = cookie(&res, "token").unwrap();
+    let refresh = cookie(&res, "refresh_token").expect("cloud login sets a refresh token");
+    expect(res, StatusCode::OK).await;
+    let claims = jwt_claims(&access);
+    assert_eq!(
+        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
+        15 * 60
+    );
+
+    let rotated = app
+        .client
+        .post(app.url("/api/auth/refresh"))
+        .header("cookie", format!("refresh_token={refresh}"))
+        .send()
+        .await
+        .unwrap();
+    let new_access = cookie(&rotated, "token").unwrap();
+    let new_refresh = cookie(&rotated, "refresh_token").unwrap();
+    assert_ne!(new_refresh, refresh);
+    assert_eq!(
+        expect(rotated, StatusCode::OK).await["email"],
+        "bo@example.com"
+    );
+    expect(
+        app.get("/api/auth/me", Some(&new_access)).await,
+        StatusCode::OK,
+    )
+    .await;
+
+    // The old refresh token again: refused, and the whole session ends.
+    let replay = app
+        .client
+        .post(app.url("/api/auth/refresh"))
+        .header("cookie", format!("refresh_token={refresh}"))
+        .send()
+        .await
+        .unwrap();
+    expect(replay, StatusCode::UNAUTHORIZED).await;
+    expect(
+        app.get("/api/auth/me", Some(&new_access)).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    let after = app
+        .client
+        .post(app.url("/api/auth/refresh"))
+        .header("cookie", format!("refresh_token={new_refresh}"))
+        .send()
+        .await
+        .unwrap();
+    expect(after, StatusCode::UNAUTHORIZED).await;
+    expect(
+        app.post("/api/auth/refresh", None, json!({})).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn refresh_tokens_are_stored_only_as_hashes() {
+    let app = spawn_app(Mode::Cloud).await;
+    app.signup("bo@example.com", "Bo").await;
+    let res = app.login("bo@example.com", PASSWORD).await;
+    let refresh = cookie(&res, "refresh_token").unwrap();
+    let mut db = app.state.store.read().await.unwrap();
+    let plain = slugbase::store::sessions::refresh_by_hash(&mut db.conn(), &refresh)
+        .await
+        .unwrap();
+    assert!(plain.is_none(), "the raw token must not be a key");
+    let hashed = slugbase::store::sessions::refresh_by_hash(
+        &mut db.conn(),
+        &slugbase::security::sha256_hex(&refresh),
+    )
+    .await
+    .unwrap();
+    assert!(hashed.is_some());
+}
+
+fn jwt_claims(jwt: &str) -> serde_json::Value {
+    use base64::Engine;
+    let payload = jwt.split('.').nth(1).unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .unwrap();
+    serde_json::from_slice(&bytes).unwrap()
+}

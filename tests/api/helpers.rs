@@ -1,0 +1,328 @@
+//! `spawn_app`: a real server on port 0 with a fresh database (SQLite in a temporary folder, or a
+//! new PostgreSQL database when `TEST_DATABASE_URL` names a server), and an HTTP client.
+
+use std::path::PathBuf;
+
+use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
+use serde_json::{json, Value};
+use slugbase::config::{Config, Mode};
+use slugbase::state::AppState;
+use slugbase::Application;
+
+pub struct TestApp {
+    pub base: String,
+    pub state: AppState,
+    pub client: Client,
+    pub mail_dir: PathBuf,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    _dir: tempfile::TempDir,
+    /// Dropped with the app: removes the PostgreSQL database made for this test.
+    _pg: Option<PgDb>,
+}
+
+/// A PostgreSQL database made for one test and dropped after it.
+struct PgDb {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        let admin_url = self.admin_url.clone();
+        let name = self.name.clone();
+        // Drop runs inside the test's runtime; do the async work on a thread of its own.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                use sqlx::Connection;
+                if let Ok(mut c) = sqlx::PgConnection::connect(&admin_url).await {
+                    let _ =
+                        sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                            .execute(&mut c)
+                            .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+async fn fresh_pg(admin_url: &str) -> (String, PgDb) {
+    use sqlx::Connection;
+    let name = format!("slugbase_test_{}", uuid::Uuid::new_v4().simple());
+    let mut c = sqlx::PgConnection::connect(admin_url)
+        .await
+        .expect("TEST_DATABASE_URL reachable");
+    sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+        .execute(&mut c)
+        .await
+        .unwrap();
+    let mut url = url::Url::parse(admin_url).unwrap();
+    url.set_path(&format!("/{name}"));
+    (
+        url.to_string(),
+        PgDb {
+            admin_url: admin_url.to_string(),
+            name,
+        },
+    )
+}
+
+pub async fn spawn_app(mode: Mode) -> TestApp {
+    spawn_with(mode, |_| {}).await
+}
+
+/// Spawns with the test's own changes to the configuration (rate limits are generous unless a
+/// test lowers them).
+pub async fn spawn_with(mode: Mode, tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::for_data_dir(dir.path());
+    config.host = "127.0.0.1".into();
+    config.port = 0;
+    config.mode = mode;
+    config.smtp_url = None;
+    config.mail_dir = None;
+    config.jwt_secret = None;
+    config.rate_limit_auth_per_minute = 10_000;
+    config.rate_limit_write_per_minute = 10_000;
+    config.database_url = None;
+    let mut pg = None;
+    if let Ok(admin) = std::env::var("TEST_DATABASE_URL") {
+        if !admin.is_empty() {
+            let (url, db) = fresh_pg(&admin).await;
+            config.database_url = Some(url);
+            pg = Some(db);
+        }
+    }
+    tweak(&mut config);
+    let mail_dir = config.mail_dir();
+    let data_dir = config.data_dir.clone();
+    let database_url = config.database_url();
+    let app = Application::build(config).await.expect("app builds");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
+    tokio::spawn(app.run_until(std::future::pending()));
+    TestApp {
+        base,
+        state,
+        client: Client::new(),
+        mail_dir,
+        data_dir,
+        database_url,
+        _dir: dir,
+        _pg: pg,
+    }
+}
+
+pub const PASSWORD: &str = "Secret-123";
+
+/// A signed-in person as a test sees them.
+#[derive(Clone, Debug)]
+pub struct Person {
+    pub id: String,
+    pub email: String,
+    pub jwt: String,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub fn req(&self, method: Method, path: &str, bearer: Option<&str>) -> RequestBuilder {
+        let r = self.client.request(method, self.url(path));
+        match bearer {
+            Some(t) => r.bearer_auth(t),
+            None => r,
+        }
+    }
+
+    pub async fn get(&self, path: &str, bearer: Option<&str>) -> Response {
+        self.req(Method::GET, path, bearer).send().await.unwrap()
+    }
+
+    pub async fn post(&self, path: &str, bearer: Option<&str>, body: Value) -> Response {
+        self.req(Method::POST, path, bearer)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn delete(&self, path: &str, bearer: Option<&str>) -> Response {
+        self.req(Method::DELETE, path, bearer).send().await.unwrap()
+    }
+
+    /// Self-hosted first run: the admin, signed in.
+    pub async fn setup_admin(&self, email: &str) -> Person {
+        let res = self
+            .post(
+                "/api/auth/setup",
+                None,
+                json!({"email": email, "name": "Admin", "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "setup");
+        let jwt = cookie(&res, "token").expect("token cookie");
+        let body: Value = res.json().await.unwrap();
+        Person {
+            id: body["id"].as_str().unwrap().into(),
+            email: email.into(),
+            jwt,
+        }
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.post(
+            "/api/auth/login",
+            None,
+            json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    pub async fn login_ok(&self, email: &str) -> Person {
+        let res = self.login(email, PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::OK, "login {email}");
+        let jwt = cookie(&res, "token").expect("token cookie");
+        let body: Value = res.json().await.unwrap();
+        Person {
+            id: body["id"].as_str().unwrap().into(),
+            email: email.into(),
+            jwt,
+        }
+    }
+
+    /// Cloud: register, follow the emailed link, and sign in.
+    pub async fn signup(&self, email: &str, name: &str) -> Person {
+        let res = self
+            .post(
+                "/api/auth/register",
+                None,
+                json!({"email": email, "name": name, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED, "register {email}");
+        let token = self.token_from_mail(email, "/verify-email?token=");
+        let res = self
+            .post("/api/auth/verify-signup", None, json!({ "token": token }))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "verify {email}");
+        self.login_ok(email).await
+    }
+
+    /// Self-hosted: a person added by the operator (joins the first organization).
+    pub async fn add_user(&self, email: &str) -> Person {
+        use slugbase::domain::{Email, OrgRole, Password, PersonName};
+        use slugbase::services::accounts::{self, NewAccount};
+        use slugbase::store::orgs;
+        let account = NewAccount {
+            email: Email::parse(email).unwrap(),
+            name: PersonName::parse(email.split('@').next().unwrap()).unwrap(),
+            password: Password::parse(PASSWORD).unwrap(),
+            is_admin: false,
+            email_verified: true,
+        };
+        let mut tx = self.state.store.begin().await.unwrap();
+        let id = accounts::insert_user(&mut tx.conn(), &account, "taken")
+            .await
+            .unwrap();
+        let org = orgs::oldest(&mut tx.conn())
+            .await
+            .unwrap()
+            .expect("set up first");
+        orgs::add_member(
+            &mut tx.conn(),
+            &org,
+            &id,
+            OrgRole::Member,
+            slugbase::domain::Timestamp::now().millis(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        self.login_ok(email).await
+    }
+
+    /// The newest email to `to`, as the raw RFC 5322 text with quoted-printable undone.
+    pub fn last_mail_to(&self, to: &str) -> Option<String> {
+        let mut found: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(&self.mail_dir)
+            .ok()?
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+            .filter_map(|e| {
+                let text = std::fs::read_to_string(e.path()).ok()?;
+                let modified = e.metadata().ok()?.modified().ok()?;
+                let to_line = text
+                    .lines()
+                    .find(|l| l.to_ascii_lowercase().starts_with("to:"))?
+                    .to_ascii_lowercase();
+                to_line
+                    .contains(&to.to_ascii_lowercase())
+                    .then(|| (modified, unfold_qp(&text)))
+            })
+            .collect();
+        found.sort_by_key(|(t, _)| *t);
+        found.pop().map(|(_, t)| t)
+    }
+
+    pub fn mails_to(&self, to: &str) -> usize {
+        std::fs::read_dir(&self.mail_dir)
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                    .filter(|t| {
+                        t.lines().any(|l| {
+                            l.to_ascii_lowercase().starts_with("to:")
+                                && l.to_ascii_lowercase().contains(&to.to_ascii_lowercase())
+                        })
+                    })
+                    .count()
+            })
+            .unwrap_or(0)
+    }
+
+    /// The token in the newest email to `to` following `marker` (e.g. `/invite?token=`).
+    pub fn token_from_mail(&self, to: &str, marker: &str) -> String {
+        let mail = self
+            .last_mail_to(to)
+            .unwrap_or_else(|| panic!("no email to {to}"));
+        let start = mail
+            .find(marker)
+            .unwrap_or_else(|| panic!("no {marker} in email:\n{mail}"))
+            + marker.len();
+        mail[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect()
+    }
+}
+
+fn unfold_qp(text: &str) -> String {
+    let joined = text.replace("=\r\n", "").replace("=\n", "");
+    joined.replace("=3D", "=")
+}
+
+/// The value a response sets for cookie `name`.
+pub fn cookie(res: &Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| {
+            v.strip_prefix(&format!("{name}="))
+                .map(|rest| rest.split(';').next().unwrap_or("").to_string())
+        })
+}
+
+/// Asserts the status and returns the JSON body.
+pub async fn expect(res: Response, status: StatusCode) -> Value {
+    let got = res.status();
+    let text = res.text().await.unwrap();
+    assert_eq!(got, status, "unexpected status; body: {text}");
+    serde_json::from_str(&text).unwrap_or_else(|_| panic!("body is not JSON: {text}"))
+}

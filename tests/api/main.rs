@@ -1,0 +1,13 @@
+//! The API as a client sees it: every test spawns a real server on port 0 with its own database
+//! and speaks HTTP to it. Set `TEST_DATABASE_URL=postgres://…` to run the same suite on PostgreSQL.
+
+mod helpers;
+
+mod accounts_cloud;
+mod accounts_selfhosted;
+mod cli;
+mod conventions;
+mod csrf;
+mod password_reset;
+mod profile;
+mod tokens;
