@@ -3,10 +3,12 @@
 
 pub mod account;
 pub mod ids;
+pub mod plan;
 pub mod role;
 pub mod time;
 
 pub use account::{Email, Password, PersonName};
 pub use ids::new_id;
+pub use plan::{Plan, Rules, Seats};
 pub use role::OrgRole;
 pub use time::Timestamp;

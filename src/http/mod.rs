@@ -6,9 +6,14 @@ pub mod auth;
 pub mod cookies;
 pub mod extract;
 pub mod identity;
+pub mod invitations;
+pub mod members;
 pub mod meta;
+pub mod organizations;
 pub mod password_reset;
+pub mod session;
 pub mod signup;
+pub mod tenancy;
 pub mod tokens;
 pub mod users;
 
@@ -32,6 +37,7 @@ use crate::state::AppState;
 
 pub use extract::Json;
 pub use identity::{CurrentUser, MaybeUser};
+pub use tenancy::CurrentOrg;
 
 /// Request bodies above this size are refused with 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -72,6 +78,10 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(password_reset::router())
         .merge(users::router())
         .merge(tokens::router())
+        .merge(session::router())
+        .merge(organizations::router())
+        .merge(members::router())
+        .merge(invitations::router())
         .split_for_parts()
 }
 

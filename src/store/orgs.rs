@@ -123,3 +123,168 @@ pub async fn set_plan(
     });
     Ok(n == 1)
 }
+
+/// An organization as one of its members sees it in a list.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Membership {
+    pub id: String,
+    pub name: String,
+    pub plan: String,
+    pub included_seats: i64,
+    pub extra_seats: i64,
+    pub created_at: i64,
+    pub role: String,
+    pub joined_at: i64,
+}
+
+pub async fn list_for_user(c: &mut Conn<'_>, user_id: &str) -> Result<Vec<Membership>> {
+    Ok(q!(c, |e| {
+        sqlx::query_as(
+        "SELECT o.id, o.name, o.plan, o.included_seats, o.extra_seats, o.created_at, m.role, m.joined_at \
+         FROM organizations o JOIN org_members m ON m.org_id = o.id \
+         WHERE m.user_id = $1 ORDER BY lower(o.name), o.created_at, o.id"
+    )
+    .bind(user_id)
+    .fetch_all(e)
+    .await?
+    }))
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Member {
+    pub user_id: String,
+    pub role: String,
+    pub joined_at: i64,
+    pub email: String,
+    pub name: String,
+    pub free_plan_grace_ends_at: Option<i64>,
+}
+
+pub async fn members(c: &mut Conn<'_>, org_id: &str) -> Result<Vec<Member>> {
+    Ok(q!(c, |e| sqlx::query_as(
+        "SELECT m.user_id, m.role, m.joined_at, u.email, u.name, m.free_plan_grace_ends_at \
+         FROM org_members m JOIN users u ON u.id = m.user_id \
+         WHERE m.org_id = $1 ORDER BY m.joined_at, u.email"
+    )
+    .bind(org_id)
+    .fetch_all(e)
+    .await?))
+}
+
+pub async fn member(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Option<Member>> {
+    Ok(q!(c, |e| {
+        sqlx::query_as(
+        "SELECT m.user_id, m.role, m.joined_at, u.email, u.name, m.free_plan_grace_ends_at \
+         FROM org_members m JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 AND m.user_id = $2"
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .fetch_optional(e)
+    .await?
+    }))
+}
+
+pub async fn member_count(c: &mut Conn<'_>, org_id: &str) -> Result<i64> {
+    Ok(q!(c, |e| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM org_members WHERE org_id = $1"
+    )
+    .bind(org_id)
+    .fetch_one(e)
+    .await?))
+}
+
+pub async fn owner_count(c: &mut Conn<'_>, org_id: &str) -> Result<i64> {
+    Ok(q!(c, |e| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM org_members WHERE org_id = $1 AND role = 'owner'"
+    )
+    .bind(org_id)
+    .fetch_one(e)
+    .await?))
+}
+
+pub async fn set_role(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    user_id: &str,
+    role: OrgRole,
+) -> Result<bool> {
+    let n = q!(c, |e| sqlx::query(
+        "UPDATE org_members SET role = $3 WHERE org_id = $1 AND user_id = $2"
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .bind(role.as_str())
+    .execute(e)
+    .await?
+    .rows_affected());
+    Ok(n == 1)
+}
+
+pub async fn remove_member(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<bool> {
+    let n = q!(c, |e| sqlx::query(
+        "DELETE FROM org_members WHERE org_id = $1 AND user_id = $2"
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .execute(e)
+    .await?
+    .rows_affected());
+    Ok(n == 1)
+}
+
+pub async fn rename(c: &mut Conn<'_>, id: &str, name: &str, now: i64) -> Result<()> {
+    q!(c, |e| sqlx::query(
+        "UPDATE organizations SET name = $2, updated_at = $3 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(name)
+    .bind(now)
+    .execute(e)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// Deletes the organization; every tenant-owned row goes with it (foreign keys cascade).
+pub async fn delete(c: &mut Conn<'_>, id: &str) -> Result<()> {
+    q!(c, |e| sqlx::query(
+        "DELETE FROM organizations WHERE id = $1"
+    )
+    .bind(id)
+    .execute(e)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+pub async fn set_stripe_ids(
+    c: &mut Conn<'_>,
+    id: &str,
+    customer: Option<&str>,
+    subscription: Option<&str>,
+) -> Result<()> {
+    q!(c, |e| sqlx::query(
+        "UPDATE organizations SET stripe_customer_id = COALESCE($2, stripe_customer_id), \
+         stripe_subscription_id = COALESCE($3, stripe_subscription_id) WHERE id = $1"
+    )
+    .bind(id)
+    .bind(customer)
+    .bind(subscription)
+    .execute(e)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// Starts the Free-plan grace period for every member of an organization that was downgraded.
+pub async fn start_grace(c: &mut Conn<'_>, org_id: &str, ends_at: i64) -> Result<()> {
+    q!(c, |e| sqlx::query(
+        "UPDATE org_members SET free_plan_grace_ends_at = $2 WHERE org_id = $1"
+    )
+    .bind(org_id)
+    .bind(ends_at)
+    .execute(e)
+    .await?
+    .rows_affected());
+    Ok(())
+}

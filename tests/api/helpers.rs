@@ -248,6 +248,16 @@ impl TestApp {
         self.login_ok(email).await
     }
 
+    /// Sets an organization's plan directly in the database (as `slugbase org set-plan` does).
+    pub async fn set_plan(&self, org_id: &str, plan: &str) {
+        let seats = if plan == "team" { 5 } else { 1 };
+        let mut tx = self.state.store.begin().await.unwrap();
+        slugbase::store::orgs::set_plan(&mut tx.conn(), org_id, plan, seats, 0, 0)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+
     /// The newest email to `to`, as the raw RFC 5322 text with quoted-printable undone.
     pub fn last_mail_to(&self, to: &str) -> Option<String> {
         let mut found: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(&self.mail_dir)

@@ -8,6 +8,8 @@ mod accounts_selfhosted;
 mod cli;
 mod conventions;
 mod csrf;
+mod organizations;
 mod password_reset;
 mod profile;
+mod tenancy;
 mod tokens;

@@ -1,0 +1,83 @@
+//! `/api/session/org`: which organization this login session (or `sb_` token) acts in.
+
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::domain::ids::parse_id;
+use crate::error::{AppError, Result};
+use crate::http::identity::Credential;
+use crate::http::tenancy::{not_a_member, resolve_default};
+use crate::http::{CurrentUser, Json};
+use crate::state::AppState;
+use crate::store::{orgs, sessions, tokens, users, Conn};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(get_current, set_current))
+}
+
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CurrentOrgBody {
+    organization_id: Option<String>,
+}
+
+/// The organization requests with this credential act in (`null` when the user has none).
+#[utoipa::path(get, path = "/api/session/org", tag = "session",
+    responses((status = 200, body = CurrentOrgBody), (status = 401)))]
+async fn get_current(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<axum::Json<CurrentOrgBody>> {
+    let mut db = state.store.read().await?;
+    let organization_id = resolve_default(&mut db.conn(), &user).await?;
+    Ok(axum::Json(CurrentOrgBody { organization_id }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SetBody {
+    /// Any JSON: anything but a non-empty string is refused with 400.
+    #[schema(value_type = String)]
+    organization_id: Option<Value>,
+}
+
+/// Makes `organizationId` the current organization of this credential from now on.
+#[utoipa::path(post, path = "/api/session/org", tag = "session", request_body = SetBody,
+    responses((status = 200, body = CurrentOrgBody), (status = 400, description = "organizationId is required"),
+        (status = 401), (status = 403, description = "Not a member of this organization")))]
+async fn set_current(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(body): Json<SetBody>,
+) -> Result<axum::Json<CurrentOrgBody>> {
+    let raw = match body.organization_id {
+        Some(Value::String(s)) if !s.trim().is_empty() => s,
+        _ => return Err(AppError::bad_request("organizationId is required")),
+    };
+    let org_id = parse_id(raw.trim()).ok_or_else(not_a_member)?;
+    let mut tx = state.store.begin().await?;
+    if orgs::role_of(&mut tx.conn(), &org_id, user.id())
+        .await?
+        .is_none()
+    {
+        return Err(not_a_member());
+    }
+    select(&mut tx.conn(), &user, &org_id).await?;
+    tx.commit().await?;
+    Ok(axum::Json(CurrentOrgBody {
+        organization_id: Some(org_id),
+    }))
+}
+
+/// Records `org_id` as current for the credential and as the user's last choice.
+pub async fn select(c: &mut Conn<'_>, user: &CurrentUser, org_id: &str) -> Result<()> {
+    match &user.credential {
+        Credential::Session { id, .. } => sessions::set_current_org(c, id, Some(org_id)).await?,
+        Credential::ApiToken { id, .. } => tokens::set_current_org(c, id, Some(org_id)).await?,
+    }
+    users::set_last_org(c, user.id(), org_id).await
+}

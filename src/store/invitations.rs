@@ -1,0 +1,162 @@
+//! Invitations to an organization. The token is emailed; only its SHA-256 is stored.
+
+use serde::Serialize;
+
+use super::{q, Conn};
+use crate::domain::time;
+use crate::error::Result;
+
+#[derive(Clone, Debug, sqlx::FromRow, Serialize, utoipa::ToSchema)]
+pub struct Invitation {
+    pub id: String,
+    #[serde(rename = "organization_id")]
+    pub org_id: String,
+    pub email: String,
+    pub role: String,
+    pub status: String,
+    #[serde(serialize_with = "time::millis")]
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: i64,
+    #[serde(serialize_with = "time::millis")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: i64,
+    pub invited_by: Option<String>,
+}
+
+const COLUMNS: &str = "id, org_id, email, role, status, expires_at, created_at, invited_by";
+
+/// Pending invitations past their expiry become `expired`, so they no longer hold a seat or
+/// block a new invitation to the same address.
+pub async fn expire_old(c: &mut Conn<'_>, org_id: &str, now: i64) -> Result<()> {
+    q!(c, |e| {
+        sqlx::query(
+        "UPDATE invitations SET status = 'expired' WHERE org_id = $1 AND status = 'pending' AND expires_at <= $2"
+    )
+    .bind(org_id)
+    .bind(now)
+    .execute(e)
+    .await?
+    .rows_affected()
+    });
+    Ok(())
+}
+
+pub async fn pending_count(c: &mut Conn<'_>, org_id: &str, now: i64) -> Result<i64> {
+    Ok(q!(c, |e| {
+        sqlx::query_scalar(
+        "SELECT COUNT(*) FROM invitations WHERE org_id = $1 AND status = 'pending' AND expires_at > $2"
+    )
+    .bind(org_id)
+    .bind(now)
+    .fetch_one(e)
+    .await?
+    }))
+}
+
+pub async fn pending(c: &mut Conn<'_>, org_id: &str, now: i64) -> Result<Vec<Invitation>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM invitations WHERE org_id = $1 AND status = 'pending' AND expires_at > $2 ORDER BY created_at DESC, id"
+    );
+    Ok(q!(c, |e| sqlx::query_as(&sql)
+        .bind(org_id)
+        .bind(now)
+        .fetch_all(e)
+        .await?))
+}
+
+pub async fn pending_for_email(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    email: &str,
+    now: i64,
+) -> Result<bool> {
+    let n: i64 = q!(c, |e| {
+        sqlx::query_scalar(
+        "SELECT COUNT(*) FROM invitations WHERE org_id = $1 AND email = $2 AND status = 'pending' AND expires_at > $3"
+    )
+    .bind(org_id)
+    .bind(email)
+    .bind(now)
+    .fetch_one(e)
+    .await?
+    });
+    Ok(n > 0)
+}
+
+pub struct NewInvitation<'a> {
+    pub id: &'a str,
+    pub org_id: &'a str,
+    pub email: &'a str,
+    pub role: &'a str,
+    pub token_hash: &'a str,
+    pub invited_by: &'a str,
+    pub now: i64,
+    pub expires_at: i64,
+}
+
+pub async fn insert(c: &mut Conn<'_>, n: &NewInvitation<'_>) -> Result<()> {
+    q!(c, |e| {
+        sqlx::query(
+        "INSERT INTO invitations (id, org_id, email, role, token_hash, status, invited_by, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8)"
+    )
+    .bind(n.id)
+    .bind(n.org_id)
+    .bind(n.email)
+    .bind(n.role)
+    .bind(n.token_hash)
+    .bind(n.invited_by)
+    .bind(n.now)
+    .bind(n.expires_at)
+    .execute(e)
+    .await?
+    .rows_affected()
+    });
+    Ok(())
+}
+
+/// One invitation of the organization (a foreign id is simply not found).
+pub async fn in_org(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<Option<Invitation>> {
+    let sql = format!("SELECT {COLUMNS} FROM invitations WHERE org_id = $1 AND id = $2");
+    Ok(q!(c, |e| sqlx::query_as(&sql)
+        .bind(org_id)
+        .bind(id)
+        .fetch_optional(e)
+        .await?))
+}
+
+pub async fn by_token_hash(c: &mut Conn<'_>, token_hash: &str) -> Result<Option<Invitation>> {
+    let sql = format!("SELECT {COLUMNS} FROM invitations WHERE token_hash = $1");
+    Ok(q!(c, |e| sqlx::query_as(&sql)
+        .bind(token_hash)
+        .fetch_optional(e)
+        .await?))
+}
+
+pub async fn set_status(c: &mut Conn<'_>, id: &str, status: &str, now: i64) -> Result<()> {
+    q!(c, |e| {
+        sqlx::query(
+        "UPDATE invitations SET status = $2, accepted_at = CASE WHEN $2 = 'accepted' THEN $3 ELSE accepted_at END WHERE id = $1"
+    )
+    .bind(id)
+    .bind(status)
+    .bind(now)
+    .execute(e)
+    .await?
+    .rows_affected()
+    });
+    Ok(())
+}
+
+pub async fn renew(c: &mut Conn<'_>, id: &str, token_hash: &str, expires_at: i64) -> Result<()> {
+    q!(c, |e| sqlx::query(
+        "UPDATE invitations SET token_hash = $2, expires_at = $3 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(token_hash)
+    .bind(expires_at)
+    .execute(e)
+    .await?
+    .rows_affected());
+    Ok(())
+}
