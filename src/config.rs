@@ -79,6 +79,12 @@ pub struct Config {
         global = true
     )]
     pub stripe_api_base: String,
+    /// Stripe price id of the Team plan (checkout with it makes an organization `team`).
+    #[arg(long, env = "STRIPE_PRICE_TEAM", global = true)]
+    pub stripe_price_team: Option<String>,
+    /// Stripe price id of the Personal plan.
+    #[arg(long, env = "STRIPE_PRICE_PERSONAL", global = true)]
+    pub stripe_price_personal: Option<String>,
     #[arg(long, env = "FREE_BOOKMARK_LIMIT", default_value_t = 50, global = true)]
     pub free_bookmark_limit: i64,
     /// Trust `X-Forwarded-For` for the client address (behind a reverse proxy only).

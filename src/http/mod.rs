@@ -3,6 +3,7 @@
 //! code that routes requests and cannot drift from it.
 
 pub mod auth;
+pub mod billing;
 pub mod cookies;
 pub mod extract;
 pub mod identity;
@@ -82,6 +83,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(organizations::router())
         .merge(members::router())
         .merge(invitations::router())
+        .merge(billing::router())
         .split_for_parts()
 }
 

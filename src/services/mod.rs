@@ -3,3 +3,4 @@
 pub mod accounts;
 pub mod email_links;
 pub mod sessions;
+pub mod stripe;

@@ -251,10 +251,28 @@ impl TestApp {
     /// Sets an organization's plan directly in the database (as `slugbase org set-plan` does).
     pub async fn set_plan(&self, org_id: &str, plan: &str) {
         let seats = if plan == "team" { 5 } else { 1 };
+        self.set_seats(org_id, plan, seats, 0).await;
+    }
+
+    pub async fn set_seats(&self, org_id: &str, plan: &str, included: i64, extra: i64) {
         let mut tx = self.state.store.begin().await.unwrap();
-        slugbase::store::orgs::set_plan(&mut tx.conn(), org_id, plan, seats, 0, 0)
+        slugbase::store::orgs::set_plan(&mut tx.conn(), org_id, plan, included, extra, 0)
             .await
             .unwrap();
+        tx.commit().await.unwrap();
+    }
+
+    /// Runs one SQL statement with string parameters (to age a row, say).
+    pub async fn exec(&self, sql: &str, args: &[&str]) {
+        let mut tx = self.state.store.begin().await.unwrap();
+        let mut c = tx.conn();
+        slugbase::q!(&mut c, |e| {
+            let mut q = sqlx::query(sql);
+            for a in args {
+                q = q.bind(*a);
+            }
+            q.execute(e).await.unwrap().rows_affected()
+        });
         tx.commit().await.unwrap();
     }
 

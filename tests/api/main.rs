@@ -5,11 +5,14 @@ mod helpers;
 
 mod accounts_cloud;
 mod accounts_selfhosted;
+mod billing;
 mod cli;
 mod conventions;
 mod csrf;
+mod invitations;
 mod organizations;
 mod password_reset;
 mod profile;
+mod seeds;
 mod tenancy;
 mod tokens;
