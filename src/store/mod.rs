@@ -10,6 +10,7 @@
 //! guarantee from [`lock_org`]'s row lock).
 
 pub mod email_tokens;
+pub mod mfa;
 pub mod orgs;
 pub mod sessions;
 pub mod tokens;
