@@ -7,6 +7,7 @@ pub mod cookies;
 pub mod extract;
 pub mod identity;
 pub mod meta;
+pub mod mfa;
 pub mod password_reset;
 pub mod signup;
 pub mod tokens;
@@ -68,6 +69,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(doc)
         .merge(meta::router())
         .merge(auth::router())
+        .merge(mfa::router())
         .merge(signup::router())
         .merge(password_reset::router())
         .merge(users::router())

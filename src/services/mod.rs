@@ -2,4 +2,5 @@
 
 pub mod accounts;
 pub mod email_links;
+pub mod mfa;
 pub mod sessions;

@@ -8,6 +8,7 @@ mod accounts_selfhosted;
 mod cli;
 mod conventions;
 mod csrf;
+mod mfa;
 mod password_reset;
 mod profile;
 mod tokens;
