@@ -56,7 +56,12 @@ impl AccountBody {
 }
 
 /// The user object with the session cookies set.
-fn signed_in(state: &AppState, issued: Issued, user: users::User, status: StatusCode) -> Response {
+pub(crate) fn signed_in(
+    state: &AppState,
+    issued: Issued,
+    user: users::User,
+    status: StatusCode,
+) -> Response {
     let mut headers = HeaderMap::new();
     headers.append(
         header::SET_COOKIE,
@@ -191,8 +196,10 @@ pub struct LoginBody {
 }
 
 /// Signs in with email and password; sets the `token` cookie (and `refresh_token` in cloud).
+/// For a user with MFA on, no session starts yet: the answer is `MfaRequired` with a pending
+/// token (also set as the `slugbase.mfa_pending` cookie) for `POST /api/auth/mfa/verify`.
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", security(()), request_body = LoginBody,
-    responses((status = 200, body = PublicUser), (status = 400), (status = 401, description = "Invalid email or password"),
+    responses((status = 200, body = PublicUser, description = "Signed in; or `MfaRequired` when the user has MFA on"), (status = 400), (status = 401, description = "Invalid email or password"),
         (status = 403, description = "EMAIL_NOT_VERIFIED"), (status = 429)))]
 async fn login(
     State(state): State<AppState>,
@@ -225,6 +232,9 @@ async fn login(
             "EMAIL_NOT_VERIFIED",
             json!({}),
         ));
+    }
+    if user.mfa_enabled {
+        return Ok(crate::http::mfa::second_factor_required(&state, &user.id));
     }
     let mut tx = state.store.begin().await?;
     let issued = sessions::start(&state, &mut tx.conn(), &user.id, None).await?;

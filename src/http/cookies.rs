@@ -1,4 +1,5 @@
-//! The cookies the server sets: the access token, the refresh token and the CSRF token.
+//! The cookies the server sets: the access token, the refresh token, the CSRF token, and the
+//! MFA pending token between a right password and the second factor.
 
 use axum::http::{header, HeaderMap, HeaderValue};
 use cookie::{Cookie, SameSite};
@@ -7,6 +8,9 @@ use crate::state::AppState;
 
 pub const ACCESS: &str = "token";
 pub const REFRESH: &str = "refresh_token";
+pub const MFA_PENDING: &str = "slugbase.mfa_pending";
+/// The pending cookie goes only to the MFA endpoints.
+const MFA_PATH: &str = "/api/auth/mfa";
 
 /// Reads a cookie from the request headers.
 pub fn get(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -67,4 +71,12 @@ pub fn clear_access(state: &AppState) -> HeaderValue {
 
 pub fn clear_refresh(state: &AppState) -> HeaderValue {
     build(state, REFRESH, String::new(), 0, true, "/api/auth")
+}
+
+pub fn mfa_pending(state: &AppState, token: String, ttl_secs: i64) -> HeaderValue {
+    build(state, MFA_PENDING, token, ttl_secs, true, MFA_PATH)
+}
+
+pub fn clear_mfa_pending(state: &AppState) -> HeaderValue {
+    build(state, MFA_PENDING, String::new(), 0, true, MFA_PATH)
 }

@@ -10,6 +10,7 @@ pub mod identity;
 pub mod invitations;
 pub mod members;
 pub mod meta;
+pub mod mfa;
 pub mod organizations;
 pub mod password_reset;
 pub mod session;
@@ -75,6 +76,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(doc)
         .merge(meta::router())
         .merge(auth::router())
+        .merge(mfa::router())
         .merge(signup::router())
         .merge(password_reset::router())
         .merge(users::router())

@@ -1,7 +1,20 @@
-//! Access tokens: HS256 JWTs naming the user and the login session.
+//! HS256 JWTs of two kinds, signed with the same server key:
+//!
+//! - access tokens, naming the user and the login session;
+//! - MFA pending tokens, proving only that the password was right, for the few minutes in which
+//!   the second factor must follow.
+//!
+//! Each kind is told apart in both directions, so that neither can stand in for the other: an
+//! access token carries `typ: "access"` and no audience; a pending token carries
+//! `typ: "mfa_pending"`, the audience [`MFA_AUDIENCE`] and no session id.
 
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
+
+const ACCESS_TYP: &str = "access";
+const MFA_PENDING_TYP: &str = "mfa_pending";
+/// The audience of MFA pending tokens; access validation refuses any token with an audience.
+pub const MFA_AUDIENCE: &str = "slugbase:mfa";
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Claims {
@@ -9,6 +22,20 @@ pub struct Claims {
     pub sub: String,
     /// The session id: the session row decides whether the token still works.
     pub sid: String,
+    /// Always `"access"`; a token without it is refused.
+    #[serde(default)]
+    pub typ: String,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+/// The claims of an MFA pending token: who passed the password check, and until when.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct MfaPendingClaims {
+    /// The user id.
+    pub sub: String,
+    pub typ: String,
+    pub aud: String,
     pub iat: i64,
     pub exp: i64,
 }
@@ -18,6 +45,7 @@ pub struct JwtKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    mfa_validation: Validation,
 }
 
 impl std::fmt::Debug for JwtKeys {
@@ -28,32 +56,65 @@ impl std::fmt::Debug for JwtKeys {
 
 impl JwtKeys {
     pub fn new(secret: &[u8]) -> Self {
+        // No audience is set here, so jsonwebtoken refuses any token that carries one.
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
         validation.set_required_spec_claims(&["exp", "sub"]);
+        let mut mfa_validation = Validation::new(Algorithm::HS256);
+        mfa_validation.leeway = 0;
+        mfa_validation.set_audience(&[MFA_AUDIENCE]);
+        mfa_validation.set_required_spec_claims(&["exp", "sub", "aud"]);
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             validation,
+            mfa_validation,
         }
     }
 
-    pub fn sign(&self, user_id: &str, session_id: &str, now_secs: i64, ttl_secs: i64) -> String {
-        let claims = Claims {
-            sub: user_id.to_string(),
-            sid: session_id.to_string(),
-            iat: now_secs,
-            exp: now_secs + ttl_secs,
-        };
-        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+    fn encode<T: Serialize>(&self, claims: &T) -> String {
+        encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
             .expect("HS256 signing cannot fail")
     }
 
-    /// The claims of a valid, unexpired token signed with our key; `None` otherwise.
+    /// An access token for `session_id`.
+    pub fn sign(&self, user_id: &str, session_id: &str, now_secs: i64, ttl_secs: i64) -> String {
+        self.encode(&Claims {
+            sub: user_id.to_string(),
+            sid: session_id.to_string(),
+            typ: ACCESS_TYP.to_string(),
+            iat: now_secs,
+            exp: now_secs + ttl_secs,
+        })
+    }
+
+    /// The claims of a valid, unexpired access token signed with our key; `None` otherwise,
+    /// and for a token of any other kind.
     pub fn verify(&self, token: &str) -> Option<Claims> {
         decode::<Claims>(token, &self.decoding, &self.validation)
             .ok()
             .map(|d| d.claims)
+            .filter(|c| c.typ == ACCESS_TYP)
+    }
+
+    /// A token saying that `user_id` gave the right password and must now give a second factor.
+    pub fn sign_mfa_pending(&self, user_id: &str, now_secs: i64, ttl_secs: i64) -> String {
+        self.encode(&MfaPendingClaims {
+            sub: user_id.to_string(),
+            typ: MFA_PENDING_TYP.to_string(),
+            aud: MFA_AUDIENCE.to_string(),
+            iat: now_secs,
+            exp: now_secs + ttl_secs,
+        })
+    }
+
+    /// The claims of a valid, unexpired MFA pending token; `None` otherwise, and for an access
+    /// token.
+    pub fn verify_mfa_pending(&self, token: &str) -> Option<MfaPendingClaims> {
+        decode::<MfaPendingClaims>(token, &self.decoding, &self.mfa_validation)
+            .ok()
+            .map(|d| d.claims)
+            .filter(|c| c.typ == MFA_PENDING_TYP && c.aud == MFA_AUDIENCE)
     }
 }
 
@@ -61,11 +122,18 @@ impl JwtKeys {
 mod tests {
     use super::*;
 
+    fn keys() -> JwtKeys {
+        JwtKeys::new(b"0123456789abcdef0123456789abcdef")
+    }
+
+    fn now() -> i64 {
+        chrono::Utc::now().timestamp()
+    }
+
     #[test]
     fn a_signed_token_verifies_and_a_tampered_one_does_not() {
-        let keys = JwtKeys::new(b"0123456789abcdef0123456789abcdef");
-        let now = chrono::Utc::now().timestamp();
-        let t = keys.sign("u1", "s1", now, 60);
+        let keys = keys();
+        let t = keys.sign("u1", "s1", now(), 60);
         let c = keys.verify(&t).unwrap();
         assert_eq!((c.sub.as_str(), c.sid.as_str()), ("u1", "s1"));
         let other = JwtKeys::new(b"another-secret-another-secret-xx");
@@ -75,8 +143,47 @@ mod tests {
 
     #[test]
     fn an_expired_token_is_refused() {
-        let keys = JwtKeys::new(b"0123456789abcdef0123456789abcdef");
-        let now = chrono::Utc::now().timestamp();
-        assert!(keys.verify(&keys.sign("u1", "s1", now - 120, 60)).is_none());
+        let keys = keys();
+        assert!(keys
+            .verify(&keys.sign("u1", "s1", now() - 120, 60))
+            .is_none());
+        assert!(keys
+            .verify_mfa_pending(&keys.sign_mfa_pending("u1", now() - 400, 300))
+            .is_none());
+    }
+
+    #[test]
+    fn an_mfa_pending_token_verifies_only_as_such() {
+        let keys = keys();
+        let pending = keys.sign_mfa_pending("u1", now(), 300);
+        assert_eq!(keys.verify_mfa_pending(&pending).unwrap().sub, "u1");
+        assert!(keys.verify(&pending).is_none(), "not an access token");
+        let access = keys.sign("u1", "s1", now(), 60);
+        assert!(
+            keys.verify_mfa_pending(&access).is_none(),
+            "not a pending token"
+        );
+    }
+
+    #[test]
+    fn a_token_without_the_access_type_is_not_an_access_token() {
+        let keys = keys();
+        // Signed with our key and shaped like an access token, but of no declared kind.
+        let untyped = keys.encode(&serde_json::json!({
+            "sub": "u1", "sid": "s1", "iat": now(), "exp": now() + 60
+        }));
+        assert!(keys.verify(&untyped).is_none());
+        // The right type but an audience: still refused.
+        let with_aud = keys.encode(&serde_json::json!({
+            "sub": "u1", "sid": "s1", "typ": "access", "aud": MFA_AUDIENCE,
+            "iat": now(), "exp": now() + 60
+        }));
+        assert!(keys.verify(&with_aud).is_none());
+        // A pending token whose type was swapped for the access type.
+        let mislabelled = keys.encode(&serde_json::json!({
+            "sub": "u1", "typ": "access", "aud": MFA_AUDIENCE, "iat": now(), "exp": now() + 60
+        }));
+        assert!(keys.verify_mfa_pending(&mislabelled).is_none());
+        assert!(keys.verify(&mislabelled).is_none());
     }
 }

@@ -2,5 +2,6 @@
 
 pub mod accounts;
 pub mod email_links;
+pub mod mfa;
 pub mod sessions;
 pub mod stripe;

@@ -11,6 +11,7 @@
 
 pub mod email_tokens;
 pub mod invitations;
+pub mod mfa;
 pub mod orgs;
 pub mod sessions;
 pub mod tokens;

@@ -154,6 +154,21 @@ pub async fn set_email(c: &mut Conn<'_>, id: &str, email: &str, now: i64) -> Res
     Ok(())
 }
 
+/// Mirrors whether the user has a confirmed second factor (`user_mfa.enabled_at`); called in
+/// the same transaction that changes it.
+pub async fn set_mfa_enabled(c: &mut Conn<'_>, id: &str, enabled: bool, now: i64) -> Result<()> {
+    q!(c, |e| sqlx::query(
+        "UPDATE users SET mfa_enabled = $2, updated_at = $3 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(enabled)
+    .bind(now)
+    .execute(e)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
 /// Profile fields a user may change themselves; `None` leaves a field as it is.
 #[derive(Default)]
 pub struct ProfileChange {

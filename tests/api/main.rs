@@ -10,6 +10,7 @@ mod cli;
 mod conventions;
 mod csrf;
 mod invitations;
+mod mfa;
 mod organizations;
 mod password_reset;
 mod profile;
