@@ -52,6 +52,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         store,
         mailer,
         limits,
+        auth_cache: Default::default(),
     })
 }
 

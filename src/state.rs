@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::config::{Config, Mode};
+use crate::http::identity::AuthCache;
 use crate::mail::Mailer;
 use crate::security::jwt::JwtKeys;
 use crate::security::rate_limit::Limits;
@@ -16,6 +17,7 @@ pub struct AppState {
     pub csrf_secret: Arc<[u8]>,
     pub mailer: Mailer,
     pub limits: Limits,
+    pub auth_cache: Arc<AuthCache>,
 }
 
 impl AppState {

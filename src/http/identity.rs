@@ -13,6 +13,7 @@ use crate::domain::Timestamp;
 use crate::error::AppError;
 use crate::http::cookies;
 use crate::security::{csrf, sha256_hex};
+use crate::services::cache::GenCache;
 use crate::state::AppState;
 use crate::store::{sessions, tokens, users};
 
@@ -90,27 +91,62 @@ fn presented(parts: &Parts) -> Result<Presented, AppError> {
     })
 }
 
+/// Recently authenticated credentials, so a busy client (a go-link in every tab) costs no
+/// database read per request. Any committed write, and five seconds, make an entry stale.
+pub struct AuthCache {
+    sessions: GenCache<String, (CurrentUser, i64)>,
+    tokens: GenCache<String, (CurrentUser, Option<i64>)>,
+}
+
+impl Default for AuthCache {
+    fn default() -> Self {
+        let ttl = std::time::Duration::from_secs(5);
+        Self {
+            sessions: GenCache::new(ttl, 100_000),
+            tokens: GenCache::new(ttl, 100_000),
+        }
+    }
+}
+
+impl std::fmt::Debug for AuthCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuthCache")
+    }
+}
+
 async fn user_for_jwt(state: &AppState, jwt: &str) -> Result<Option<CurrentUser>, AppError> {
     let Some(claims) = state.jwt.verify(jwt) else {
         return Ok(None);
     };
+    let now = Timestamp::now().millis();
+    let generation = state.store.generation().current();
+    if let Some((user, expires_at)) = state.auth_cache.sessions.get(&claims.sid, generation) {
+        let ok = expires_at > now && user.user.id == claims.sub;
+        return Ok(ok.then_some(user));
+    }
     let mut db = state.store.read().await?;
     let Some(session) = sessions::by_id(&mut db.conn(), &claims.sid).await? else {
         return Ok(None);
     };
-    if !session.is_live(Timestamp::now().millis()) || session.user_id != claims.sub {
+    if !session.is_live(now) || session.user_id != claims.sub {
         return Ok(None);
     }
     let Some(user) = users::by_id(&mut db.conn(), &session.user_id).await? else {
         return Ok(None);
     };
-    Ok(Some(CurrentUser {
+    let current = CurrentUser {
         user,
         credential: Credential::Session {
-            id: session.id,
+            id: session.id.clone(),
             current_org_id: session.current_org_id,
         },
-    }))
+    };
+    state.auth_cache.sessions.put(
+        session.id,
+        (current.clone(), session.expires_at),
+        generation,
+    );
+    Ok(Some(current))
 }
 
 /// `last_used_at` is kept to the minute: a busy token writes at most once a minute, not on
@@ -122,31 +158,47 @@ async fn user_for_api_token(
     token: &str,
 ) -> Result<Option<CurrentUser>, AppError> {
     let hash = sha256_hex(token);
-    let mut db = state.store.read().await?;
-    let Some(t) = tokens::by_hash(&mut db.conn(), &hash).await? else {
-        return Ok(None);
+    let generation = state.store.generation().current();
+    let (current, last_used_at) = match state.auth_cache.tokens.get(&hash, generation) {
+        Some(hit) => hit,
+        None => {
+            let mut db = state.store.read().await?;
+            let Some(t) = tokens::by_hash(&mut db.conn(), &hash).await? else {
+                return Ok(None);
+            };
+            // The lookup was by digest; compare once more in constant time before trusting it.
+            if !crate::security::constant_time_eq(t.token_hash.as_bytes(), hash.as_bytes()) {
+                return Ok(None);
+            }
+            let Some(user) = users::by_id(&mut db.conn(), &t.user_id).await? else {
+                return Ok(None);
+            };
+            let current = CurrentUser {
+                user,
+                credential: Credential::ApiToken {
+                    id: t.id,
+                    current_org_id: t.current_org_id,
+                },
+            };
+            state.auth_cache.tokens.put(
+                hash.clone(),
+                (current.clone(), t.last_used_at),
+                generation,
+            );
+            (current, t.last_used_at)
+        }
     };
-    // The lookup was by digest; compare once more in constant time before trusting it.
-    if !crate::security::constant_time_eq(t.token_hash.as_bytes(), hash.as_bytes()) {
-        return Ok(None);
-    }
-    let Some(user) = users::by_id(&mut db.conn(), &t.user_id).await? else {
-        return Ok(None);
-    };
-    drop(db);
     let now = Timestamp::now().millis();
-    if t.last_used_at.is_none_or(|at| now - at >= TOUCH_EVERY_MS) {
-        let mut tx = state.store.begin().await?;
-        tokens::touch(&mut tx.conn(), &t.id, now).await?;
-        tx.commit().await?;
+    if last_used_at.is_none_or(|at| now - at >= TOUCH_EVERY_MS) {
+        if let Credential::ApiToken { id, .. } = &current.credential {
+            let mut tx = state.store.begin().await?;
+            tokens::touch(&mut tx.conn(), id, now).await?;
+            // Only a timestamp changed: no cached answer is made stale by it.
+            tx.commit_quietly().await?;
+            state.auth_cache.tokens.update(&hash, |e| e.1 = Some(now));
+        }
     }
-    Ok(Some(CurrentUser {
-        user,
-        credential: Credential::ApiToken {
-            id: t.id,
-            current_org_id: t.current_org_id,
-        },
-    }))
+    Ok(Some(current))
 }
 
 fn is_write(method: &Method) -> bool {

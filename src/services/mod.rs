@@ -1,6 +1,7 @@
 //! Flows that span several store calls and are shared by the HTTP API and the command line.
 
 pub mod accounts;
+pub mod cache;
 pub mod email_links;
 pub mod mfa;
 pub mod sessions;

@@ -55,6 +55,7 @@ enum Pools {
 #[derive(Clone, Debug)]
 pub struct Store {
     pools: Pools,
+    generation: Generation,
 }
 
 /// A connection of either kind, borrowed from a [`Read`] or a [`Tx`].
@@ -78,26 +79,56 @@ impl Read {
     }
 }
 
-/// A write transaction; dropped without [`Tx::commit`] it rolls back.
-pub enum Tx {
+enum TxInner {
     Sqlite(Transaction<'static, Sqlite>),
     Postgres(Transaction<'static, Postgres>),
 }
 
+/// A write transaction; dropped without [`Tx::commit`] it rolls back.
+pub struct Tx {
+    inner: TxInner,
+    generation: Generation,
+}
+
 impl Tx {
     pub fn conn(&mut self) -> Conn<'_> {
-        match self {
-            Tx::Sqlite(t) => Conn::Sqlite(t),
-            Tx::Postgres(t) => Conn::Postgres(t),
+        match &mut self.inner {
+            TxInner::Sqlite(t) => Conn::Sqlite(t),
+            TxInner::Postgres(t) => Conn::Postgres(t),
         }
     }
 
+    /// Commits, and tells every in-memory cache that what it holds may be stale.
     pub async fn commit(self) -> Result<()> {
-        match self {
-            Tx::Sqlite(t) => t.commit().await?,
-            Tx::Postgres(t) => t.commit().await?,
+        let generation = self.generation.clone();
+        self.commit_quietly().await?;
+        generation.bump();
+        Ok(())
+    }
+
+    /// Commits without invalidating caches: only for writes no cache reads (counters, stamps).
+    pub async fn commit_quietly(self) -> Result<()> {
+        match self.inner {
+            TxInner::Sqlite(t) => t.commit().await?,
+            TxInner::Postgres(t) => t.commit().await?,
         }
         Ok(())
+    }
+}
+
+/// A counter bumped by every committed write. In-memory caches (sessions, go-links) remember
+/// the generation they read at and treat an entry from an older one as a miss, so a cached
+/// answer never outlives the write that changed it.
+#[derive(Clone, Debug, Default)]
+pub struct Generation(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl Generation {
+    pub fn current(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    pub fn bump(&self) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 }
 
@@ -135,7 +166,10 @@ impl Store {
         } else {
             anyhow::bail!("DATABASE_URL must start with sqlite:// or postgres://");
         };
-        Ok(Self { pools })
+        Ok(Self {
+            pools,
+            generation: Generation::default(),
+        })
     }
 
     pub fn kind(&self) -> &'static str {
@@ -162,10 +196,19 @@ impl Store {
     }
 
     pub async fn begin(&self) -> Result<Tx> {
-        Ok(match &self.pools {
-            Pools::Sqlite { write, .. } => Tx::Sqlite(write.begin().await?),
-            Pools::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        let inner = match &self.pools {
+            Pools::Sqlite { write, .. } => TxInner::Sqlite(write.begin().await?),
+            Pools::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+        };
+        Ok(Tx {
+            inner,
+            generation: self.generation.clone(),
         })
+    }
+
+    /// The write generation (see [`Generation`]).
+    pub fn generation(&self) -> &Generation {
+        &self.generation
     }
 
     pub async fn close(&self) {

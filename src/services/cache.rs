@@ -1,0 +1,92 @@
+//! A small read-through cache for hot paths (authenticating a request, resolving a go-link).
+//!
+//! An entry is good while no write has committed since it was read (the store's
+//! [`Generation`](crate::store::Generation)) and for at most `ttl`, which bounds staleness from
+//! writers this process does not see (the command line, another server on the same database).
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+
+pub struct GenCache<K, V> {
+    map: RwLock<HashMap<K, Entry<V>>>,
+    ttl: Duration,
+    capacity: usize,
+}
+
+struct Entry<V> {
+    value: V,
+    generation: u64,
+    at: Instant,
+}
+
+impl<K: Eq + Hash, V: Clone> GenCache<K, V> {
+    pub fn new(ttl: Duration, capacity: usize) -> Self {
+        Self {
+            map: RwLock::new(HashMap::new()),
+            ttl,
+            capacity,
+        }
+    }
+
+    /// The value for `key` if it was stored at `generation` within the time to live.
+    pub fn get(&self, key: &K, generation: u64) -> Option<V> {
+        let map = self.map.read().unwrap_or_else(|e| e.into_inner());
+        let e = map.get(key)?;
+        (e.generation == generation && e.at.elapsed() < self.ttl).then(|| e.value.clone())
+    }
+
+    pub fn put(&self, key: K, value: V, generation: u64) {
+        let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= self.capacity {
+            // Simple and bounded: entries are cheap to read again.
+            map.retain(|_, e| e.generation == generation && e.at.elapsed() < self.ttl);
+            if map.len() >= self.capacity {
+                map.clear();
+            }
+        }
+        map.insert(
+            key,
+            Entry {
+                value,
+                generation,
+                at: Instant::now(),
+            },
+        );
+    }
+
+    /// Changes a cached value in place (keeping its generation and age).
+    pub fn update(&self, key: &K, f: impl FnOnce(&mut V)) {
+        let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = map.get_mut(key) {
+            f(&mut e.value);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_expire_with_a_new_generation_or_their_ttl() {
+        let c = GenCache::new(Duration::from_secs(60), 10);
+        c.put("a", 1, 7);
+        assert_eq!(c.get(&"a", 7), Some(1));
+        assert_eq!(c.get(&"a", 8), None, "a write since");
+        let short = GenCache::new(Duration::ZERO, 10);
+        short.put("a", 1, 7);
+        assert_eq!(short.get(&"a", 7), None, "too old");
+    }
+
+    #[test]
+    fn the_cache_stays_within_its_capacity() {
+        let c = GenCache::new(Duration::from_secs(60), 3);
+        for i in 0..10 {
+            c.put(i, i, 1);
+        }
+        assert!(c.map.read().unwrap().len() <= 3);
+        assert_eq!(c.get(&9, 1), Some(9));
+    }
+}
