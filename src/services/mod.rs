@@ -1,5 +1,6 @@
 //! Flows that span several store calls and are shared by the HTTP API and the command line.
 
+pub mod access_counter;
 pub mod accounts;
 pub mod cache;
 pub mod email_links;
