@@ -3,16 +3,21 @@
 //! code that routes requests and cannot drift from it.
 
 pub mod auth;
+pub mod bookmark_list;
+pub mod bookmarks;
 pub mod cookies;
 pub mod extract;
+pub mod folders;
 pub mod identity;
 pub mod invitations;
+pub mod library;
 pub mod members;
 pub mod meta;
 pub mod organizations;
 pub mod password_reset;
 pub mod session;
 pub mod signup;
+pub mod tags;
 pub mod tenancy;
 pub mod tokens;
 pub mod users;
@@ -82,6 +87,10 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(organizations::router())
         .merge(members::router())
         .merge(invitations::router())
+        .merge(bookmark_list::router())
+        .merge(bookmarks::router())
+        .merge(folders::router())
+        .merge(tags::router())
         .split_for_parts()
 }
 

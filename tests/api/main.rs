@@ -5,11 +5,16 @@ mod helpers;
 
 mod accounts_cloud;
 mod accounts_selfhosted;
+mod bookmark_list;
+mod bookmarks;
 mod cli;
 mod conventions;
 mod csrf;
+mod folders;
+mod library;
 mod organizations;
 mod password_reset;
 mod profile;
+mod tags;
 mod tenancy;
 mod tokens;
