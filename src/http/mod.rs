@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bookmark_list;
 pub mod bookmarks;
 pub mod cookies;
+pub mod dashboard;
 pub mod extract;
 pub mod folders;
 pub mod identity;
@@ -18,6 +19,7 @@ pub mod password_reset;
 pub mod session;
 pub mod signup;
 pub mod tags;
+pub mod teams;
 pub mod tenancy;
 pub mod tokens;
 pub mod users;
@@ -91,6 +93,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(bookmarks::router())
         .merge(folders::router())
         .merge(tags::router())
+        .merge(teams::router())
+        .merge(dashboard::router())
         .split_for_parts()
 }
 

@@ -187,6 +187,14 @@ async fn openapi_describes_every_route_and_the_docs_page_serves_offline_assets()
         ("/api/tags", "post"),
         ("/api/tags/{id}", "put"),
         ("/api/tags/{id}", "delete"),
+        ("/api/teams", "get"),
+        ("/api/admin/teams", "get"),
+        ("/api/admin/teams", "post"),
+        ("/api/admin/teams/{id}", "put"),
+        ("/api/admin/teams/{id}/members", "post"),
+        ("/api/admin/teams/{id}/members/{userId}", "delete"),
+        ("/api/users/for-sharing", "get"),
+        ("/api/dashboard/stats", "get"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),

@@ -63,6 +63,21 @@ pub async fn tag(app: &TestApp, who: &Person, name: &str) -> String {
     .await)
 }
 
+/// Creates a team with `members` (as an owner or admin).
+pub async fn team(app: &TestApp, admin: &Person, name: &str, members: &[&Person]) -> String {
+    let ids: Vec<&str> = members.iter().map(|p| p.id.as_str()).collect();
+    id(&expect(
+        app.post(
+            "/api/admin/teams",
+            Some(&admin.jwt),
+            json!({"name": name, "user_ids": ids}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await)
+}
+
 /// `GET path` as `who`, expecting 200.
 pub async fn get_ok(app: &TestApp, who: &Person, path: &str) -> Value {
     expect(app.get(path, Some(&who.jwt)).await, StatusCode::OK).await

@@ -15,6 +15,8 @@ mod library;
 mod organizations;
 mod password_reset;
 mod profile;
+mod sharing;
 mod tags;
+mod teams;
 mod tenancy;
 mod tokens;
