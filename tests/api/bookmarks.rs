@@ -433,6 +433,22 @@ async fn the_free_plan_stops_creating_at_its_limit() {
 }
 
 #[tokio::test]
+async fn a_member_in_the_free_plan_grace_period_may_go_on_creating() {
+    let app = spawn_with(Mode::Cloud, |c| c.free_bookmark_limit = 1).await;
+    let ann = app.signup("ann@example.com", "Ann").await;
+    simple(&app, &ann, "B0", "https://e.example").await;
+    let org = crate::tenancy::current_org(&app, &ann).await;
+    let ends = slugbase::domain::Timestamp::now().plus_secs(3600).millis();
+    let mut tx = app.state.store.begin().await.unwrap();
+    slugbase::store::orgs::start_grace(&mut tx.conn(), &org, ends)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    simple(&app, &ann, "B1", "https://e.example").await;
+    assert_eq!(get_ok(&app, &ann, "/api/bookmarks").await["total"], 2);
+}
+
+#[tokio::test]
 async fn concurrent_creates_on_the_free_plan_do_not_overshoot_the_limit() {
     let app = spawn_with(Mode::Cloud, |c| c.free_bookmark_limit = 3).await;
     let ann = app.signup("ann@example.com", "Ann").await;
