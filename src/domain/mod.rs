@@ -3,12 +3,16 @@
 
 pub mod account;
 pub mod ids;
+pub mod library;
 pub mod plan;
 pub mod role;
+pub mod search;
 pub mod time;
 
 pub use account::{Email, Password, PersonName};
 pub use ids::new_id;
+pub use library::{Slug, TargetUrl, Title};
 pub use plan::{Plan, Rules, Seats};
 pub use role::OrgRole;
+pub use search::SearchTerms;
 pub use time::Timestamp;

@@ -4,10 +4,15 @@
 
 pub mod auth;
 pub mod billing;
+pub mod bookmark_list;
+pub mod bookmarks;
 pub mod cookies;
+pub mod dashboard;
 pub mod extract;
+pub mod folders;
 pub mod identity;
 pub mod invitations;
+pub mod library;
 pub mod members;
 pub mod meta;
 pub mod mfa;
@@ -15,6 +20,8 @@ pub mod organizations;
 pub mod password_reset;
 pub mod session;
 pub mod signup;
+pub mod tags;
+pub mod teams;
 pub mod tenancy;
 pub mod tokens;
 pub mod users;
@@ -86,6 +93,12 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(members::router())
         .merge(invitations::router())
         .merge(billing::router())
+        .merge(bookmark_list::router())
+        .merge(bookmarks::router())
+        .merge(folders::router())
+        .merge(tags::router())
+        .merge(teams::router())
+        .merge(dashboard::router())
         .split_for_parts()
 }
 

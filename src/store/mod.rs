@@ -9,11 +9,18 @@
 //! so a check-then-write transaction can never interleave with another (PostgreSQL gets the same
 //! guarantee from [`lock_org`]'s row lock).
 
+pub mod access;
+pub mod bookmark_list;
+pub mod bookmarks;
 pub mod email_tokens;
+pub mod folders;
 pub mod invitations;
 pub mod mfa;
 pub mod orgs;
 pub mod sessions;
+pub mod sql;
+pub mod tags;
+pub mod teams;
 pub mod tokens;
 pub mod users;
 
@@ -44,6 +51,7 @@ macro_rules! q {
     };
 }
 pub use q;
+pub use sql::bind_args;
 
 #[derive(Clone, Debug)]
 enum Pools {

@@ -153,6 +153,14 @@ impl TestApp {
             .unwrap()
     }
 
+    pub async fn put(&self, path: &str, bearer: Option<&str>, body: Value) -> Response {
+        self.req(Method::PUT, path, bearer)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn delete(&self, path: &str, bearer: Option<&str>) -> Response {
         self.req(Method::DELETE, path, bearer).send().await.unwrap()
     }

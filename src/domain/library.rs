@@ -1,0 +1,188 @@
+//! The fields of bookmarks, folders, tags and teams, each checked once at the edge.
+
+use crate::error::AppError;
+
+/// A bookmark title: trimmed, 1–500 characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Title(String);
+
+impl Title {
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        required_text(raw, "Title", 500).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Where a bookmark points: an absolute `http` or `https` URL of at most 2048 characters.
+/// Anything a browser would run instead of fetch (`javascript:`, `data:`, `vbscript:`) is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetUrl(String);
+
+impl TargetUrl {
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        let u = raw.trim();
+        if u.is_empty() {
+            return Err(AppError::bad_request("URL is required"));
+        }
+        if u.chars().count() > 2048 {
+            return Err(AppError::bad_request(
+                "URL must be no more than 2048 characters",
+            ));
+        }
+        let parsed = url::Url::parse(u).map_err(|_| AppError::bad_request("Invalid URL"))?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+            return Err(AppError::bad_request(
+                "URL must use http or https (javascript:, data: and vbscript: are not allowed)",
+            ));
+        }
+        // The text as given (trimmed), not the parser's normalization: people expect their URL back.
+        Ok(Self(u.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A go-link name: 1–255 of `A-Z a-z 0-9 _ -`. Compared case-insensitively, stored as typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Slug(String);
+
+impl Slug {
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return Err(AppError::bad_request("Slug must not be empty"));
+        }
+        if s.len() > 255 {
+            return Err(AppError::bad_request(
+                "Slug must be no more than 255 characters",
+            ));
+        }
+        if !s
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            return Err(AppError::bad_request(
+                "Slug may only contain letters, numbers, hyphens and underscores",
+            ));
+        }
+        Ok(Self(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The form slugs are compared in.
+    pub fn lower(&self) -> String {
+        self.0.to_ascii_lowercase()
+    }
+}
+
+/// Trimmed text that must be present and at most `max` characters; `field` names it in errors.
+pub fn required_text(raw: &str, field: &str, max: usize) -> Result<String, AppError> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return Err(AppError::bad_request(format!("{field} is required")));
+    }
+    bounded(t, field, max)
+}
+
+/// Trimmed optional text of at most `max` characters; empty reads as absent (`null`, not `""`).
+pub fn optional_text(
+    raw: Option<&str>,
+    field: &str,
+    max: usize,
+) -> Result<Option<String>, AppError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => bounded(t, field, max).map(Some),
+    }
+}
+
+fn bounded(t: &str, field: &str, max: usize) -> Result<String, AppError> {
+    if t.chars().count() > max {
+        return Err(AppError::bad_request(format!(
+            "{field} must be no more than {max} characters"
+        )));
+    }
+    Ok(t.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(e: AppError) -> String {
+        match e {
+            AppError::BadRequest(m) => m,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn titles_are_trimmed_required_and_bounded() {
+        assert_eq!(Title::parse("  Docs ").unwrap().as_str(), "Docs");
+        assert_eq!(message(Title::parse(" ").unwrap_err()), "Title is required");
+        assert!(
+            Title::parse(&"é".repeat(500)).is_ok(),
+            "characters, not bytes"
+        );
+        assert!(Title::parse(&"x".repeat(501)).is_err());
+    }
+
+    #[test]
+    fn urls_must_be_http_or_https() {
+        assert!(TargetUrl::parse("https://example.com/a?b=c#d").is_ok());
+        assert!(TargetUrl::parse("http://localhost:8080").is_ok());
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            " data:text/html,<script>x</script>",
+            "vbscript:msgbox",
+            "ftp://example.com",
+            "file:///etc/passwd",
+            "example.com",
+            "https://",
+            "",
+        ] {
+            assert!(TargetUrl::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn urls_are_bounded_at_2048_characters() {
+        let base = "https://example.com/";
+        let ok = format!("{base}{}", "a".repeat(2048 - base.len()));
+        assert!(TargetUrl::parse(&ok).is_ok());
+        assert!(TargetUrl::parse(&format!("{ok}a")).is_err());
+    }
+
+    #[test]
+    fn slugs_allow_letters_digits_dash_and_underscore() {
+        assert_eq!(Slug::parse("Team_Docs-2").unwrap().lower(), "team_docs-2");
+        for bad in ["", "a b", "a/b", "ä", "a.b", "a%20"] {
+            assert!(Slug::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+        assert!(Slug::parse(&"a".repeat(255)).is_ok());
+        assert!(Slug::parse(&"a".repeat(256)).is_err());
+    }
+
+    #[test]
+    fn optional_text_reads_empty_as_absent() {
+        assert_eq!(optional_text(Some("  "), "Icon", 50).unwrap(), None);
+        assert_eq!(optional_text(None, "Icon", 50).unwrap(), None);
+        assert_eq!(
+            optional_text(Some(" 📁 "), "Icon", 50).unwrap().as_deref(),
+            Some("📁")
+        );
+        assert_eq!(
+            message(optional_text(Some(&"x".repeat(51)), "Icon", 50).unwrap_err()),
+            "Icon must be no more than 50 characters"
+        );
+    }
+}

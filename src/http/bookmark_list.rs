@@ -1,0 +1,284 @@
+//! Finding bookmarks: `GET /api/bookmarks` (filtered, sorted, paged), `/api/bookmarks/ids` (the
+//! same filters, ids only) and `/api/bookmarks/search` (bookmarks, folders and tags at once).
+
+use axum::extract::{Query, State};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::domain::ids::parse_id;
+use crate::domain::SearchTerms;
+use crate::error::{AppError, Result};
+use crate::http::bookmarks::{hydrate, Bookmark};
+use crate::http::CurrentOrg;
+use crate::state::AppState;
+use crate::store::bookmark_list::{self, Filter, Scope, Sort};
+use crate::store::{folders, tags};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(ids))
+        .routes(routes!(search))
+}
+
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 500;
+pub const MAX_IDS: i64 = 10_000;
+
+/// Filters of the bookmark list; all optional.
+#[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Only bookmarks in this folder.
+    folder_id: Option<String>,
+    /// Only bookmarks with this tag.
+    tag_id: Option<String>,
+    /// `all` (default), `mine`, `shared_with_me` or `shared_by_me`.
+    scope: Option<String>,
+    /// `true` or `false`.
+    pinned: Option<String>,
+    /// Words to find in title, URL or slug (the last one as a prefix).
+    q: Option<String>,
+    /// `recently_added` (default), `alphabetical`, `most_used` or `recently_accessed`.
+    sort_by: Option<String>,
+    /// Page size, 1–500 (default 50).
+    limit: Option<String>,
+    /// How many to skip (default 0).
+    offset: Option<String>,
+}
+
+fn present(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn filter_id(v: &Option<String>, name: &str) -> Result<Option<String>> {
+    present(v)
+        .map(|s| parse_id(s).ok_or_else(|| AppError::bad_request(format!("Invalid {name}"))))
+        .transpose()
+}
+
+fn number(v: &Option<String>, name: &str) -> Result<Option<i64>> {
+    present(v)
+        .map(|s| {
+            s.parse::<i64>()
+                .map_err(|_| AppError::bad_request(format!("{name} must be a number")))
+        })
+        .transpose()
+}
+
+impl ListQuery {
+    fn filter(&self) -> Result<(Filter, Sort)> {
+        let scope = match present(&self.scope) {
+            None => Scope::All,
+            Some(s) => Scope::parse(s).ok_or_else(|| {
+                AppError::bad_request(
+                    "scope must be one of all, mine, shared_with_me, shared_by_me",
+                )
+            })?,
+        };
+        let sort = match present(&self.sort_by) {
+            None => Sort::RecentlyAdded,
+            Some(s) => Sort::parse(s).ok_or_else(|| {
+                AppError::bad_request(
+                    "sort_by must be one of recently_added, alphabetical, most_used, recently_accessed",
+                )
+            })?,
+        };
+        let pinned = match present(&self.pinned) {
+            None => None,
+            Some("true" | "1") => Some(true),
+            Some("false" | "0") => Some(false),
+            Some(_) => return Err(AppError::bad_request("pinned must be true or false")),
+        };
+        let filter = Filter {
+            scope,
+            folder_id: filter_id(&self.folder_id, "folder_id")?,
+            tag_id: filter_id(&self.tag_id, "tag_id")?,
+            pinned,
+            terms: present(&self.q).and_then(SearchTerms::parse),
+        };
+        Ok((filter, sort))
+    }
+
+    fn page(&self) -> Result<(i64, i64)> {
+        let limit = number(&self.limit, "limit")?
+            .unwrap_or(DEFAULT_LIMIT)
+            .clamp(1, MAX_LIMIT);
+        let offset = number(&self.offset, "offset")?.unwrap_or(0);
+        if offset < 0 {
+            return Err(AppError::bad_request("offset must not be negative"));
+        }
+        Ok((limit, offset))
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BookmarkPage {
+    items: Vec<Bookmark>,
+    total: i64,
+    #[serde(rename = "hasMore")]
+    has_more: bool,
+}
+
+/// The bookmarks the caller can see, filtered, sorted and paged.
+#[utoipa::path(get, path = "/api/bookmarks", tag = "bookmarks", params(ListQuery),
+    responses((status = 200, body = BookmarkPage), (status = 400), (status = 401)))]
+async fn list(
+    State(state): State<AppState>,
+    org: CurrentOrg,
+    Query(query): Query<ListQuery>,
+) -> Result<axum::Json<BookmarkPage>> {
+    let (filter, sort) = query.filter()?;
+    let (limit, offset) = query.page()?;
+    let mut db = state.store.read().await?;
+    let (rows, total) = bookmark_list::page(
+        &mut db.conn(),
+        org.id(),
+        org.user_id(),
+        &filter,
+        sort,
+        limit,
+        offset,
+    )
+    .await?;
+    let shown = rows.len() as i64;
+    let items = hydrate(&mut db.conn(), org.id(), org.user_id(), rows).await?;
+    Ok(axum::Json(BookmarkPage {
+        items,
+        total,
+        has_more: offset + shown < total,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BookmarkIds {
+    ids: Vec<String>,
+}
+
+/// The ids of the bookmarks the list would show (same filters and order, at most 10000), for
+/// selecting everything at once.
+#[utoipa::path(get, path = "/api/bookmarks/ids", tag = "bookmarks", params(ListQuery),
+    responses((status = 200, body = BookmarkIds), (status = 400), (status = 401)))]
+async fn ids(
+    State(state): State<AppState>,
+    org: CurrentOrg,
+    Query(query): Query<ListQuery>,
+) -> Result<axum::Json<BookmarkIds>> {
+    let (filter, sort) = query.filter()?;
+    let mut db = state.store.read().await?;
+    let ids = bookmark_list::ids(
+        &mut db.conn(),
+        org.id(),
+        org.user_id(),
+        &filter,
+        sort,
+        MAX_IDS,
+    )
+    .await?;
+    Ok(axum::Json(BookmarkIds { ids }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchQuery {
+    /// What to look for.
+    q: Option<String>,
+}
+
+/// One search result: a bookmark (with `title`, `url`, `slug`), a folder (`name`, `icon`) or a
+/// tag (`name`).
+#[derive(Serialize, ToSchema)]
+pub struct SearchHit {
+    /// `bookmark`, `folder` or `tag`.
+    #[serde(rename = "type")]
+    #[schema(value_type = String, example = "bookmark")]
+    kind: &'static str,
+    id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slug: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    icon: Option<String>,
+}
+
+const SEARCH_EACH: i64 = 20;
+
+/// Bookmarks, folders and tags matching `q`, bookmarks first. An empty or wordless `q` finds nothing.
+#[utoipa::path(get, path = "/api/bookmarks/search", tag = "bookmarks", params(SearchQuery),
+    responses((status = 200, body = [SearchHit]), (status = 401)))]
+async fn search(
+    State(state): State<AppState>,
+    org: CurrentOrg,
+    Query(query): Query<SearchQuery>,
+) -> Result<axum::Json<Vec<SearchHit>>> {
+    let Some(terms) = query.q.as_deref().and_then(SearchTerms::parse) else {
+        return Ok(axum::Json(vec![]));
+    };
+    let mut db = state.store.read().await?;
+    let filter = Filter {
+        terms: Some(terms.clone()),
+        ..Filter::default()
+    };
+    let (rows, _) = bookmark_list::page(
+        &mut db.conn(),
+        org.id(),
+        org.user_id(),
+        &filter,
+        Sort::MostUsed,
+        SEARCH_EACH,
+        0,
+    )
+    .await?;
+    let pattern = terms.like_pattern();
+    let folder_rows = folders::search(
+        &mut db.conn(),
+        org.id(),
+        org.user_id(),
+        &pattern,
+        SEARCH_EACH,
+    )
+    .await?;
+    let tag_rows = tags::search(
+        &mut db.conn(),
+        org.id(),
+        org.user_id(),
+        &pattern,
+        SEARCH_EACH,
+    )
+    .await?;
+    let hit = |kind, id| SearchHit {
+        kind,
+        id,
+        title: None,
+        name: None,
+        url: None,
+        slug: None,
+        icon: None,
+    };
+    let mut out: Vec<SearchHit> = rows
+        .into_iter()
+        .map(|b| SearchHit {
+            title: Some(b.title),
+            url: Some(b.url),
+            slug: b.slug,
+            ..hit("bookmark", b.id)
+        })
+        .collect();
+    out.extend(folder_rows.into_iter().map(|f| SearchHit {
+        name: Some(f.name),
+        icon: f.icon,
+        ..hit("folder", f.id)
+    }));
+    out.extend(tag_rows.into_iter().map(|t| SearchHit {
+        name: Some(t.name),
+        ..hit("tag", t.id)
+    }));
+    Ok(axum::Json(out))
+}

@@ -1,0 +1,152 @@
+//! `/api/tags`: each person's own tags. Others' tags answer 404; deleting a tag keeps its bookmarks.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::domain::library::required_text;
+use crate::domain::{new_id, time, Timestamp};
+use crate::error::{AppError, Result};
+use crate::http::library::path_id;
+use crate::http::{CurrentOrg, Json};
+use crate::state::AppState;
+use crate::store::tags::{self, TagRow};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get_one, update, delete))
+}
+
+pub fn tag_not_found() -> AppError {
+    AppError::not_found("Tag not found")
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Tag {
+    id: String,
+    name: String,
+    bookmark_count: i64,
+    #[serde(serialize_with = "time::millis")]
+    #[schema(value_type = String, format = DateTime)]
+    created_at: i64,
+}
+
+impl From<TagRow> for Tag {
+    fn from(t: TagRow) -> Self {
+        Self {
+            id: t.id,
+            name: t.name,
+            bookmark_count: t.bookmark_count,
+            created_at: t.created_at,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TagBody {
+    name: Option<String>,
+}
+
+fn tag_name(body: &TagBody) -> Result<String> {
+    required_text(body.name.as_deref().unwrap_or(""), "Tag name", 100)
+}
+
+/// The caller's tags, by name, with how many bookmarks carry each.
+#[utoipa::path(get, path = "/api/tags", tag = "tags",
+    responses((status = 200, body = [Tag]), (status = 401)))]
+async fn list(State(state): State<AppState>, org: CurrentOrg) -> Result<axum::Json<Vec<Tag>>> {
+    let mut db = state.store.read().await?;
+    let rows = tags::list(&mut db.conn(), org.id(), org.user_id()).await?;
+    Ok(axum::Json(rows.into_iter().map(Tag::from).collect()))
+}
+
+/// Creates a tag.
+#[utoipa::path(post, path = "/api/tags", tag = "tags", request_body = TagBody,
+    responses((status = 201, body = Tag), (status = 400), (status = 401), (status = 409, description = "Tag already exists")))]
+async fn create(
+    State(state): State<AppState>,
+    org: CurrentOrg,
+    Json(body): Json<TagBody>,
+) -> Result<Response> {
+    let name = tag_name(&body)?;
+    let id = new_id();
+    let mut tx = state.store.begin().await?;
+    tags::insert(
+        &mut tx.conn(),
+        org.id(),
+        org.user_id(),
+        &id,
+        &name,
+        Timestamp::now().millis(),
+    )
+    .await?;
+    let row = tags::own(&mut tx.conn(), org.id(), org.user_id(), &id)
+        .await?
+        .ok_or_else(tag_not_found)?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, axum::Json(Tag::from(row))).into_response())
+}
+
+/// One of the caller's tags.
+#[utoipa::path(get, path = "/api/tags/{id}", tag = "tags", params(("id" = String, Path)),
+    responses((status = 200, body = Tag), (status = 401), (status = 404)))]
+async fn get_one(
+    State(state): State<AppState>,
+    org: CurrentOrg,
+    Path(id): Path<String>,
+) -> Result<axum::Json<Tag>> {
+    let id = path_id(&id, tag_not_found)?;
+    let mut db = state.store.read().await?;
+    let row = tags::own(&mut db.conn(), org.id(), org.user_id(), &id)
+        .await?
+        .ok_or_else(tag_not_found)?;
+    Ok(axum::Json(row.into()))
+}
+
+/// Renames one of the caller's tags.
+#[utoipa::path(put, path = "/api/tags/{id}", tag = "tags", params(("id" = String, Path)), request_body = TagBody,
+    responses((status = 200, body = Tag), (status = 400), (status = 401), (status = 404), (status = 409, description = "Tag already exists")))]
+async fn update(
+    State(state): State<AppState>,
+    org: CurrentOrg,
+    Path(id): Path<String>,
+    Json(body): Json<TagBody>,
+) -> Result<axum::Json<Tag>> {
+    let id = path_id(&id, tag_not_found)?;
+    let mut tx = state.store.begin().await?;
+    if tags::own(&mut tx.conn(), org.id(), org.user_id(), &id)
+        .await?
+        .is_none()
+    {
+        return Err(tag_not_found());
+    }
+    let name = tag_name(&body)?;
+    tags::rename(&mut tx.conn(), org.id(), org.user_id(), &id, &name).await?;
+    let row = tags::own(&mut tx.conn(), org.id(), org.user_id(), &id)
+        .await?
+        .ok_or_else(tag_not_found)?;
+    tx.commit().await?;
+    Ok(axum::Json(row.into()))
+}
+
+/// Deletes one of the caller's tags; the bookmarks that carried it stay.
+#[utoipa::path(delete, path = "/api/tags/{id}", tag = "tags", params(("id" = String, Path)),
+    responses((status = 200, description = "Tag deleted"), (status = 401), (status = 404)))]
+async fn delete(
+    State(state): State<AppState>,
+    org: CurrentOrg,
+    Path(id): Path<String>,
+) -> Result<axum::Json<serde_json::Value>> {
+    let id = path_id(&id, tag_not_found)?;
+    let mut tx = state.store.begin().await?;
+    if !tags::delete(&mut tx.conn(), org.id(), org.user_id(), &id).await? {
+        return Err(tag_not_found());
+    }
+    tx.commit().await?;
+    Ok(axum::Json(serde_json::json!({"message": "Tag deleted"})))
+}

@@ -1,0 +1,262 @@
+//! Listing bookmarks: the filters of `GET /api/bookmarks`, its sort orders and paging, and the
+//! tags, folders and shares of a page loaded in one query each (never one per bookmark).
+
+use std::collections::HashMap;
+
+use super::access::{bookmark_is_shared, bookmark_shared_with, bookmark_visible, folder_visible};
+use super::bookmarks::{BookmarkRow, SELECT};
+use super::sql::{is_postgres, Arg, Args};
+use super::{bind_args, q, Conn};
+use crate::domain::SearchTerms;
+use crate::error::Result;
+
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum Scope {
+    #[default]
+    All,
+    Mine,
+    SharedWithMe,
+    SharedByMe,
+}
+
+impl Scope {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "all" => Scope::All,
+            "mine" => Scope::Mine,
+            "shared_with_me" => Scope::SharedWithMe,
+            "shared_by_me" => Scope::SharedByMe,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    #[default]
+    RecentlyAdded,
+    Alphabetical,
+    MostUsed,
+    RecentlyAccessed,
+}
+
+impl Sort {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "recently_added" => Sort::RecentlyAdded,
+            "alphabetical" => Sort::Alphabetical,
+            "most_used" => Sort::MostUsed,
+            "recently_accessed" => Sort::RecentlyAccessed,
+            _ => return None,
+        })
+    }
+
+    fn order_by(self) -> &'static str {
+        match self {
+            Sort::RecentlyAdded => "b.created_at DESC, b.id",
+            Sort::Alphabetical => "lower(b.title), b.created_at DESC, b.id",
+            Sort::MostUsed => "b.access_count DESC, b.created_at DESC, b.id",
+            Sort::RecentlyAccessed => {
+                "(b.last_accessed_at IS NULL), b.last_accessed_at DESC, b.created_at DESC, b.id"
+            }
+        }
+    }
+}
+
+/// What to list; every field narrows the bookmarks visible to the user.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub scope: Scope,
+    pub folder_id: Option<String>,
+    pub tag_id: Option<String>,
+    pub pinned: Option<bool>,
+    pub terms: Option<SearchTerms>,
+}
+
+/// The `WHERE` condition for `f` over `bookmarks b`, with `$1` = organization, `$2` = user.
+fn condition(c: &Conn<'_>, f: &Filter, args: &mut Args) -> String {
+    let mut parts = vec![match f.scope {
+        Scope::All => bookmark_visible("b", "$1", "$2"),
+        Scope::Mine => "(b.org_id = $1 AND b.user_id = $2)".into(),
+        Scope::SharedWithMe => format!(
+            "(b.org_id = $1 AND b.user_id <> $2 AND {})",
+            bookmark_shared_with("b", "$1", "$2")
+        ),
+        Scope::SharedByMe => format!(
+            "(b.org_id = $1 AND b.user_id = $2 AND {})",
+            bookmark_is_shared("b")
+        ),
+    }];
+    if let Some(folder) = &f.folder_id {
+        let p = args.text(folder);
+        parts.push(format!(
+            "b.id IN (SELECT bookmark_id FROM bookmark_folders WHERE org_id = $1 AND folder_id = {p})"
+        ));
+    }
+    if let Some(tag) = &f.tag_id {
+        let p = args.text(tag);
+        parts.push(format!(
+            "b.id IN (SELECT bookmark_id FROM bookmark_tags WHERE org_id = $1 AND tag_id = {p})"
+        ));
+    }
+    if let Some(pinned) = f.pinned {
+        let p = args.push(Arg::Bool(pinned));
+        parts.push(format!("b.pinned = {p}"));
+    }
+    if let Some(terms) = &f.terms {
+        if is_postgres(c) {
+            let p = args.push(Arg::Text(terms.tsquery()));
+            parts.push(format!("b.search @@ to_tsquery('simple', {p})"));
+        } else {
+            let p = args.push(Arg::Text(terms.fts5()));
+            parts.push(format!(
+                "b.rowid IN (SELECT rowid FROM bookmarks_fts WHERE bookmarks_fts MATCH {p})"
+            ));
+        }
+    }
+    parts.join(" AND ")
+}
+
+/// One page of the bookmarks matching `f`, and how many match in all.
+pub async fn page(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    user_id: &str,
+    f: &Filter,
+    sort: Sort,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<BookmarkRow>, i64)> {
+    let mut args = Args::org_user(org_id, user_id);
+    let cond = condition(c, f, &mut args);
+    let count_sql = format!("SELECT COUNT(*) FROM bookmarks b WHERE {cond}");
+    let total: i64 = q!(c, |e| bind_args!(sqlx::query_scalar(&count_sql), args)
+        .fetch_one(e)
+        .await?);
+    let lim = args.push(Arg::Int(limit));
+    let off = args.push(Arg::Int(offset));
+    let sql = format!(
+        "{SELECT} WHERE {cond} ORDER BY {} LIMIT {lim} OFFSET {off}",
+        sort.order_by()
+    );
+    let rows = q!(c, |e| bind_args!(sqlx::query_as(&sql), args)
+        .fetch_all(e)
+        .await?);
+    Ok((rows, total))
+}
+
+/// The ids of the first `limit` bookmarks matching `f`, in `sort` order.
+pub async fn ids(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    user_id: &str,
+    f: &Filter,
+    sort: Sort,
+    limit: i64,
+) -> Result<Vec<String>> {
+    let mut args = Args::org_user(org_id, user_id);
+    let cond = condition(c, f, &mut args);
+    let lim = args.push(Arg::Int(limit));
+    let sql = format!(
+        "SELECT b.id FROM bookmarks b WHERE {cond} ORDER BY {} LIMIT {lim}",
+        sort.order_by()
+    );
+    Ok(q!(c, |e| bind_args!(sqlx::query_scalar(&sql), args)
+        .fetch_all(e)
+        .await?))
+}
+
+/// Something a bookmark or folder is linked to: a tag, folder, team or person.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct LinkRow {
+    pub owner_id: String,
+    pub id: String,
+    pub name: String,
+    /// A folder's icon or a person's email.
+    pub extra: Option<String>,
+}
+
+pub type Links = HashMap<String, Vec<LinkRow>>;
+
+/// What to load for a page of bookmarks or folders.
+#[derive(Copy, Clone, Debug)]
+pub enum Detail {
+    BookmarkTags,
+    /// Only the folders the viewer can see.
+    BookmarkFolders,
+    BookmarkTeams,
+    BookmarkUsers,
+    FolderTeams,
+    FolderUsers,
+}
+
+impl Detail {
+    /// The query over join table `j`, with `$1` = organization and `viewer` the viewer's placeholder.
+    fn sql(self, viewer: &str, list: &str) -> String {
+        let (select, order) = match self {
+            Detail::BookmarkTags => (
+                "SELECT j.bookmark_id AS owner_id, t.id, t.name, CAST(NULL AS TEXT) AS extra \
+                 FROM bookmark_tags j JOIN tags t ON t.id = j.tag_id WHERE j.bookmark_id",
+                "lower(t.name)",
+            ),
+            Detail::BookmarkFolders => (
+                "SELECT j.bookmark_id AS owner_id, f.id, f.name, f.icon AS extra \
+                 FROM bookmark_folders j JOIN folders f ON f.id = j.folder_id WHERE j.bookmark_id",
+                "lower(f.name)",
+            ),
+            Detail::BookmarkTeams => (
+                "SELECT j.bookmark_id AS owner_id, t.id, t.name, CAST(NULL AS TEXT) AS extra \
+                 FROM bookmark_team_shares j JOIN teams t ON t.id = j.team_id WHERE j.bookmark_id",
+                "lower(t.name)",
+            ),
+            Detail::BookmarkUsers => (
+                "SELECT j.bookmark_id AS owner_id, u.id, u.name, u.email AS extra \
+                 FROM bookmark_user_shares j JOIN users u ON u.id = j.user_id WHERE j.bookmark_id",
+                "lower(u.name)",
+            ),
+            Detail::FolderTeams => (
+                "SELECT j.folder_id AS owner_id, t.id, t.name, CAST(NULL AS TEXT) AS extra \
+                 FROM folder_team_shares j JOIN teams t ON t.id = j.team_id WHERE j.folder_id",
+                "lower(t.name)",
+            ),
+            Detail::FolderUsers => (
+                "SELECT j.folder_id AS owner_id, u.id, u.name, u.email AS extra \
+                 FROM folder_user_shares j JOIN users u ON u.id = j.user_id WHERE j.folder_id",
+                "lower(u.name)",
+            ),
+        };
+        let visible = match self {
+            Detail::BookmarkFolders => format!(" AND {}", folder_visible("f", "$1", viewer)),
+            _ => String::new(),
+        };
+        format!("{select} IN ({list}) AND j.org_id = $1{visible} ORDER BY {order}")
+    }
+}
+
+/// The `detail` links of every id in `owner_ids`, grouped by id, in one query.
+pub async fn links(
+    c: &mut Conn<'_>,
+    detail: Detail,
+    org_id: &str,
+    viewer_id: &str,
+    owner_ids: &[String],
+) -> Result<Links> {
+    let mut out = Links::new();
+    if owner_ids.is_empty() {
+        return Ok(out);
+    }
+    let mut args = Args(vec![Arg::Text(org_id.into())]);
+    let viewer = match detail {
+        Detail::BookmarkFolders => args.text(viewer_id),
+        _ => String::new(),
+    };
+    let list = args.list(owner_ids);
+    let sql = detail.sql(&viewer, &list);
+    let rows: Vec<LinkRow> = q!(c, |e| bind_args!(sqlx::query_as(&sql), args)
+        .fetch_all(e)
+        .await?);
+    for r in rows {
+        out.entry(r.owner_id.clone()).or_default().push(r);
+    }
+    Ok(out)
+}

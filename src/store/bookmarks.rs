@@ -1,0 +1,279 @@
+//! Bookmarks: one row each, plus the folders, tags and shares that hang off it. Every function
+//! takes the organization id and filters by it.
+
+use super::access::bookmark_visible;
+use super::sql::{Arg, Args};
+use super::{bind_args, q, Conn};
+use crate::error::{AppError, Result};
+
+/// A bookmark with its owner's name and email.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct BookmarkRow {
+    pub id: String,
+    pub user_id: String,
+    pub title: String,
+    pub url: String,
+    pub slug: Option<String>,
+    pub forwarding_enabled: bool,
+    pub pinned: bool,
+    pub share_all_teams: bool,
+    pub access_count: i64,
+    pub last_accessed_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub owner_name: String,
+    pub owner_email: String,
+}
+
+/// Columns of [`BookmarkRow`] over `bookmarks b JOIN users u`.
+pub const SELECT: &str = "SELECT b.id, b.user_id, b.title, b.url, b.slug, b.forwarding_enabled, \
+    b.pinned, b.share_all_teams, b.access_count, b.last_accessed_at, b.created_at, b.updated_at, \
+    u.name AS owner_name, u.email AS owner_email FROM bookmarks b JOIN users u ON u.id = b.user_id";
+
+/// The fields a person sets on a bookmark.
+#[derive(Clone, Debug)]
+pub struct Fields {
+    pub title: String,
+    pub url: String,
+    pub slug: Option<String>,
+    pub forwarding_enabled: bool,
+    pub pinned: bool,
+    pub share_all_teams: bool,
+}
+
+/// Bookmarks the user owns in the organization (what the Free plan limit counts).
+pub async fn bookmark_count(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<i64> {
+    Ok(q!(c, |e| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM bookmarks WHERE org_id = $1 AND user_id = $2"
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .fetch_one(e)
+    .await?))
+}
+
+/// The bookmark `id` when `user_id` may see it in the organization; `None` for missing, foreign
+/// and unshared ones alike.
+pub async fn visible(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    user_id: &str,
+    id: &str,
+) -> Result<Option<BookmarkRow>> {
+    let sql = format!(
+        "{SELECT} WHERE b.id = $3 AND {}",
+        bookmark_visible("b", "$1", "$2")
+    );
+    Ok(q!(c, |e| sqlx::query_as(&sql)
+        .bind(org_id)
+        .bind(user_id)
+        .bind(id)
+        .fetch_optional(e)
+        .await?))
+}
+
+/// The forwarding bookmarks named `slug` (any case) that the user can see, their own first,
+/// then those shared with them, each group oldest first: what `/go/<slug>` chooses from after
+/// the user's saved preference.
+pub async fn forwarding_by_slug(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    user_id: &str,
+    slug: &str,
+) -> Result<Vec<BookmarkRow>> {
+    let sql = format!(
+        "{SELECT} WHERE b.org_id = $1 AND lower(b.slug) = lower($3) AND b.forwarding_enabled AND {} \
+         ORDER BY (b.user_id <> $2), b.created_at, b.id",
+        bookmark_visible("b", "$1", "$2")
+    );
+    Ok(q!(c, |e| sqlx::query_as(&sql)
+        .bind(org_id)
+        .bind(user_id)
+        .bind(slug)
+        .fetch_all(e)
+        .await?))
+}
+
+fn slug_taken(e: sqlx::Error) -> AppError {
+    AppError::from(e).on_unique("Slug already exists")
+}
+
+pub async fn insert(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    user_id: &str,
+    id: &str,
+    f: &Fields,
+    now: i64,
+) -> Result<()> {
+    q!(c, |e| {
+        sqlx::query(
+        "INSERT INTO bookmarks (id, org_id, user_id, title, url, slug, forwarding_enabled, pinned, \
+         share_all_teams, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)"
+    )
+    .bind(id)
+    .bind(org_id)
+    .bind(user_id)
+    .bind(&f.title)
+    .bind(&f.url)
+    .bind(&f.slug)
+    .bind(f.forwarding_enabled)
+    .bind(f.pinned)
+    .bind(f.share_all_teams)
+    .bind(now)
+    .execute(e)
+    .await
+    .map_err(slug_taken)?
+    .rows_affected()
+    });
+    Ok(())
+}
+
+pub async fn update(c: &mut Conn<'_>, org_id: &str, id: &str, f: &Fields, now: i64) -> Result<()> {
+    q!(c, |e| {
+        sqlx::query(
+        "UPDATE bookmarks SET title = $3, url = $4, slug = $5, forwarding_enabled = $6, pinned = $7, \
+         share_all_teams = $8, updated_at = $9 WHERE org_id = $1 AND id = $2"
+    )
+    .bind(org_id)
+    .bind(id)
+    .bind(&f.title)
+    .bind(&f.url)
+    .bind(&f.slug)
+    .bind(f.forwarding_enabled)
+    .bind(f.pinned)
+    .bind(f.share_all_teams)
+    .bind(now)
+    .execute(e)
+    .await
+    .map_err(slug_taken)?
+    .rows_affected()
+    });
+    Ok(())
+}
+
+pub async fn delete(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<bool> {
+    let n = q!(c, |e| sqlx::query(
+        "DELETE FROM bookmarks WHERE org_id = $1 AND id = $2"
+    )
+    .bind(org_id)
+    .bind(id)
+    .execute(e)
+    .await?
+    .rows_affected());
+    Ok(n == 1)
+}
+
+/// Counts one more opening of the bookmark.
+pub async fn track_access(c: &mut Conn<'_>, org_id: &str, id: &str, now: i64) -> Result<()> {
+    q!(c, |e| sqlx::query(
+        "UPDATE bookmarks SET access_count = access_count + 1, last_accessed_at = $3 \
+         WHERE org_id = $1 AND id = $2"
+    )
+    .bind(org_id)
+    .bind(id)
+    .bind(now)
+    .execute(e)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// The join tables a bookmark or folder links through: (table, owner column, target column).
+#[derive(Copy, Clone, Debug)]
+pub enum Link {
+    BookmarkFolders,
+    BookmarkTags,
+    BookmarkTeams,
+    BookmarkUsers,
+    FolderTeams,
+    FolderUsers,
+}
+
+impl Link {
+    fn parts(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Link::BookmarkFolders => ("bookmark_folders", "bookmark_id", "folder_id"),
+            Link::BookmarkTags => ("bookmark_tags", "bookmark_id", "tag_id"),
+            Link::BookmarkTeams => ("bookmark_team_shares", "bookmark_id", "team_id"),
+            Link::BookmarkUsers => ("bookmark_user_shares", "bookmark_id", "user_id"),
+            Link::FolderTeams => ("folder_team_shares", "folder_id", "team_id"),
+            Link::FolderUsers => ("folder_user_shares", "folder_id", "user_id"),
+        }
+    }
+}
+
+/// Makes `targets` the complete set of links of `owner_id` through `link`.
+pub async fn replace_links(
+    c: &mut Conn<'_>,
+    link: Link,
+    org_id: &str,
+    owner_id: &str,
+    targets: &[String],
+) -> Result<()> {
+    let (table, owner, target) = link.parts();
+    let del = format!("DELETE FROM {table} WHERE org_id = $1 AND {owner} = $2");
+    q!(c, |e| sqlx::query(&del)
+        .bind(org_id)
+        .bind(owner_id)
+        .execute(e)
+        .await?
+        .rows_affected());
+    if targets.is_empty() {
+        return Ok(());
+    }
+    let mut args = Args(vec![Arg::Text(org_id.into()), Arg::Text(owner_id.into())]);
+    let values = targets
+        .iter()
+        .map(|t| format!("($1, $2, {})", args.text(t)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let ins = format!("INSERT INTO {table} (org_id, {owner}, {target}) VALUES {values}");
+    q!(c, |e| bind_args!(sqlx::query(&ins), args)
+        .execute(e)
+        .await?
+        .rows_affected());
+    Ok(())
+}
+
+/// Which of the given ids may a user link to: their own folders or tags, the organization's
+/// teams, or its members.
+#[derive(Copy, Clone, Debug)]
+pub enum Target {
+    OwnFolders,
+    OwnTags,
+    Teams,
+    Members,
+}
+
+/// True when every id in `ids` (already deduplicated) is an acceptable `target` for the user.
+pub async fn all_exist(
+    c: &mut Conn<'_>,
+    target: Target,
+    org_id: &str,
+    user_id: &str,
+    ids: &[String],
+) -> Result<bool> {
+    if ids.is_empty() {
+        return Ok(true);
+    }
+    let mut args = Args(vec![Arg::Text(org_id.into())]);
+    let (table, column, owned) = match target {
+        Target::OwnFolders => ("folders", "id", true),
+        Target::OwnTags => ("tags", "id", true),
+        Target::Teams => ("teams", "id", false),
+        Target::Members => ("org_members", "user_id", false),
+    };
+    let owner = if owned {
+        format!(" AND user_id = {}", args.text(user_id))
+    } else {
+        String::new()
+    };
+    let list = args.list(ids);
+    let sql =
+        format!("SELECT COUNT(*) FROM {table} WHERE org_id = $1{owner} AND {column} IN ({list})");
+    let n: i64 = q!(c, |e| bind_args!(sqlx::query_scalar(&sql), args)
+        .fetch_one(e)
+        .await?);
+    Ok(n == ids.len() as i64)
+}

@@ -1,0 +1,147 @@
+//! Tags: each person's own labels for their bookmarks.
+
+use super::{q, Conn};
+use crate::error::{AppError, Result};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct TagRow {
+    pub id: String,
+    pub name: String,
+    pub created_at: i64,
+    pub bookmark_count: i64,
+}
+
+const SELECT: &str = "SELECT t.id, t.name, t.created_at, \
+    (SELECT COUNT(*) FROM bookmark_tags bt WHERE bt.tag_id = t.id) AS bookmark_count FROM tags t";
+
+fn name_taken(e: sqlx::Error) -> AppError {
+    AppError::from(e).on_unique("Tag already exists")
+}
+
+/// The user's tags, by name.
+pub async fn list(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Vec<TagRow>> {
+    let sql =
+        format!("{SELECT} WHERE t.org_id = $1 AND t.user_id = $2 ORDER BY lower(t.name), t.id");
+    Ok(q!(c, |e| sqlx::query_as(&sql)
+        .bind(org_id)
+        .bind(user_id)
+        .fetch_all(e)
+        .await?))
+}
+
+/// The user's tags with the most bookmarks first.
+pub async fn top(c: &mut Conn<'_>, org_id: &str, user_id: &str, limit: i64) -> Result<Vec<TagRow>> {
+    let sql = format!(
+        "{SELECT} WHERE t.org_id = $1 AND t.user_id = $2 ORDER BY bookmark_count DESC, lower(t.name) LIMIT $3"
+    );
+    Ok(q!(c, |e| sqlx::query_as(&sql)
+        .bind(org_id)
+        .bind(user_id)
+        .bind(limit)
+        .fetch_all(e)
+        .await?))
+}
+
+/// One of the user's tags; others' tags read as missing.
+pub async fn own(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    user_id: &str,
+    id: &str,
+) -> Result<Option<TagRow>> {
+    let sql = format!("{SELECT} WHERE t.org_id = $1 AND t.user_id = $2 AND t.id = $3");
+    Ok(q!(c, |e| sqlx::query_as(&sql)
+        .bind(org_id)
+        .bind(user_id)
+        .bind(id)
+        .fetch_optional(e)
+        .await?))
+}
+
+/// The user's tags whose lower-cased name matches a `LIKE` pattern.
+pub async fn search(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    user_id: &str,
+    pattern: &str,
+    limit: i64,
+) -> Result<Vec<TagRow>> {
+    let sql = format!(
+        "{SELECT} WHERE t.org_id = $1 AND t.user_id = $2 AND lower(t.name) LIKE $3 ORDER BY lower(t.name) LIMIT $4"
+    );
+    Ok(q!(c, |e| sqlx::query_as(&sql)
+        .bind(org_id)
+        .bind(user_id)
+        .bind(pattern)
+        .bind(limit)
+        .fetch_all(e)
+        .await?))
+}
+
+pub async fn count(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<i64> {
+    Ok(q!(c, |e| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM tags WHERE org_id = $1 AND user_id = $2"
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .fetch_one(e)
+    .await?))
+}
+
+pub async fn insert(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    user_id: &str,
+    id: &str,
+    name: &str,
+    now: i64,
+) -> Result<()> {
+    q!(c, |e| sqlx::query(
+        "INSERT INTO tags (id, org_id, user_id, name, created_at) VALUES ($1, $2, $3, $4, $5)"
+    )
+    .bind(id)
+    .bind(org_id)
+    .bind(user_id)
+    .bind(name)
+    .bind(now)
+    .execute(e)
+    .await
+    .map_err(name_taken)?
+    .rows_affected());
+    Ok(())
+}
+
+pub async fn rename(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    user_id: &str,
+    id: &str,
+    name: &str,
+) -> Result<bool> {
+    let n = q!(c, |e| sqlx::query(
+        "UPDATE tags SET name = $4 WHERE org_id = $1 AND user_id = $2 AND id = $3"
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .bind(id)
+    .bind(name)
+    .execute(e)
+    .await
+    .map_err(name_taken)?
+    .rows_affected());
+    Ok(n == 1)
+}
+
+/// Deletes the tag; its bookmarks stay.
+pub async fn delete(c: &mut Conn<'_>, org_id: &str, user_id: &str, id: &str) -> Result<bool> {
+    let n = q!(c, |e| sqlx::query(
+        "DELETE FROM tags WHERE org_id = $1 AND user_id = $2 AND id = $3"
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .bind(id)
+    .execute(e)
+    .await?
+    .rows_affected());
+    Ok(n == 1)
+}

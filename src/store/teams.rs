@@ -1,0 +1,197 @@
+//! Teams of an organization and their members.
+
+use super::sql::Args;
+use super::{bind_args, q, Conn};
+use crate::error::{AppError, Result};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct TeamRow {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub member_count: i64,
+}
+
+const SELECT: &str = "SELECT t.id, t.name, t.description, t.created_at, t.updated_at, \
+    (SELECT COUNT(*) FROM team_members m WHERE m.team_id = t.id) AS member_count FROM teams t";
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+}
+
+fn name_taken(e: sqlx::Error) -> AppError {
+    AppError::from(e).on_unique("Team already exists")
+}
+
+/// Every team of the organization, by name.
+pub async fn list(c: &mut Conn<'_>, org_id: &str) -> Result<Vec<TeamRow>> {
+    let sql = format!("{SELECT} WHERE t.org_id = $1 ORDER BY lower(t.name), t.id");
+    Ok(q!(c, |e| sqlx::query_as(&sql)
+        .bind(org_id)
+        .fetch_all(e)
+        .await?))
+}
+
+/// The teams of the organization the user is in, by name.
+pub async fn list_for_member(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    user_id: &str,
+) -> Result<Vec<TeamRow>> {
+    let sql = format!(
+        "{SELECT} WHERE t.org_id = $1 AND t.id IN \
+         (SELECT team_id FROM team_members WHERE org_id = $1 AND user_id = $2) ORDER BY lower(t.name), t.id"
+    );
+    Ok(q!(c, |e| sqlx::query_as(&sql)
+        .bind(org_id)
+        .bind(user_id)
+        .fetch_all(e)
+        .await?))
+}
+
+pub async fn by_id(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<Option<TeamRow>> {
+    let sql = format!("{SELECT} WHERE t.org_id = $1 AND t.id = $2");
+    Ok(q!(c, |e| sqlx::query_as(&sql)
+        .bind(org_id)
+        .bind(id)
+        .fetch_optional(e)
+        .await?))
+}
+
+pub async fn members(c: &mut Conn<'_>, org_id: &str, team_id: &str) -> Result<Vec<Person>> {
+    Ok(q!(c, |e| sqlx::query_as(
+        "SELECT u.id, u.name, u.email FROM team_members m JOIN users u ON u.id = m.user_id \
+         WHERE m.org_id = $1 AND m.team_id = $2 ORDER BY lower(u.name), u.email"
+    )
+    .bind(org_id)
+    .bind(team_id)
+    .fetch_all(e)
+    .await?))
+}
+
+pub async fn insert(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    id: &str,
+    name: &str,
+    description: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    q!(c, |e| {
+        sqlx::query(
+        "INSERT INTO teams (id, org_id, name, description, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)"
+    )
+    .bind(id)
+    .bind(org_id)
+    .bind(name)
+    .bind(description)
+    .bind(now)
+    .execute(e)
+    .await
+    .map_err(name_taken)?
+    .rows_affected()
+    });
+    Ok(())
+}
+
+pub async fn update(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    id: &str,
+    name: &str,
+    description: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    q!(c, |e| {
+        sqlx::query(
+        "UPDATE teams SET name = $3, description = $4, updated_at = $5 WHERE org_id = $1 AND id = $2"
+    )
+    .bind(org_id)
+    .bind(id)
+    .bind(name)
+    .bind(description)
+    .bind(now)
+    .execute(e)
+    .await
+    .map_err(name_taken)?
+    .rows_affected()
+    });
+    Ok(())
+}
+
+pub async fn delete(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<bool> {
+    let n = q!(c, |e| sqlx::query(
+        "DELETE FROM teams WHERE org_id = $1 AND id = $2"
+    )
+    .bind(org_id)
+    .bind(id)
+    .execute(e)
+    .await?
+    .rows_affected());
+    Ok(n == 1)
+}
+
+/// Adds people (already checked to be members of the organization); those already in stay.
+pub async fn add_members(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    team_id: &str,
+    user_ids: &[String],
+) -> Result<()> {
+    if user_ids.is_empty() {
+        return Ok(());
+    }
+    let mut args = Args::org_user(org_id, team_id);
+    let values = user_ids
+        .iter()
+        .map(|u| format!("($1, $2, {})", args.text(u)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "INSERT INTO team_members (org_id, team_id, user_id) VALUES {values} ON CONFLICT DO NOTHING"
+    );
+    q!(c, |e| bind_args!(sqlx::query(&sql), args)
+        .execute(e)
+        .await?
+        .rows_affected());
+    Ok(())
+}
+
+pub async fn remove_member(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    team_id: &str,
+    user_id: &str,
+) -> Result<bool> {
+    let n = q!(c, |e| sqlx::query(
+        "DELETE FROM team_members WHERE org_id = $1 AND team_id = $2 AND user_id = $3"
+    )
+    .bind(org_id)
+    .bind(team_id)
+    .bind(user_id)
+    .execute(e)
+    .await?
+    .rows_affected());
+    Ok(n == 1)
+}
+
+/// The organization's people other than `user_id`, for picking whom to share with.
+pub async fn people_for_sharing(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    user_id: &str,
+) -> Result<Vec<Person>> {
+    Ok(q!(c, |e| sqlx::query_as(
+        "SELECT u.id, u.name, u.email FROM org_members m JOIN users u ON u.id = m.user_id \
+         WHERE m.org_id = $1 AND m.user_id <> $2 ORDER BY lower(u.name), u.email"
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .fetch_all(e)
+    .await?))
+}
