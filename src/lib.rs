@@ -18,5 +18,6 @@ pub mod services;
 pub mod startup;
 pub mod state;
 pub mod store;
+pub mod ui;
 
 pub use startup::Application;

@@ -53,6 +53,8 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         mailer,
         limits,
         auth_cache: Default::default(),
+        go_cache: Default::default(),
+        access_counter: Default::default(),
     })
 }
 

@@ -7,6 +7,8 @@ use crate::http::identity::AuthCache;
 use crate::mail::Mailer;
 use crate::security::jwt::JwtKeys;
 use crate::security::rate_limit::Limits;
+use crate::services::access_counter::AccessCounter;
+use crate::services::golinks::GoCache;
 use crate::store::Store;
 
 #[derive(Clone, Debug)]
@@ -18,6 +20,8 @@ pub struct AppState {
     pub mailer: Mailer,
     pub limits: Limits,
     pub auth_cache: Arc<AuthCache>,
+    pub go_cache: Arc<GoCache>,
+    pub access_counter: Arc<AccessCounter>,
 }
 
 impl AppState {

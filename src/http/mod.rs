@@ -10,6 +10,7 @@ pub mod cookies;
 pub mod dashboard;
 pub mod extract;
 pub mod folders;
+pub mod golinks;
 pub mod identity;
 pub mod invitations;
 pub mod library;
@@ -93,6 +94,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(members::router())
         .merge(invitations::router())
         .merge(billing::router())
+        .merge(golinks::router())
         .merge(bookmark_list::router())
         .merge(bookmarks::router())
         .merge(folders::router())

@@ -4,6 +4,7 @@ pub mod access_counter;
 pub mod accounts;
 pub mod cache;
 pub mod email_links;
+pub mod golinks;
 pub mod mfa;
 pub mod sessions;
 pub mod stripe;

@@ -14,6 +14,7 @@ pub mod bookmark_list;
 pub mod bookmarks;
 pub mod email_tokens;
 pub mod folders;
+pub mod go_preferences;
 pub mod invitations;
 pub mod mfa;
 pub mod orgs;

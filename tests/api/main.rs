@@ -12,6 +12,7 @@ mod cli;
 mod conventions;
 mod csrf;
 mod folders;
+mod golinks;
 mod invitations;
 mod library;
 mod mfa;

@@ -1,0 +1,238 @@
+//! `/go/<slug>`: the go-link redirect, the chooser's "always use this", and the saved
+//! preferences under `/api/go/preferences`.
+
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::domain::golink::{expand_target, login_redirect};
+use crate::domain::ids::parse_id;
+use crate::domain::library::Slug;
+use crate::domain::Timestamp;
+use crate::error::{AppError, Result};
+use crate::http::tenancy::HEADER as ORG_HEADER;
+use crate::http::{CurrentOrg, CurrentUser, Json, MaybeUser};
+use crate::services::golinks::{self, Resolution};
+use crate::state::AppState;
+use crate::store::{bookmarks, go_preferences};
+use crate::ui::go_pages;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(go))
+        .routes(routes!(remember))
+        .route("/go/{slug}/{*rest}", get(go_with_path))
+        .routes(routes!(list_preferences, save_preference))
+        .routes(routes!(delete_preference))
+}
+
+fn redirect(location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(v) => (
+            StatusCode::FOUND,
+            [
+                (header::LOCATION, v),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("private, no-cache"),
+                ),
+            ],
+        )
+            .into_response(),
+        Err(_) => AppError::bad_request("Invalid redirect target").into_response(),
+    }
+}
+
+fn not_found_page(slug: &str) -> Response {
+    (StatusCode::NOT_FOUND, Html(go_pages::not_found(slug))).into_response()
+}
+
+/// Redirects to the bookmark with this slug: the person's saved preference, else their own,
+/// else one shared with them; several shared ones give a page to choose from. Anonymous
+/// visitors are sent to `/login?redirect=…`.
+#[utoipa::path(get, path = "/go/{slug}", tag = "go-links", params(("slug" = String, Path)),
+    responses((status = 302, description = "To the bookmark's URL, or to /login when signed out"),
+        (status = 200, description = "HTML page to choose between several bookmarks"), (status = 404, description = "HTML page")))]
+async fn go(
+    State(state): State<AppState>,
+    user: MaybeUser,
+    Path(slug): Path<String>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> Result<Response> {
+    serve(&state, user, &slug, "", &uri, &headers).await
+}
+
+/// `/go/<slug>/<more/path>`: the same, with the extra path (and query) appended to the target.
+async fn go_with_path(
+    State(state): State<AppState>,
+    user: MaybeUser,
+    Path((slug, _)): Path<(String, String)>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> Result<Response> {
+    // The raw path keeps the request's own percent-encoding.
+    let raw = uri.path();
+    let prefix_len = raw.find(&format!("/{slug}/")).map(|i| i + slug.len() + 2);
+    let rest = prefix_len.map(|n| &raw[n.min(raw.len())..]).unwrap_or("");
+    let rest = rest.to_string();
+    serve(&state, user, &slug, &rest, &uri, &headers).await
+}
+
+async fn serve(
+    state: &AppState,
+    user: MaybeUser,
+    slug: &str,
+    rest: &str,
+    uri: &OriginalUri,
+    headers: &HeaderMap,
+) -> Result<Response> {
+    let Some(user) = user.0 else {
+        let asked = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        return Ok(redirect(&login_redirect(asked)));
+    };
+    if Slug::parse(slug).is_err() {
+        return Ok(not_found_page(slug));
+    }
+    let header = headers.get(ORG_HEADER).and_then(|v| v.to_str().ok());
+    let Some(org_id) = golinks::organization(state, &user, header).await? else {
+        return Ok(not_found_page(slug));
+    };
+    let resolution = golinks::resolve(state, &org_id, user.id(), slug).await?;
+    Ok(match resolution.as_ref() {
+        Resolution::Go { bookmark_id, url } => {
+            state.access_counter.hit(bookmark_id);
+            redirect(&expand_target(url, rest, uri.query()))
+        }
+        Resolution::Choose(candidates) => Html(go_pages::chooser(slug, candidates)).into_response(),
+        Resolution::NotFound => not_found_page(slug),
+    })
+}
+
+/// Saves the choice of bookmark for this slug ("always use this") and goes there.
+#[utoipa::path(get, path = "/go/{slug}/remember/{bookmarkId}", tag = "go-links",
+    params(("slug" = String, Path), ("bookmarkId" = String, Path)),
+    responses((status = 302, description = "To the chosen bookmark"), (status = 404, description = "HTML page")))]
+async fn remember(
+    State(state): State<AppState>,
+    user: MaybeUser,
+    Path((slug, bookmark_id)): Path<(String, String)>,
+    uri: OriginalUri,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let Some(user) = user.0 else {
+        let asked = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        return Ok(redirect(&login_redirect(asked)));
+    };
+    let header = headers.get(ORG_HEADER).and_then(|v| v.to_str().ok());
+    let (Ok(_), Some(id), Some(org_id)) = (
+        Slug::parse(&slug),
+        parse_id(&bookmark_id),
+        golinks::organization(&state, &user, header).await?,
+    ) else {
+        return Ok(not_found_page(&slug));
+    };
+    let Some(url) = save(&state, &org_id, &user, &slug, &id).await? else {
+        return Ok(not_found_page(&slug));
+    };
+    state.access_counter.hit(&id);
+    Ok(redirect(&url))
+}
+
+/// Saves the preference when the bookmark is one the person can open by this slug; its URL.
+async fn save(
+    state: &AppState,
+    org_id: &str,
+    user: &CurrentUser,
+    slug: &str,
+    bookmark_id: &str,
+) -> Result<Option<String>> {
+    let mut tx = state.store.begin().await?;
+    let candidates = bookmarks::forwarding_by_slug(&mut tx.conn(), org_id, user.id(), slug).await?;
+    let Some(b) = candidates.into_iter().find(|b| b.id == bookmark_id) else {
+        return Ok(None);
+    };
+    go_preferences::upsert(
+        &mut tx.conn(),
+        org_id,
+        user.id(),
+        &slug.to_lowercase(),
+        bookmark_id,
+        Timestamp::now().millis(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(b.url))
+}
+
+/// The person's saved go-link choices in the current organization.
+#[utoipa::path(get, path = "/api/go/preferences", tag = "go-links",
+    responses((status = 200, body = [go_preferences::Preference]), (status = 401)))]
+async fn list_preferences(
+    State(state): State<AppState>,
+    org: CurrentOrg,
+) -> Result<axum::Json<Vec<go_preferences::Preference>>> {
+    let mut db = state.store.read().await?;
+    Ok(axum::Json(
+        go_preferences::list(&mut db.conn(), org.id(), org.user_id()).await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PreferenceBody {
+    slug: Option<String>,
+    bookmark_id: Option<String>,
+}
+
+/// Saves which bookmark `/go/<slug>` opens for the person.
+#[utoipa::path(post, path = "/api/go/preferences", tag = "go-links", request_body = PreferenceBody,
+    responses((status = 201), (status = 400), (status = 401), (status = 404)))]
+async fn save_preference(
+    State(state): State<AppState>,
+    org: CurrentOrg,
+    Json(body): Json<PreferenceBody>,
+) -> Result<Response> {
+    let slug = Slug::parse(body.slug.as_deref().unwrap_or(""))?;
+    let id = body
+        .bookmark_id
+        .ok_or_else(|| AppError::bad_request("bookmark_id is required"))?;
+    let not_found = || AppError::not_found("Bookmark not found");
+    let id = parse_id(&id).ok_or_else(not_found)?;
+    if save(&state, org.id(), &org.user, slug.as_str(), &id)
+        .await?
+        .is_none()
+    {
+        return Err(not_found());
+    }
+    let saved = json!({"slug": slug.as_str().to_lowercase(), "bookmark_id": id});
+    Ok((StatusCode::CREATED, axum::Json(saved)).into_response())
+}
+
+/// Forgets the saved choice for a slug.
+#[utoipa::path(delete, path = "/api/go/preferences/{slug}", tag = "go-links", params(("slug" = String, Path)),
+    responses((status = 200), (status = 401), (status = 404)))]
+async fn delete_preference(
+    State(state): State<AppState>,
+    org: CurrentOrg,
+    Path(slug): Path<String>,
+) -> Result<Response> {
+    let mut tx = state.store.begin().await?;
+    if !go_preferences::delete(
+        &mut tx.conn(),
+        org.id(),
+        org.user_id(),
+        &slug.to_lowercase(),
+    )
+    .await?
+    {
+        return Err(AppError::not_found("Preference not found"));
+    }
+    tx.commit().await?;
+    Ok(axum::Json(json!({"message": "Preference removed"})).into_response())
+}

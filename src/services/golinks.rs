@@ -1,0 +1,142 @@
+//! Resolving `/go/<slug>`: the person's saved preference, else their own bookmark, else one
+//! shared with them; several shared ones make a choice. Answers are cached between writes (see
+//! [`GenCache`]), so a busy go-link costs no database read.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::domain::ids::parse_id;
+use crate::error::Result;
+use crate::http::tenancy::resolve_default;
+use crate::http::CurrentUser;
+use crate::services::cache::GenCache;
+use crate::state::AppState;
+use crate::store::{bookmarks, go_preferences, orgs};
+
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+    pub owner_name: String,
+}
+
+#[derive(Debug)]
+pub enum Resolution {
+    Go { bookmark_id: String, url: String },
+    Choose(Vec<Candidate>),
+    NotFound,
+}
+
+type OrgKey = (String, String);
+type LinkKey = (String, String, String);
+
+pub struct GoCache {
+    orgs: GenCache<OrgKey, Option<String>>,
+    links: GenCache<LinkKey, Arc<Resolution>>,
+}
+
+impl Default for GoCache {
+    fn default() -> Self {
+        let ttl = Duration::from_secs(5);
+        Self {
+            orgs: GenCache::new(ttl, 100_000),
+            links: GenCache::new(ttl, 200_000),
+        }
+    }
+}
+
+impl std::fmt::Debug for GoCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("GoCache")
+    }
+}
+
+/// The organization a go-link is resolved in: the one named by `X-Organization-Id` if the
+/// person belongs to it, else their current one. `None` when they belong to none (or not to the
+/// one named).
+pub async fn organization(
+    state: &AppState,
+    user: &CurrentUser,
+    header: Option<&str>,
+) -> Result<Option<String>> {
+    let generation = state.store.generation().current();
+    let key = match header {
+        Some(h) => (user.id().to_string(), format!("header:{h}")),
+        None => (
+            user.id().to_string(),
+            format!(
+                "credential:{}",
+                user.credential.current_org_id().unwrap_or("")
+            ),
+        ),
+    };
+    if let Some(hit) = state.go_cache.orgs.get(&key, generation) {
+        return Ok(hit);
+    }
+    let mut db = state.store.read().await?;
+    let org = match header {
+        Some(h) => match parse_id(h.trim()) {
+            Some(id)
+                if orgs::role_of(&mut db.conn(), &id, user.id())
+                    .await?
+                    .is_some() =>
+            {
+                Some(id)
+            }
+            _ => None,
+        },
+        None => resolve_default(&mut db.conn(), user).await?,
+    };
+    state.go_cache.orgs.put(key, org.clone(), generation);
+    Ok(org)
+}
+
+pub async fn resolve(
+    state: &AppState,
+    org_id: &str,
+    user_id: &str,
+    slug: &str,
+) -> Result<Arc<Resolution>> {
+    let slug_lower = slug.to_lowercase();
+    let generation = state.store.generation().current();
+    let key = (org_id.to_string(), user_id.to_string(), slug_lower.clone());
+    if let Some(hit) = state.go_cache.links.get(&key, generation) {
+        return Ok(hit);
+    }
+    let mut db = state.store.read().await?;
+    let preferred = go_preferences::get(&mut db.conn(), org_id, user_id, &slug_lower).await?;
+    let rows = bookmarks::forwarding_by_slug(&mut db.conn(), org_id, user_id, slug).await?;
+    drop(db);
+    let go = |r: &bookmarks::BookmarkRow| Resolution::Go {
+        bookmark_id: r.id.clone(),
+        url: r.url.clone(),
+    };
+    let resolution = if let Some(r) = preferred.and_then(|p| rows.iter().find(|r| r.id == p)) {
+        go(r)
+    } else if let Some(own) = rows.iter().find(|r| r.user_id == user_id) {
+        go(own)
+    } else {
+        match rows.as_slice() {
+            [] => Resolution::NotFound,
+            [only] => go(only),
+            several => Resolution::Choose(
+                several
+                    .iter()
+                    .map(|r| Candidate {
+                        id: r.id.clone(),
+                        title: r.title.clone(),
+                        url: r.url.clone(),
+                        owner_name: r.owner_name.clone(),
+                    })
+                    .collect(),
+            ),
+        }
+    };
+    let resolution = Arc::new(resolution);
+    state
+        .go_cache
+        .links
+        .put(key, resolution.clone(), generation);
+    Ok(resolution)
+}

@@ -1,0 +1,3 @@
+//! Server-rendered pages. Everything they echo is escaped.
+
+pub mod go_pages;
