@@ -19,6 +19,7 @@ pub mod meta;
 pub mod mfa;
 pub mod organizations;
 pub mod password_reset;
+pub mod plan_config;
 pub mod session;
 pub mod signup;
 pub mod tags;
@@ -95,6 +96,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(invitations::router())
         .merge(billing::router())
         .merge(golinks::router())
+        .merge(plan_config::router())
         .merge(bookmark_list::router())
         .merge(bookmarks::router())
         .merge(folders::router())

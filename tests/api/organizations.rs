@@ -595,3 +595,89 @@ async fn two_owners_demoting_each_other_at_once_leave_one_owner() {
         expect(r, StatusCode::OK).await;
     }
 }
+
+#[tokio::test]
+async fn the_plan_config_describes_the_current_organization() {
+    let app = crate::helpers::spawn_with(Mode::Cloud, |c| c.free_bookmark_limit = 3).await;
+    let bo = app.signup("bo@example.com", "Bo").await;
+    for i in 0..2 {
+        let b = json!({"title": format!("b{i}"), "url": "https://example.com"});
+        expect(
+            app.post("/api/bookmarks", Some(&bo.jwt), b).await,
+            StatusCode::CREATED,
+        )
+        .await;
+    }
+    let cfg = expect(
+        app.get("/api/config/plan", Some(&bo.jwt)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        cfg,
+        json!({"mode": "cloud", "plan": "free", "included_seats": 1, "extra_seats": 0, "seats_used": 1,
+               "pending_invitations": 0, "bookmark_limit": 3, "bookmark_count": 2, "free_plan_grace_ends_at": null,
+               "features": {"share_to_teams": false, "share_folders": false, "invite_members": false, "ai_suggestions": false}})
+    );
+    let org = current_org(&app, &bo).await;
+    app.set_plan(&org, "team").await;
+    expect(
+        app.post(
+            &format!("/api/organizations/{org}/invitations"),
+            Some(&bo.jwt),
+            json!({"email": "x@example.com"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let cfg = expect(
+        app.get("/api/config/plan", Some(&bo.jwt)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        (
+            cfg["plan"].as_str(),
+            cfg["included_seats"].as_i64(),
+            cfg["pending_invitations"].as_i64()
+        ),
+        (Some("team"), Some(5), Some(1))
+    );
+    assert_eq!(cfg["bookmark_limit"], serde_json::Value::Null);
+    assert_eq!(cfg["features"]["invite_members"], true);
+    // Another organization as current: its figures, not these.
+    let other = expect(
+        app.post("/api/organizations", Some(&bo.jwt), json!({"name": "Side"}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let res = app
+        .req(Method::GET, "/api/config/plan", Some(&bo.jwt))
+        .header("x-organization-id", other["id"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let side = expect(res, StatusCode::OK).await;
+    assert_eq!(
+        (side["plan"].as_str(), side["bookmark_count"].as_i64()),
+        (Some("free"), Some(0))
+    );
+    expect(
+        app.get("/api/config/plan", None).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    let stranger = app.signup("eve@example.com", "Eve").await;
+    let res = app
+        .req(Method::GET, "/api/config/plan", Some(&stranger.jwt))
+        .header("x-organization-id", org.as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        expect(res, StatusCode::FORBIDDEN).await["error"],
+        "Not a member of this organization"
+    );
+}

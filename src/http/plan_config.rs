@@ -1,0 +1,60 @@
+//! `GET /api/config/plan`: what the current organization's plan allows and how much of it is used.
+
+use axum::extract::State;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::domain::plan::Features;
+use crate::domain::{time, Timestamp};
+use crate::error::Result;
+use crate::http::CurrentOrg;
+use crate::state::AppState;
+use crate::store::{bookmarks, invitations, orgs};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(plan))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlanConfig {
+    mode: &'static str,
+    plan: String,
+    included_seats: i64,
+    extra_seats: i64,
+    seats_used: i64,
+    pending_invitations: i64,
+    /// Bookmarks each member may own; `null` is unlimited.
+    bookmark_limit: Option<i64>,
+    /// Bookmarks the caller owns in this organization.
+    bookmark_count: i64,
+    #[serde(serialize_with = "time::opt_millis")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    free_plan_grace_ends_at: Option<i64>,
+    features: Features,
+}
+
+/// The current organization's plan, seats, the caller's bookmark allowance and the features on.
+#[utoipa::path(get, path = "/api/config/plan", tag = "organizations",
+    responses((status = 200, body = PlanConfig), (status = 401), (status = 403)))]
+async fn plan(State(state): State<AppState>, org: CurrentOrg) -> Result<axum::Json<PlanConfig>> {
+    let mut db = state.store.read().await?;
+    let c = &mut db.conn();
+    let me = orgs::member(c, org.id(), org.user_id()).await?;
+    let limit = org.rules.bookmark_limit();
+    Ok(axum::Json(PlanConfig {
+        mode: state.mode().as_str(),
+        plan: org.org.plan.clone(),
+        included_seats: org.org.included_seats,
+        extra_seats: org.org.extra_seats,
+        seats_used: orgs::member_count(c, org.id()).await?,
+        pending_invitations: invitations::pending_count(c, org.id(), Timestamp::now().millis())
+            .await?,
+        bookmark_limit: limit,
+        bookmark_count: bookmarks::bookmark_count(c, org.id(), org.user_id()).await?,
+        // The grace period matters only where a limit applies.
+        free_plan_grace_ends_at: limit.and(me.and_then(|m| m.free_plan_grace_ends_at)),
+        features: org.rules.features(),
+    }))
+}
