@@ -14,6 +14,7 @@ use crate::http::build_app;
 use crate::mail::Mailer;
 use crate::security::jwt::JwtKeys;
 use crate::security::rate_limit::Limits;
+use crate::services::cache::GenCache;
 use crate::state::AppState;
 use crate::store::Store;
 
@@ -55,6 +56,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         auth_cache: Default::default(),
         go_cache: Default::default(),
         access_counter: Default::default(),
+        list_totals: Arc::new(GenCache::new(std::time::Duration::from_secs(5), 50_000)),
     })
 }
 

@@ -8,6 +8,7 @@ use crate::mail::Mailer;
 use crate::security::jwt::JwtKeys;
 use crate::security::rate_limit::Limits;
 use crate::services::access_counter::AccessCounter;
+use crate::services::cache::GenCache;
 use crate::services::golinks::GoCache;
 use crate::store::Store;
 
@@ -22,6 +23,8 @@ pub struct AppState {
     pub auth_cache: Arc<AuthCache>,
     pub go_cache: Arc<GoCache>,
     pub access_counter: Arc<AccessCounter>,
+    /// Totals of bookmark lists, by organization, user and filter (see `http::bookmark_list`).
+    pub list_totals: Arc<GenCache<(String, String, String), i64>>,
 }
 
 impl AppState {

@@ -133,7 +133,24 @@ async fn list(
     let (filter, sort) = query.filter()?;
     let (limit, offset) = query.page()?;
     let mut db = state.store.read().await?;
-    let (rows, total) = bookmark_list::page(
+    // Counting every visible bookmark is the costly part of a page (a whole-library scan); the
+    // total is kept until the next write, so paging through a large library stays fast.
+    let generation = state.store.generation().current();
+    let key = (
+        org.id().to_string(),
+        org.user_id().to_string(),
+        format!("{filter:?}"),
+    );
+    let total = match state.list_totals.get(&key, generation) {
+        Some(total) => total,
+        None => {
+            let total =
+                bookmark_list::count(&mut db.conn(), org.id(), org.user_id(), &filter).await?;
+            state.list_totals.put(key, total, generation);
+            total
+        }
+    };
+    let rows = bookmark_list::rows(
         &mut db.conn(),
         org.id(),
         org.user_id(),

@@ -15,6 +15,12 @@ pub struct GenCache<K, V> {
     capacity: usize,
 }
 
+impl<K, V> std::fmt::Debug for GenCache<K, V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("GenCache")
+    }
+}
+
 struct Entry<V> {
     value: V,
     generation: u64,

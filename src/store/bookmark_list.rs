@@ -127,22 +127,42 @@ pub async fn page(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<BookmarkRow>, i64)> {
+    let total = count(c, org_id, user_id, f).await?;
+    let rows = rows(c, org_id, user_id, f, sort, limit, offset).await?;
+    Ok((rows, total))
+}
+
+/// How many bookmarks match `f`.
+pub async fn count(c: &mut Conn<'_>, org_id: &str, user_id: &str, f: &Filter) -> Result<i64> {
     let mut args = Args::org_user(org_id, user_id);
     let cond = condition(c, f, &mut args);
     let count_sql = format!("SELECT COUNT(*) FROM bookmarks b WHERE {cond}");
-    let total: i64 = q!(c, |e| bind_args!(sqlx::query_scalar(&count_sql), args)
+    Ok(q!(c, |e| bind_args!(sqlx::query_scalar(&count_sql), args)
         .fetch_one(e)
-        .await?);
+        .await?))
+}
+
+/// One page of the bookmarks matching `f`, in `sort` order.
+pub async fn rows(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    user_id: &str,
+    f: &Filter,
+    sort: Sort,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<BookmarkRow>> {
+    let mut args = Args::org_user(org_id, user_id);
+    let cond = condition(c, f, &mut args);
     let lim = args.push(Arg::Int(limit));
     let off = args.push(Arg::Int(offset));
     let sql = format!(
         "{SELECT} WHERE {cond} ORDER BY {} LIMIT {lim} OFFSET {off}",
         sort.order_by()
     );
-    let rows = q!(c, |e| bind_args!(sqlx::query_as(&sql), args)
+    Ok(q!(c, |e| bind_args!(sqlx::query_as(&sql), args)
         .fetch_all(e)
-        .await?);
-    Ok((rows, total))
+        .await?))
 }
 
 /// The ids of the first `limit` bookmarks matching `f`, in `sort` order.

@@ -74,7 +74,7 @@ pub async fn visible(
 
 /// The forwarding bookmarks named `slug` (any case) that the user can see, their own first,
 /// then those shared with them, each group oldest first: what `/go/<slug>` chooses from after
-/// the user's saved preference.
+/// the user's saved preference. (`slug IS NOT NULL` lets SQLite use the partial slug index.)
 pub async fn forwarding_by_slug(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -82,7 +82,7 @@ pub async fn forwarding_by_slug(
     slug: &str,
 ) -> Result<Vec<BookmarkRow>> {
     let sql = format!(
-        "{SELECT} WHERE b.org_id = $1 AND lower(b.slug) = lower($3) AND b.forwarding_enabled AND {} \
+        "{SELECT} WHERE b.org_id = $1 AND b.slug IS NOT NULL AND lower(b.slug) = lower($3) AND b.forwarding_enabled AND {} \
          ORDER BY (b.user_id <> $2), b.created_at, b.id",
         bookmark_visible("b", "$1", "$2")
     );
