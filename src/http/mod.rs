@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod billing;
+pub mod bookmark_io;
 pub mod bookmark_list;
 pub mod bookmarks;
 pub mod cookies;
@@ -94,6 +95,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(invitations::router())
         .merge(billing::router())
         .merge(bookmark_list::router())
+        .merge(bookmark_io::router())
         .merge(bookmarks::router())
         .merge(folders::router())
         .merge(tags::router())
