@@ -12,6 +12,7 @@ mod cli;
 mod conventions;
 mod csrf;
 mod folders;
+mod import_export;
 mod invitations;
 mod library;
 mod mfa;
