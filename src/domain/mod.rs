@@ -2,6 +2,7 @@
 //! database: a value that exists has already been checked.
 
 pub mod account;
+pub mod bookmark_file;
 pub mod golink;
 pub mod ids;
 pub mod library;

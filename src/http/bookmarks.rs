@@ -19,7 +19,7 @@ use crate::http::{CurrentOrg, Json};
 use crate::state::AppState;
 use crate::store::bookmark_list::{links, Detail};
 use crate::store::bookmarks::{self, BookmarkRow, Fields, Link, Target};
-use crate::store::{lock_org, orgs, Conn};
+use crate::store::Conn;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -269,11 +269,8 @@ async fn create(
     let now = Timestamp::now().millis();
     let mut tx = state.store.begin().await?;
     if org.rules.bookmark_limit().is_some() {
-        lock_org(&mut tx.conn(), org.id()).await?;
-        let count = bookmarks::bookmark_count(&mut tx.conn(), org.id(), org.user_id()).await?;
-        let grace = orgs::member(&mut tx.conn(), org.id(), org.user_id())
-            .await?
-            .and_then(|m| m.free_plan_grace_ends_at);
+        let (count, grace) =
+            bookmarks::locked_quota(&mut tx.conn(), org.id(), org.user_id()).await?;
         org.rules.check_bookmark_create(count, grace, now)?;
     }
     links.check_exist(&mut tx.conn(), &org).await?;

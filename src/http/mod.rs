@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod billing;
+pub mod bookmark_io;
 pub mod bookmark_list;
 pub mod bookmarks;
 pub mod cookies;
@@ -98,6 +99,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(golinks::router())
         .merge(plan_config::router())
         .merge(bookmark_list::router())
+        .merge(bookmark_io::router())
         .merge(bookmarks::router())
         .merge(folders::router())
         .merge(tags::router())

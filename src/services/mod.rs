@@ -2,6 +2,7 @@
 
 pub mod access_counter;
 pub mod accounts;
+pub mod bookmark_io;
 pub mod cache;
 pub mod email_links;
 pub mod golinks;

@@ -3,7 +3,7 @@
 
 use super::access::bookmark_visible;
 use super::sql::{Arg, Args};
-use super::{bind_args, q, Conn};
+use super::{bind_args, lock_org, orgs, q, Conn};
 use crate::error::{AppError, Result};
 
 /// A bookmark with its owner's name and email.
@@ -49,6 +49,44 @@ pub async fn bookmark_count(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Re
     .bind(org_id)
     .bind(user_id)
     .fetch_one(e)
+    .await?))
+}
+
+/// Takes the organization's lock (see [`lock_org`]) and reads what the Free plan limit is
+/// checked against: how many bookmarks the user owns here, and when their grace period ends.
+/// Call it inside the write transaction that adds the bookmarks.
+pub async fn locked_quota(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    user_id: &str,
+) -> Result<(i64, Option<i64>)> {
+    lock_org(c, org_id).await?;
+    let count = bookmark_count(c, org_id, user_id).await?;
+    let grace = orgs::member(c, org_id, user_id)
+        .await?
+        .and_then(|m| m.free_plan_grace_ends_at);
+    Ok((count, grace))
+}
+
+/// Every bookmark the user owns in the organization, oldest first (what an export holds).
+pub async fn owned(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Vec<BookmarkRow>> {
+    let sql =
+        format!("{SELECT} WHERE b.org_id = $1 AND b.user_id = $2 ORDER BY b.created_at, b.id");
+    Ok(q!(c, |e| sqlx::query_as(&sql)
+        .bind(org_id)
+        .bind(user_id)
+        .fetch_all(e)
+        .await?))
+}
+
+/// The slugs of the user's own bookmarks in the organization.
+pub async fn own_slugs(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Vec<String>> {
+    Ok(q!(c, |e| sqlx::query_scalar(
+        "SELECT slug FROM bookmarks WHERE org_id = $1 AND user_id = $2 AND slug IS NOT NULL"
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .fetch_all(e)
     .await?))
 }
 
@@ -211,7 +249,7 @@ pub async fn replace_links(
     owner_id: &str,
     targets: &[String],
 ) -> Result<()> {
-    let (table, owner, target) = link.parts();
+    let (table, owner, _) = link.parts();
     let del = format!("DELETE FROM {table} WHERE org_id = $1 AND {owner} = $2");
     q!(c, |e| sqlx::query(&del)
         .bind(org_id)
@@ -219,9 +257,21 @@ pub async fn replace_links(
         .execute(e)
         .await?
         .rows_affected());
+    add_links(c, link, org_id, owner_id, targets).await
+}
+
+/// Links `owner_id` to each of `targets` (none of which it is linked to yet), in one statement.
+pub async fn add_links(
+    c: &mut Conn<'_>,
+    link: Link,
+    org_id: &str,
+    owner_id: &str,
+    targets: &[String],
+) -> Result<()> {
     if targets.is_empty() {
         return Ok(());
     }
+    let (table, owner, target) = link.parts();
     let mut args = Args(vec![Arg::Text(org_id.into()), Arg::Text(owner_id.into())]);
     let values = targets
         .iter()
@@ -244,6 +294,27 @@ pub enum Target {
     OwnTags,
     Teams,
     Members,
+}
+
+/// The `(id, name)` of each of the user's own folders or tags (`OwnFolders` or `OwnTags`; other
+/// targets have no owner and give nothing).
+pub async fn own_names(
+    c: &mut Conn<'_>,
+    target: Target,
+    org_id: &str,
+    user_id: &str,
+) -> Result<Vec<(String, String)>> {
+    let table = match target {
+        Target::OwnFolders => "folders",
+        Target::OwnTags => "tags",
+        Target::Teams | Target::Members => return Ok(Vec::new()),
+    };
+    let sql = format!("SELECT id, name FROM {table} WHERE org_id = $1 AND user_id = $2");
+    Ok(q!(c, |e| sqlx::query_as(&sql)
+        .bind(org_id)
+        .bind(user_id)
+        .fetch_all(e)
+        .await?))
 }
 
 /// True when every id in `ids` (already deduplicated) is an acceptable `target` for the user.

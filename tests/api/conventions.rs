@@ -214,6 +214,8 @@ async fn openapi_describes_every_route_and_the_docs_page_serves_offline_assets()
         ("/api/bookmarks", "post"),
         ("/api/bookmarks/ids", "get"),
         ("/api/bookmarks/search", "get"),
+        ("/api/bookmarks/export", "get"),
+        ("/api/bookmarks/import", "post"),
         ("/api/bookmarks/{id}", "get"),
         ("/api/bookmarks/{id}", "put"),
         ("/api/bookmarks/{id}", "delete"),

@@ -13,6 +13,7 @@ mod conventions;
 mod csrf;
 mod folders;
 mod golinks;
+mod import_export;
 mod invitations;
 mod library;
 mod mfa;

@@ -1,0 +1,266 @@
+//! The Netscape bookmark file: what Chrome, Firefox, Safari and Edge export and import.
+//!
+//! ```text
+//! <!DOCTYPE NETSCAPE-Bookmark-file-1>
+//! <DL><p>
+//!     <DT><H3 ADD_DATE="…">Folder</H3>
+//!     <DL><p>
+//!         <DT><A HREF="…" ADD_DATE="…" TAGS="a,b" SHORTCUTURL="slug">Title</A>
+//!     </DL><p>
+//! </DL><p>
+//! ```
+//!
+//! Reading: each `<H3>` names the `<DL>` that follows it. SlugBase folders do not nest, so a
+//! nested folder becomes one folder named by its path, `Parent/Child`, which keeps "Work/Docs"
+//! and "Home/Docs" apart. The browsers' own roots (`PERSONAL_TOOLBAR_FOLDER`, the bookmarks
+//! bar, and `UNFILED_BOOKMARKS_FOLDER`, "Other bookmarks") hold everything and name nothing, so
+//! they add no folder. `TAGS` are comma-separated tag names, `SHORTCUTURL` (Firefox keywords)
+//! is the slug, `ADD_DATE` the creation time. A bookmark listed in several folders (as SlugBase
+//! writes one that is in several) is read back as one bookmark in all of them.
+//!
+//! Writing: bookmarks in no folder first, then one `<H3>` per folder, a bookmark under each of
+//! its folders. Two attributes browsers ignore keep SlugBase's own flags: `PINNED="1"` and
+//! `FORWARDING="0"` (a slug that does not forward).
+
+use std::collections::HashMap;
+
+use super::html::{escape, tokenize, Token};
+use super::{unix_to_millis, Entry, NotABookmarkFile};
+
+/// SlugBase's limit on folder names; a longer path keeps its innermost folders.
+const FOLDER_NAME_MAX: usize = 255;
+
+/// What the tokens seen so far are building.
+enum Capture {
+    Nothing,
+    /// A folder heading; `root` for the browsers' own top folders.
+    Heading {
+        text: String,
+        root: bool,
+    },
+    Link {
+        attrs: Token,
+        text: String,
+    },
+}
+
+/// Reads a Netscape bookmark file. Refuses text with neither the Netscape doctype nor a `<DL>`
+/// list, which is not a bookmark file whatever else it holds.
+pub fn parse(src: &str) -> Result<Vec<Entry>, NotABookmarkFile> {
+    let mut is_bookmark_file = false;
+    // One element per open `<DL>`: the folder it is, if any.
+    let mut open: Vec<Option<String>> = Vec::new();
+    // The heading just read, waiting for its `<DL>`.
+    let mut heading: Option<Option<String>> = None;
+    let mut capture = Capture::Nothing;
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut seen: HashMap<(String, String, String, Option<i64>), usize> = HashMap::new();
+
+    for token in tokenize(src) {
+        match &token {
+            Token::Declaration(d) => {
+                is_bookmark_file |= d.to_ascii_uppercase().contains("NETSCAPE-BOOKMARK-FILE");
+            }
+            Token::Text(t) => match &mut capture {
+                Capture::Heading { text, .. } | Capture::Link { text, .. } => text.push_str(t),
+                Capture::Nothing => {}
+            },
+            Token::Start { name, .. } => {
+                // Browsers do not always close `<A>`: any structure ends the link.
+                if matches!(name.as_str(), "a" | "dt" | "dd" | "dl" | "h3") {
+                    finish_link(&mut capture, &open, &mut entries, &mut seen);
+                }
+                match name.as_str() {
+                    "dl" => {
+                        is_bookmark_file = true;
+                        open.push(heading.take().flatten());
+                    }
+                    "h3" => {
+                        let root = ["personal_toolbar_folder", "unfiled_bookmarks_folder"]
+                            .iter()
+                            .any(|a| {
+                                token
+                                    .attr(a)
+                                    .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+                            });
+                        heading = None;
+                        capture = Capture::Heading {
+                            text: String::new(),
+                            root,
+                        };
+                    }
+                    "a" => {
+                        heading = None;
+                        capture = Capture::Link {
+                            attrs: token,
+                            text: String::new(),
+                        };
+                    }
+                    _ => {}
+                }
+            }
+            Token::End { name } => match name.as_str() {
+                "a" => finish_link(&mut capture, &open, &mut entries, &mut seen),
+                "h3" => {
+                    if let Capture::Heading { text, root } =
+                        std::mem::replace(&mut capture, Capture::Nothing)
+                    {
+                        let name = collapse(&text);
+                        heading = Some((!root && !name.is_empty()).then_some(name));
+                    }
+                }
+                "dl" => {
+                    finish_link(&mut capture, &open, &mut entries, &mut seen);
+                    open.pop();
+                }
+                _ => {}
+            },
+        }
+    }
+    finish_link(&mut capture, &open, &mut entries, &mut seen);
+    if !is_bookmark_file {
+        return Err(NotABookmarkFile(
+            "Not a bookmark file: expected JSON or Netscape bookmark HTML (<!DOCTYPE NETSCAPE-Bookmark-file-1>)".into(),
+        ));
+    }
+    Ok(entries)
+}
+
+/// Ends the link being read, if any, adding it to `entries` (or its folder to the same
+/// bookmark already read from another folder).
+fn finish_link(
+    capture: &mut Capture,
+    open: &[Option<String>],
+    entries: &mut Vec<Entry>,
+    seen: &mut HashMap<(String, String, String, Option<i64>), usize>,
+) {
+    let Capture::Link { attrs, text } = std::mem::replace(capture, Capture::Nothing) else {
+        return;
+    };
+    let attr = |n: &str| attrs.attr(n).map(str::trim).filter(|v| !v.is_empty());
+    let url = attr("href").unwrap_or_default().to_string();
+    let mut title = collapse(&text);
+    if title.is_empty() {
+        // Browsers show the address of an untitled bookmark; so do we.
+        title = url.chars().take(500).collect();
+    }
+    let slug = attr("shortcuturl").map(str::to_string);
+    let created_at = attr("add_date")
+        .and_then(|d| d.parse().ok())
+        .and_then(unix_to_millis);
+    let folders: Vec<String> = folder_name(open).into_iter().collect();
+    let key = (
+        url.clone(),
+        title.clone(),
+        slug.as_deref().unwrap_or_default().to_lowercase(),
+        created_at,
+    );
+    if let Some(&i) = seen.get(&key) {
+        let e = &mut entries[i];
+        add_new(&mut e.folders, folders);
+        add_new(&mut e.tags, tags(attr("tags")));
+        return;
+    }
+    seen.insert(key, entries.len());
+    entries.push(Entry {
+        title,
+        url,
+        slug,
+        forwarding_enabled: attr("forwarding").map(flag),
+        pinned: attr("pinned").is_some_and(flag),
+        tags: tags(attr("tags")),
+        folders,
+        created_at,
+    });
+}
+
+fn add_new(list: &mut Vec<String>, more: Vec<String>) {
+    for m in more {
+        if !list.contains(&m) {
+            list.push(m);
+        }
+    }
+}
+
+fn flag(v: &str) -> bool {
+    v == "1" || v.eq_ignore_ascii_case("true")
+}
+
+fn tags(raw: Option<&str>) -> Vec<String> {
+    raw.unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Runs of HTML white space become one space, and none at the ends.
+fn collapse(s: &str) -> String {
+    s.split(|c: char| c.is_ascii_whitespace())
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The folder a bookmark inside the open lists belongs to: the path of their names, dropping
+/// outer ones while it is longer than a folder name may be. `None` outside any named folder.
+fn folder_name(open: &[Option<String>]) -> Option<String> {
+    let path: Vec<&str> = open.iter().flatten().map(String::as_str).collect();
+    let mut from = 0;
+    while from + 1 < path.len() && path[from..].join("/").chars().count() > FOLDER_NAME_MAX {
+        from += 1;
+    }
+    (!path.is_empty()).then(|| path[from..].join("/"))
+}
+
+/// Writes `entries` as a Netscape bookmark file.
+pub fn render(entries: &[Entry]) -> String {
+    let mut out = String::from(
+        "<!DOCTYPE NETSCAPE-Bookmark-file-1>\n\
+         <!-- This is an automatically generated file.\n     It will be read and overwritten.\n     DO NOT EDIT! -->\n\
+         <META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=UTF-8\">\n\
+         <TITLE>Bookmarks</TITLE>\n<H1>Bookmarks</H1>\n<DL><p>\n",
+    );
+    let mut folders: Vec<&str> = entries
+        .iter()
+        .flat_map(|e| e.folders.iter().map(String::as_str))
+        .collect();
+    folders.sort_by_key(|f| (f.to_lowercase(), f.to_string()));
+    folders.dedup();
+    for e in entries.iter().filter(|e| e.folders.is_empty()) {
+        link(&mut out, e, "    ");
+    }
+    for f in folders {
+        out.push_str(&format!("    <DT><H3>{}</H3>\n    <DL><p>\n", escape(f)));
+        for e in entries.iter().filter(|e| e.folders.iter().any(|x| x == f)) {
+            link(&mut out, e, "        ");
+        }
+        out.push_str("    </DL><p>\n");
+    }
+    out.push_str("</DL><p>\n");
+    out
+}
+
+fn link(out: &mut String, e: &Entry, indent: &str) {
+    out.push_str(&format!("{indent}<DT><A HREF=\"{}\"", escape(&e.url)));
+    if let Some(ms) = e.created_at {
+        out.push_str(&format!(" ADD_DATE=\"{}\"", ms.div_euclid(1000)));
+    }
+    if !e.tags.is_empty() {
+        out.push_str(&format!(" TAGS=\"{}\"", escape(&e.tags.join(","))));
+    }
+    if let Some(slug) = &e.slug {
+        out.push_str(&format!(" SHORTCUTURL=\"{}\"", escape(slug)));
+        if e.forwarding_enabled == Some(false) {
+            out.push_str(" FORWARDING=\"0\"");
+        }
+    }
+    if e.pinned {
+        out.push_str(" PINNED=\"1\"");
+    }
+    out.push_str(&format!(">{}</A>\n", escape(&e.title)));
+}
+
+#[cfg(test)]
+mod tests;

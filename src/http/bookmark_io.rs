@@ -1,0 +1,150 @@
+//! `GET /api/bookmarks/export` and `POST /api/bookmarks/import`: the caller's own bookmarks in
+//! the current organization, as SlugBase JSON or as the Netscape bookmark HTML browsers use.
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::domain::bookmark_file::json::JsonBookmark;
+use crate::domain::bookmark_file::{self, netscape};
+use crate::domain::Timestamp;
+use crate::error::{AppError, Result};
+use crate::http::CurrentOrg;
+use crate::services::bookmark_io::{self, ImportReport, Importer};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(export))
+        .routes(routes!(import))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// `json` (default) or `html` (Netscape bookmark file).
+    format: Option<String>,
+}
+
+/// Downloads the caller's own bookmarks in the current organization (not those shared with
+/// them), with their tags and folders: as a JSON array, or as a Netscape bookmark file that
+/// browsers import (a bookmark in several folders appears under each; `SHORTCUTURL` is the slug).
+#[utoipa::path(get, path = "/api/bookmarks/export", tag = "bookmarks", params(ExportQuery),
+    responses(
+        (status = 200, description = "An attachment named slugbase-bookmarks.json or .html", content(
+            (Vec<JsonBookmark> = "application/json"),
+            (String = "text/html"))),
+        (status = 400, description = "Unknown format"), (status = 401)))]
+async fn export(
+    State(state): State<AppState>,
+    org: CurrentOrg,
+    Query(query): Query<ExportQuery>,
+) -> Result<Response> {
+    let html = match query.format.as_deref().map(str::trim) {
+        None | Some("") => false,
+        Some(f) if f.eq_ignore_ascii_case("json") => false,
+        Some(f) if f.eq_ignore_ascii_case("html") => true,
+        Some(_) => return Err(AppError::bad_request("format must be json or html")),
+    };
+    let mut db = state.store.read().await?;
+    let entries = bookmark_io::export(&mut db.conn(), org.id(), org.user_id()).await?;
+    let (body, content_type, extension) = if html {
+        (
+            netscape::render(&entries),
+            "text/html; charset=utf-8",
+            "html",
+        )
+    } else {
+        let list: Vec<JsonBookmark> = entries.into_iter().map(JsonBookmark::from).collect();
+        let text = serde_json::to_string(&list).map_err(anyhow::Error::from)?;
+        (text, "application/json", "json")
+    };
+    let disposition = format!("attachment; filename=\"slugbase-bookmarks.{extension}\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// The JSON bodies `POST /api/bookmarks/import` takes (for the OpenAPI document; the body is read
+/// by hand so that each bookmark can fail on its own).
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ImportJson {
+    /// A SlugBase JSON export.
+    Export(Vec<JsonBookmark>),
+    /// The same, as the published SlugBase web app sends it.
+    Wrapped { bookmarks: Vec<JsonBookmark> },
+    /// A file's text as it is: `format` is `json` or `html`.
+    File { format: String, content: String },
+}
+
+/// Adds bookmarks from a file to the caller's own in the current organization, in one
+/// transaction. Send a SlugBase JSON export as `application/json`, a browser's bookmark file as
+/// `text/html`, or either file's text as `{"format": "json"|"html", "content": "…"}`.
+///
+/// Folders (nested ones named `Parent/Child`) and tags are matched to the caller's by name,
+/// ignoring case, and made when missing. Each bookmark that cannot be added (invalid URL, title
+/// or slug, a slug the caller already uses, the Free plan's limit) is listed in `errors` with its
+/// position; the others are added. A body that is not a bookmark file is a 400 and adds nothing.
+#[utoipa::path(post, path = "/api/bookmarks/import", tag = "bookmarks",
+    request_body(content(
+        (ImportJson = "application/json"),
+        (String = "text/html"))),
+    responses(
+        (status = 200, body = ImportReport),
+        (status = 400, description = "Empty, not JSON, not a bookmark file, or too many bookmarks"),
+        (status = 401), (status = 413, description = "Body over 1 MiB"),
+        (status = 415, description = "Content-Type is neither application/json nor text/html")))]
+async fn import(
+    State(state): State<AppState>,
+    org: CurrentOrg,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<axum::Json<ImportReport>> {
+    let is_html = if body.iter().all(u8::is_ascii_whitespace) {
+        false // `read` refuses it as empty, whatever its type.
+    } else {
+        is_html(&headers)?
+    };
+    let text = String::from_utf8_lossy(&body);
+    let items =
+        bookmark_file::read(&text, is_html).map_err(|e| AppError::bad_request(e.to_string()))?;
+    let importer = Importer {
+        org_id: org.id(),
+        user_id: org.user_id(),
+        rules: org.rules,
+        now: Timestamp::now().millis(),
+    };
+    let mut tx = state.store.begin().await?;
+    let report = importer.run(&mut tx.conn(), items).await?;
+    tx.commit().await?;
+    Ok(axum::Json(report))
+}
+
+/// Whether the body is HTML (`text/html`) or JSON; any other type is refused.
+fn is_html(headers: &HeaderMap) -> Result<bool> {
+    let media = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    match media.as_str() {
+        "text/html" => Ok(true),
+        m if m == "application/json" || m.ends_with("+json") => Ok(false),
+        _ => Err(AppError::status(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Content-Type must be application/json or text/html",
+        )),
+    }
+}

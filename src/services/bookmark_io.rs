@@ -1,0 +1,262 @@
+//! Importing and exporting a person's bookmarks in one organization. The files themselves are
+//! read and written by [`crate::domain::bookmark_file`]; this module connects them to the store.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::bookmark_file::{Entry, Items, ValidEntry};
+use crate::domain::{new_id, Rules};
+use crate::error::{AppError, Result};
+use crate::store::bookmark_list::{links, Detail, Links};
+use crate::store::bookmarks::{self, Fields, Link, Target};
+use crate::store::{folders, tags, Conn};
+
+/// How many bookmarks' tags or folders to load per query (bound parameters are limited).
+const LINK_CHUNK: usize = 500;
+
+/// Every bookmark `user_id` owns in the organization, with its tag and folder names, oldest first.
+pub async fn export(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Vec<Entry>> {
+    let rows = bookmarks::owned(c, org_id, user_id).await?;
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let (mut tag_links, mut folder_links) = (Links::new(), Links::new());
+    for chunk in ids.chunks(LINK_CHUNK) {
+        tag_links.extend(links(c, Detail::BookmarkTags, org_id, user_id, chunk).await?);
+        folder_links.extend(links(c, Detail::BookmarkFolders, org_id, user_id, chunk).await?);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| Entry {
+            tags: names(&mut tag_links, &r.id),
+            folders: names(&mut folder_links, &r.id),
+            title: r.title,
+            url: r.url,
+            slug: r.slug,
+            forwarding_enabled: Some(r.forwarding_enabled),
+            pinned: r.pinned,
+            created_at: Some(r.created_at),
+        })
+        .collect())
+}
+
+/// The names `map` holds for bookmark `id`, taken out of it.
+fn names(map: &mut Links, id: &str) -> Vec<String> {
+    map.remove(id)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|l| l.name)
+        .collect()
+}
+
+/// What an import did.
+#[derive(Serialize, ToSchema, Debug, Default)]
+pub struct ImportReport {
+    /// A sentence for people, e.g. "Imported 3 bookmark(s), 2 failed".
+    pub message: String,
+    /// Bookmarks added.
+    pub imported: usize,
+    /// Items not added, each explained in `errors`.
+    pub skipped: usize,
+    /// The published SlugBase API's name for `imported`.
+    pub success: usize,
+    /// The published SlugBase API's name for `skipped`.
+    pub failed: usize,
+    pub errors: Vec<ImportError>,
+    /// Folders and tags made because no folder or tag of the caller had the name (any case).
+    pub folders_created: usize,
+    pub tags_created: usize,
+}
+
+/// An item that was not imported.
+#[derive(Serialize, ToSchema, Debug, Clone, PartialEq, Eq)]
+pub struct ImportError {
+    /// Its position in the file, from 0.
+    pub index: usize,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub error: String,
+    /// A machine-readable reason where there is one (`PLAN_LIMIT_BOOKMARKS`).
+    pub code: Option<String>,
+}
+
+/// Who is importing, and the plan rules of the organization.
+pub struct Importer<'a> {
+    pub org_id: &'a str,
+    pub user_id: &'a str,
+    pub rules: Rules,
+    pub now: i64,
+}
+
+/// The caller's folders (`OwnFolders`) or tags (`OwnTags`) by lower-cased name, and how many
+/// the import made.
+struct NameIds {
+    target: Target,
+    ids: HashMap<String, String>,
+    created: usize,
+}
+
+impl NameIds {
+    async fn load(c: &mut Conn<'_>, target: Target, org_id: &str, user_id: &str) -> Result<Self> {
+        let ids = bookmarks::own_names(c, target, org_id, user_id)
+            .await?
+            .into_iter()
+            .map(|(id, name)| (name.to_lowercase(), id))
+            .collect();
+        Ok(Self {
+            target,
+            ids,
+            created: 0,
+        })
+    }
+}
+
+impl Importer<'_> {
+    /// Adds the good items as bookmarks of the caller and reports the rest. Run it inside one
+    /// transaction: the caller commits only when it returns `Ok`, so nothing is half-written.
+    ///
+    /// An item is refused when it cannot be read, a field fails the checks `POST /api/bookmarks`
+    /// makes, its slug is already one of the caller's (or an earlier item's), or, on the cloud
+    /// Free plan, the caller's bookmarks would pass the limit (counted under the same lock a
+    /// single create takes).
+    pub async fn run(&self, c: &mut Conn<'_>, items: Items) -> Result<ImportReport> {
+        let quota = match self.rules.bookmark_limit() {
+            Some(_) => Some(bookmarks::locked_quota(c, self.org_id, self.user_id).await?),
+            None => None,
+        };
+        let mut slugs: HashSet<String> = bookmarks::own_slugs(c, self.org_id, self.user_id)
+            .await?
+            .into_iter()
+            .map(|s| s.to_lowercase())
+            .collect();
+        let mut folder_ids =
+            NameIds::load(c, Target::OwnFolders, self.org_id, self.user_id).await?;
+        let mut tag_ids = NameIds::load(c, Target::OwnTags, self.org_id, self.user_id).await?;
+        let mut report = ImportReport::default();
+
+        for (index, item) in items.into_iter().enumerate() {
+            let entry = match item {
+                Ok(entry) => entry,
+                Err(u) => {
+                    report.errors.push(ImportError {
+                        index,
+                        title: u.title,
+                        url: u.url,
+                        error: u.error,
+                        code: None,
+                    });
+                    continue;
+                }
+            };
+            let refuse = |error: String, code: Option<String>| ImportError {
+                index,
+                title: Some(entry.title.clone()).filter(|t| !t.is_empty()),
+                url: Some(entry.url.clone()).filter(|u| !u.is_empty()),
+                error,
+                code,
+            };
+            let valid = match entry.validate() {
+                Ok(v) => v,
+                Err(e) => {
+                    report.errors.push(refuse(e, None));
+                    continue;
+                }
+            };
+            let slug_key = valid.slug.as_ref().map(|s| s.to_lowercase());
+            if slug_key.as_ref().is_some_and(|s| slugs.contains(s)) {
+                report
+                    .errors
+                    .push(refuse("Slug already exists".into(), None));
+                continue;
+            }
+            if let Some((count, grace)) = quota {
+                let owned = count + report.imported as i64;
+                if let Err(e) = self.rules.check_bookmark_create(owned, grace, self.now) {
+                    let (error, code) = refusal(e);
+                    report.errors.push(refuse(error, code));
+                    continue;
+                }
+            }
+            self.add(c, &valid, &mut folder_ids, &mut tag_ids).await?;
+            slugs.extend(slug_key);
+            report.imported += 1;
+        }
+
+        report.skipped = report.errors.len();
+        report.success = report.imported;
+        report.failed = report.skipped;
+        report.folders_created = folder_ids.created;
+        report.tags_created = tag_ids.created;
+        report.message = format!(
+            "Imported {} bookmark(s), {} failed",
+            report.imported, report.skipped
+        );
+        Ok(report)
+    }
+
+    /// Writes one checked bookmark, making the folders and tags it names that do not exist yet.
+    async fn add(
+        &self,
+        c: &mut Conn<'_>,
+        v: &ValidEntry,
+        folder_ids: &mut NameIds,
+        tag_ids: &mut NameIds,
+    ) -> Result<()> {
+        let mut folder_links = Vec::with_capacity(v.folders.len());
+        for name in &v.folders {
+            folder_links.push(self.named(c, folder_ids, name).await?);
+        }
+        let mut tag_links = Vec::with_capacity(v.tags.len());
+        for name in &v.tags {
+            tag_links.push(self.named(c, tag_ids, name).await?);
+        }
+        let fields = Fields {
+            title: v.title.clone(),
+            url: v.url.clone(),
+            slug: v.slug.clone(),
+            forwarding_enabled: v.forwarding_enabled,
+            pinned: v.pinned,
+            share_all_teams: false,
+        };
+        let id = new_id();
+        let created_at = v.created_at.unwrap_or(self.now);
+        bookmarks::insert(c, self.org_id, self.user_id, &id, &fields, created_at).await?;
+        bookmarks::add_links(c, Link::BookmarkFolders, self.org_id, &id, &folder_links).await?;
+        bookmarks::add_links(c, Link::BookmarkTags, self.org_id, &id, &tag_links).await?;
+        Ok(())
+    }
+
+    /// The id of the caller's folder or tag named `name` (in any case), made when there is none.
+    async fn named(&self, c: &mut Conn<'_>, known: &mut NameIds, name: &str) -> Result<String> {
+        let key = name.to_lowercase();
+        if let Some(id) = known.ids.get(&key) {
+            return Ok(id.clone());
+        }
+        let id = new_id();
+        if let Target::OwnFolders = known.target {
+            let fields = folders::Fields {
+                name: name.to_string(),
+                icon: None,
+                share_all_teams: false,
+            };
+            folders::insert(c, self.org_id, self.user_id, &id, &fields, self.now).await?;
+        } else {
+            tags::insert(c, self.org_id, self.user_id, &id, name, self.now).await?;
+        }
+        known.ids.insert(key, id.clone());
+        known.created += 1;
+        Ok(id)
+    }
+}
+
+/// The message and code of a refusal such as `PLAN_LIMIT_BOOKMARKS`.
+fn refusal(e: AppError) -> (String, Option<String>) {
+    match e {
+        AppError::Coded { body, .. } => (
+            body["error"].as_str().unwrap_or("Refused").to_string(),
+            body["code"].as_str().map(str::to_string),
+        ),
+        AppError::BadRequest(m) => (m, None),
+        other => (other.to_string(), None),
+    }
+}
