@@ -15,7 +15,7 @@ use crate::mail::Mailer;
 use crate::security::jwt::JwtKeys;
 use crate::security::rate_limit::Limits;
 use crate::services::cache::GenCache;
-use crate::state::AppState;
+use crate::state::{AppState, Shared};
 use crate::store::Store;
 
 pub struct Application {
@@ -46,7 +46,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         config.rate_limit_auth_per_minute,
         config.rate_limit_write_per_minute,
     );
-    Ok(AppState {
+    Ok(AppState::new(Shared {
         jwt: JwtKeys::new(&secret),
         csrf_secret: csrf_secret.into(),
         config: Arc::new(config),
@@ -57,7 +57,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         go_cache: Default::default(),
         access_counter: Default::default(),
         list_totals: Arc::new(GenCache::new(std::time::Duration::from_secs(5), 50_000)),
-    })
+    }))
 }
 
 /// `JWT_SECRET` when given (at least 32 bytes), otherwise a random secret generated once and

@@ -12,8 +12,27 @@ use crate::services::cache::GenCache;
 use crate::services::golinks::GoCache;
 use crate::store::Store;
 
+/// The shared state behind one `Arc`: axum clones the state for every request, so a clone must
+/// be a reference-count increment, not a copy of keys and maps.
 #[derive(Clone, Debug)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+#[derive(Debug)]
+pub struct Shared {
     pub config: Arc<Config>,
     pub store: Store,
     pub jwt: JwtKeys,
@@ -27,7 +46,7 @@ pub struct AppState {
     pub list_totals: Arc<GenCache<(String, String, String), i64>>,
 }
 
-impl AppState {
+impl Shared {
     pub fn mode(&self) -> Mode {
         self.config.mode
     }

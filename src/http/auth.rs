@@ -273,7 +273,7 @@ async fn logout(
 #[utoipa::path(get, path = "/api/auth/me", tag = "auth",
     responses((status = 200, body = PublicUser), (status = 401)))]
 async fn me(user: CurrentUser) -> axum::Json<PublicUser> {
-    axum::Json(PublicUser::from(user.user))
+    axum::Json(PublicUser::from((*user.user).clone()))
 }
 
 /// Cloud: exchanges the `refresh_token` cookie for a new access token and a new refresh token.

@@ -2,7 +2,7 @@
 //! preferences under `/api/go/preferences`.
 
 use axum::extract::{OriginalUri, Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
@@ -16,7 +16,7 @@ use crate::domain::ids::parse_id;
 use crate::domain::library::Slug;
 use crate::domain::Timestamp;
 use crate::error::{AppError, Result};
-use crate::http::tenancy::HEADER as ORG_HEADER;
+use crate::http::tenancy::OrgHeader;
 use crate::http::{CurrentOrg, CurrentUser, Json, MaybeUser};
 use crate::services::golinks::{self, Resolution};
 use crate::state::AppState;
@@ -64,9 +64,9 @@ async fn go(
     user: MaybeUser,
     Path(slug): Path<String>,
     uri: OriginalUri,
-    headers: HeaderMap,
+    OrgHeader(header): OrgHeader,
 ) -> Result<Response> {
-    serve(&state, user, &slug, "", &uri, &headers).await
+    serve(&state, user, &slug, "", &uri, header.as_deref()).await
 }
 
 /// `/go/<slug>/<more/path>`: the same, with the extra path (and query) appended to the target.
@@ -75,14 +75,14 @@ async fn go_with_path(
     user: MaybeUser,
     Path((slug, _)): Path<(String, String)>,
     uri: OriginalUri,
-    headers: HeaderMap,
+    OrgHeader(header): OrgHeader,
 ) -> Result<Response> {
     // The raw path keeps the request's own percent-encoding.
     let raw = uri.path();
     let prefix_len = raw.find(&format!("/{slug}/")).map(|i| i + slug.len() + 2);
     let rest = prefix_len.map(|n| &raw[n.min(raw.len())..]).unwrap_or("");
     let rest = rest.to_string();
-    serve(&state, user, &slug, &rest, &uri, &headers).await
+    serve(&state, user, &slug, &rest, &uri, header.as_deref()).await
 }
 
 async fn serve(
@@ -91,7 +91,7 @@ async fn serve(
     slug: &str,
     rest: &str,
     uri: &OriginalUri,
-    headers: &HeaderMap,
+    header: Option<&str>,
 ) -> Result<Response> {
     let Some(user) = user.0 else {
         let asked = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
@@ -100,7 +100,6 @@ async fn serve(
     if Slug::parse(slug).is_err() {
         return Ok(not_found_page(slug));
     }
-    let header = headers.get(ORG_HEADER).and_then(|v| v.to_str().ok());
     let Some(org_id) = golinks::organization(state, &user, header).await? else {
         return Ok(not_found_page(slug));
     };
@@ -124,17 +123,16 @@ async fn remember(
     user: MaybeUser,
     Path((slug, bookmark_id)): Path<(String, String)>,
     uri: OriginalUri,
-    headers: HeaderMap,
+    OrgHeader(header): OrgHeader,
 ) -> Result<Response> {
     let Some(user) = user.0 else {
         let asked = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
         return Ok(redirect(&login_redirect(asked)));
     };
-    let header = headers.get(ORG_HEADER).and_then(|v| v.to_str().ok());
     let (Ok(_), Some(id), Some(org_id)) = (
         Slug::parse(&slug),
         parse_id(&bookmark_id),
-        golinks::organization(&state, &user, header).await?,
+        golinks::organization(&state, &user, header.as_deref()).await?,
     ) else {
         return Ok(not_found_page(&slug));
     };

@@ -49,7 +49,8 @@ impl Credential {
 /// A signed-in user; answers 401 when there is none.
 #[derive(Clone, Debug)]
 pub struct CurrentUser {
-    pub user: users::User,
+    /// Shared, so that serving a cached credential copies no strings.
+    pub user: std::sync::Arc<users::User>,
     pub credential: Credential,
 }
 
@@ -115,15 +116,16 @@ impl std::fmt::Debug for AuthCache {
 }
 
 async fn user_for_jwt(state: &AppState, jwt: &str) -> Result<Option<CurrentUser>, AppError> {
+    let now = Timestamp::now().millis();
+    let generation = state.store.generation().current();
+    // Keyed by the whole token, which was fully verified before it was cached: a hit skips
+    // decoding and the signature check, and still honours expiry and any write since.
+    if let Some((user, valid_until)) = state.auth_cache.sessions.get(jwt, generation) {
+        return Ok((valid_until > now).then_some(user));
+    }
     let Some(claims) = state.jwt.verify(jwt) else {
         return Ok(None);
     };
-    let now = Timestamp::now().millis();
-    let generation = state.store.generation().current();
-    if let Some((user, expires_at)) = state.auth_cache.sessions.get(&claims.sid, generation) {
-        let ok = expires_at > now && user.user.id == claims.sub;
-        return Ok(ok.then_some(user));
-    }
     let mut db = state.store.read().await?;
     let Some(session) = sessions::by_id(&mut db.conn(), &claims.sid).await? else {
         return Ok(None);
@@ -134,18 +136,18 @@ async fn user_for_jwt(state: &AppState, jwt: &str) -> Result<Option<CurrentUser>
     let Some(user) = users::by_id(&mut db.conn(), &session.user_id).await? else {
         return Ok(None);
     };
+    let valid_until = session.expires_at.min(claims.exp.saturating_mul(1000));
     let current = CurrentUser {
-        user,
+        user: std::sync::Arc::new(user),
         credential: Credential::Session {
-            id: session.id.clone(),
+            id: session.id,
             current_org_id: session.current_org_id,
         },
     };
-    state.auth_cache.sessions.put(
-        session.id,
-        (current.clone(), session.expires_at),
-        generation,
-    );
+    state
+        .auth_cache
+        .sessions
+        .put(jwt.to_string(), (current.clone(), valid_until), generation);
     Ok(Some(current))
 }
 
@@ -174,7 +176,7 @@ async fn user_for_api_token(
                 return Ok(None);
             };
             let current = CurrentUser {
-                user,
+                user: std::sync::Arc::new(user),
                 credential: Credential::ApiToken {
                     id: t.id,
                     current_org_id: t.current_org_id,

@@ -34,7 +34,7 @@ const THEMES: &[&str] = &["auto", "light", "dark"];
 /// The signed-in user's profile.
 #[utoipa::path(get, path = "/api/users/me", tag = "users", responses((status = 200, body = PublicUser), (status = 401)))]
 async fn get_me(user: CurrentUser) -> axum::Json<PublicUser> {
-    axum::Json(PublicUser::from(user.user))
+    axum::Json(PublicUser::from((*user.user).clone()))
 }
 
 #[derive(Deserialize, ToSchema)]

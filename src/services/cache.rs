@@ -37,7 +37,11 @@ impl<K: Eq + Hash, V: Clone> GenCache<K, V> {
     }
 
     /// The value for `key` if it was stored at `generation` within the time to live.
-    pub fn get(&self, key: &K, generation: u64) -> Option<V> {
+    pub fn get<Q>(&self, key: &Q, generation: u64) -> Option<V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
         let map = self.map.read().unwrap_or_else(|e| e.into_inner());
         let e = map.get(key)?;
         (e.generation == generation && e.at.elapsed() < self.ttl).then(|| e.value.clone())
