@@ -158,6 +158,7 @@ async fn list(
         sort,
         limit,
         offset,
+        total,
     )
     .await?;
     let shown = rows.len() as i64;

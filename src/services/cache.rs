@@ -1,11 +1,16 @@
 //! A small read-through cache for hot paths (authenticating a request, resolving a go-link).
 //!
 //! An entry is good while no write has committed since it was read (the store's
-//! [`Generation`](crate::store::Generation)) and for at most `ttl`, which bounds staleness from
-//! writers this process does not see (the command line, another server on the same database).
+//! [`Generation`](crate::store::Generation)) and for `ttl`, which bounds staleness from writers
+//! this process does not see (the command line, another server on the same database).
+//!
+//! When an entry outlives its `ttl`, one caller is told to read it again while the others keep
+//! the old value for a moment longer (at most another `ttl`): without that, every request in
+//! flight would miss at once and queue on the database together.
 
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
@@ -25,6 +30,7 @@ struct Entry<V> {
     value: V,
     generation: u64,
     at: Instant,
+    refreshing: AtomicBool,
 }
 
 impl<K: Eq + Hash, V: Clone> GenCache<K, V> {
@@ -36,7 +42,8 @@ impl<K: Eq + Hash, V: Clone> GenCache<K, V> {
         }
     }
 
-    /// The value for `key` if it was stored at `generation` within the time to live.
+    /// The value for `key` if it was stored at `generation` and is fresh, or is being read
+    /// again by another caller; `None` tells this caller to read it (and `put` it).
     pub fn get<Q>(&self, key: &Q, generation: u64) -> Option<V>
     where
         K: std::borrow::Borrow<Q>,
@@ -44,7 +51,15 @@ impl<K: Eq + Hash, V: Clone> GenCache<K, V> {
     {
         let map = self.map.read().unwrap_or_else(|e| e.into_inner());
         let e = map.get(key)?;
-        (e.generation == generation && e.at.elapsed() < self.ttl).then(|| e.value.clone())
+        if e.generation != generation {
+            return None;
+        }
+        let age = e.at.elapsed();
+        if age < self.ttl {
+            return Some(e.value.clone());
+        }
+        let someone_else_refreshes = e.refreshing.swap(true, Ordering::AcqRel);
+        (someone_else_refreshes && age < self.ttl * 2).then(|| e.value.clone())
     }
 
     pub fn put(&self, key: K, value: V, generation: u64) {
@@ -62,6 +77,7 @@ impl<K: Eq + Hash, V: Clone> GenCache<K, V> {
                 value,
                 generation,
                 at: Instant::now(),
+                refreshing: AtomicBool::new(false),
             },
         );
     }
@@ -88,6 +104,25 @@ mod tests {
         let short = GenCache::new(Duration::ZERO, 10);
         short.put("a", 1, 7);
         assert_eq!(short.get(&"a", 7), None, "too old");
+    }
+
+    #[test]
+    fn after_the_ttl_one_caller_reads_again_while_the_others_keep_the_old_value() {
+        let c = GenCache::new(Duration::from_millis(20), 10);
+        c.put("a", 1, 7);
+        std::thread::sleep(Duration::from_millis(25));
+        assert_eq!(c.get(&"a", 7), None, "the first caller refreshes");
+        assert_eq!(c.get(&"a", 7), Some(1), "the others are served meanwhile");
+        assert_eq!(c.get(&"a", 8), None, "but never across a write");
+        c.put("a", 2, 7);
+        assert_eq!(c.get(&"a", 7), Some(2));
+        std::thread::sleep(Duration::from_millis(45));
+        assert_eq!(c.get(&"a", 7), None);
+        assert_eq!(
+            c.get(&"a", 7),
+            None,
+            "twice the ttl: nobody is served the old value"
+        );
     }
 
     #[test]

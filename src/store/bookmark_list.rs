@@ -74,7 +74,7 @@ pub struct Filter {
 }
 
 /// The `WHERE` condition for `f` over `bookmarks b`, with `$1` = organization, `$2` = user.
-fn condition(c: &Conn<'_>, f: &Filter, args: &mut Args) -> String {
+fn condition(c: &Conn<'_>, f: &Filter, args: &mut Args, few_hits: bool) -> String {
     let mut parts = vec![match f.scope {
         Scope::All => bookmark_visible("b", "$1", "$2"),
         Scope::Mine => "(b.org_id = $1 AND b.user_id = $2)".into(),
@@ -106,7 +106,16 @@ fn condition(c: &Conn<'_>, f: &Filter, args: &mut Args) -> String {
     if let Some(terms) = &f.terms {
         if is_postgres(c) {
             let p = args.push(Arg::Text(terms.tsquery()));
-            parts.push(format!("b.search @@ to_tsquery('simple', {p})"));
+            if few_hits {
+                // Start from the full-text index's few hits; left to itself PostgreSQL may walk
+                // the whole library in date order looking for them (see `FEW_HITS`).
+                parts.push(format!(
+                    "b.id = ANY(ARRAY(SELECT s.id FROM bookmarks s WHERE s.org_id = $1 \
+                     AND s.search @@ to_tsquery('simple', {p})))"
+                ));
+            } else {
+                parts.push(format!("b.search @@ to_tsquery('simple', {p})"));
+            }
         } else {
             let p = args.push(Arg::Text(terms.fts5()));
             parts.push(format!(
@@ -128,21 +137,39 @@ pub async fn page(
     offset: i64,
 ) -> Result<(Vec<BookmarkRow>, i64)> {
     let total = count(c, org_id, user_id, f).await?;
-    let rows = rows(c, org_id, user_id, f, sort, limit, offset).await?;
+    let rows = rows(c, org_id, user_id, f, sort, limit, offset, total).await?;
     Ok((rows, total))
 }
 
 /// How many bookmarks match `f`.
 pub async fn count(c: &mut Conn<'_>, org_id: &str, user_id: &str, f: &Filter) -> Result<i64> {
     let mut args = Args::org_user(org_id, user_id);
-    let cond = condition(c, f, &mut args);
+    let cond = condition(c, f, &mut args, false);
     let count_sql = format!("SELECT COUNT(*) FROM bookmarks b WHERE {cond}");
+    // A search is planned with its words known (see `plan_with_values`).
+    let fresh = plan_with_values(f);
     Ok(q!(c, |e| bind_args!(sqlx::query_scalar(&count_sql), args)
+        .persistent(!fresh)
         .fetch_one(e)
         .await?))
 }
 
-/// One page of the bookmarks matching `f`, in `sort` order.
+/// Searches are planned for the words actually asked: a statement prepared once and reused gets
+/// PostgreSQL's generic plan, which guesses a word's frequency and may walk the whole library in
+/// date order instead of asking the full-text index (50 ms instead of 1 ms on 100,000 rows).
+fn plan_with_values(f: &Filter) -> bool {
+    f.terms.is_some()
+}
+
+/// Up to this many matches, a search page is read starting from the full-text hits; past it,
+/// in date order (the first page then fills long before the library ends). Measured on 100,000
+/// bookmarks with PostgreSQL: a rare word 44 ms in date order and 0.7 ms from the hits; a word
+/// in 15% of them 190 ms from the hits and about 1 ms in date order.
+pub const FEW_HITS: i64 = 5_000;
+
+/// One page of the bookmarks matching `f`, in `sort` order; `total` is how many match (from
+/// [`count`]), which decides how a search is read.
+#[allow(clippy::too_many_arguments)]
 pub async fn rows(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -151,16 +178,19 @@ pub async fn rows(
     sort: Sort,
     limit: i64,
     offset: i64,
+    total: i64,
 ) -> Result<Vec<BookmarkRow>> {
     let mut args = Args::org_user(org_id, user_id);
-    let cond = condition(c, f, &mut args);
+    let cond = condition(c, f, &mut args, total <= FEW_HITS);
     let lim = args.push(Arg::Int(limit));
     let off = args.push(Arg::Int(offset));
     let sql = format!(
         "{SELECT} WHERE {cond} ORDER BY {} LIMIT {lim} OFFSET {off}",
         sort.order_by()
     );
+    let fresh = plan_with_values(f);
     Ok(q!(c, |e| bind_args!(sqlx::query_as(&sql), args)
+        .persistent(!fresh)
         .fetch_all(e)
         .await?))
 }
@@ -175,7 +205,7 @@ pub async fn ids(
     limit: i64,
 ) -> Result<Vec<String>> {
     let mut args = Args::org_user(org_id, user_id);
-    let cond = condition(c, f, &mut args);
+    let cond = condition(c, f, &mut args, false);
     let lim = args.push(Arg::Int(limit));
     let sql = format!(
         "SELECT b.id FROM bookmarks b WHERE {cond} ORDER BY {} LIMIT {lim}",
