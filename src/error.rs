@@ -136,6 +136,11 @@ impl IntoResponse for AppError {
             AppError::Database(ref e) if is_client_db_error(e) => {
                 (StatusCode::CONFLICT, json!({"error": "Already exists"}))
             }
+            // A linked row (team, person, folder) went away between the check and the write.
+            AppError::Database(sqlx::Error::Database(ref d)) if d.is_foreign_key_violation() => (
+                StatusCode::BAD_REQUEST,
+                json!({"error": "Something this request refers to no longer exists"}),
+            ),
             AppError::Database(e) => {
                 tracing::error!(error = %e, "database error");
                 internal()
