@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 use crate::domain::{new_id, time, Slug, TargetUrl, Timestamp, Title};
 use crate::error::{AppError, Result};
 use crate::http::library::{
-    id_list, nullable, path_id, take, FolderRef, PersonRef, TagRef, TeamRef,
+    id_list, nullable, path_id, share_user_ids, take, FolderRef, PersonRef, TagRef, TeamRef,
 };
 use crate::http::{CurrentOrg, Json};
 use crate::state::AppState;
@@ -150,11 +150,7 @@ struct Links {
 
 impl Links {
     fn parse(b: &BookmarkBody, me: &str) -> Result<Self> {
-        let mut users = id_list(b.user_ids.as_ref(), "user_ids")?;
-        // Sharing with oneself means nothing; drop it rather than refuse it.
-        if let Some(u) = users.as_mut() {
-            u.retain(|id| id != me);
-        }
+        let users = share_user_ids(b.user_ids.as_ref(), me)?;
         Ok(Self {
             folders: id_list(b.folder_ids.as_ref(), "folder_ids")?,
             tags: id_list(b.tag_ids.as_ref(), "tag_ids")?,

@@ -12,7 +12,7 @@ use utoipa_axum::routes;
 use crate::domain::library::{optional_text, required_text};
 use crate::domain::{new_id, time, Timestamp};
 use crate::error::{AppError, Result};
-use crate::http::library::{id_list, nullable, path_id, take, PersonRef, TeamRef};
+use crate::http::library::{id_list, nullable, path_id, share_user_ids, take, PersonRef, TeamRef};
 use crate::http::{CurrentOrg, Json};
 use crate::state::AppState;
 use crate::store::bookmark_list::{links, Detail};
@@ -125,10 +125,7 @@ struct Shares {
 
 impl Shares {
     fn parse(b: &FolderBody, me: &str) -> Result<Self> {
-        let mut users = id_list(b.user_ids.as_ref(), "user_ids")?;
-        if let Some(u) = users.as_mut() {
-            u.retain(|id| id != me);
-        }
+        let users = share_user_ids(b.user_ids.as_ref(), me)?;
         Ok(Self {
             teams: id_list(b.team_ids.as_ref(), "team_ids")?,
             users,

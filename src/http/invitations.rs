@@ -22,7 +22,7 @@ use crate::mail;
 use crate::security::{random_token, sha256_hex};
 use crate::state::AppState;
 use crate::store::invitations::{self, Invitation, NewInvitation};
-use crate::store::{orgs, Conn};
+use crate::store::{orgs, users, Conn};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -116,10 +116,12 @@ async fn create(
 
     let now = Timestamp::now().millis();
     invitations::expire_old(&mut tx.conn(), &org.id, now).await?;
-    let already_member = orgs::members(&mut tx.conn(), &org.id)
-        .await?
-        .iter()
-        .any(|m| m.email == email.as_str());
+    let already_member = match users::by_email(&mut tx.conn(), email.as_str()).await? {
+        Some(u) => orgs::role_of(&mut tx.conn(), &org.id, &u.id)
+            .await?
+            .is_some(),
+        None => false,
+    };
     if already_member {
         return Err(AppError::bad_request(
             "User is already a member of this organization",

@@ -34,6 +34,16 @@ pub fn id_list(raw: Option<&Vec<String>>, field: &str) -> Result<Option<Vec<Stri
     Ok(Some(seen.into_iter().collect()))
 }
 
+/// The people a body shares with: valid ids, without the caller (sharing with oneself means
+/// nothing, so it is dropped rather than refused).
+pub fn share_user_ids(raw: Option<&Vec<String>>, me: &str) -> Result<Option<Vec<String>>> {
+    let mut users = id_list(raw, "user_ids")?;
+    if let Some(u) = users.as_mut() {
+        u.retain(|id| id != me);
+    }
+    Ok(users)
+}
+
 /// The id in a path, or the resource's 404 when it is not even a UUID.
 pub fn path_id(raw: &str, missing: fn() -> AppError) -> Result<String> {
     parse_id(raw).ok_or_else(missing)
