@@ -2,11 +2,12 @@
 
 use clap::{Parser, Subcommand};
 
+use crate::app::accounts::{self, NewAccount};
+use crate::app::plans::{self, PlanChange};
 use crate::config::Config;
 use crate::domain::ids::parse_id;
-use crate::domain::{new_id, Email, OrgRole, Password, PersonName, Timestamp};
+use crate::domain::{new_id, Email, OrgRole, Password, PersonName, Plan, Timestamp};
 use crate::security::{random_token, sha256_hex};
-use crate::services::accounts::{self, NewAccount};
 use crate::startup::{build_state, shutdown_signal, Application};
 use crate::store::{orgs, tokens, users};
 
@@ -122,7 +123,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 "a user with this email already exists",
             )
             .await
-            .map_err(user_error)?;
+            .map_err(app_error)?;
             if state.is_cloud() {
                 let org_name = accounts::workspace_name(account.name.as_str());
                 accounts::create_org(&mut tx.conn(), state.mode(), &org_name, &id).await?;
@@ -152,34 +153,29 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             included_seats,
         }) => {
             let state = build_state(cli.config).await?;
-            let known = ["free", "personal", "early_supporter", "team"];
-            anyhow::ensure!(
-                known.contains(&plan.as_str()),
-                "plan must be one of {}",
-                known.join(", ")
-            );
-            let default_seats = if plan == "team" { 5 } else { 1 };
+            let plan = Plan::parse(&plan).ok_or_else(|| {
+                let known: Vec<&str> = Plan::ALL.iter().map(|p| p.as_str()).collect();
+                anyhow::anyhow!("plan must be one of {}", known.join(", "))
+            })?;
             let org_id =
                 parse_id(&org_id).ok_or_else(|| anyhow::anyhow!("no organization {org_id}"))?;
             let mut tx = state.store.begin().await?;
             let org = orgs::by_id(&mut tx.conn(), &org_id)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no organization {org_id}"))?;
-            let extra = extra_seats.unwrap_or(if plan == "team" { org.extra_seats } else { 0 });
-            anyhow::ensure!(extra >= 0, "--extra-seats cannot be negative");
-            let included = included_seats.unwrap_or(default_seats);
-            anyhow::ensure!(included >= 1, "--included-seats must be at least 1");
-            orgs::set_plan(
-                &mut tx.conn(),
-                &org_id,
-                &plan,
-                included,
-                extra,
-                Timestamp::now().millis(),
-            )
-            .await?;
+            let change = PlanChange {
+                plan,
+                included_seats,
+                extra_seats,
+            };
+            let seats = plans::set_plan(&mut tx.conn(), &org, change)
+                .await
+                .map_err(app_error)?;
             tx.commit().await?;
-            println!("{org_id}: plan {plan}, {included} included seats, {extra} extra seats");
+            println!(
+                "{org_id}: plan {plan}, {} included seats, {} extra seats",
+                seats.included, seats.extra
+            );
             Ok(())
         }
         Command::Token(TokenCommand::Create { email, name, org }) => {
@@ -224,9 +220,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-fn user_error(e: crate::error::AppError) -> anyhow::Error {
+fn user_error(e: crate::domain::DomainError) -> anyhow::Error {
+    anyhow::anyhow!(e.message())
+}
+
+/// A refusal of a use case as the operator should read it (a plain sentence, not a debug dump).
+fn app_error(e: crate::error::AppError) -> anyhow::Error {
     match e {
-        crate::error::AppError::BadRequest(m) => anyhow::anyhow!(m),
-        other => anyhow::anyhow!(other.to_string()),
+        crate::error::AppError::Domain(d) => user_error(d),
+        other => anyhow::anyhow!(other),
     }
 }

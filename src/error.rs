@@ -6,6 +6,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 
+use crate::config::BODY_LIMIT;
+use crate::domain::DomainError;
+
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
@@ -25,9 +28,9 @@ pub enum AppError {
     /// 404 with a message: missing and foreign rows look the same.
     #[error("not found: {0}")]
     NotFound(String),
-    /// 409: a uniqueness rule was broken.
-    #[error("conflict: {0}")]
-    Conflict(String),
+    /// A rule of the domain said no (validation, duplicates, plan limits, seats).
+    #[error(transparent)]
+    Domain(#[from] DomainError),
     #[error("payload too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
@@ -82,13 +85,14 @@ impl AppError {
 
     /// True when the database refused a write because of a unique constraint.
     pub fn is_unique_violation(&self) -> bool {
-        matches!(self, AppError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
+        matches!(self, AppError::Database(e) if crate::store::is_unique_violation(e))
     }
 
-    /// Turns a unique-constraint refusal into a client error with `msg`; anything else passes.
+    /// Turns a unique-constraint refusal into [`DomainError::Duplicate`] with `msg` (answered
+    /// 400 naming the duplicate); anything else passes unchanged.
     pub fn on_unique(self, msg: &str) -> Self {
         if self.is_unique_violation() {
-            AppError::Conflict(msg.to_string())
+            DomainError::duplicate(msg).into()
         } else {
             self
         }
@@ -111,10 +115,10 @@ impl IntoResponse for AppError {
             AppError::UnauthorizedMsg(m) => (StatusCode::UNAUTHORIZED, json!({ "error": m })),
             AppError::Forbidden => (StatusCode::FORBIDDEN, forbidden_body()),
             AppError::NotFound(m) => (StatusCode::NOT_FOUND, json!({ "error": m })),
-            AppError::Conflict(m) => (StatusCode::CONFLICT, json!({ "error": m })),
+            AppError::Domain(refusal) => refusal_body(refusal),
             AppError::PayloadTooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
-                json!({"error": "Request body too large", "limit_bytes": crate::http::BODY_LIMIT}),
+                json!({"error": "Request body too large", "limit_bytes": BODY_LIMIT}),
             ),
             AppError::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -133,8 +137,9 @@ impl IntoResponse for AppError {
             }
             AppError::NotImplemented(m) => (StatusCode::NOT_IMPLEMENTED, json!({ "error": m })),
             AppError::Coded { status, body } => (status, body),
-            AppError::Database(ref e) if is_client_db_error(e) => {
-                (StatusCode::CONFLICT, json!({"error": "Already exists"}))
+            // A uniqueness rule that no store function named: still the client's doing.
+            AppError::Database(ref e) if crate::store::is_unique_violation(e) => {
+                (StatusCode::BAD_REQUEST, json!({"error": "Already exists"}))
             }
             // A linked row (team, person, folder) went away between the check and the write.
             AppError::Database(sqlx::Error::Database(ref d)) if d.is_foreign_key_violation() => (
@@ -142,11 +147,11 @@ impl IntoResponse for AppError {
                 json!({"error": "Something this request refers to no longer exists"}),
             ),
             AppError::Database(e) => {
-                tracing::error!(error = %e, "database error");
+                tracing::error!(error = %cause_chain(&e), "database error");
                 internal()
             }
             AppError::Internal(e) => {
-                tracing::error!(error = %e, "internal error");
+                tracing::error!(error = %cause_chain(e.as_ref()), "internal error");
                 internal()
             }
         };
@@ -154,8 +159,44 @@ impl IntoResponse for AppError {
     }
 }
 
-fn is_client_db_error(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+/// The status and body of each refusal of the domain: the one place they are decided.
+fn refusal_body(refusal: DomainError) -> (StatusCode, Value) {
+    let extra = match &refusal {
+        DomainError::Invalid(_) | DomainError::Duplicate(_) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                json!({ "error": refusal.message() }),
+            )
+        }
+        DomainError::PlanRequiresTeam { plan }
+        | DomainError::ShareToTeamsRequiresTeam { plan }
+        | DomainError::FolderSharingRequiresTeam { plan } => json!({ "plan": plan }),
+        DomainError::SeatLimit(seats) => json!({
+            "seats_total": seats.total(),
+            "seats_used": seats.used,
+            "pending_invitations": seats.pending,
+            "included_seats": seats.included,
+            "extra_seats": seats.extra,
+        }),
+        DomainError::BookmarkLimit { limit, count } => json!({ "limit": limit, "count": count }),
+    };
+    let mut body = json!({ "error": refusal.message(), "code": refusal.code() });
+    if let (Value::Object(body), Value::Object(extra)) = (&mut body, extra) {
+        body.extend(extra);
+    }
+    (StatusCode::FORBIDDEN, body)
+}
+
+/// An error and every cause below it, for the log line of a 5xx.
+fn cause_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        out.push_str(": ");
+        out.push_str(&cause.to_string());
+        next = cause.source();
+    }
+    out
 }
 
 fn internal() -> (StatusCode, Value) {

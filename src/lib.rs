@@ -3,10 +3,11 @@
 //! - [`config`]: settings from flags and environment.
 //! - [`domain`]: validated types and product rules (no I/O).
 //! - [`store`]: persistence, one API over SQLite and PostgreSQL.
-//! - [`services`]: flows spanning several store calls, shared by HTTP and the CLI.
+//! - [`app`]: the use cases, each once; the JSON API, the pages and the CLI are adapters over it.
 //! - [`http`]: one router per resource, extractors for identity and bodies.
 //! - [`security`]: hashing, tokens, JWTs, CSRF, rate limits.
 
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod domain;
@@ -14,7 +15,6 @@ pub mod error;
 pub mod http;
 pub mod mail;
 pub mod security;
-pub mod services;
 pub mod startup;
 pub mod state;
 pub mod store;

@@ -9,12 +9,14 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use tokio::net::TcpListener;
 
+use crate::app::cache::GenCache;
+use crate::app::identity::Authenticator;
+use crate::app::sessions::SessionKeys;
 use crate::config::Config;
 use crate::http::build_app;
 use crate::mail::Mailer;
 use crate::security::jwt::JwtKeys;
 use crate::security::rate_limit::Limits;
-use crate::services::cache::GenCache;
 use crate::state::{AppState, Shared};
 use crate::store::Store;
 
@@ -48,12 +50,20 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     );
     Ok(AppState::new(Shared {
         jwt: JwtKeys::new(&secret),
+        sessions: SessionKeys {
+            jwt: JwtKeys::new(&secret),
+            mode: config.mode,
+        },
         csrf_secret: csrf_secret.into(),
         config: Arc::new(config),
-        store,
+        store: store.clone(),
         mailer,
         limits,
-        auth_cache: Default::default(),
+        auth: Authenticator {
+            store: store.clone(),
+            jwt: JwtKeys::new(&secret),
+            cache: Default::default(),
+        },
         go_cache: Default::default(),
         access_counter: Default::default(),
         list_totals: Arc::new(GenCache::new(std::time::Duration::from_secs(5), 50_000)),

@@ -2,14 +2,15 @@
 
 use std::sync::Arc;
 
+use crate::app::access_counter::AccessCounter;
+use crate::app::cache::GenCache;
+use crate::app::golinks::GoCache;
+use crate::app::identity::Authenticator;
+use crate::app::sessions::SessionKeys;
 use crate::config::{Config, Mode};
-use crate::http::identity::AuthCache;
 use crate::mail::Mailer;
 use crate::security::jwt::JwtKeys;
 use crate::security::rate_limit::Limits;
-use crate::services::access_counter::AccessCounter;
-use crate::services::cache::GenCache;
-use crate::services::golinks::GoCache;
 use crate::store::Store;
 
 /// The shared state behind one `Arc`: axum clones the state for every request, so a clone must
@@ -36,10 +37,12 @@ pub struct Shared {
     pub config: Arc<Config>,
     pub store: Store,
     pub jwt: JwtKeys,
+    pub sessions: SessionKeys,
     pub csrf_secret: Arc<[u8]>,
     pub mailer: Mailer,
     pub limits: Limits,
-    pub auth_cache: Arc<AuthCache>,
+    /// Verifies access JWTs and `sb_` tokens, with a cache between writes.
+    pub auth: Authenticator,
     pub go_cache: Arc<GoCache>,
     pub access_counter: Arc<AccessCounter>,
     /// Totals of bookmark lists, by organization, user and filter (see `http::bookmark_list`).
@@ -57,21 +60,8 @@ impl Shared {
 
     /// How long an access token lives: 15 minutes in cloud (with a refresh token), 7 days self-hosted.
     pub fn access_ttl_secs(&self) -> i64 {
-        if self.is_cloud() {
-            15 * 60
-        } else {
-            7 * 24 * 3600
-        }
-    }
-
-    /// How long a login session lasts before the user must sign in again.
-    pub fn session_ttl_secs(&self) -> i64 {
-        if self.is_cloud() {
-            REFRESH_TTL_SECS
-        } else {
-            self.access_ttl_secs()
-        }
+        self.sessions.access_ttl_secs()
     }
 }
 
-pub const REFRESH_TTL_SECS: i64 = 30 * 24 * 3600;
+pub use crate::app::sessions::REFRESH_TTL_SECS;

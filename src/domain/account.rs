@@ -1,24 +1,24 @@
 //! Account fields: email addresses, display names and passwords.
 
-use crate::error::AppError;
+use crate::domain::error::DomainError;
 
 /// A trimmed, lower-cased address of the form `x@y.z`, at most 255 characters.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Email(String);
 
 impl Email {
-    pub fn parse(raw: &str) -> Result<Self, AppError> {
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let e = raw.trim().to_lowercase();
         if e.is_empty() {
-            return Err(AppError::bad_request("Email is required"));
+            return Err(DomainError::invalid("Email is required"));
         }
         if e.chars().count() > 255 {
-            return Err(AppError::bad_request(
+            return Err(DomainError::invalid(
                 "Email must be no more than 255 characters",
             ));
         }
         if !looks_like_email(&e) {
-            return Err(AppError::bad_request("Invalid email format"));
+            return Err(DomainError::invalid("Invalid email format"));
         }
         Ok(Self(e))
     }
@@ -49,13 +49,13 @@ fn looks_like_email(e: &str) -> bool {
 pub struct PersonName(String);
 
 impl PersonName {
-    pub fn parse(raw: &str) -> Result<Self, AppError> {
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let n = raw.trim();
         if n.is_empty() {
-            return Err(AppError::bad_request("Name is required"));
+            return Err(DomainError::invalid("Name is required"));
         }
         if n.chars().count() > 255 {
-            return Err(AppError::bad_request(
+            return Err(DomainError::invalid(
                 "Name must be no more than 255 characters",
             ));
         }
@@ -80,9 +80,9 @@ impl std::fmt::Debug for Password {
 
 impl Password {
     /// Checks the policy, naming the first rule broken (in the published API's order and words).
-    pub fn parse(raw: &str) -> Result<Self, AppError> {
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let n = raw.chars().count();
-        let fail = |m: &str| Err(AppError::bad_request(m));
+        let fail = |m: &str| Err(DomainError::invalid(m));
         if raw.is_empty() {
             return fail("Password is required");
         }
@@ -146,7 +146,7 @@ mod tests {
     #[test]
     fn an_empty_email_says_it_is_required() {
         let err = Email::parse("  ").unwrap_err();
-        assert!(matches!(err, AppError::BadRequest(m) if m == "Email is required"));
+        assert_eq!(err, DomainError::invalid("Email is required"));
     }
 
     #[test]

@@ -1,13 +1,13 @@
 //! The fields of bookmarks, folders, tags and teams, each checked once at the edge.
 
-use crate::error::AppError;
+use crate::domain::error::DomainError;
 
 /// A bookmark title: trimmed, 1–500 characters.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Title(String);
 
 impl Title {
-    pub fn parse(raw: &str) -> Result<Self, AppError> {
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
         required_text(raw, "Title", 500).map(Self)
     }
 
@@ -22,19 +22,19 @@ impl Title {
 pub struct TargetUrl(String);
 
 impl TargetUrl {
-    pub fn parse(raw: &str) -> Result<Self, AppError> {
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let u = raw.trim();
         if u.is_empty() {
-            return Err(AppError::bad_request("URL is required"));
+            return Err(DomainError::invalid("URL is required"));
         }
         if u.chars().count() > 2048 {
-            return Err(AppError::bad_request(
+            return Err(DomainError::invalid(
                 "URL must be no more than 2048 characters",
             ));
         }
-        let parsed = url::Url::parse(u).map_err(|_| AppError::bad_request("Invalid URL"))?;
+        let parsed = url::Url::parse(u).map_err(|_| DomainError::invalid("Invalid URL"))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-            return Err(AppError::bad_request(
+            return Err(DomainError::invalid(
                 "URL must use http or https (javascript:, data: and vbscript: are not allowed)",
             ));
         }
@@ -52,13 +52,13 @@ impl TargetUrl {
 pub struct Slug(String);
 
 impl Slug {
-    pub fn parse(raw: &str) -> Result<Self, AppError> {
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let s = raw.trim();
         if s.is_empty() {
-            return Err(AppError::bad_request("Slug must not be empty"));
+            return Err(DomainError::invalid("Slug must not be empty"));
         }
         if s.len() > 255 {
-            return Err(AppError::bad_request(
+            return Err(DomainError::invalid(
                 "Slug must be no more than 255 characters",
             ));
         }
@@ -66,7 +66,7 @@ impl Slug {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
         {
-            return Err(AppError::bad_request(
+            return Err(DomainError::invalid(
                 "Slug may only contain letters, numbers, hyphens and underscores",
             ));
         }
@@ -84,10 +84,10 @@ impl Slug {
 }
 
 /// Trimmed text that must be present and at most `max` characters; `field` names it in errors.
-pub fn required_text(raw: &str, field: &str, max: usize) -> Result<String, AppError> {
+pub fn required_text(raw: &str, field: &str, max: usize) -> Result<String, DomainError> {
     let t = raw.trim();
     if t.is_empty() {
-        return Err(AppError::bad_request(format!("{field} is required")));
+        return Err(DomainError::invalid(format!("{field} is required")));
     }
     bounded(t, field, max)
 }
@@ -97,16 +97,16 @@ pub fn optional_text(
     raw: Option<&str>,
     field: &str,
     max: usize,
-) -> Result<Option<String>, AppError> {
+) -> Result<Option<String>, DomainError> {
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
         Some(t) => bounded(t, field, max).map(Some),
     }
 }
 
-fn bounded(t: &str, field: &str, max: usize) -> Result<String, AppError> {
+fn bounded(t: &str, field: &str, max: usize) -> Result<String, DomainError> {
     if t.chars().count() > max {
-        return Err(AppError::bad_request(format!(
+        return Err(DomainError::invalid(format!(
             "{field} must be no more than {max} characters"
         )));
     }
@@ -117,9 +117,9 @@ fn bounded(t: &str, field: &str, max: usize) -> Result<String, AppError> {
 mod tests {
     use super::*;
 
-    fn message(e: AppError) -> String {
+    fn message(e: DomainError) -> String {
         match e {
-            AppError::BadRequest(m) => m,
+            DomainError::Invalid(m) => m,
             other => panic!("unexpected {other:?}"),
         }
     }

@@ -3,18 +3,21 @@
 
 pub mod account;
 pub mod bookmark_file;
+pub mod error;
 pub mod golink;
 pub mod ids;
 pub mod library;
 pub mod plan;
 pub mod role;
 pub mod search;
+pub mod text_enum;
 pub mod time;
 
 pub use account::{Email, Password, PersonName};
+pub use error::DomainError;
 pub use ids::new_id;
 pub use library::{Slug, TargetUrl, Title};
-pub use plan::{Plan, Rules, Seats};
-pub use role::OrgRole;
+pub use plan::{Plan, PlanSeats, Rules, Seats};
+pub use role::{InvitationStatus, OrgRole};
 pub use search::SearchTerms;
 pub use time::Timestamp;

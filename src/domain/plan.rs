@@ -1,14 +1,12 @@
 //! Plans, their limits and features, and seat arithmetic: the one place the rules live, so the
 //! invitation, bookmark and sharing endpoints all enforce them alike.
 
-use serde::Serialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use crate::config::Mode;
-use crate::error::AppError;
-use axum::http::StatusCode;
+use crate::domain::error::DomainError;
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Plan {
     Free,
@@ -22,32 +20,42 @@ pub const TEAM_INCLUDED_SEATS: i64 = 5;
 /// How long a member who drops to Free above the bookmark limit may go on creating bookmarks.
 pub const FREE_PLAN_GRACE_DAYS: i64 = 14;
 
+crate::text_enum!(Plan {
+    Free = "free",
+    Personal = "personal",
+    EarlySupporter = "early_supporter",
+    Team = "team",
+});
+
 impl Plan {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "free" => Some(Plan::Free),
-            "personal" => Some(Plan::Personal),
-            "early_supporter" => Some(Plan::EarlySupporter),
-            "team" => Some(Plan::Team),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Plan::Free => "free",
-            Plan::Personal => "personal",
-            Plan::EarlySupporter => "early_supporter",
-            Plan::Team => "team",
-        }
-    }
-
     pub fn default_included_seats(self) -> i64 {
         match self {
             Plan::Team => TEAM_INCLUDED_SEATS,
             _ => 1,
         }
     }
+
+    /// The seats an organization has after moving to this plan: a Team keeps the extra seats
+    /// asked for (or those it had), every other plan has one seat and no extras.
+    pub fn seats(self, included: Option<i64>, extra: Option<i64>, had_extra: i64) -> PlanSeats {
+        match self {
+            Plan::Team => PlanSeats {
+                included: included.unwrap_or(TEAM_INCLUDED_SEATS),
+                extra: extra.unwrap_or(had_extra),
+            },
+            _ => PlanSeats {
+                included: included.unwrap_or(1),
+                extra: 0,
+            },
+        }
+    }
+}
+
+/// Included and extra seats, as stored on an organization.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct PlanSeats {
+    pub included: i64,
+    pub extra: i64,
 }
 
 /// What an organization may do, given the server's mode. Self-hosted instances do not enforce
@@ -68,9 +76,9 @@ pub struct Features {
 }
 
 impl Rules {
-    pub fn new(mode: Mode, stored_plan: &str, free_bookmark_limit: i64) -> Self {
+    pub fn new(mode: Mode, plan: Plan, free_bookmark_limit: i64) -> Self {
         Self {
-            plan: Plan::parse(stored_plan).unwrap_or(Plan::Free),
+            plan,
             enforced: mode == Mode::Cloud,
             free_bookmark_limit,
         }
@@ -95,40 +103,25 @@ impl Rules {
     }
 
     /// Inviting needs the Team plan (refusal `PLAN_REQUIRES_TEAM`).
-    pub fn check_can_invite(&self) -> Result<(), AppError> {
+    pub fn check_can_invite(&self) -> Result<(), DomainError> {
         if self.is_team() {
             return Ok(());
         }
-        Err(AppError::coded(
-            StatusCode::FORBIDDEN,
-            "Inviting members requires the Team plan",
-            "PLAN_REQUIRES_TEAM",
-            json!({ "plan": self.plan.as_str() }),
-        ))
+        Err(DomainError::PlanRequiresTeam { plan: self.plan })
     }
 
-    pub fn check_share_to_teams(&self) -> Result<(), AppError> {
+    pub fn check_share_to_teams(&self) -> Result<(), DomainError> {
         if self.features().share_to_teams {
             return Ok(());
         }
-        Err(AppError::coded(
-            StatusCode::FORBIDDEN,
-            "Sharing to teams is available on the Team plan.",
-            "PLAN_SHARE_TO_TEAM",
-            json!({ "plan": self.plan.as_str() }),
-        ))
+        Err(DomainError::ShareToTeamsRequiresTeam { plan: self.plan })
     }
 
-    pub fn check_share_folders(&self) -> Result<(), AppError> {
+    pub fn check_share_folders(&self) -> Result<(), DomainError> {
         if self.features().share_folders {
             return Ok(());
         }
-        Err(AppError::coded(
-            StatusCode::FORBIDDEN,
-            "Folder sharing is available on the Team plan.",
-            "PLAN_FOLDER_SHARING",
-            json!({ "plan": self.plan.as_str() }),
-        ))
+        Err(DomainError::FolderSharingRequiresTeam { plan: self.plan })
     }
 
     /// May a member who owns `count` bookmarks create one more? `grace_ends_at` (ms) lets a member
@@ -138,21 +131,14 @@ impl Rules {
         count: i64,
         grace_ends_at: Option<i64>,
         now: i64,
-    ) -> Result<(), AppError> {
+    ) -> Result<(), DomainError> {
         let Some(limit) = self.bookmark_limit() else {
             return Ok(());
         };
         if count < limit || grace_ends_at.is_some_and(|g| now < g) {
             return Ok(());
         }
-        Err(AppError::coded(
-            StatusCode::FORBIDDEN,
-            &format!(
-                "You've reached the Free plan limit ({limit} bookmarks). Upgrade to add more."
-            ),
-            "PLAN_LIMIT_BOOKMARKS",
-            json!({ "limit": limit, "count": count }),
-        ))
+        Err(DomainError::BookmarkLimit { limit, count })
     }
 }
 
@@ -172,34 +158,19 @@ impl Seats {
         self.included + self.extra
     }
 
-    fn refusal(&self) -> AppError {
-        AppError::coded(
-            StatusCode::FORBIDDEN,
-            "All seats are in use",
-            "TEAM_SEAT_LIMIT",
-            json!({
-                "seats_total": self.total(),
-                "seats_used": self.used,
-                "pending_invitations": self.pending,
-                "included_seats": self.included,
-                "extra_seats": self.extra,
-            }),
-        )
-    }
-
     /// Another invitation needs a seat no member or pending invitation holds.
-    pub fn check_invite(&self, rules: &Rules) -> Result<(), AppError> {
+    pub fn check_invite(&self, rules: &Rules) -> Result<(), DomainError> {
         if rules.enforced && self.used + self.pending >= self.total() {
-            return Err(self.refusal());
+            return Err(DomainError::SeatLimit(*self));
         }
         Ok(())
     }
 
     /// Accepting turns one pending invitation into a member: there must be a seat for them
     /// among the members (a downgraded organization may have fewer seats than invitations).
-    pub fn check_accept(&self, rules: &Rules) -> Result<(), AppError> {
+    pub fn check_accept(&self, rules: &Rules) -> Result<(), DomainError> {
         if rules.enforced && self.used + 1 > self.total() {
-            return Err(self.refusal());
+            return Err(DomainError::SeatLimit(*self));
         }
         Ok(())
     }
@@ -210,30 +181,55 @@ mod tests {
     use super::*;
 
     fn cloud(plan: &str) -> Rules {
-        Rules::new(Mode::Cloud, plan, 50)
-    }
-
-    fn code_of(e: AppError) -> (StatusCode, serde_json::Value) {
-        match e {
-            AppError::Coded { status, body } => (status, body),
-            other => panic!("unexpected {other:?}"),
-        }
+        Rules::new(Mode::Cloud, Plan::parse(plan).unwrap(), 50)
     }
 
     #[test]
     fn only_team_may_invite_in_cloud_and_the_refusal_names_the_plan() {
         assert!(cloud("team").check_can_invite().is_ok());
-        for plan in ["free", "personal", "early_supporter"] {
-            let (status, body) = code_of(cloud(plan).check_can_invite().unwrap_err());
-            assert_eq!(status, StatusCode::FORBIDDEN);
-            assert_eq!(body["code"], "PLAN_REQUIRES_TEAM");
-            assert_eq!(body["plan"], plan);
+        for plan in [Plan::Free, Plan::Personal, Plan::EarlySupporter] {
+            let refusal = cloud(plan.as_str()).check_can_invite().unwrap_err();
+            assert_eq!(refusal, DomainError::PlanRequiresTeam { plan });
         }
     }
 
     #[test]
+    fn plans_are_spelled_one_way() {
+        for plan in Plan::ALL {
+            assert_eq!(Plan::parse(plan.as_str()), Some(*plan));
+        }
+        assert_eq!(Plan::parse("Team"), None);
+        assert_eq!(Plan::parse("enterprise"), None);
+    }
+
+    #[test]
+    fn changing_plan_sets_seats_in_one_place() {
+        assert_eq!(
+            Plan::Team.seats(None, None, 3),
+            PlanSeats {
+                included: 5,
+                extra: 3
+            }
+        );
+        assert_eq!(
+            Plan::Team.seats(Some(10), Some(0), 3),
+            PlanSeats {
+                included: 10,
+                extra: 0
+            }
+        );
+        assert_eq!(
+            Plan::Free.seats(None, Some(4), 3),
+            PlanSeats {
+                included: 1,
+                extra: 0
+            }
+        );
+    }
+
+    #[test]
     fn selfhosted_behaves_as_unlimited_team() {
-        let r = Rules::new(Mode::Selfhosted, "free", 50);
+        let r = Rules::new(Mode::Selfhosted, Plan::Free, 50);
         assert!(r.check_can_invite().is_ok());
         assert_eq!(r.bookmark_limit(), None);
         assert!(r.features().share_folders && r.features().ai_suggestions);
@@ -262,23 +258,8 @@ mod tests {
             used: 4,
             pending: 2,
         };
-        let (_, body) = code_of(s.check_invite(&team).unwrap_err());
-        assert_eq!(body["code"], "TEAM_SEAT_LIMIT");
-        assert_eq!(
-            (
-                body["seats_total"].as_i64(),
-                body["seats_used"].as_i64(),
-                body["pending_invitations"].as_i64()
-            ),
-            (Some(6), Some(4), Some(2))
-        );
-        assert_eq!(
-            (
-                body["included_seats"].as_i64(),
-                body["extra_seats"].as_i64()
-            ),
-            (Some(5), Some(1))
-        );
+        assert_eq!(s.check_invite(&team), Err(DomainError::SeatLimit(s)));
+        assert_eq!(s.total(), 6);
     }
 
     #[test]
@@ -307,14 +288,12 @@ mod tests {
         let free = cloud("free");
         assert_eq!(free.bookmark_limit(), Some(50));
         assert!(free.check_bookmark_create(49, None, 0).is_ok());
-        let (_, body) = code_of(free.check_bookmark_create(50, None, 0).unwrap_err());
         assert_eq!(
-            (
-                body["code"].as_str(),
-                body["limit"].as_i64(),
-                body["count"].as_i64()
-            ),
-            (Some("PLAN_LIMIT_BOOKMARKS"), Some(50), Some(50))
+            free.check_bookmark_create(50, None, 0),
+            Err(DomainError::BookmarkLimit {
+                limit: 50,
+                count: 50
+            })
         );
         assert!(
             free.check_bookmark_create(80, Some(1000), 999).is_ok(),
@@ -336,7 +315,9 @@ mod tests {
         assert!(cloud("team").check_share_to_teams().is_ok());
         assert!(cloud("personal").features().ai_suggestions);
         assert!(!cloud("free").features().ai_suggestions);
-        let (_, body) = code_of(cloud("free").check_share_folders().unwrap_err());
-        assert_eq!(body["code"], "PLAN_FOLDER_SHARING");
+        assert_eq!(
+            cloud("free").check_share_folders(),
+            Err(DomainError::FolderSharingRequiresTeam { plan: Plan::Free })
+        );
     }
 }

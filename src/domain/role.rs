@@ -1,4 +1,4 @@
-//! Roles inside an organization.
+//! Roles inside an organization, and the states of an invitation.
 
 use serde::{Deserialize, Serialize};
 
@@ -12,24 +12,13 @@ pub enum OrgRole {
     Owner,
 }
 
+crate::text_enum!(OrgRole {
+    Member = "member",
+    Admin = "admin",
+    Owner = "owner",
+});
+
 impl OrgRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrgRole::Member => "member",
-            OrgRole::Admin => "admin",
-            OrgRole::Owner => "owner",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "member" => Some(OrgRole::Member),
-            "admin" => Some(OrgRole::Admin),
-            "owner" => Some(OrgRole::Owner),
-            _ => None,
-        }
-    }
-
     /// Owners and admins manage members, invitations, teams and settings.
     pub fn can_manage(self) -> bool {
         self >= OrgRole::Admin
@@ -40,6 +29,23 @@ impl OrgRole {
         self == OrgRole::Owner
     }
 }
+
+/// Where an invitation stands. Only `pending` ones hold a seat (until they expire).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum InvitationStatus {
+    Pending,
+    Accepted,
+    Cancelled,
+    Expired,
+}
+
+crate::text_enum!(InvitationStatus {
+    Pending = "pending",
+    Accepted = "accepted",
+    Cancelled = "cancelled",
+    Expired = "expired",
+});
 
 #[cfg(test)]
 mod tests {

@@ -9,13 +9,13 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::app::accounts::{self, NewAccount};
+use crate::app::sessions::{self, Issued};
 use crate::domain::{Email, Password, PersonName, Timestamp};
 use crate::error::{AppError, Result};
 use crate::http::extract::ClientIp;
 use crate::http::{cookies, CurrentUser, Json, MaybeUser};
 use crate::security::{passwords, sha256_hex};
-use crate::services::accounts::{self, NewAccount};
-use crate::services::sessions::{self, Issued};
 use crate::state::{AppState, REFRESH_TTL_SECS};
 use crate::store::sessions as session_store;
 use crate::store::users::{self, PublicUser};
@@ -133,7 +133,7 @@ async fn setup(
     .await?;
     let org_name = accounts::workspace_name(account.name.as_str());
     let org_id = accounts::create_org(&mut tx.conn(), state.mode(), &org_name, &user_id).await?;
-    let issued = sessions::start(&state, &mut tx.conn(), &user_id, Some(&org_id)).await?;
+    let issued = sessions::start(&state.sessions, &mut tx.conn(), &user_id, Some(&org_id)).await?;
     let user = users::by_id(&mut tx.conn(), &user_id)
         .await?
         .ok_or_else(|| AppError::internal("user vanished"))?;
@@ -237,7 +237,7 @@ async fn login(
         return Ok(crate::http::mfa::second_factor_required(&state, &user.id));
     }
     let mut tx = state.store.begin().await?;
-    let issued = sessions::start(&state, &mut tx.conn(), &user.id, None).await?;
+    let issued = sessions::start(&state.sessions, &mut tx.conn(), &user.id, None).await?;
     tx.commit().await?;
     Ok(signed_in(&state, issued, user, StatusCode::OK))
 }
@@ -288,7 +288,7 @@ async fn refresh(State(state): State<AppState>, headers: HeaderMap) -> Result<Re
         .filter(|t| !t.is_empty())
         .ok_or(AppError::Unauthorized)?;
     let mut tx = state.store.begin().await?;
-    let rotated = sessions::rotate(&state, &mut tx.conn(), &token).await?;
+    let rotated = sessions::rotate(&state.sessions, &mut tx.conn(), &token).await?;
     let user = match &rotated {
         Some((user_id, _)) => users::by_id(&mut tx.conn(), user_id).await?,
         None => None,

@@ -11,12 +11,13 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::domain::plan::{Plan, FREE_PLAN_GRACE_DAYS};
+use crate::app::plans::{self, PlanChange};
+use crate::app::stripe;
+use crate::domain::plan::Plan;
 use crate::domain::Timestamp;
 use crate::error::{AppError, Result};
 use crate::http::organizations::membership;
 use crate::http::{CurrentUser, Json};
-use crate::services::stripe;
 use crate::state::AppState;
 use crate::store::{orgs, Conn};
 
@@ -196,11 +197,7 @@ async fn record_event(c: &mut Conn<'_>, id: &str, kind: &str) -> Result<bool> {
     .execute(e)
     .await
     .map(|r| r.rows_affected()));
-    match r {
-        Ok(_) => Ok(true),
-        Err(sqlx::Error::Database(d)) if d.is_unique_violation() => Ok(false),
-        Err(e) => Err(e.into()),
-    }
+    crate::store::inserted_once(r)
 }
 
 fn seats_from(v: &Value) -> i64 {
@@ -227,7 +224,6 @@ async fn apply(c: &mut Conn<'_>, kind: &str, object: &Value) -> Result<()> {
         return Ok(());
     };
     let customer = object["customer"].as_str();
-    let now = Timestamp::now();
     let (plan, extra) = match kind {
         "checkout.session.completed" => {
             orgs::set_stripe_ids(c, &org.id, customer, object["subscription"].as_str()).await?;
@@ -251,23 +247,11 @@ async fn apply(c: &mut Conn<'_>, kind: &str, object: &Value) -> Result<()> {
         "customer.subscription.deleted" => (Plan::Free, 0),
         _ => return Ok(()),
     };
-    let extra = if plan == Plan::Team { extra } else { 0 };
-    orgs::set_plan(
-        c,
-        &org.id,
-        plan.as_str(),
-        plan.default_included_seats(),
-        extra,
-        now.millis(),
-    )
-    .await?;
-    if plan == Plan::Free && org.plan != Plan::Free.as_str() {
-        orgs::start_grace(
-            c,
-            &org.id,
-            now.plus_secs(FREE_PLAN_GRACE_DAYS * 24 * 3600).millis(),
-        )
-        .await?;
-    }
+    let change = PlanChange {
+        plan,
+        included_seats: None,
+        extra_seats: Some(extra),
+    };
+    plans::set_plan(c, &org, change).await?;
     Ok(())
 }

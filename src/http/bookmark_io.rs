@@ -10,12 +10,12 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::app::bookmark_io::{self, ImportReport, Importer};
 use crate::domain::bookmark_file::json::JsonBookmark;
 use crate::domain::bookmark_file::{self, netscape};
 use crate::domain::Timestamp;
 use crate::error::{AppError, Result};
 use crate::http::CurrentOrg;
-use crate::services::bookmark_io::{self, ImportReport, Importer};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -238,9 +238,9 @@ fn check_forwarding(f: &Fields) -> Result<()> {
 /// limited number; the count is taken under the organization's lock so concurrent creates
 /// cannot overshoot it.
 #[utoipa::path(post, path = "/api/bookmarks", tag = "bookmarks", request_body = BookmarkBody,
-    responses((status = 201, body = Bookmark), (status = 400), (status = 401),
+    responses((status = 201, body = Bookmark), (status = 401),
         (status = 403, description = "PLAN_LIMIT_BOOKMARKS or PLAN_SHARE_TO_TEAM"),
-        (status = 409, description = "Slug already exists")))]
+        (status = 400, description = "Invalid input, or Slug already exists")))]
 async fn create(
     State(state): State<AppState>,
     org: CurrentOrg,
@@ -306,8 +306,8 @@ pub async fn owned(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<B
 /// Changes the fields given (owner only); lists given replace the current ones.
 #[utoipa::path(put, path = "/api/bookmarks/{id}", tag = "bookmarks", params(("id" = String, Path)),
     request_body = BookmarkBody,
-    responses((status = 200, body = Bookmark), (status = 400), (status = 401), (status = 403),
-        (status = 404), (status = 409, description = "Slug already exists")))]
+    responses((status = 200, body = Bookmark), (status = 401), (status = 403),
+        (status = 404), (status = 400, description = "Invalid input, or Slug already exists")))]
 async fn update(
     State(state): State<AppState>,
     org: CurrentOrg,

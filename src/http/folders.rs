@@ -183,18 +183,18 @@ impl Shares {
 }
 
 fn folder_name(raw: &str) -> Result<String> {
-    required_text(raw, "Folder name", 255)
+    Ok(required_text(raw, "Folder name", 255)?)
 }
 
 fn icon(raw: Option<&str>) -> Result<Option<String>> {
-    optional_text(raw, "Icon", 50)
+    Ok(optional_text(raw, "Icon", 50)?)
 }
 
 /// Creates a folder owned by the caller.
 #[utoipa::path(post, path = "/api/folders", tag = "folders", request_body = FolderBody,
-    responses((status = 201, body = Folder), (status = 400), (status = 401),
+    responses((status = 201, body = Folder), (status = 401),
         (status = 403, description = "PLAN_FOLDER_SHARING or PLAN_SHARE_TO_TEAM"),
-        (status = 409, description = "Folder already exists")))]
+        (status = 400, description = "Invalid input, or Folder already exists")))]
 async fn create(
     State(state): State<AppState>,
     org: CurrentOrg,
@@ -245,8 +245,8 @@ async fn owned(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<Folde
 /// Renames, changes the icon or the shares of a folder (owner only); absent fields stay.
 #[utoipa::path(put, path = "/api/folders/{id}", tag = "folders", params(("id" = String, Path)),
     request_body = FolderBody,
-    responses((status = 200, body = Folder), (status = 400), (status = 401), (status = 403), (status = 404),
-        (status = 409, description = "Folder already exists")))]
+    responses((status = 200, body = Folder), (status = 401), (status = 403), (status = 404),
+        (status = 400, description = "Invalid input, or Folder already exists")))]
 async fn update(
     State(state): State<AppState>,
     org: CurrentOrg,

@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::app::golinks::{self, Resolution};
 use crate::domain::golink::{expand_target, login_redirect};
 use crate::domain::ids::parse_id;
 use crate::domain::library::Slug;
@@ -18,7 +19,6 @@ use crate::domain::Timestamp;
 use crate::error::{AppError, Result};
 use crate::http::tenancy::OrgHeader;
 use crate::http::{CurrentOrg, CurrentUser, Json, MaybeUser};
-use crate::services::golinks::{self, Resolution};
 use crate::state::AppState;
 use crate::store::{bookmarks, go_preferences};
 use crate::ui::go_pages;
@@ -100,10 +100,12 @@ async fn serve(
     if Slug::parse(slug).is_err() {
         return Ok(not_found_page(slug));
     }
-    let Some(org_id) = golinks::organization(state, &user, header).await? else {
+    let Some(org_id) = golinks::organization(&state.store, &state.go_cache, &user, header).await?
+    else {
         return Ok(not_found_page(slug));
     };
-    let resolution = golinks::resolve(state, &org_id, user.id(), slug).await?;
+    let resolution =
+        golinks::resolve(&state.store, &state.go_cache, &org_id, user.id(), slug).await?;
     Ok(match resolution.as_ref() {
         Resolution::Go { bookmark_id, url } => {
             state.access_counter.hit(bookmark_id);
@@ -132,7 +134,7 @@ async fn remember(
     let (Ok(_), Some(id), Some(org_id)) = (
         Slug::parse(&slug),
         parse_id(&bookmark_id),
-        golinks::organization(&state, &user, header.as_deref()).await?,
+        golinks::organization(&state.store, &state.go_cache, &user, header.as_deref()).await?,
     ) else {
         return Ok(not_found_page(&slug));
     };

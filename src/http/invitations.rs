@@ -13,7 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::domain::ids::parse_id;
-use crate::domain::{new_id, Email, OrgRole, Rules, Seats, Timestamp};
+use crate::domain::{new_id, Email, InvitationStatus, OrgRole, Rules, Seats, Timestamp};
 use crate::error::{AppError, Result};
 use crate::http::extract::{parse_body, ClientIp};
 use crate::http::organizations::membership_locked;
@@ -111,7 +111,7 @@ async fn create(
     if role == OrgRole::Admin && !my_role.is_owner() {
         return Err(AppError::Forbidden);
     }
-    let rules = Rules::new(state.mode(), &org.plan, state.config.free_bookmark_limit);
+    let rules = Rules::new(state.mode(), org.plan, state.config.free_bookmark_limit);
     rules.check_can_invite()?;
 
     let now = Timestamp::now().millis();
@@ -142,7 +142,7 @@ async fn create(
         id: &invitation_id,
         org_id: &org.id,
         email: email.as_str(),
-        role: role.as_str(),
+        role,
         token_hash: &sha256_hex(&token),
         invited_by: user.id(),
         now,
@@ -150,13 +150,7 @@ async fn create(
     };
     invitations::insert(&mut tx.conn(), &new)
         .await
-        .map_err(|e| {
-            if e.is_unique_violation() {
-                AppError::bad_request("An invitation is already pending for this email")
-            } else {
-                e
-            }
-        })?;
+        .map_err(|e| e.on_unique("An invitation is already pending for this email"))?;
     let invitation = invitations::in_org(&mut tx.conn(), &org.id, &invitation_id)
         .await?
         .ok_or_else(invitation_not_found)?;
@@ -169,7 +163,13 @@ async fn create(
     {
         tracing::error!(error = %e, "invitation email failed");
         let mut tx = state.store.begin().await?;
-        invitations::set_status(&mut tx.conn(), &invitation_id, "cancelled", now).await?;
+        invitations::set_status(
+            &mut tx.conn(),
+            &invitation_id,
+            InvitationStatus::Cancelled,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         return Err(AppError::status(
             StatusCode::BAD_GATEWAY,
@@ -218,7 +218,7 @@ async fn managed_pending(
     let inv = invitations::in_org(c, &org.id, &id)
         .await?
         .ok_or_else(invitation_not_found)?;
-    if inv.status != "pending" {
+    if inv.status != InvitationStatus::Pending {
         return Err(AppError::bad_request(format!(
             "Invitation is {}, not pending",
             inv.status
@@ -241,7 +241,7 @@ async fn cancel(
     invitations::set_status(
         &mut tx.conn(),
         &inv.id,
-        "cancelled",
+        InvitationStatus::Cancelled,
         Timestamp::now().millis(),
     )
     .await?;
@@ -301,7 +301,7 @@ async fn verify(
     let Some(inv) = invitations::by_token_hash(&mut db.conn(), &sha256_hex(&token)).await? else {
         return invalid("Invitation not found");
     };
-    if inv.status != "pending" {
+    if inv.status != InvitationStatus::Pending {
         return invalid("Invitation has already been used or cancelled");
     }
     if inv.expires_at <= Timestamp::now().millis() {
@@ -350,7 +350,7 @@ async fn accept(
         .await?
         .ok_or_else(invitation_not_found)?;
     let now = Timestamp::now().millis();
-    if inv.status != "pending" {
+    if inv.status != InvitationStatus::Pending {
         return Err(AppError::bad_request(
             "Invitation has already been used or cancelled",
         ));
@@ -371,17 +371,17 @@ async fn accept(
         .await?
         .is_some()
     {
-        invitations::set_status(&mut tx.conn(), &inv.id, "accepted", now).await?;
+        invitations::set_status(&mut tx.conn(), &inv.id, InvitationStatus::Accepted, now).await?;
         "Already a member"
     } else {
-        let rules = Rules::new(state.mode(), &org.plan, state.config.free_bookmark_limit);
+        let rules = Rules::new(state.mode(), org.plan, state.config.free_bookmark_limit);
         rules.check_can_invite()?;
         seats(&mut tx.conn(), &org, now)
             .await?
             .check_accept(&rules)?;
-        let role = OrgRole::parse(&inv.role).unwrap_or(OrgRole::Member);
+        let role = inv.role;
         orgs::add_member(&mut tx.conn(), &org.id, user.id(), role, now).await?;
-        invitations::set_status(&mut tx.conn(), &inv.id, "accepted", now).await?;
+        invitations::set_status(&mut tx.conn(), &inv.id, InvitationStatus::Accepted, now).await?;
         "Joined organization"
     };
     crate::http::session::select(&mut tx.conn(), &user, &org.id).await?;

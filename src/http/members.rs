@@ -29,7 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Serialize, ToSchema)]
 pub struct MemberItem {
     user_id: String,
-    role: String,
+    role: OrgRole,
     #[serde(serialize_with = "time::millis")]
     #[schema(value_type = String, format = DateTime)]
     joined_at: i64,
@@ -99,7 +99,7 @@ async fn change_role(
     let target = orgs::member(&mut tx.conn(), &org.id, &member_id)
         .await?
         .ok_or_else(member_not_found)?;
-    if target.role == "owner"
+    if target.role == OrgRole::Owner
         && new_role != OrgRole::Owner
         && orgs::owner_count(&mut tx.conn(), &org.id).await? <= 1
     {
@@ -111,7 +111,7 @@ async fn change_role(
     tx.commit().await?;
     Ok(axum::Json(MemberItem {
         user_id: target.user_id,
-        role: new_role.as_str().into(),
+        role: new_role,
         joined_at: target.joined_at,
         email: target.email,
         name: target.name,
@@ -142,7 +142,7 @@ async fn remove(
     let target = orgs::member(&mut tx.conn(), &org.id, &member_id)
         .await?
         .ok_or_else(member_not_found)?;
-    if target.role == "owner" {
+    if target.role == OrgRole::Owner {
         if !role.is_owner() {
             return Err(AppError::Forbidden);
         }

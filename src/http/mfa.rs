@@ -15,13 +15,13 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::app::mfa as mfa_service;
+use crate::app::sessions;
 use crate::domain::Timestamp;
 use crate::error::{AppError, Result};
 use crate::http::extract::ClientIp;
 use crate::http::{auth, cookies, CurrentUser, Json};
 use crate::security::totp;
-use crate::services::mfa as mfa_service;
-use crate::services::sessions;
 use crate::state::AppState;
 use crate::store::mfa::{self, Mfa};
 use crate::store::users::{self, PublicUser};
@@ -263,7 +263,7 @@ async fn verify(
     if !mfa_service::spend_code(&mut tx.conn(), &m, &code).await? {
         return Err(invalid_code(StatusCode::UNAUTHORIZED));
     }
-    let issued = sessions::start(&state, &mut tx.conn(), &user.id, None).await?;
+    let issued = sessions::start(&state.sessions, &mut tx.conn(), &user.id, None).await?;
     tx.commit().await?;
     let mut res = auth::signed_in(&state, issued, user, StatusCode::OK);
     res.headers_mut()

@@ -51,8 +51,7 @@ pub use extract::Json;
 pub use identity::{CurrentUser, MaybeUser};
 pub use tenancy::CurrentOrg;
 
-/// Request bodies above this size are refused with 413.
-pub const BODY_LIMIT: usize = 1024 * 1024;
+pub use crate::config::BODY_LIMIT;
 
 #[derive(OpenApi)]
 #[openapi(

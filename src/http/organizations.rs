@@ -11,11 +11,11 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::app::accounts;
 use crate::domain::ids::parse_id;
-use crate::domain::{time, OrgRole, Timestamp};
+use crate::domain::{time, OrgRole, Plan, Timestamp};
 use crate::error::{AppError, Result};
 use crate::http::{CurrentUser, Json};
-use crate::services::accounts;
 use crate::state::AppState;
 use crate::store::{invitations, orgs, Conn};
 
@@ -59,13 +59,13 @@ pub async fn membership_locked(
 pub struct OrgListItem {
     id: String,
     name: String,
-    plan: String,
+    plan: Plan,
     included_seats: i64,
     extra_seats: i64,
     #[serde(serialize_with = "time::millis")]
     #[schema(value_type = String, format = DateTime)]
     created_at: i64,
-    role: String,
+    role: OrgRole,
     #[serde(serialize_with = "time::millis")]
     #[schema(value_type = String, format = DateTime)]
     joined_at: i64,
@@ -118,7 +118,7 @@ fn org_name(body: NameBody) -> Result<String> {
 pub struct OrgCreated {
     id: String,
     name: String,
-    plan: String,
+    plan: Plan,
     included_seats: i64,
     extra_seats: i64,
     #[serde(serialize_with = "time::millis")]
@@ -156,7 +156,7 @@ async fn create(
 pub struct OrgDetail {
     id: String,
     name: String,
-    plan: String,
+    plan: Plan,
     stripe_customer_id: Option<String>,
     included_seats: i64,
     extra_seats: i64,

@@ -7,7 +7,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::domain::plan::Features;
-use crate::domain::{time, Timestamp};
+use crate::domain::{time, Plan, Timestamp};
 use crate::error::Result;
 use crate::http::CurrentOrg;
 use crate::state::AppState;
@@ -20,7 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Serialize, ToSchema)]
 pub struct PlanConfig {
     mode: &'static str,
-    plan: String,
+    plan: Plan,
     included_seats: i64,
     extra_seats: i64,
     seats_used: i64,
@@ -45,7 +45,7 @@ async fn plan(State(state): State<AppState>, org: CurrentOrg) -> Result<axum::Js
     let limit = org.rules.bookmark_limit();
     Ok(axum::Json(PlanConfig {
         mode: state.mode().as_str(),
-        plan: org.org.plan.clone(),
+        plan: org.org.plan,
         included_seats: org.org.included_seats,
         extra_seats: org.org.extra_seats,
         seats_used: orgs::member_count(c, org.id()).await?,

@@ -9,12 +9,12 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::app::email_links::{self, Lookup};
 use crate::domain::{Email, Timestamp};
 use crate::error::{AppError, Result};
 use crate::http::extract::ClientIp;
 use crate::http::Json;
 use crate::mail;
-use crate::services::email_links::{self, Lookup};
 use crate::state::AppState;
 use crate::store::email_tokens::Purpose;
 use crate::store::{users, Conn};

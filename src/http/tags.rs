@@ -53,7 +53,11 @@ pub struct TagBody {
 }
 
 fn tag_name(body: &TagBody) -> Result<String> {
-    required_text(body.name.as_deref().unwrap_or(""), "Tag name", 100)
+    Ok(required_text(
+        body.name.as_deref().unwrap_or(""),
+        "Tag name",
+        100,
+    )?)
 }
 
 /// The caller's tags, by name, with how many bookmarks carry each.
@@ -67,7 +71,7 @@ async fn list(State(state): State<AppState>, org: CurrentOrg) -> Result<axum::Js
 
 /// Creates a tag.
 #[utoipa::path(post, path = "/api/tags", tag = "tags", request_body = TagBody,
-    responses((status = 201, body = Tag), (status = 400), (status = 401), (status = 409, description = "Tag already exists")))]
+    responses((status = 201, body = Tag), (status = 401), (status = 400, description = "Invalid input, or Tag already exists")))]
 async fn create(
     State(state): State<AppState>,
     org: CurrentOrg,
@@ -110,7 +114,7 @@ async fn get_one(
 
 /// Renames one of the caller's tags.
 #[utoipa::path(put, path = "/api/tags/{id}", tag = "tags", params(("id" = String, Path)), request_body = TagBody,
-    responses((status = 200, body = Tag), (status = 400), (status = 401), (status = 404), (status = 409, description = "Tag already exists")))]
+    responses((status = 200, body = Tag), (status = 401), (status = 404), (status = 400, description = "Invalid input, or Tag already exists")))]
 async fn update(
     State(state): State<AppState>,
     org: CurrentOrg,

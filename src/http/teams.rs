@@ -120,11 +120,11 @@ pub struct TeamBody {
 }
 
 fn team_name(raw: &str) -> Result<String> {
-    required_text(raw, "Team name", 255)
+    Ok(required_text(raw, "Team name", 255)?)
 }
 
 fn description(raw: Option<&str>) -> Result<Option<String>> {
-    optional_text(raw, "Description", 500)
+    Ok(optional_text(raw, "Description", 500)?)
 }
 
 /// Checks that every id is a member of the organization.
@@ -139,8 +139,8 @@ async fn members_of_org(c: &mut Conn<'_>, org: &CurrentOrg, ids: &[String]) -> R
 
 /// Creates a team (owners and admins).
 #[utoipa::path(post, path = "/api/admin/teams", tag = "teams", request_body = TeamBody,
-    responses((status = 201, body = TeamDetail), (status = 400), (status = 401), (status = 403),
-        (status = 409, description = "Team already exists")))]
+    responses((status = 201, body = TeamDetail), (status = 401), (status = 403),
+        (status = 400, description = "Invalid input, or Team already exists")))]
 async fn create(
     State(state): State<AppState>,
     org: CurrentOrg,
@@ -178,8 +178,8 @@ async fn get_one(
 /// Renames a team or changes its description (owners and admins); absent fields stay.
 #[utoipa::path(put, path = "/api/admin/teams/{id}", tag = "teams", params(("id" = String, Path)),
     request_body = TeamBody,
-    responses((status = 200, body = TeamDetail), (status = 400), (status = 401), (status = 403), (status = 404),
-        (status = 409, description = "Team already exists")))]
+    responses((status = 200, body = TeamDetail), (status = 401), (status = 403), (status = 404),
+        (status = 400, description = "Invalid input, or Team already exists")))]
 async fn update(
     State(state): State<AppState>,
     org: CurrentOrg,

@@ -10,12 +10,12 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::app::email_links::{self, Lookup};
 use crate::domain::{Email, PersonName, Timestamp};
 use crate::error::{AppError, Result};
 use crate::http::extract::ClientIp;
 use crate::http::{CurrentUser, Json};
 use crate::mail;
-use crate::services::email_links::{self, Lookup};
 use crate::state::AppState;
 use crate::store::email_tokens::Purpose;
 use crate::store::users::{self, ProfileChange, PublicUser};
@@ -209,13 +209,7 @@ async fn confirm_change(
         Timestamp::now().millis(),
     )
     .await
-    .map_err(|e| {
-        if e.is_unique_violation() {
-            AppError::bad_request("This email address is already in use")
-        } else {
-            e
-        }
-    })?;
+    .map_err(|e| e.on_unique("This email address is already in use"))?;
     tx.commit().await?;
     Ok(
         axum::Json(json!({"message": "Email verified and updated successfully", "email": email}))

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::{q, Conn};
-use crate::domain::time;
+use crate::domain::{time, InvitationStatus, OrgRole};
 use crate::error::Result;
 
 #[derive(Clone, Debug, sqlx::FromRow, Serialize, utoipa::ToSchema)]
@@ -12,8 +12,8 @@ pub struct Invitation {
     #[serde(rename = "organization_id")]
     pub org_id: String,
     pub email: String,
-    pub role: String,
-    pub status: String,
+    pub role: OrgRole,
+    pub status: InvitationStatus,
     #[serde(serialize_with = "time::millis")]
     #[schema(value_type = String, format = DateTime)]
     pub expires_at: i64,
@@ -87,7 +87,7 @@ pub struct NewInvitation<'a> {
     pub id: &'a str,
     pub org_id: &'a str,
     pub email: &'a str,
-    pub role: &'a str,
+    pub role: OrgRole,
     pub token_hash: &'a str,
     pub invited_by: &'a str,
     pub now: i64,
@@ -133,7 +133,12 @@ pub async fn by_token_hash(c: &mut Conn<'_>, token_hash: &str) -> Result<Option<
         .await?))
 }
 
-pub async fn set_status(c: &mut Conn<'_>, id: &str, status: &str, now: i64) -> Result<()> {
+pub async fn set_status(
+    c: &mut Conn<'_>,
+    id: &str,
+    status: InvitationStatus,
+    now: i64,
+) -> Result<()> {
     q!(c, |e| {
         sqlx::query(
         "UPDATE invitations SET status = $2, accepted_at = CASE WHEN $2 = 'accepted' THEN $3 ELSE accepted_at END WHERE id = $1"

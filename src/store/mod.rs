@@ -243,6 +243,22 @@ fn sqlite_dir(url: &str) -> Option<std::path::PathBuf> {
     std::path::Path::new(path).parent().map(|p| p.to_path_buf())
 }
 
+/// True when the database refused a write because of a unique constraint, told by the driver's
+/// error kind (the same on SQLite and PostgreSQL), never by a constraint's name.
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+/// For inserts that record something once (an event id, a first set-up): `Ok(false)` when the
+/// row was already there.
+pub fn inserted_once(r: std::result::Result<u64, sqlx::Error>) -> Result<bool> {
+    match r {
+        Ok(_) => Ok(true),
+        Err(e) if is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Takes the organization's row lock for the rest of the transaction, so check-then-write rules
 /// (seats, plan limits) see no concurrent change. On SQLite the single writer already serializes.
 pub async fn lock_org(c: &mut Conn<'_>, org_id: &str) -> Result<bool> {

@@ -1,14 +1,14 @@
 //! Organizations (the tenants) and their memberships.
 
 use super::{q, Conn};
-use crate::domain::OrgRole;
+use crate::domain::{OrgRole, Plan};
 use crate::error::Result;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Org {
     pub id: String,
     pub name: String,
-    pub plan: String,
+    pub plan: Plan,
     pub included_seats: i64,
     pub extra_seats: i64,
     pub stripe_customer_id: Option<String>,
@@ -22,7 +22,7 @@ pub async fn insert(
     c: &mut Conn<'_>,
     id: &str,
     name: &str,
-    plan: &str,
+    plan: Plan,
     included_seats: i64,
     now: i64,
 ) -> Result<()> {
@@ -61,7 +61,7 @@ pub async fn add_member(
     )
     .bind(org_id)
     .bind(user_id)
-    .bind(role.as_str())
+    .bind(role)
     .bind(now)
     .execute(e)
     .await?
@@ -71,14 +71,14 @@ pub async fn add_member(
 
 /// The user's role in the organization, or `None` when they are not a member (or it does not exist).
 pub async fn role_of(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Option<OrgRole>> {
-    let role: Option<String> = q!(c, |e| sqlx::query_scalar(
+    let role: Option<OrgRole> = q!(c, |e| sqlx::query_scalar(
         "SELECT role FROM org_members WHERE org_id = $1 AND user_id = $2"
     )
     .bind(org_id)
     .bind(user_id)
     .fetch_optional(e)
     .await?);
-    Ok(role.as_deref().and_then(OrgRole::parse))
+    Ok(role)
 }
 
 /// The organization a user joined first: where a session lands when nothing else is chosen.
@@ -103,7 +103,7 @@ pub async fn oldest(c: &mut Conn<'_>) -> Result<Option<String>> {
 pub async fn set_plan(
     c: &mut Conn<'_>,
     id: &str,
-    plan: &str,
+    plan: Plan,
     included_seats: i64,
     extra_seats: i64,
     now: i64,
@@ -129,11 +129,11 @@ pub async fn set_plan(
 pub struct Membership {
     pub id: String,
     pub name: String,
-    pub plan: String,
+    pub plan: Plan,
     pub included_seats: i64,
     pub extra_seats: i64,
     pub created_at: i64,
-    pub role: String,
+    pub role: OrgRole,
     pub joined_at: i64,
 }
 
@@ -153,7 +153,7 @@ pub async fn list_for_user(c: &mut Conn<'_>, user_id: &str) -> Result<Vec<Member
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Member {
     pub user_id: String,
-    pub role: String,
+    pub role: OrgRole,
     pub joined_at: i64,
     pub email: String,
     pub name: String,
@@ -213,7 +213,7 @@ pub async fn set_role(
     )
     .bind(org_id)
     .bind(user_id)
-    .bind(role.as_str())
+    .bind(role)
     .execute(e)
     .await?
     .rows_affected());

@@ -1,8 +1,8 @@
 //! The two pages `/go/` shows instead of redirecting: a choice between several bookmarks, and
 //! "no such go-link".
 
+use crate::app::golinks::Candidate;
 use crate::domain::golink::escape_html as esc;
-use crate::services::golinks::Candidate;
 
 fn page(title: &str, body: &str) -> String {
     format!(

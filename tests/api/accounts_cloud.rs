@@ -17,7 +17,7 @@ async fn memberships(db: &mut Read, user_id: &str) -> Vec<(String, String, Strin
         .await
         .unwrap()
         .unwrap();
-    vec![(o.name, o.plan, role.as_str().to_string())]
+    vec![(o.name, o.plan.to_string(), role.as_str().to_string())]
 }
 
 #[tokio::test]

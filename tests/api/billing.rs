@@ -83,7 +83,7 @@ async fn send_event(
 ) -> reqwest::Response {
     let body = serde_json::to_vec(event).unwrap();
     let t = chrono::Utc::now().timestamp() - age_secs;
-    let sig = slugbase::services::stripe::sign(secret, t, &body);
+    let sig = slugbase::app::stripe::sign(secret, t, &body);
     app.client
         .post(app.url("/api/billing/webhook"))
         .header("content-type", "application/json")
@@ -334,7 +334,7 @@ async fn webhooks_apply_subscriptions_once_and_refuse_bad_signatures() {
         .await
         .unwrap();
     expect(unsigned, StatusCode::BAD_REQUEST).await;
-    assert_eq!(org_row(&app, &org).await.plan, "team");
+    assert_eq!(org_row(&app, &org).await.plan.as_str(), "team");
 
     // Deleted: back to Free, members get the grace period; the same event again is a no-op.
     expect(
@@ -362,7 +362,7 @@ async fn webhooks_apply_subscriptions_once_and_refuse_bad_signatures() {
     .await;
     assert_eq!(replay["duplicate"], true);
     assert_eq!(
-        org_row(&app, &org).await.plan,
+        org_row(&app, &org).await.plan.as_str(),
         "free",
         "an event id applies once"
     );

@@ -262,7 +262,7 @@ async fn slugs_are_unique_per_owner_regardless_of_case() {
         )
         .await;
     assert_eq!(
-        expect(res, StatusCode::CONFLICT).await,
+        expect(res, StatusCode::BAD_REQUEST).await,
         json!({"error": "Slug already exists"})
     );
     // Another person in the organization may use the same slug.
@@ -282,7 +282,7 @@ async fn slugs_are_unique_per_owner_regardless_of_case() {
         )
         .await;
     assert_eq!(
-        expect(res, StatusCode::CONFLICT).await["error"],
+        expect(res, StatusCode::BAD_REQUEST).await["error"],
         "Slug already exists"
     );
 }
@@ -308,7 +308,7 @@ async fn concurrent_creates_with_one_slug_make_exactly_one_bookmark() {
     assert_eq!(
         statuses
             .iter()
-            .filter(|s| **s == StatusCode::CONFLICT)
+            .filter(|s| **s == StatusCode::BAD_REQUEST)
             .count(),
         9,
         "{statuses:?}"

@@ -92,7 +92,7 @@ async fn folder_names_are_unique_per_owner_and_validated() {
         .post("/api/folders", Some(&alice.jwt), json!({"name": "WORK"}))
         .await;
     assert_eq!(
-        expect(res, StatusCode::CONFLICT).await,
+        expect(res, StatusCode::BAD_REQUEST).await,
         json!({"error": "Folder already exists"})
     );
     folder(app, &o.bob, json!({"name": "Work"})).await;
@@ -104,7 +104,7 @@ async fn folder_names_are_unique_per_owner_and_validated() {
             json!({"name": "work"}),
         )
         .await;
-    expect(res, StatusCode::CONFLICT).await;
+    expect(res, StatusCode::BAD_REQUEST).await;
 
     for (body, msg) in [
         (json!({}), "Folder name is required"),

@@ -225,8 +225,8 @@ impl TestApp {
 
     /// Self-hosted: a person added by the operator (joins the first organization).
     pub async fn add_user(&self, email: &str) -> Person {
+        use slugbase::app::accounts::{self, NewAccount};
         use slugbase::domain::{Email, OrgRole, Password, PersonName};
-        use slugbase::services::accounts::{self, NewAccount};
         use slugbase::store::orgs;
         let account = NewAccount {
             email: Email::parse(email).unwrap(),
@@ -263,6 +263,7 @@ impl TestApp {
     }
 
     pub async fn set_seats(&self, org_id: &str, plan: &str, included: i64, extra: i64) {
+        let plan = slugbase::domain::Plan::parse(plan).expect("a known plan");
         let mut tx = self.state.store.begin().await.unwrap();
         slugbase::store::orgs::set_plan(&mut tx.conn(), org_id, plan, included, extra, 0)
             .await

@@ -83,7 +83,7 @@ async fn tag_names_are_unique_per_owner_and_validated() {
         .post("/api/tags", Some(&alice.jwt), json!({"name": "NEWS"}))
         .await;
     assert_eq!(
-        expect(res, StatusCode::CONFLICT).await,
+        expect(res, StatusCode::BAD_REQUEST).await,
         json!({"error": "Tag already exists"})
     );
     tag(app, &o.bob, "news").await;
@@ -95,7 +95,7 @@ async fn tag_names_are_unique_per_owner_and_validated() {
             json!({"name": "News"}),
         )
         .await,
-        StatusCode::CONFLICT,
+        StatusCode::BAD_REQUEST,
     )
     .await;
     for (body, msg) in [

@@ -94,7 +94,7 @@ async fn team_input_is_validated() {
         .post("/api/admin/teams", Some(&alice.jwt), json!({"name": "ops"}))
         .await;
     assert_eq!(
-        expect(res, StatusCode::CONFLICT).await["error"],
+        expect(res, StatusCode::BAD_REQUEST).await["error"],
         "Team already exists"
     );
     for (body, msg) in [

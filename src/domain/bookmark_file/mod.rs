@@ -13,9 +13,9 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, NaiveDateTime};
 
+use crate::domain::error::DomainError;
 use crate::domain::library::required_text;
 use crate::domain::{Slug, TargetUrl, Title};
-use crate::error::AppError;
 
 /// At most this many bookmarks per import (the 1 MiB body limit allows tens of thousands of tiny
 /// ones, which would hold the write lock for too long).
@@ -77,11 +77,8 @@ impl Entry {
 }
 
 /// The message of a validation error.
-fn reason(e: AppError) -> String {
-    match e {
-        AppError::BadRequest(m) => m,
-        other => other.to_string(),
-    }
+fn reason(e: DomainError) -> String {
+    e.message()
 }
 
 /// Trimmed, bounded names with blanks dropped and later case-insensitive repeats removed.

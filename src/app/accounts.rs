@@ -3,17 +3,17 @@
 use rand::Rng;
 
 use crate::config::Mode;
-use crate::domain::{new_id, Email, OrgRole, Password, PersonName, Timestamp};
+use crate::domain::{new_id, Email, OrgRole, Password, PersonName, Plan, Timestamp};
 use crate::error::{AppError, Result};
 use crate::security::passwords;
 use crate::store::{orgs, users, Conn};
 
 /// Plan and seats a new organization starts with: self-hosted instances do not enforce plans,
 /// so their organizations are unlimited Teams; in cloud everyone starts on Free.
-pub fn starting_plan(mode: Mode) -> (&'static str, i64) {
+pub fn starting_plan(mode: Mode) -> Plan {
     match mode {
-        Mode::Selfhosted => ("team", 5),
-        Mode::Cloud => ("free", 1),
+        Mode::Selfhosted => Plan::Team,
+        Mode::Cloud => Plan::Free,
     }
 }
 
@@ -52,13 +52,7 @@ pub async fn insert_user(c: &mut Conn<'_>, a: &NewAccount, taken_msg: &str) -> R
         },
     )
     .await
-    .map_err(|e| {
-        if e.is_unique_violation() {
-            AppError::bad_request(taken_msg)
-        } else {
-            e
-        }
-    })?;
+    .map_err(|e| e.on_unique(taken_msg))?;
     Ok(id)
 }
 
@@ -69,7 +63,8 @@ pub async fn create_org(
     name: &str,
     owner_id: &str,
 ) -> Result<String> {
-    let (plan, seats) = starting_plan(mode);
+    let plan = starting_plan(mode);
+    let seats = plan.default_included_seats();
     let id = new_id();
     let now = Timestamp::now().millis();
     orgs::insert(c, &id, name, plan, seats, now).await?;
@@ -93,11 +88,7 @@ pub async fn mark_initialized(c: &mut Conn<'_>) -> Result<bool> {
     .execute(e)
     .await
     .map(|r| r.rows_affected()));
-    match r {
-        Ok(_) => Ok(true),
-        Err(sqlx::Error::Database(d)) if d.is_unique_violation() => Ok(false),
-        Err(e) => Err(e.into()),
-    }
+    crate::store::inserted_once(r)
 }
 
 pub async fn is_initialized(c: &mut Conn<'_>) -> Result<bool> {

@@ -5,13 +5,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::app::cache::GenCache;
+use crate::app::identity::CurrentUser;
+use crate::app::tenancy::resolve_default;
 use crate::domain::ids::parse_id;
 use crate::error::Result;
-use crate::http::tenancy::resolve_default;
-use crate::http::CurrentUser;
-use crate::services::cache::GenCache;
-use crate::state::AppState;
-use crate::store::{bookmarks, go_preferences, orgs};
+use crate::store::{bookmarks, go_preferences, orgs, Store};
 
 #[derive(Clone, Debug)]
 pub struct Candidate {
@@ -56,11 +55,12 @@ impl std::fmt::Debug for GoCache {
 /// person belongs to it, else their current one. `None` when they belong to none (or not to the
 /// one named).
 pub async fn organization(
-    state: &AppState,
+    store: &Store,
+    cache: &GoCache,
     user: &CurrentUser,
     header: Option<&str>,
 ) -> Result<Option<String>> {
-    let generation = state.store.generation().current();
+    let generation = store.generation().current();
     let key = match header {
         Some(h) => (user.id().to_string(), format!("header:{h}")),
         None => (
@@ -71,10 +71,10 @@ pub async fn organization(
             ),
         ),
     };
-    if let Some(hit) = state.go_cache.orgs.get(&key, generation) {
+    if let Some(hit) = cache.orgs.get(&key, generation) {
         return Ok(hit);
     }
-    let mut db = state.store.read().await?;
+    let mut db = store.read().await?;
     let org = match header {
         Some(h) => match parse_id(h.trim()) {
             Some(id)
@@ -88,23 +88,24 @@ pub async fn organization(
         },
         None => resolve_default(&mut db.conn(), user).await?,
     };
-    state.go_cache.orgs.put(key, org.clone(), generation);
+    cache.orgs.put(key, org.clone(), generation);
     Ok(org)
 }
 
 pub async fn resolve(
-    state: &AppState,
+    store: &Store,
+    cache: &GoCache,
     org_id: &str,
     user_id: &str,
     slug: &str,
 ) -> Result<Arc<Resolution>> {
     let slug_lower = slug.to_lowercase();
-    let generation = state.store.generation().current();
+    let generation = store.generation().current();
     let key = (org_id.to_string(), user_id.to_string(), slug_lower.clone());
-    if let Some(hit) = state.go_cache.links.get(&key, generation) {
+    if let Some(hit) = cache.links.get(&key, generation) {
         return Ok(hit);
     }
-    let mut db = state.store.read().await?;
+    let mut db = store.read().await?;
     let preferred = go_preferences::get(&mut db.conn(), org_id, user_id, &slug_lower).await?;
     let rows = bookmarks::forwarding_by_slug(&mut db.conn(), org_id, user_id, slug).await?;
     drop(db);
@@ -134,9 +135,6 @@ pub async fn resolve(
         }
     };
     let resolution = Arc::new(resolution);
-    state
-        .go_cache
-        .links
-        .put(key, resolution.clone(), generation);
+    cache.links.put(key, resolution.clone(), generation);
     Ok(resolution)
 }

@@ -1,11 +1,48 @@
 //! Login sessions: starting one (access JWT, plus a refresh token in cloud) and rotating the
 //! refresh token. A refresh token presented twice is a sign it was stolen: the whole session ends.
 
+use crate::config::Mode;
 use crate::domain::{new_id, Timestamp};
 use crate::error::Result;
+use crate::security::jwt::JwtKeys;
 use crate::security::{random_token, sha256_hex};
-use crate::state::{AppState, REFRESH_TTL_SECS};
 use crate::store::{sessions, Conn};
+
+/// How long a refresh token (and so a cloud login session) lives.
+pub const REFRESH_TTL_SECS: i64 = 30 * 24 * 3600;
+
+/// What starting and renewing a login session needs: the signing keys and the mode, which
+/// decides the lifetimes (cloud: 15-minute access tokens with a refresh token; self-hosted:
+/// 7-day access tokens).
+#[derive(Clone, Debug)]
+pub struct SessionKeys {
+    pub jwt: JwtKeys,
+    pub mode: Mode,
+}
+
+impl SessionKeys {
+    fn is_cloud(&self) -> bool {
+        self.mode == Mode::Cloud
+    }
+
+    /// How long an access token lives.
+    pub fn access_ttl_secs(&self) -> i64 {
+        if self.is_cloud() {
+            15 * 60
+        } else {
+            7 * 24 * 3600
+        }
+    }
+
+    /// How long a login session lasts before the person must sign in again.
+    pub fn session_ttl_secs(&self) -> i64 {
+        if self.is_cloud() {
+            REFRESH_TTL_SECS
+        } else {
+            self.access_ttl_secs()
+        }
+    }
+}
 
 pub struct Issued {
     pub session_id: String,
@@ -14,11 +51,10 @@ pub struct Issued {
     pub refresh_token: Option<String>,
 }
 
-fn access_token(state: &AppState, user_id: &str, session_id: &str) -> String {
+fn access_token(keys: &SessionKeys, user_id: &str, session_id: &str) -> String {
     let now = Timestamp::now().millis() / 1000;
-    state
-        .jwt
-        .sign(user_id, session_id, now, state.access_ttl_secs())
+    keys.jwt
+        .sign(user_id, session_id, now, keys.access_ttl_secs())
 }
 
 async fn new_refresh(c: &mut Conn<'_>, session_id: &str) -> Result<String> {
@@ -36,7 +72,7 @@ async fn new_refresh(c: &mut Conn<'_>, session_id: &str) -> Result<String> {
 }
 
 pub async fn start(
-    state: &AppState,
+    keys: &SessionKeys,
     c: &mut Conn<'_>,
     user_id: &str,
     current_org: Option<&str>,
@@ -49,16 +85,16 @@ pub async fn start(
         user_id,
         current_org,
         now.millis(),
-        now.plus_secs(state.session_ttl_secs()).millis(),
+        now.plus_secs(keys.session_ttl_secs()).millis(),
     )
     .await?;
-    let refresh_token = if state.is_cloud() {
+    let refresh_token = if keys.is_cloud() {
         Some(new_refresh(c, &id).await?)
     } else {
         None
     };
     Ok(Issued {
-        access_token: access_token(state, user_id, &id),
+        access_token: access_token(keys, user_id, &id),
         session_id: id,
         refresh_token,
     })
@@ -68,7 +104,7 @@ pub async fn start(
 /// token is unknown, expired or replayed. The caller commits in every case, so that a replay's
 /// revocation sticks.
 pub async fn rotate(
-    state: &AppState,
+    keys: &SessionKeys,
     c: &mut Conn<'_>,
     refresh_token: &str,
 ) -> Result<Option<(String, Issued)>> {
@@ -92,7 +128,7 @@ pub async fn rotate(
     Ok(Some((
         session.user_id.clone(),
         Issued {
-            access_token: access_token(state, &session.user_id, &session.id),
+            access_token: access_token(keys, &session.user_id, &session.id),
             session_id: session.id,
             refresh_token: Some(refresh),
         },

@@ -7,8 +7,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::bookmark_file::{Entry, Items, ValidEntry};
-use crate::domain::{new_id, Rules};
-use crate::error::{AppError, Result};
+use crate::domain::{new_id, DomainError, Rules};
+use crate::error::Result;
 use crate::store::bookmark_list::{links, Detail, Links};
 use crate::store::bookmarks::{self, Fields, Link, Target};
 use crate::store::{folders, tags, Conn};
@@ -250,13 +250,6 @@ impl Importer<'_> {
 }
 
 /// The message and code of a refusal such as `PLAN_LIMIT_BOOKMARKS`.
-fn refusal(e: AppError) -> (String, Option<String>) {
-    match e {
-        AppError::Coded { body, .. } => (
-            body["error"].as_str().unwrap_or("Refused").to_string(),
-            body["code"].as_str().map(str::to_string),
-        ),
-        AppError::BadRequest(m) => (m, None),
-        other => (other.to_string(), None),
-    }
+fn refusal(e: DomainError) -> (String, Option<String>) {
+    (e.message(), e.code().map(str::to_string))
 }

@@ -1,0 +1,16 @@
+//! The application layer: every use case once (create a bookmark, invite, accept, create a
+//! token, set a plan, …), taking typed inputs and the store, never HTTP types. The JSON API in
+//! `http/`, the pages and the command line are thin adapters over it.
+
+pub mod access_counter;
+pub mod accounts;
+pub mod bookmark_io;
+pub mod cache;
+pub mod email_links;
+pub mod golinks;
+pub mod identity;
+pub mod mfa;
+pub mod plans;
+pub mod sessions;
+pub mod stripe;
+pub mod tenancy;

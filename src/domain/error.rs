@@ -1,0 +1,56 @@
+//! The domain's own refusal: what a rule says when it says no. It knows nothing of HTTP;
+//! `error.rs` decides, in one place, which status and body each refusal is answered with.
+
+use crate::domain::plan::{Plan, Seats};
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    /// Input that breaks a validation rule; the message names the field and the rule.
+    #[error("{0}")]
+    Invalid(String),
+    /// Something that must be unique already exists; the message names it.
+    #[error("{0}")]
+    Duplicate(String),
+    /// Inviting members needs the Team plan.
+    #[error("Inviting members requires the Team plan")]
+    PlanRequiresTeam { plan: Plan },
+    /// Sharing with teams (or all teams) needs the Team plan.
+    #[error("Sharing to teams is available on the Team plan.")]
+    ShareToTeamsRequiresTeam { plan: Plan },
+    /// Sharing folders needs the Team plan.
+    #[error("Folder sharing is available on the Team plan.")]
+    FolderSharingRequiresTeam { plan: Plan },
+    /// Every seat is held by a member or a pending invitation.
+    #[error("All seats are in use")]
+    SeatLimit(Seats),
+    /// A Free-plan member owns as many bookmarks as the plan allows.
+    #[error("You've reached the Free plan limit ({limit} bookmarks). Upgrade to add more.")]
+    BookmarkLimit { limit: i64, count: i64 },
+}
+
+impl DomainError {
+    pub fn invalid(msg: impl Into<String>) -> Self {
+        Self::Invalid(msg.into())
+    }
+
+    pub fn duplicate(msg: impl Into<String>) -> Self {
+        Self::Duplicate(msg.into())
+    }
+
+    /// The message a person reads (the published API's words).
+    pub fn message(&self) -> String {
+        self.to_string()
+    }
+
+    /// The machine-readable code of a plan or seat refusal (section 6 of the contract).
+    pub fn code(&self) -> Option<&'static str> {
+        match self {
+            Self::Invalid(_) | Self::Duplicate(_) => None,
+            Self::PlanRequiresTeam { .. } => Some("PLAN_REQUIRES_TEAM"),
+            Self::ShareToTeamsRequiresTeam { .. } => Some("PLAN_SHARE_TO_TEAM"),
+            Self::FolderSharingRequiresTeam { .. } => Some("PLAN_FOLDER_SHARING"),
+            Self::SeatLimit(_) => Some("TEAM_SEAT_LIMIT"),
+            Self::BookmarkLimit { .. } => Some("PLAN_LIMIT_BOOKMARKS"),
+        }
+    }
+}
