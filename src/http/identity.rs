@@ -102,6 +102,7 @@ where
         let state = AppState::from_ref(state);
         let user = resolve(parts, &state).await?;
         if let Some(u) = &user {
+            tracing::Span::current().record("user_id", u.id());
             parts.extensions.insert(u.clone());
         }
         Ok(MaybeUser(user))

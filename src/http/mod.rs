@@ -123,10 +123,25 @@ pub fn build_app(state: AppState) -> Router {
             let body = json!({"error": "Internal server error"});
             (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
         }))
-        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
-            // The path only: query strings may carry tokens.
-            tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
-        }))
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+}
+
+/// The span every request's logs carry: method, path (never the query string: it may carry
+/// tokens), the route that matched, and — filled in by the identity and tenancy extractors once
+/// known — the user and organization.
+fn request_span(req: &Request) -> tracing::Span {
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|m| m.as_str().to_owned());
+    tracing::info_span!(
+        "request",
+        method = %req.method(),
+        path = %req.uri().path(),
+        route = route.as_deref().unwrap_or("-"),
+        user_id = tracing::field::Empty,
+        org_id = tracing::field::Empty,
+    )
 }
 
 async fn not_found(req: Request) -> Response {

@@ -22,14 +22,16 @@ where
         let user = CurrentUser::from_request_parts(parts, state).await?;
         let app = AppState::from_ref(state);
         let header = parts.headers.get(HEADER).map(|v| v.to_str().unwrap_or(""));
-        crate::app::tenancy::current_org(
+        let org = crate::app::tenancy::current_org(
             &app.store,
             user,
             header,
             app.mode(),
             app.config.free_bookmark_limit,
         )
-        .await
+        .await?;
+        tracing::Span::current().record("org_id", org.id());
+        Ok(org)
     }
 }
 
