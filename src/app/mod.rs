@@ -5,6 +5,7 @@
 pub mod access_counter;
 pub mod accounts;
 pub mod bookmark_io;
+pub mod bookmarks;
 pub mod cache;
 pub mod email_links;
 pub mod golinks;
@@ -12,5 +13,6 @@ pub mod identity;
 pub mod mfa;
 pub mod plans;
 pub mod sessions;
+pub mod sharing;
 pub mod stripe;
 pub mod tenancy;

@@ -103,6 +103,16 @@ impl From<LinkRow> for FolderRef {
     }
 }
 
+impl From<crate::store::teams::Person> for PersonRef {
+    fn from(p: crate::store::teams::Person) -> Self {
+        Self {
+            id: p.id,
+            name: p.name,
+            email: p.email,
+        }
+    }
+}
+
 impl From<LinkRow> for PersonRef {
     fn from(r: LinkRow) -> Self {
         Self {
@@ -120,4 +130,9 @@ pub fn take<T: From<LinkRow>>(map: &mut crate::store::bookmark_list::Links, id: 
         .into_iter()
         .map(T::from)
         .collect()
+}
+
+/// Links loaded by a use case, as the objects a response embeds.
+pub fn refs<T: From<LinkRow>>(links: Vec<LinkRow>) -> Vec<T> {
+    links.into_iter().map(T::from).collect()
 }
