@@ -8,6 +8,7 @@ pub mod bookmark_io;
 pub mod bookmarks;
 pub mod cache;
 pub mod email_links;
+pub mod folders;
 pub mod golinks;
 pub mod identity;
 pub mod mfa;
