@@ -16,4 +16,6 @@ pub mod plans;
 pub mod sessions;
 pub mod sharing;
 pub mod stripe;
+pub mod tags;
+pub mod teams;
 pub mod tenancy;
