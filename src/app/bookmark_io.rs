@@ -6,12 +6,14 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::app::bookmarks::{insert_new, Quota};
+use crate::app::tenancy::CurrentOrg;
 use crate::domain::bookmark_file::{Entry, Items, ValidEntry};
-use crate::domain::{new_id, DomainError, Rules};
+use crate::domain::{new_id, DomainError, Timestamp};
 use crate::error::Result;
 use crate::store::bookmark_list::{links, Detail, Links};
-use crate::store::bookmarks::{self, Fields, Link, Target};
-use crate::store::{folders, tags, Conn};
+use crate::store::bookmarks::{self, Link, Target};
+use crate::store::{folders, tags, Conn, Store};
 
 /// How many bookmarks' tags or folders to load per query (bound parameters are limited).
 const LINK_CHUNK: usize = 500;
@@ -80,12 +82,29 @@ pub struct ImportError {
     pub code: Option<String>,
 }
 
-/// Who is importing, and the plan rules of the organization.
-pub struct Importer<'a> {
-    pub org_id: &'a str,
-    pub user_id: &'a str,
-    pub rules: Rules,
-    pub now: i64,
+/// Adds the good items of a file as bookmarks of the caller and reports the rest, in one
+/// transaction: nothing is written unless the whole import succeeds.
+///
+/// Each item goes through the rules of creating a bookmark by hand ([`NewBookmark`], the Free
+/// plan's [`Quota`], [`insert_new`]); it is refused when it cannot be read, a field fails those
+/// checks, its slug is already one of the caller's (or an earlier item's), or the caller's
+/// bookmarks would pass the plan's limit. Slugs are checked before writing because a refused
+/// insert would abort the whole transaction on PostgreSQL.
+pub async fn import(store: &Store, org: &CurrentOrg, items: Items) -> Result<ImportReport> {
+    let importer = Importer {
+        org,
+        now: Timestamp::now().millis(),
+    };
+    let mut tx = store.begin().await?;
+    let report = importer.run(&mut tx.conn(), items).await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// Who is importing, and when.
+struct Importer<'a> {
+    org: &'a CurrentOrg,
+    now: i64,
 }
 
 /// The caller's folders (`OwnFolders`) or tags (`OwnTags`) by lower-cased name, and how many
@@ -112,26 +131,16 @@ impl NameIds {
 }
 
 impl Importer<'_> {
-    /// Adds the good items as bookmarks of the caller and reports the rest. Run it inside one
-    /// transaction: the caller commits only when it returns `Ok`, so nothing is half-written.
-    ///
-    /// An item is refused when it cannot be read, a field fails the checks `POST /api/bookmarks`
-    /// makes, its slug is already one of the caller's (or an earlier item's), or, on the cloud
-    /// Free plan, the caller's bookmarks would pass the limit (counted under the same lock a
-    /// single create takes).
-    pub async fn run(&self, c: &mut Conn<'_>, items: Items) -> Result<ImportReport> {
-        let quota = match self.rules.bookmark_limit() {
-            Some(_) => Some(bookmarks::locked_quota(c, self.org_id, self.user_id).await?),
-            None => None,
-        };
-        let mut slugs: HashSet<String> = bookmarks::own_slugs(c, self.org_id, self.user_id)
+    async fn run(&self, c: &mut Conn<'_>, items: Items) -> Result<ImportReport> {
+        let (org_id, user_id) = (self.org.id(), self.org.user_id());
+        let quota = Quota::load(c, self.org).await?;
+        let mut slugs: HashSet<String> = bookmarks::own_slugs(c, org_id, user_id)
             .await?
             .into_iter()
             .map(|s| s.to_lowercase())
             .collect();
-        let mut folder_ids =
-            NameIds::load(c, Target::OwnFolders, self.org_id, self.user_id).await?;
-        let mut tag_ids = NameIds::load(c, Target::OwnTags, self.org_id, self.user_id).await?;
+        let mut folder_ids = NameIds::load(c, Target::OwnFolders, org_id, user_id).await?;
+        let mut tag_ids = NameIds::load(c, Target::OwnTags, org_id, user_id).await?;
         let mut report = ImportReport::default();
 
         for (index, item) in items.into_iter().enumerate() {
@@ -162,16 +171,16 @@ impl Importer<'_> {
                     continue;
                 }
             };
-            let slug_key = valid.slug.as_ref().map(|s| s.to_lowercase());
+            let slug_key = valid.bookmark.slug.as_ref().map(|s| s.lower());
             if slug_key.as_ref().is_some_and(|s| slugs.contains(s)) {
                 report
                     .errors
                     .push(refuse("Slug already exists".into(), None));
                 continue;
             }
-            if let Some((count, grace)) = quota {
-                let owned = count + report.imported as i64;
-                if let Err(e) = self.rules.check_bookmark_create(owned, grace, self.now) {
+            if let Some(quota) = quota {
+                let added = report.imported as i64;
+                if let Err(e) = quota.check_one_more(&self.org.rules, added, self.now) {
                     let (error, code) = refusal(e);
                     report.errors.push(refuse(error, code));
                     continue;
@@ -210,19 +219,11 @@ impl Importer<'_> {
         for name in &v.tags {
             tag_links.push(self.named(c, tag_ids, name).await?);
         }
-        let fields = Fields {
-            title: v.title.clone(),
-            url: v.url.clone(),
-            slug: v.slug.clone(),
-            forwarding_enabled: v.forwarding_enabled,
-            pinned: v.pinned,
-            share_all_teams: false,
-        };
-        let id = new_id();
         let created_at = v.created_at.unwrap_or(self.now);
-        bookmarks::insert(c, self.org_id, self.user_id, &id, &fields, created_at).await?;
-        bookmarks::add_links(c, Link::BookmarkFolders, self.org_id, &id, &folder_links).await?;
-        bookmarks::add_links(c, Link::BookmarkTags, self.org_id, &id, &tag_links).await?;
+        let id = insert_new(c, self.org, &v.bookmark, false, created_at).await?;
+        let org_id = self.org.id();
+        bookmarks::add_links(c, Link::BookmarkFolders, org_id, &id, &folder_links).await?;
+        bookmarks::add_links(c, Link::BookmarkTags, org_id, &id, &tag_links).await?;
         Ok(())
     }
 
@@ -239,9 +240,9 @@ impl Importer<'_> {
                 icon: None,
                 share_all_teams: false,
             };
-            folders::insert(c, self.org_id, self.user_id, &id, &fields, self.now).await?;
+            folders::insert(c, self.org.id(), self.org.user_id(), &id, &fields, self.now).await?;
         } else {
-            tags::insert(c, self.org_id, self.user_id, &id, name, self.now).await?;
+            tags::insert(c, self.org.id(), self.org.user_id(), &id, name, self.now).await?;
         }
         known.ids.insert(key, id.clone());
         known.created += 1;

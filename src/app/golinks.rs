@@ -9,7 +9,8 @@ use crate::app::cache::GenCache;
 use crate::app::identity::CurrentUser;
 use crate::app::tenancy::resolve_default;
 use crate::domain::ids::parse_id;
-use crate::error::Result;
+use crate::domain::{Slug, Timestamp};
+use crate::error::{AppError, Result};
 use crate::store::{bookmarks, go_preferences, orgs, Store};
 
 #[derive(Clone, Debug)]
@@ -137,4 +138,42 @@ pub async fn resolve(
     let resolution = Arc::new(resolution);
     cache.links.put(key, resolution.clone(), generation);
     Ok(resolution)
+}
+
+/// Saves which bookmark `/go/<slug>` opens for the person ("always use this"), when it is one
+/// they can open by this slug; its URL, or `None` when it is not.
+pub async fn remember(
+    store: &Store,
+    org_id: &str,
+    user_id: &str,
+    slug: &Slug,
+    bookmark_id: &str,
+) -> Result<Option<String>> {
+    let mut tx = store.begin().await?;
+    let candidates =
+        bookmarks::forwarding_by_slug(&mut tx.conn(), org_id, user_id, slug.as_str()).await?;
+    let Some(b) = candidates.into_iter().find(|b| b.id == bookmark_id) else {
+        return Ok(None);
+    };
+    let now = Timestamp::now().millis();
+    go_preferences::upsert(
+        &mut tx.conn(),
+        org_id,
+        user_id,
+        &slug.lower(),
+        bookmark_id,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(b.url))
+}
+
+/// Forgets the person's saved choice for a slug (any case); 404 when there is none.
+pub async fn forget(store: &Store, org_id: &str, user_id: &str, slug: &str) -> Result<()> {
+    let mut tx = store.begin().await?;
+    if !go_preferences::delete(&mut tx.conn(), org_id, user_id, &slug.to_lowercase()).await? {
+        return Err(AppError::not_found("Preference not found"));
+    }
+    tx.commit().await
 }

@@ -5,12 +5,17 @@
 pub mod access_counter;
 pub mod accounts;
 pub mod bookmark_io;
+pub mod bookmarks;
 pub mod cache;
 pub mod email_links;
+pub mod folders;
 pub mod golinks;
 pub mod identity;
 pub mod mfa;
 pub mod plans;
 pub mod sessions;
+pub mod sharing;
 pub mod stripe;
+pub mod tags;
+pub mod teams;
 pub mod tenancy;

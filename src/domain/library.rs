@@ -1,6 +1,7 @@
 //! The fields of bookmarks, folders, tags and teams, each checked once at the edge.
 
 use crate::domain::error::DomainError;
+use crate::domain::ids::parse_id;
 
 /// A bookmark title: trimmed, 1–500 characters.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,6 +82,98 @@ impl Slug {
     pub fn lower(&self) -> String {
         self.0.to_ascii_lowercase()
     }
+}
+
+/// A slug that may be left out: absent or blank reads as none.
+pub fn optional_slug(raw: Option<&str>) -> Result<Option<Slug>, DomainError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => Slug::parse(s).map(Some),
+    }
+}
+
+/// Whether a bookmark forwards `/go/<slug>` to its URL: as asked, else exactly when it has a
+/// slug. That is the one default for a bookmark made by hand and one read from a file (a
+/// browser's keyword is a go-link, and an export writes the flag only when it is off).
+/// Forwarding needs a slug.
+pub fn forwarding(asked: Option<bool>, has_slug: bool) -> Result<bool, DomainError> {
+    let on = asked.unwrap_or(has_slug);
+    if on && !has_slug {
+        return Err(DomainError::invalid(
+            "Slug is required when forwarding is enabled",
+        ));
+    }
+    Ok(on)
+}
+
+/// A new bookmark's own fields, checked: what creating one by hand and importing one both build.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewBookmark {
+    pub title: Title,
+    pub url: TargetUrl,
+    pub slug: Option<Slug>,
+    pub forwarding_enabled: bool,
+    pub pinned: bool,
+}
+
+impl NewBookmark {
+    /// Checks title, URL, slug and forwarding, in that order; the error is the first problem.
+    pub fn parse(
+        title: &str,
+        url: &str,
+        slug: Option<&str>,
+        forwarding_enabled: Option<bool>,
+        pinned: bool,
+    ) -> Result<Self, DomainError> {
+        let title = Title::parse(title)?;
+        let url = TargetUrl::parse(url)?;
+        let slug = optional_slug(slug)?;
+        let forwarding_enabled = forwarding(forwarding_enabled, slug.is_some())?;
+        Ok(Self {
+            title,
+            url,
+            slug,
+            forwarding_enabled,
+            pinned,
+        })
+    }
+}
+
+/// A folder's name: 1–255 characters, unique per owner.
+pub fn folder_name(raw: &str) -> Result<String, DomainError> {
+    required_text(raw, "Folder name", 255)
+}
+
+/// A folder's icon (an emoji or a short name): at most 50 characters; blank removes it.
+pub fn folder_icon(raw: Option<&str>) -> Result<Option<String>, DomainError> {
+    optional_text(raw, "Icon", 50)
+}
+
+/// A tag's name: 1–100 characters, unique per owner.
+pub fn tag_name(raw: &str) -> Result<String, DomainError> {
+    required_text(raw, "Tag name", 100)
+}
+
+/// A team's name: 1–255 characters, unique in its organization.
+pub fn team_name(raw: &str) -> Result<String, DomainError> {
+    required_text(raw, "Team name", 255)
+}
+
+/// A team's description: at most 500 characters; blank removes it.
+pub fn team_description(raw: Option<&str>) -> Result<Option<String>, DomainError> {
+    optional_text(raw, "Description", 500)
+}
+
+/// A list of ids as a request gives them, deduplicated (and sorted); an entry that is not a
+/// UUID is refused naming `field`.
+pub fn id_list(raw: &[String], field: &str) -> Result<Vec<String>, DomainError> {
+    let mut seen = std::collections::BTreeSet::new();
+    for r in raw {
+        let id = parse_id(r.trim())
+            .ok_or_else(|| DomainError::invalid(format!("{field} contains an invalid id")))?;
+        seen.insert(id);
+    }
+    Ok(seen.into_iter().collect())
 }
 
 /// Trimmed text that must be present and at most `max` characters; `field` names it in errors.
@@ -170,6 +263,41 @@ mod tests {
         }
         assert!(Slug::parse(&"a".repeat(255)).is_ok());
         assert!(Slug::parse(&"a".repeat(256)).is_err());
+    }
+
+    #[test]
+    fn a_slug_turns_forwarding_on_unless_asked_otherwise() {
+        let b =
+            NewBookmark::parse(" Docs ", "https://d.example", Some(" docs "), None, false).unwrap();
+        assert_eq!(
+            (b.title.as_str(), b.slug.as_ref().map(Slug::as_str)),
+            ("Docs", Some("docs"))
+        );
+        assert!(b.forwarding_enabled);
+        let off = NewBookmark::parse("D", "https://d.example", Some("d"), Some(false), false);
+        assert!(!off.unwrap().forwarding_enabled);
+        let plain = NewBookmark::parse("D", "https://d.example", Some("  "), None, false);
+        assert_eq!(plain.unwrap().slug, None);
+        assert_eq!(
+            message(
+                NewBookmark::parse("D", "https://d.example", None, Some(true), false).unwrap_err()
+            ),
+            "Slug is required when forwarding is enabled"
+        );
+    }
+
+    #[test]
+    fn id_lists_are_deduplicated_and_refuse_non_ids() {
+        let a = "0b8f5e3c-6a8e-4c55-9d43-1f4f6f1f2a01".to_string();
+        let b = "0b8f5e3c-6a8e-4c55-9d43-1f4f6f1f2a00".to_string();
+        assert_eq!(
+            id_list(&[a.clone(), format!(" {b} "), a.clone()], "tag_ids").unwrap(),
+            [b, a]
+        );
+        assert_eq!(
+            message(id_list(&["nope".into()], "tag_ids").unwrap_err()),
+            "tag_ids contains an invalid id"
+        );
     }
 
     #[test]

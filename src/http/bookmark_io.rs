@@ -10,10 +10,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::bookmark_io::{self, ImportReport, Importer};
+use crate::app::bookmark_io::{self, ImportReport};
 use crate::domain::bookmark_file::json::JsonBookmark;
 use crate::domain::bookmark_file::{self, netscape};
-use crate::domain::Timestamp;
 use crate::error::{AppError, Result};
 use crate::http::CurrentOrg;
 use crate::state::AppState;
@@ -119,15 +118,7 @@ async fn import(
     let text = String::from_utf8_lossy(&body);
     let items =
         bookmark_file::read(&text, is_html).map_err(|e| AppError::bad_request(e.to_string()))?;
-    let importer = Importer {
-        org_id: org.id(),
-        user_id: org.user_id(),
-        rules: org.rules,
-        now: Timestamp::now().millis(),
-    };
-    let mut tx = state.store.begin().await?;
-    let report = importer.run(&mut tx.conn(), items).await?;
-    tx.commit().await?;
+    let report = bookmark_io::import(&state.store, &org, items).await?;
     Ok(axum::Json(report))
 }
 

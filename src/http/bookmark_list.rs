@@ -7,10 +7,11 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::app::bookmarks as use_case;
 use crate::domain::ids::parse_id;
 use crate::domain::SearchTerms;
 use crate::error::{AppError, Result};
-use crate::http::bookmarks::{hydrate, Bookmark};
+use crate::http::bookmarks::{bookmarks, Bookmark};
 use crate::http::CurrentOrg;
 use crate::state::AppState;
 use crate::store::bookmark_list::{self, Filter, Scope, Sort};
@@ -23,8 +24,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(search))
 }
 
-pub const DEFAULT_LIMIT: i64 = 50;
-pub const MAX_LIMIT: i64 = 500;
 pub const MAX_IDS: i64 = 10_000;
 
 /// Filters of the bookmark list; all optional.
@@ -102,15 +101,12 @@ impl ListQuery {
         Ok((filter, sort))
     }
 
-    fn page(&self) -> Result<(i64, i64)> {
-        let limit = number(&self.limit, "limit")?
-            .unwrap_or(DEFAULT_LIMIT)
-            .clamp(1, MAX_LIMIT);
-        let offset = number(&self.offset, "offset")?.unwrap_or(0);
-        if offset < 0 {
-            return Err(AppError::bad_request("offset must not be negative"));
-        }
-        Ok((limit, offset))
+    /// `limit` and `offset` as numbers; the use case applies the paging rules.
+    fn page(&self) -> Result<(Option<i64>, Option<i64>)> {
+        Ok((
+            number(&self.limit, "limit")?,
+            number(&self.offset, "offset")?,
+        ))
     }
 }
 
@@ -132,41 +128,12 @@ async fn list(
 ) -> Result<axum::Json<BookmarkPage>> {
     let (filter, sort) = query.filter()?;
     let (limit, offset) = query.page()?;
-    let mut db = state.store.read().await?;
-    // Counting every visible bookmark is the costly part of a page (a whole-library scan); the
-    // total is kept until the next write, so paging through a large library stays fast.
-    let generation = state.store.generation().current();
-    let key = (
-        org.id().to_string(),
-        org.user_id().to_string(),
-        format!("{filter:?}"),
-    );
-    let total = match state.list_totals.get(&key, generation) {
-        Some(total) => total,
-        None => {
-            let total =
-                bookmark_list::count(&mut db.conn(), org.id(), org.user_id(), &filter).await?;
-            state.list_totals.put(key, total, generation);
-            total
-        }
-    };
-    let rows = bookmark_list::rows(
-        &mut db.conn(),
-        org.id(),
-        org.user_id(),
-        &filter,
-        sort,
-        limit,
-        offset,
-        total,
-    )
-    .await?;
-    let shown = rows.len() as i64;
-    let items = hydrate(&mut db.conn(), org.id(), org.user_id(), rows).await?;
+    let totals = &state.list_totals;
+    let page = use_case::list(&state.store, totals, &org, &filter, sort, limit, offset).await?;
     Ok(axum::Json(BookmarkPage {
-        items,
-        total,
-        has_more: offset + shown < total,
+        items: bookmarks(page.items),
+        total: page.total,
+        has_more: page.has_more,
     }))
 }
 

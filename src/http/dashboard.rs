@@ -7,8 +7,9 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::app::bookmarks::hydrate;
 use crate::error::Result;
-use crate::http::bookmarks::{hydrate, Bookmark};
+use crate::http::bookmarks::{bookmarks, Bookmark};
 use crate::http::library::PersonRef;
 use crate::http::CurrentOrg;
 use crate::state::AppState;
@@ -75,7 +76,7 @@ async fn top(
 ) -> Result<Vec<Bookmark>> {
     let (rows, _) =
         bookmark_list::page(c, org.id(), org.user_id(), &filter, sort, DASHBOARD_LIST, 0).await?;
-    hydrate(c, org.id(), org.user_id(), rows).await
+    Ok(bookmarks(hydrate(c, org, rows).await?))
 }
 
 /// Counts and short lists for the caller's dashboard in the current organization.
@@ -126,13 +127,6 @@ async fn for_sharing(
     let mut db = state.store.read().await?;
     let people = teams::people_for_sharing(&mut db.conn(), org.id(), org.user_id()).await?;
     Ok(axum::Json(
-        people
-            .into_iter()
-            .map(|p| PersonRef {
-                id: p.id,
-                name: p.name,
-                email: p.email,
-            })
-            .collect(),
+        people.into_iter().map(PersonRef::from).collect(),
     ))
 }

@@ -11,16 +11,16 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::app::bookmarks;
 use crate::app::golinks::{self, Resolution};
 use crate::domain::golink::{expand_target, login_redirect};
 use crate::domain::ids::parse_id;
 use crate::domain::library::Slug;
-use crate::domain::Timestamp;
 use crate::error::{AppError, Result};
 use crate::http::tenancy::OrgHeader;
-use crate::http::{CurrentOrg, CurrentUser, Json, MaybeUser};
+use crate::http::{CurrentOrg, Json, MaybeUser};
 use crate::state::AppState;
-use crate::store::{bookmarks, go_preferences};
+use crate::store::go_preferences;
 use crate::ui::go_pages;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -131,44 +131,18 @@ async fn remember(
         let asked = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
         return Ok(redirect(&login_redirect(asked)));
     };
-    let (Ok(_), Some(id), Some(org_id)) = (
+    let (Ok(parsed), Some(id), Some(org_id)) = (
         Slug::parse(&slug),
         parse_id(&bookmark_id),
         golinks::organization(&state.store, &state.go_cache, &user, header.as_deref()).await?,
     ) else {
         return Ok(not_found_page(&slug));
     };
-    let Some(url) = save(&state, &org_id, &user, &slug, &id).await? else {
+    let Some(url) = golinks::remember(&state.store, &org_id, user.id(), &parsed, &id).await? else {
         return Ok(not_found_page(&slug));
     };
     state.access_counter.hit(&id);
     Ok(redirect(&url))
-}
-
-/// Saves the preference when the bookmark is one the person can open by this slug; its URL.
-async fn save(
-    state: &AppState,
-    org_id: &str,
-    user: &CurrentUser,
-    slug: &str,
-    bookmark_id: &str,
-) -> Result<Option<String>> {
-    let mut tx = state.store.begin().await?;
-    let candidates = bookmarks::forwarding_by_slug(&mut tx.conn(), org_id, user.id(), slug).await?;
-    let Some(b) = candidates.into_iter().find(|b| b.id == bookmark_id) else {
-        return Ok(None);
-    };
-    go_preferences::upsert(
-        &mut tx.conn(),
-        org_id,
-        user.id(),
-        &slug.to_lowercase(),
-        bookmark_id,
-        Timestamp::now().millis(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Some(b.url))
 }
 
 /// The person's saved go-link choices in the current organization.
@@ -202,15 +176,14 @@ async fn save_preference(
     let id = body
         .bookmark_id
         .ok_or_else(|| AppError::bad_request("bookmark_id is required"))?;
-    let not_found = || AppError::not_found("Bookmark not found");
-    let id = parse_id(&id).ok_or_else(not_found)?;
-    if save(&state, org.id(), &org.user, slug.as_str(), &id)
+    let id = parse_id(&id).ok_or_else(bookmarks::not_found)?;
+    if golinks::remember(&state.store, org.id(), org.user_id(), &slug, &id)
         .await?
         .is_none()
     {
-        return Err(not_found());
+        return Err(bookmarks::not_found());
     }
-    let saved = json!({"slug": slug.as_str().to_lowercase(), "bookmark_id": id});
+    let saved = json!({"slug": slug.lower(), "bookmark_id": id});
     Ok((StatusCode::CREATED, axum::Json(saved)).into_response())
 }
 
@@ -222,17 +195,6 @@ async fn delete_preference(
     org: CurrentOrg,
     Path(slug): Path<String>,
 ) -> Result<Response> {
-    let mut tx = state.store.begin().await?;
-    if !go_preferences::delete(
-        &mut tx.conn(),
-        org.id(),
-        org.user_id(),
-        &slug.to_lowercase(),
-    )
-    .await?
-    {
-        return Err(AppError::not_found("Preference not found"));
-    }
-    tx.commit().await?;
+    golinks::forget(&state.store, org.id(), org.user_id(), &slug).await?;
     Ok(axum::Json(json!({"message": "Preference removed"})).into_response())
 }

@@ -8,10 +8,9 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::domain::library::required_text;
-use crate::domain::{new_id, time, Timestamp};
-use crate::error::{AppError, Result};
-use crate::http::library::path_id;
+use crate::app::tags as use_case;
+use crate::domain::time;
+use crate::error::Result;
 use crate::http::{CurrentOrg, Json};
 use crate::state::AppState;
 use crate::store::tags::{self, TagRow};
@@ -20,10 +19,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(get_one, update, delete))
-}
-
-pub fn tag_not_found() -> AppError {
-    AppError::not_found("Tag not found")
 }
 
 #[derive(Serialize, ToSchema)]
@@ -52,14 +47,6 @@ pub struct TagBody {
     name: Option<String>,
 }
 
-fn tag_name(body: &TagBody) -> Result<String> {
-    Ok(required_text(
-        body.name.as_deref().unwrap_or(""),
-        "Tag name",
-        100,
-    )?)
-}
-
 /// The caller's tags, by name, with how many bookmarks carry each.
 #[utoipa::path(get, path = "/api/tags", tag = "tags",
     responses((status = 200, body = [Tag]), (status = 401)))]
@@ -77,22 +64,7 @@ async fn create(
     org: CurrentOrg,
     Json(body): Json<TagBody>,
 ) -> Result<Response> {
-    let name = tag_name(&body)?;
-    let id = new_id();
-    let mut tx = state.store.begin().await?;
-    tags::insert(
-        &mut tx.conn(),
-        org.id(),
-        org.user_id(),
-        &id,
-        &name,
-        Timestamp::now().millis(),
-    )
-    .await?;
-    let row = tags::own(&mut tx.conn(), org.id(), org.user_id(), &id)
-        .await?
-        .ok_or_else(tag_not_found)?;
-    tx.commit().await?;
+    let row = use_case::create(&state.store, &org, body.name.as_deref()).await?;
     Ok((StatusCode::CREATED, axum::Json(Tag::from(row))).into_response())
 }
 
@@ -104,11 +76,8 @@ async fn get_one(
     org: CurrentOrg,
     Path(id): Path<String>,
 ) -> Result<axum::Json<Tag>> {
-    let id = path_id(&id, tag_not_found)?;
     let mut db = state.store.read().await?;
-    let row = tags::own(&mut db.conn(), org.id(), org.user_id(), &id)
-        .await?
-        .ok_or_else(tag_not_found)?;
+    let row = use_case::own(&mut db.conn(), &org, &id).await?;
     Ok(axum::Json(row.into()))
 }
 
@@ -121,20 +90,7 @@ async fn update(
     Path(id): Path<String>,
     Json(body): Json<TagBody>,
 ) -> Result<axum::Json<Tag>> {
-    let id = path_id(&id, tag_not_found)?;
-    let mut tx = state.store.begin().await?;
-    if tags::own(&mut tx.conn(), org.id(), org.user_id(), &id)
-        .await?
-        .is_none()
-    {
-        return Err(tag_not_found());
-    }
-    let name = tag_name(&body)?;
-    tags::rename(&mut tx.conn(), org.id(), org.user_id(), &id, &name).await?;
-    let row = tags::own(&mut tx.conn(), org.id(), org.user_id(), &id)
-        .await?
-        .ok_or_else(tag_not_found)?;
-    tx.commit().await?;
+    let row = use_case::rename(&state.store, &org, &id, body.name.as_deref()).await?;
     Ok(axum::Json(row.into()))
 }
 
@@ -146,11 +102,6 @@ async fn delete(
     org: CurrentOrg,
     Path(id): Path<String>,
 ) -> Result<axum::Json<serde_json::Value>> {
-    let id = path_id(&id, tag_not_found)?;
-    let mut tx = state.store.begin().await?;
-    if !tags::delete(&mut tx.conn(), org.id(), org.user_id(), &id).await? {
-        return Err(tag_not_found());
-    }
-    tx.commit().await?;
+    use_case::delete(&state.store, &org, &id).await?;
     Ok(axum::Json(serde_json::json!({"message": "Tag deleted"})))
 }

@@ -9,16 +9,13 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::domain::ids::parse_id;
-use crate::domain::library::{optional_text, required_text};
-use crate::domain::{new_id, time, Timestamp};
-use crate::error::{AppError, Result};
-use crate::http::library::{id_list, nullable, path_id, PersonRef};
+use crate::app::teams::{self as use_case, TeamInput, TeamView};
+use crate::domain::time;
+use crate::error::Result;
+use crate::http::library::{nullable, PersonRef};
 use crate::http::{CurrentOrg, Json};
 use crate::state::AppState;
-use crate::store::bookmarks::{all_exist, Target};
 use crate::store::teams::{self, TeamRow};
-use crate::store::Conn;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -27,10 +24,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_one, update, delete))
         .routes(routes!(add_members))
         .routes(routes!(remove_member))
-}
-
-pub fn team_not_found() -> AppError {
-    AppError::not_found("Team not found")
 }
 
 #[derive(Serialize, ToSchema)]
@@ -67,23 +60,13 @@ pub struct TeamDetail {
     members: Vec<PersonRef>,
 }
 
-async fn detail(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<TeamDetail> {
-    let team = teams::by_id(c, org_id, id)
-        .await?
-        .ok_or_else(team_not_found)?;
-    let members = teams::members(c, org_id, id)
-        .await?
-        .into_iter()
-        .map(|p| PersonRef {
-            id: p.id,
-            name: p.name,
-            email: p.email,
-        })
-        .collect();
-    Ok(TeamDetail {
-        team: team.into(),
-        members,
-    })
+impl From<TeamView> for TeamDetail {
+    fn from(v: TeamView) -> Self {
+        TeamDetail {
+            team: v.team.into(),
+            members: v.members.into_iter().map(PersonRef::from).collect(),
+        }
+    }
 }
 
 /// The teams of the current organization the caller is in.
@@ -102,9 +85,7 @@ async fn admin_list(
     State(state): State<AppState>,
     org: CurrentOrg,
 ) -> Result<axum::Json<Vec<Team>>> {
-    org.require_manager()?;
-    let mut db = state.store.read().await?;
-    let rows = teams::list(&mut db.conn(), org.id()).await?;
+    let rows = use_case::list(&state.store, &org).await?;
     Ok(axum::Json(rows.into_iter().map(Team::from).collect()))
 }
 
@@ -119,22 +100,14 @@ pub struct TeamBody {
     user_ids: Option<Vec<String>>,
 }
 
-fn team_name(raw: &str) -> Result<String> {
-    Ok(required_text(raw, "Team name", 255)?)
-}
-
-fn description(raw: Option<&str>) -> Result<Option<String>> {
-    Ok(optional_text(raw, "Description", 500)?)
-}
-
-/// Checks that every id is a member of the organization.
-async fn members_of_org(c: &mut Conn<'_>, org: &CurrentOrg, ids: &[String]) -> Result<()> {
-    if !all_exist(c, Target::Members, org.id(), org.user_id(), ids).await? {
-        return Err(AppError::bad_request(
-            "One or more users are not members of this organization",
-        ));
+impl From<TeamBody> for TeamInput {
+    fn from(b: TeamBody) -> Self {
+        TeamInput {
+            name: b.name,
+            description: b.description,
+            user_ids: b.user_ids,
+        }
     }
-    Ok(())
 }
 
 /// Creates a team (owners and admins).
@@ -146,19 +119,8 @@ async fn create(
     org: CurrentOrg,
     Json(body): Json<TeamBody>,
 ) -> Result<Response> {
-    org.require_manager()?;
-    let name = team_name(body.name.as_deref().unwrap_or(""))?;
-    let desc = description(body.description.clone().flatten().as_deref())?;
-    let users = id_list(body.user_ids.as_ref(), "user_ids")?.unwrap_or_default();
-    let mut tx = state.store.begin().await?;
-    members_of_org(&mut tx.conn(), &org, &users).await?;
-    let id = new_id();
-    let now = Timestamp::now().millis();
-    teams::insert(&mut tx.conn(), org.id(), &id, &name, desc.as_deref(), now).await?;
-    teams::add_members(&mut tx.conn(), org.id(), &id, &users).await?;
-    let out = detail(&mut tx.conn(), org.id(), &id).await?;
-    tx.commit().await?;
-    Ok((StatusCode::CREATED, axum::Json(out)).into_response())
+    let out = use_case::create(&state.store, &org, body.into()).await?;
+    Ok((StatusCode::CREATED, axum::Json(TeamDetail::from(out))).into_response())
 }
 
 /// One team with its members (owners and admins).
@@ -169,10 +131,9 @@ async fn get_one(
     org: CurrentOrg,
     Path(id): Path<String>,
 ) -> Result<axum::Json<TeamDetail>> {
-    org.require_manager()?;
-    let id = path_id(&id, team_not_found)?;
-    let mut db = state.store.read().await?;
-    Ok(axum::Json(detail(&mut db.conn(), org.id(), &id).await?))
+    Ok(axum::Json(
+        use_case::get(&state.store, &org, &id).await?.into(),
+    ))
 }
 
 /// Renames a team or changes its description (owners and admins); absent fields stay.
@@ -186,25 +147,8 @@ async fn update(
     Path(id): Path<String>,
     Json(body): Json<TeamBody>,
 ) -> Result<axum::Json<TeamDetail>> {
-    org.require_manager()?;
-    let id = path_id(&id, team_not_found)?;
-    let mut tx = state.store.begin().await?;
-    let team = teams::by_id(&mut tx.conn(), org.id(), &id)
-        .await?
-        .ok_or_else(team_not_found)?;
-    let name = match &body.name {
-        Some(n) => team_name(n)?,
-        None => team.name,
-    };
-    let desc = match &body.description {
-        Some(d) => description(d.as_deref())?,
-        None => team.description,
-    };
-    let now = Timestamp::now().millis();
-    teams::update(&mut tx.conn(), org.id(), &id, &name, desc.as_deref(), now).await?;
-    let out = detail(&mut tx.conn(), org.id(), &id).await?;
-    tx.commit().await?;
-    Ok(axum::Json(out))
+    let out = use_case::update(&state.store, &org, &id, body.into()).await?;
+    Ok(axum::Json(out.into()))
 }
 
 /// Deletes a team (owners and admins); what was shared with it is no longer shared through it.
@@ -215,13 +159,7 @@ async fn delete(
     org: CurrentOrg,
     Path(id): Path<String>,
 ) -> Result<axum::Json<serde_json::Value>> {
-    org.require_manager()?;
-    let id = path_id(&id, team_not_found)?;
-    let mut tx = state.store.begin().await?;
-    if !teams::delete(&mut tx.conn(), org.id(), &id).await? {
-        return Err(team_not_found());
-    }
-    tx.commit().await?;
+    use_case::delete(&state.store, &org, &id).await?;
     Ok(axum::Json(serde_json::json!({"message": "Team deleted"})))
 }
 
@@ -240,23 +178,8 @@ async fn add_members(
     Path(id): Path<String>,
     Json(body): Json<MembersBody>,
 ) -> Result<axum::Json<TeamDetail>> {
-    org.require_manager()?;
-    let id = path_id(&id, team_not_found)?;
-    let mut tx = state.store.begin().await?;
-    if teams::by_id(&mut tx.conn(), org.id(), &id).await?.is_none() {
-        return Err(team_not_found());
-    }
-    let users = id_list(body.user_ids.as_ref(), "user_ids")?.unwrap_or_default();
-    if users.is_empty() {
-        return Err(AppError::bad_request(
-            "user_ids must list at least one user",
-        ));
-    }
-    members_of_org(&mut tx.conn(), &org, &users).await?;
-    teams::add_members(&mut tx.conn(), org.id(), &id, &users).await?;
-    let out = detail(&mut tx.conn(), org.id(), &id).await?;
-    tx.commit().await?;
-    Ok(axum::Json(out))
+    let out = use_case::add_members(&state.store, &org, &id, body.user_ids).await?;
+    Ok(axum::Json(out.into()))
 }
 
 /// Takes a person out of a team (owners and admins).
@@ -268,20 +191,6 @@ async fn remove_member(
     org: CurrentOrg,
     Path((id, user_id)): Path<(String, String)>,
 ) -> Result<axum::Json<TeamDetail>> {
-    org.require_manager()?;
-    let id = path_id(&id, team_not_found)?;
-    let mut tx = state.store.begin().await?;
-    if teams::by_id(&mut tx.conn(), org.id(), &id).await?.is_none() {
-        return Err(team_not_found());
-    }
-    let removed = match parse_id(&user_id) {
-        Some(u) => teams::remove_member(&mut tx.conn(), org.id(), &id, &u).await?,
-        None => false,
-    };
-    if !removed {
-        return Err(AppError::not_found("User is not a member of this team"));
-    }
-    let out = detail(&mut tx.conn(), org.id(), &id).await?;
-    tx.commit().await?;
-    Ok(axum::Json(out))
+    let out = use_case::remove_member(&state.store, &org, &id, &user_id).await?;
+    Ok(axum::Json(out.into()))
 }

@@ -190,6 +190,43 @@ async fn invalid_bookmarks_are_refused_with_a_reason_and_nothing_is_saved() {
 }
 
 #[tokio::test]
+async fn a_bookmark_with_a_slug_forwards_unless_told_not_to() {
+    let o = office().await;
+    let (app, alice) = (&o.app, &o.alice);
+    let forwarding =
+        |body: Value| async move { bookmark(app, alice, body).await["forwarding_enabled"].clone() };
+    assert_eq!(
+        forwarding(json!({"title": "Docs", "url": "https://docs.example/", "slug": "docs"})).await,
+        true,
+        "a slug is a go-link"
+    );
+    assert_eq!(
+        forwarding(
+            json!({"title": "Off", "url": "https://off.example/", "slug": "off",
+            "forwarding_enabled": false})
+        )
+        .await,
+        false
+    );
+    assert_eq!(
+        forwarding(json!({"title": "Plain", "url": "https://plain.example/"})).await,
+        false
+    );
+    let go = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = go
+        .get(app.url("/go/docs"))
+        .bearer_auth(&alice.jwt)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.headers()["location"], "https://docs.example/");
+}
+
+#[tokio::test]
 async fn every_bookmark_route_needs_credentials() {
     let app = spawn_app(Mode::Selfhosted).await;
     let some = uuid::Uuid::new_v4();

@@ -372,6 +372,48 @@ async fn a_slug_already_taken_is_reported_not_a_server_error() {
 }
 
 #[tokio::test]
+async fn an_imported_bookmark_forwards_exactly_when_one_made_by_hand_would() {
+    let o = office().await;
+    let (app, alice, bob) = (&o.app, &o.alice, &o.bob);
+    let items = [
+        json!({"title": "Docs", "url": "https://docs.example", "slug": "docs"}),
+        json!({"title": "Off", "url": "https://off.example", "slug": "off", "forwarding_enabled": false}),
+        json!({"title": "Plain", "url": "https://plain.example"}),
+    ];
+    for item in &items {
+        bookmark(app, alice, item.clone()).await;
+    }
+    let report = import_ok(app, bob, json!(items)).await;
+    assert_eq!(report["imported"], 3, "{report}");
+    let made = library(&export_json(app, alice).await);
+    let imported = library(&export_json(app, bob).await);
+    assert_eq!(imported, made);
+    let forwarding: Vec<(Value, Value)> = imported
+        .iter()
+        .map(|b| (b["title"].clone(), b["forwarding_enabled"].clone()))
+        .collect();
+    assert_eq!(
+        forwarding,
+        [
+            (json!("Docs"), json!(true)),
+            (json!("Off"), json!(false)),
+            (json!("Plain"), json!(false))
+        ]
+    );
+
+    // Forwarding without a slug is refused the same way by both.
+    let bad = json!({"title": "X", "url": "https://x.example", "forwarding_enabled": true});
+    let refused = expect(
+        app.post("/api/bookmarks", Some(&bob.jwt), bad.clone())
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    let report = import_ok(app, bob, json!([bad])).await;
+    assert_eq!(report["errors"][0]["error"], refused["error"]);
+}
+
+#[tokio::test]
 async fn import_and_export_need_credentials() {
     let o = office().await;
     for res in [

@@ -14,8 +14,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, NaiveDateTime};
 
 use crate::domain::error::DomainError;
-use crate::domain::library::required_text;
-use crate::domain::{Slug, TargetUrl, Title};
+use crate::domain::library::{folder_name, tag_name, NewBookmark};
 
 /// At most this many bookmarks per import (the 1 MiB body limit allows tens of thousands of tiny
 /// ones, which would hold the write lock for too long).
@@ -36,14 +35,10 @@ pub struct Entry {
     pub created_at: Option<i64>,
 }
 
-/// An entry whose fields all passed the same checks `POST /api/bookmarks` applies.
+/// An entry whose fields all passed the same checks creating a bookmark by hand applies.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValidEntry {
-    pub title: String,
-    pub url: String,
-    pub slug: Option<String>,
-    pub forwarding_enabled: bool,
-    pub pinned: bool,
+    pub bookmark: NewBookmark,
     /// Tag and folder names, trimmed, without case-insensitive repeats.
     pub tags: Vec<String>,
     pub folders: Vec<String>,
@@ -51,26 +46,22 @@ pub struct ValidEntry {
 }
 
 impl Entry {
-    /// Checks every field; the error is the first problem, in words for the person importing.
+    /// Checks every field with the rules of a new bookmark (so a slug without a forwarding flag
+    /// forwards, as it does when made by hand); the error is the first problem, in words for
+    /// the person importing.
     pub fn validate(&self) -> Result<ValidEntry, String> {
-        let title = Title::parse(&self.title).map_err(reason)?;
-        let url = TargetUrl::parse(&self.url).map_err(reason)?;
-        let slug = match self.slug.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(s) => Some(Slug::parse(s).map_err(reason)?.as_str().to_string()),
-        };
-        let forwarding_enabled = self.forwarding_enabled.unwrap_or(slug.is_some());
-        if forwarding_enabled && slug.is_none() {
-            return Err("Slug is required when forwarding is enabled".into());
-        }
+        let bookmark = NewBookmark::parse(
+            &self.title,
+            &self.url,
+            self.slug.as_deref(),
+            self.forwarding_enabled,
+            self.pinned,
+        )
+        .map_err(reason)?;
         Ok(ValidEntry {
-            title: title.as_str().to_string(),
-            url: url.as_str().to_string(),
-            slug,
-            forwarding_enabled,
-            pinned: self.pinned,
-            tags: names(&self.tags, "Tag name", 100)?,
-            folders: names(&self.folders, "Folder name", 255)?,
+            bookmark,
+            tags: names(&self.tags, tag_name)?,
+            folders: names(&self.folders, folder_name)?,
             created_at: self.created_at,
         })
     }
@@ -81,12 +72,15 @@ fn reason(e: DomainError) -> String {
     e.message()
 }
 
-/// Trimmed, bounded names with blanks dropped and later case-insensitive repeats removed.
-fn names(raw: &[String], field: &str, max: usize) -> Result<Vec<String>, String> {
+/// Names checked by `parse`, with blanks dropped and later case-insensitive repeats removed.
+fn names(
+    raw: &[String],
+    parse: fn(&str) -> Result<String, DomainError>,
+) -> Result<Vec<String>, String> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for r in raw.iter().filter(|r| !r.trim().is_empty()) {
-        let name = required_text(r, field, max).map_err(reason)?;
+        let name = parse(r).map_err(reason)?;
         if seen.insert(name.to_lowercase()) {
             out.push(name);
         }
@@ -193,14 +187,14 @@ mod tests {
     fn a_slug_turns_forwarding_on_unless_the_file_says_otherwise() {
         let mut e = entry(" Docs ", "https://docs.example");
         e.slug = Some(" docs ".into());
-        let v = e.validate().unwrap();
+        let v = e.validate().unwrap().bookmark;
         assert_eq!(
-            (v.title.as_str(), v.slug.as_deref()),
+            (v.title.as_str(), v.slug.as_ref().map(|s| s.as_str())),
             ("Docs", Some("docs"))
         );
         assert!(v.forwarding_enabled);
         e.forwarding_enabled = Some(false);
-        assert!(!e.validate().unwrap().forwarding_enabled);
+        assert!(!e.validate().unwrap().bookmark.forwarding_enabled);
         e.slug = Some("".into());
         e.forwarding_enabled = Some(true);
         assert_eq!(

@@ -1,0 +1,292 @@
+//! Bookmarks: creating, changing and deleting one with its links and shares, counting an
+//! opening, and how a person sees them. Anyone a bookmark is shared with may read it and count
+//! an opening; only its owner changes, re-shares or deletes it (others who can see it are
+//! refused with 403; those who cannot get 404).
+
+use crate::app::cache::GenCache;
+use crate::app::sharing::{check_owner, LinkInput, Links, Owner, SharedWith, SharesOfPage};
+use crate::app::tenancy::CurrentOrg;
+use crate::domain::ids::parse_id;
+use crate::domain::library::{forwarding, optional_slug, NewBookmark};
+use crate::domain::{new_id, DomainError, Rules, TargetUrl, Timestamp, Title};
+use crate::error::{AppError, Result};
+use crate::store::bookmark_list::{self, links, Detail, Filter, LinkRow, Sort};
+use crate::store::bookmarks::{self, BookmarkRow, Fields};
+use crate::store::{Conn, Store};
+
+pub fn not_found() -> AppError {
+    AppError::not_found("Bookmark not found")
+}
+
+/// A bookmark's fields as a request sends them, checked by the use case (so that on update the
+/// owner check comes first). On create an absent field takes its default; on update it stays.
+#[derive(Clone, Debug, Default)]
+pub struct BookmarkInput {
+    pub title: Option<String>,
+    pub url: Option<String>,
+    /// `Some(None)` (or a blank slug) removes the slug.
+    pub slug: Option<Option<String>>,
+    /// On create, absent means "when there is a slug" (see [`forwarding`]).
+    pub forwarding_enabled: Option<bool>,
+    pub pinned: Option<bool>,
+    pub links: LinkInput,
+}
+
+/// A bookmark as one person sees it.
+#[derive(Clone, Debug)]
+pub struct BookmarkView {
+    pub row: BookmarkRow,
+    /// The viewer owns it (else it is shared with them).
+    pub mine: bool,
+    pub tags: Vec<LinkRow>,
+    /// Its folders that the viewer can see.
+    pub folders: Vec<LinkRow>,
+    pub shared: SharedWith,
+}
+
+/// The views of a page of rows: four queries whatever the page size.
+pub async fn hydrate(
+    c: &mut Conn<'_>,
+    org: &CurrentOrg,
+    rows: Vec<BookmarkRow>,
+) -> Result<Vec<BookmarkView>> {
+    let (org_id, me) = (org.id(), org.user_id());
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut tags = links(c, Detail::BookmarkTags, org_id, me, &ids).await?;
+    let mut folders = links(c, Detail::BookmarkFolders, org_id, me, &ids).await?;
+    let items = rows.iter().map(|r| (r.id.as_str(), r.user_id.as_str()));
+    let mut shares = SharesOfPage::load(c, org, Owner::Bookmark, items).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| BookmarkView {
+            mine: row.user_id == me,
+            tags: tags.remove(&row.id).unwrap_or_default(),
+            folders: folders.remove(&row.id).unwrap_or_default(),
+            shared: shares.take(&row.id),
+            row,
+        })
+        .collect())
+}
+
+/// The bookmark `raw_id` if the caller can see it; 404 for missing, foreign and unshared ones
+/// alike (and for an id that is not even a UUID).
+pub async fn visible(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<BookmarkRow> {
+    let id = parse_id(raw_id).ok_or_else(not_found)?;
+    bookmarks::visible(c, org.id(), org.user_id(), &id)
+        .await?
+        .ok_or_else(not_found)
+}
+
+/// One bookmark as the caller sees it, or 404.
+pub async fn view(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<BookmarkView> {
+    let row = visible(c, org, raw_id).await?;
+    let mut one = hydrate(c, org, vec![row]).await?;
+    one.pop().ok_or_else(not_found)
+}
+
+/// The bookmark if the caller owns it: 404 when they cannot see it, 403 when they only can.
+async fn owned(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<BookmarkRow> {
+    let row = visible(c, org, raw_id).await?;
+    check_owner(org, &row.user_id)?;
+    Ok(row)
+}
+
+/// What the Free plan's bookmark limit is checked against, read under the organization's lock
+/// so that concurrent creates and imports cannot overshoot it.
+#[derive(Copy, Clone, Debug)]
+pub struct Quota {
+    owned: i64,
+    grace_ends_at: Option<i64>,
+}
+
+impl Quota {
+    /// Takes the lock and reads the caller's count; `None` when the plan has no limit. Call it
+    /// inside the transaction that adds the bookmarks.
+    pub async fn load(c: &mut Conn<'_>, org: &CurrentOrg) -> Result<Option<Self>> {
+        if org.rules.bookmark_limit().is_none() {
+            return Ok(None);
+        }
+        let (owned, grace_ends_at) = bookmarks::locked_quota(c, org.id(), org.user_id()).await?;
+        Ok(Some(Self {
+            owned,
+            grace_ends_at,
+        }))
+    }
+
+    /// Refuses one more bookmark when the caller, with the `added` this request already made,
+    /// owns as many as the plan allows (and their grace period is over).
+    pub fn check_one_more(&self, rules: &Rules, added: i64, now: i64) -> Result<(), DomainError> {
+        rules.check_bookmark_create(self.owned + added, self.grace_ends_at, now)
+    }
+}
+
+/// Writes a checked new bookmark of the caller dated `created_at`; its id.
+pub async fn insert_new(
+    c: &mut Conn<'_>,
+    org: &CurrentOrg,
+    b: &NewBookmark,
+    share_all_teams: bool,
+    created_at: i64,
+) -> Result<String> {
+    let fields = Fields {
+        title: b.title.as_str().to_string(),
+        url: b.url.as_str().to_string(),
+        slug: b.slug.as_ref().map(|s| s.as_str().to_string()),
+        forwarding_enabled: b.forwarding_enabled,
+        pinned: b.pinned,
+        share_all_teams,
+    };
+    let id = new_id();
+    bookmarks::insert(c, org.id(), org.user_id(), &id, &fields, created_at).await?;
+    Ok(id)
+}
+
+/// Creates a bookmark owned by the caller, with its folders, tags and shares. On the cloud
+/// Free plan each member may own a limited number.
+pub async fn create(store: &Store, org: &CurrentOrg, input: BookmarkInput) -> Result<BookmarkView> {
+    let new = NewBookmark::parse(
+        input.title.as_deref().unwrap_or(""),
+        input.url.as_deref().unwrap_or(""),
+        input.slug.flatten().as_deref(),
+        input.forwarding_enabled,
+        input.pinned.unwrap_or(false),
+    )?;
+    let links = Links::parse(&input.links, Owner::Bookmark, org)?;
+    let now = Timestamp::now().millis();
+    let mut tx = store.begin().await?;
+    let mut c = tx.conn();
+    if let Some(quota) = Quota::load(&mut c, org).await? {
+        quota.check_one_more(&org.rules, 0, now)?;
+    }
+    let share_all_teams = links.all_teams.unwrap_or(false);
+    let id = insert_new(&mut c, org, &new, share_all_teams, now).await?;
+    links.save(&mut c, Owner::Bookmark, org, &id).await?;
+    let out = view(&mut c, org, &id).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Changes the fields given (owner only); link lists given replace the current ones.
+pub async fn update(
+    store: &Store,
+    org: &CurrentOrg,
+    raw_id: &str,
+    input: BookmarkInput,
+) -> Result<BookmarkView> {
+    let mut tx = store.begin().await?;
+    let mut c = tx.conn();
+    let row = owned(&mut c, org, raw_id).await?;
+    let title = match &input.title {
+        Some(t) => Title::parse(t)?.as_str().to_string(),
+        None => row.title,
+    };
+    let url = match &input.url {
+        Some(u) => TargetUrl::parse(u)?.as_str().to_string(),
+        None => row.url,
+    };
+    let slug = match &input.slug {
+        Some(s) => optional_slug(s.as_deref())?.map(|s| s.as_str().to_string()),
+        None => row.slug,
+    };
+    let asked = input.forwarding_enabled.unwrap_or(row.forwarding_enabled);
+    let forwarding_enabled = forwarding(Some(asked), slug.is_some())?;
+    let links = Links::parse(&input.links, Owner::Bookmark, org)?;
+    let fields = Fields {
+        forwarding_enabled,
+        title,
+        url,
+        slug,
+        pinned: input.pinned.unwrap_or(row.pinned),
+        share_all_teams: links.all_teams.unwrap_or(row.share_all_teams),
+    };
+    let now = Timestamp::now().millis();
+    bookmarks::update(&mut c, org.id(), &row.id, &fields, now).await?;
+    links.save(&mut c, Owner::Bookmark, org, &row.id).await?;
+    let out = view(&mut c, org, &row.id).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Deletes the bookmark (owner only).
+pub async fn delete(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<()> {
+    let mut tx = store.begin().await?;
+    let row = owned(&mut tx.conn(), org, raw_id).await?;
+    bookmarks::delete(&mut tx.conn(), org.id(), &row.id).await?;
+    tx.commit().await
+}
+
+/// Counts an opening of a bookmark the caller can see; the bookmark afterwards.
+pub async fn track_access(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<BookmarkRow> {
+    let mut tx = store.begin().await?;
+    let id = visible(&mut tx.conn(), org, raw_id).await?.id;
+    bookmarks::track_access(&mut tx.conn(), org.id(), &id, Timestamp::now().millis()).await?;
+    let row = visible(&mut tx.conn(), org, &id).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 500;
+
+/// Totals of bookmark lists by organization, person and filter, kept until the next write.
+pub type ListTotals = GenCache<(String, String, String), i64>;
+
+/// One page of a bookmark list.
+pub struct Page {
+    pub items: Vec<BookmarkView>,
+    pub total: i64,
+    pub has_more: bool,
+}
+
+/// The bookmarks the caller can see, filtered, sorted and paged: `limit` defaults to 50 and is
+/// held to 1–500; `offset` must not be negative.
+pub async fn list(
+    store: &Store,
+    totals: &ListTotals,
+    org: &CurrentOrg,
+    filter: &Filter,
+    sort: Sort,
+    limit: Option<i64>,
+    offset: Option<i64>,
+) -> Result<Page> {
+    let limit = limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    let offset = offset.unwrap_or(0);
+    if offset < 0 {
+        return Err(DomainError::invalid("offset must not be negative").into());
+    }
+    let mut db = store.read().await?;
+    let mut c = db.conn();
+    // Counting every visible bookmark is the costly part of a page (a whole-library scan); the
+    // total is kept until the next write, so paging through a large library stays fast.
+    let generation = store.generation().current();
+    let key = (
+        org.id().to_string(),
+        org.user_id().to_string(),
+        format!("{filter:?}"),
+    );
+    let total = match totals.get(&key, generation) {
+        Some(total) => total,
+        None => {
+            let total = bookmark_list::count(&mut c, org.id(), org.user_id(), filter).await?;
+            totals.put(key, total, generation);
+            total
+        }
+    };
+    let rows = bookmark_list::rows(
+        &mut c,
+        org.id(),
+        org.user_id(),
+        filter,
+        sort,
+        limit,
+        offset,
+        total,
+    )
+    .await?;
+    let shown = rows.len() as i64;
+    Ok(Page {
+        items: hydrate(&mut c, org, rows).await?,
+        total,
+        has_more: offset + shown < total,
+    })
+}

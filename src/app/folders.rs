@@ -1,0 +1,133 @@
+//! Folders: a person's own, optionally shared with people, teams or all teams. Only a folder's
+//! owner renames, re-shares or deletes it; deleting a folder keeps its bookmarks.
+
+use crate::app::sharing::{check_owner, LinkInput, Links, Owner, SharedWith, SharesOfPage};
+use crate::app::tenancy::CurrentOrg;
+use crate::domain::ids::parse_id;
+use crate::domain::library::{folder_icon, folder_name};
+use crate::domain::{new_id, Timestamp};
+use crate::error::{AppError, Result};
+use crate::store::folders::{self, Fields, FolderRow};
+use crate::store::{Conn, Store};
+
+pub fn not_found() -> AppError {
+    AppError::not_found("Folder not found")
+}
+
+/// A folder's fields as a request sends them, checked by the use case; absent ones take their
+/// default on create and stay on update. Its `links` carry only teams and people.
+#[derive(Clone, Debug, Default)]
+pub struct FolderInput {
+    pub name: Option<String>,
+    /// `Some(None)` (or a blank icon) removes the icon.
+    pub icon: Option<Option<String>>,
+    pub links: LinkInput,
+}
+
+/// A folder as one person sees it.
+#[derive(Clone, Debug)]
+pub struct FolderView {
+    pub row: FolderRow,
+    /// The viewer owns it (else it is shared with them).
+    pub mine: bool,
+    pub shared: SharedWith,
+}
+
+/// The views of a list of rows: two queries whatever its length.
+pub async fn hydrate(
+    c: &mut Conn<'_>,
+    org: &CurrentOrg,
+    rows: Vec<FolderRow>,
+) -> Result<Vec<FolderView>> {
+    let items = rows.iter().map(|r| (r.id.as_str(), r.user_id.as_str()));
+    let mut shares = SharesOfPage::load(c, org, Owner::Folder, items).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| FolderView {
+            mine: row.user_id == org.user_id(),
+            shared: shares.take(&row.id),
+            row,
+        })
+        .collect())
+}
+
+/// The folder `raw_id` if the caller can see it; 404 otherwise.
+async fn visible(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<FolderRow> {
+    let id = parse_id(raw_id).ok_or_else(not_found)?;
+    folders::visible(c, org.id(), org.user_id(), &id)
+        .await?
+        .ok_or_else(not_found)
+}
+
+/// One folder as the caller sees it, or 404.
+pub async fn view(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<FolderView> {
+    let row = visible(c, org, raw_id).await?;
+    hydrate(c, org, vec![row])
+        .await?
+        .pop()
+        .ok_or_else(not_found)
+}
+
+/// The folder if the caller owns it: 404 when they cannot see it, 403 when they only can.
+async fn owned(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<FolderRow> {
+    let row = visible(c, org, raw_id).await?;
+    check_owner(org, &row.user_id)?;
+    Ok(row)
+}
+
+/// Creates a folder owned by the caller, with its shares.
+pub async fn create(store: &Store, org: &CurrentOrg, input: FolderInput) -> Result<FolderView> {
+    let fields = Fields {
+        name: folder_name(input.name.as_deref().unwrap_or(""))?,
+        icon: folder_icon(input.icon.flatten().as_deref())?,
+        share_all_teams: input.links.share_all_teams.unwrap_or(false),
+    };
+    let links = Links::parse(&input.links, Owner::Folder, org)?;
+    let mut tx = store.begin().await?;
+    let mut c = tx.conn();
+    let id = new_id();
+    let now = Timestamp::now().millis();
+    folders::insert(&mut c, org.id(), org.user_id(), &id, &fields, now).await?;
+    links.save(&mut c, Owner::Folder, org, &id).await?;
+    let out = view(&mut c, org, &id).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Renames a folder or changes its icon or shares (owner only); absent fields stay.
+pub async fn update(
+    store: &Store,
+    org: &CurrentOrg,
+    raw_id: &str,
+    input: FolderInput,
+) -> Result<FolderView> {
+    let mut tx = store.begin().await?;
+    let mut c = tx.conn();
+    let row = owned(&mut c, org, raw_id).await?;
+    let fields = Fields {
+        name: match &input.name {
+            Some(n) => folder_name(n)?,
+            None => row.name,
+        },
+        icon: match &input.icon {
+            Some(i) => folder_icon(i.as_deref())?,
+            None => row.icon,
+        },
+        share_all_teams: input.links.share_all_teams.unwrap_or(row.share_all_teams),
+    };
+    let links = Links::parse(&input.links, Owner::Folder, org)?;
+    let now = Timestamp::now().millis();
+    folders::update(&mut c, org.id(), &row.id, &fields, now).await?;
+    links.save(&mut c, Owner::Folder, org, &row.id).await?;
+    let out = view(&mut c, org, &row.id).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Deletes a folder (owner only); the bookmarks in it stay.
+pub async fn delete(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<()> {
+    let mut tx = store.begin().await?;
+    let row = owned(&mut tx.conn(), org, raw_id).await?;
+    folders::delete(&mut tx.conn(), org.id(), &row.id).await?;
+    tx.commit().await
+}

@@ -1,0 +1,204 @@
+//! What a bookmark or folder may be linked to and shared with, written once for both: every id
+//! must name the caller's own folder or tag, a team or a member of the organization, and the
+//! plan decides whether folders and team shares are allowed at all.
+
+use crate::app::tenancy::CurrentOrg;
+use crate::domain::library::id_list;
+use crate::domain::Rules;
+use crate::error::{AppError, Result};
+use crate::store::bookmark_list::{self, Detail, LinkRow};
+use crate::store::bookmarks::{self, Link, Target};
+use crate::store::Conn;
+
+/// What is being linked or shared.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Owner {
+    Bookmark,
+    Folder,
+}
+
+impl Owner {
+    /// The link tables of its folders, tags, teams and people (a folder has no folders or tags).
+    fn links(self) -> [Option<Link>; 4] {
+        match self {
+            Owner::Bookmark => [
+                Some(Link::BookmarkFolders),
+                Some(Link::BookmarkTags),
+                Some(Link::BookmarkTeams),
+                Some(Link::BookmarkUsers),
+            ],
+            Owner::Folder => [None, None, Some(Link::FolderTeams), Some(Link::FolderUsers)],
+        }
+    }
+
+    /// What to load for the teams and the people it is shared with.
+    fn shares(self) -> (Detail, Detail) {
+        match self {
+            Owner::Bookmark => (Detail::BookmarkTeams, Detail::BookmarkUsers),
+            Owner::Folder => (Detail::FolderTeams, Detail::FolderUsers),
+        }
+    }
+}
+
+/// Only its owner changes, re-shares or deletes a bookmark or folder: anyone else who can see
+/// it is refused with 403 (those who cannot see it got 404 before asking).
+pub fn check_owner(org: &CurrentOrg, owner_id: &str) -> Result<()> {
+    if owner_id != org.user_id() {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
+}
+
+/// Whom an item is shared with, as its owner sees it; empty for anyone else.
+#[derive(Clone, Debug, Default)]
+pub struct SharedWith {
+    pub teams: Vec<LinkRow>,
+    pub users: Vec<LinkRow>,
+}
+
+/// The shares of a page of items, loaded in two queries; see [`SharedWith`].
+pub struct SharesOfPage {
+    teams: bookmark_list::Links,
+    users: bookmark_list::Links,
+}
+
+impl SharesOfPage {
+    /// Loads the shares of those of `items` (`(id, owner id)`) that the caller owns: only an
+    /// owner sees whom their things are shared with.
+    pub async fn load<'a>(
+        c: &mut Conn<'_>,
+        org: &CurrentOrg,
+        owner: Owner,
+        items: impl Iterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Self> {
+        let me = org.user_id();
+        let own: Vec<String> = items
+            .filter(|(_, owner_id)| *owner_id == me)
+            .map(|(id, _)| id.to_string())
+            .collect();
+        let (teams, users) = owner.shares();
+        Ok(Self {
+            teams: bookmark_list::links(c, teams, org.id(), me, &own).await?,
+            users: bookmark_list::links(c, users, org.id(), me, &own).await?,
+        })
+    }
+
+    /// The shares of item `id`, taken out of the page.
+    pub fn take(&mut self, id: &str) -> SharedWith {
+        SharedWith {
+            teams: self.teams.remove(id).unwrap_or_default(),
+            users: self.users.remove(id).unwrap_or_default(),
+        }
+    }
+}
+
+/// The links a request asks for, as sent: each list `None` to leave that kind as it is.
+#[derive(Clone, Debug, Default)]
+pub struct LinkInput {
+    /// Bookmarks only.
+    pub folder_ids: Option<Vec<String>>,
+    /// Bookmarks only.
+    pub tag_ids: Option<Vec<String>>,
+    pub team_ids: Option<Vec<String>>,
+    pub user_ids: Option<Vec<String>>,
+    pub share_all_teams: Option<bool>,
+}
+
+/// The links of a request, parsed; see [`Links::parse`].
+#[derive(Clone, Debug, Default)]
+pub struct Links {
+    folders: Option<Vec<String>>,
+    tags: Option<Vec<String>>,
+    teams: Option<Vec<String>>,
+    users: Option<Vec<String>>,
+    pub all_teams: Option<bool>,
+}
+
+fn ids(raw: &Option<Vec<String>>, field: &str) -> Result<Option<Vec<String>>> {
+    Ok(raw.as_deref().map(|r| id_list(r, field)).transpose()?)
+}
+
+fn non_empty(ids: &Option<Vec<String>>) -> bool {
+    ids.as_ref().is_some_and(|i| !i.is_empty())
+}
+
+impl Links {
+    /// Parses every list (an entry that is not an id is a 400 naming its field), leaves the
+    /// caller out of the people (sharing with oneself means nothing, so it is dropped rather
+    /// than refused), and applies the plan's sharing rules: sharing a folder with anyone needs
+    /// folder sharing; sharing anything with teams (or all teams) needs team sharing.
+    pub fn parse(input: &LinkInput, owner: Owner, org: &CurrentOrg) -> Result<Self> {
+        let mut users = ids(&input.user_ids, "user_ids")?;
+        if let Some(u) = users.as_mut() {
+            u.retain(|id| id != org.user_id());
+        }
+        let links = Self {
+            folders: ids(&input.folder_ids, "folder_ids")?,
+            tags: ids(&input.tag_ids, "tag_ids")?,
+            teams: ids(&input.team_ids, "team_ids")?,
+            users,
+            all_teams: input.share_all_teams,
+        };
+        links.check_plan(owner, &org.rules)?;
+        Ok(links)
+    }
+
+    fn check_plan(&self, owner: Owner, rules: &Rules) -> Result<()> {
+        let to_teams = non_empty(&self.teams) || self.all_teams == Some(true);
+        if owner == Owner::Folder && (to_teams || non_empty(&self.users)) {
+            rules.check_share_folders()?;
+        }
+        if to_teams {
+            rules.check_share_to_teams()?;
+        }
+        Ok(())
+    }
+
+    /// Makes each list given the complete set of that kind of link of `id`, once every id in
+    /// it is found to be the caller's own folder or tag, a team or a member of the
+    /// organization (otherwise a 400 saying which kind was not found, and nothing changes).
+    pub async fn save(
+        &self,
+        c: &mut Conn<'_>,
+        owner: Owner,
+        org: &CurrentOrg,
+        id: &str,
+    ) -> Result<()> {
+        let lists = [
+            (&self.folders, Target::OwnFolders),
+            (&self.tags, Target::OwnTags),
+            (&self.teams, Target::Teams),
+            (&self.users, Target::Members),
+        ];
+        for (ids, target) in lists {
+            if let Some(ids) = ids {
+                check_targets(c, org, target, ids).await?;
+            }
+        }
+        let lists = [&self.folders, &self.tags, &self.teams, &self.users];
+        for (ids, link) in lists.into_iter().zip(owner.links()) {
+            if let (Some(ids), Some(link)) = (ids, link) {
+                bookmarks::replace_links(c, link, org.id(), id, ids).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Refuses `ids` (already deduplicated) unless each is an acceptable `target` for the caller.
+pub async fn check_targets(
+    c: &mut Conn<'_>,
+    org: &CurrentOrg,
+    target: Target,
+    ids: &[String],
+) -> Result<()> {
+    if bookmarks::all_exist(c, target, org.id(), org.user_id(), ids).await? {
+        return Ok(());
+    }
+    Err(AppError::bad_request(match target {
+        Target::OwnFolders => "One or more folders were not found",
+        Target::OwnTags => "One or more tags were not found",
+        Target::Teams => "One or more teams were not found",
+        Target::Members => "One or more users are not members of this organization",
+    }))
+}

@@ -1,0 +1,61 @@
+//! Tags: each person's own labels for their bookmarks. Others' tags read as missing (404);
+//! deleting a tag keeps its bookmarks.
+
+use crate::app::tenancy::CurrentOrg;
+use crate::domain::ids::parse_id;
+use crate::domain::library::tag_name;
+use crate::domain::{new_id, Timestamp};
+use crate::error::{AppError, Result};
+use crate::store::tags::{self, TagRow};
+use crate::store::{Conn, Store};
+
+pub fn not_found() -> AppError {
+    AppError::not_found("Tag not found")
+}
+
+/// One of the caller's tags, or 404.
+pub async fn own(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<TagRow> {
+    let id = parse_id(raw_id).ok_or_else(not_found)?;
+    tags::own(c, org.id(), org.user_id(), &id)
+        .await?
+        .ok_or_else(not_found)
+}
+
+/// Creates a tag of the caller's; its name is unique among theirs.
+pub async fn create(store: &Store, org: &CurrentOrg, name: Option<&str>) -> Result<TagRow> {
+    let name = tag_name(name.unwrap_or(""))?;
+    let id = new_id();
+    let mut tx = store.begin().await?;
+    let now = Timestamp::now().millis();
+    tags::insert(&mut tx.conn(), org.id(), org.user_id(), &id, &name, now).await?;
+    let row = own(&mut tx.conn(), org, &id).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Renames one of the caller's tags.
+pub async fn rename(
+    store: &Store,
+    org: &CurrentOrg,
+    raw_id: &str,
+    name: Option<&str>,
+) -> Result<TagRow> {
+    let id = parse_id(raw_id).ok_or_else(not_found)?;
+    let mut tx = store.begin().await?;
+    own(&mut tx.conn(), org, &id).await?;
+    let name = tag_name(name.unwrap_or(""))?;
+    tags::rename(&mut tx.conn(), org.id(), org.user_id(), &id, &name).await?;
+    let row = own(&mut tx.conn(), org, &id).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Deletes one of the caller's tags; the bookmarks that carried it stay.
+pub async fn delete(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<()> {
+    let id = parse_id(raw_id).ok_or_else(not_found)?;
+    let mut tx = store.begin().await?;
+    if !tags::delete(&mut tx.conn(), org.id(), org.user_id(), &id).await? {
+        return Err(not_found());
+    }
+    tx.commit().await
+}
