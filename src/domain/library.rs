@@ -92,12 +92,12 @@ pub fn optional_slug(raw: Option<&str>) -> Result<Option<Slug>, DomainError> {
     }
 }
 
-/// Whether a bookmark forwards `/go/<slug>` to its URL: as asked, else exactly when it has a
-/// slug. That is the one default for a bookmark made by hand and one read from a file (a
-/// browser's keyword is a go-link, and an export writes the flag only when it is off).
-/// Forwarding needs a slug.
+/// Whether a bookmark forwards `/go/<slug>` to its URL: only when asked, as the published API's
+/// create does (`forwarding_enabled` defaults to false), for a bookmark made by hand and one
+/// read from a file alike. Forwarding needs a slug. (A browser file's keyword asks for
+/// forwarding: that is the file format's meaning, read by its parser.)
 pub fn forwarding(asked: Option<bool>, has_slug: bool) -> Result<bool, DomainError> {
-    let on = asked.unwrap_or(has_slug);
+    let on = asked.unwrap_or(false);
     if on && !has_slug {
         return Err(DomainError::invalid(
             "Slug is required when forwarding is enabled",
@@ -266,16 +266,16 @@ mod tests {
     }
 
     #[test]
-    fn a_slug_turns_forwarding_on_unless_asked_otherwise() {
+    fn forwarding_is_off_unless_asked() {
         let b =
             NewBookmark::parse(" Docs ", "https://d.example", Some(" docs "), None, false).unwrap();
         assert_eq!(
             (b.title.as_str(), b.slug.as_ref().map(Slug::as_str)),
             ("Docs", Some("docs"))
         );
-        assert!(b.forwarding_enabled);
-        let off = NewBookmark::parse("D", "https://d.example", Some("d"), Some(false), false);
-        assert!(!off.unwrap().forwarding_enabled);
+        assert!(!b.forwarding_enabled);
+        let on = NewBookmark::parse("D", "https://d.example", Some("d"), Some(true), false);
+        assert!(on.unwrap().forwarding_enabled);
         let plain = NewBookmark::parse("D", "https://d.example", Some("  "), None, false);
         assert_eq!(plain.unwrap().slug, None);
         assert_eq!(

@@ -190,23 +190,23 @@ async fn invalid_bookmarks_are_refused_with_a_reason_and_nothing_is_saved() {
 }
 
 #[tokio::test]
-async fn a_bookmark_with_a_slug_forwards_unless_told_not_to() {
+async fn a_bookmark_forwards_only_when_asked_as_the_published_api_does() {
     let o = office().await;
     let (app, alice) = (&o.app, &o.alice);
     let forwarding =
         |body: Value| async move { bookmark(app, alice, body).await["forwarding_enabled"].clone() };
     assert_eq!(
-        forwarding(json!({"title": "Docs", "url": "https://docs.example/", "slug": "docs"})).await,
-        true,
-        "a slug is a go-link"
-    );
-    assert_eq!(
         forwarding(
-            json!({"title": "Off", "url": "https://off.example/", "slug": "off",
-            "forwarding_enabled": false})
+            json!({"title": "Docs", "url": "https://docs.example/", "slug": "docs",
+            "forwarding_enabled": true})
         )
         .await,
-        false
+        true
+    );
+    assert_eq!(
+        forwarding(json!({"title": "Off", "url": "https://off.example/", "slug": "off"})).await,
+        false,
+        "forwarding_enabled defaults to false"
     );
     assert_eq!(
         forwarding(json!({"title": "Plain", "url": "https://plain.example/"})).await,
@@ -224,6 +224,17 @@ async fn a_bookmark_with_a_slug_forwards_unless_told_not_to() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::FOUND);
     assert_eq!(res.headers()["location"], "https://docs.example/");
+    let res = go
+        .get(app.url("/go/off"))
+        .bearer_auth(&alice.jwt)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::NOT_FOUND,
+        "a slug alone is no go-link"
+    );
 }
 
 #[tokio::test]

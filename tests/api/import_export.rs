@@ -376,8 +376,8 @@ async fn an_imported_bookmark_forwards_exactly_when_one_made_by_hand_would() {
     let o = office().await;
     let (app, alice, bob) = (&o.app, &o.alice, &o.bob);
     let items = [
-        json!({"title": "Docs", "url": "https://docs.example", "slug": "docs"}),
-        json!({"title": "Off", "url": "https://off.example", "slug": "off", "forwarding_enabled": false}),
+        json!({"title": "Docs", "url": "https://docs.example", "slug": "docs", "forwarding_enabled": true}),
+        json!({"title": "Off", "url": "https://off.example", "slug": "off"}),
         json!({"title": "Plain", "url": "https://plain.example"}),
     ];
     for item in &items {

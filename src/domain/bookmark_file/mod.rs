@@ -46,9 +46,8 @@ pub struct ValidEntry {
 }
 
 impl Entry {
-    /// Checks every field with the rules of a new bookmark (so a slug without a forwarding flag
-    /// forwards, as it does when made by hand); the error is the first problem, in words for
-    /// the person importing.
+    /// Checks every field with the rules of a new bookmark (the same rule as one made by hand);
+    /// the error is the first problem, in words for the person importing.
     pub fn validate(&self) -> Result<ValidEntry, String> {
         let bookmark = NewBookmark::parse(
             &self.title,
@@ -184,7 +183,7 @@ mod tests {
     }
 
     #[test]
-    fn a_slug_turns_forwarding_on_unless_the_file_says_otherwise() {
+    fn an_entry_forwards_only_when_asked_like_a_bookmark_made_by_hand() {
         let mut e = entry(" Docs ", "https://docs.example");
         e.slug = Some(" docs ".into());
         let v = e.validate().unwrap().bookmark;
@@ -192,9 +191,9 @@ mod tests {
             (v.title.as_str(), v.slug.as_ref().map(|s| s.as_str())),
             ("Docs", Some("docs"))
         );
-        assert!(v.forwarding_enabled);
-        e.forwarding_enabled = Some(false);
-        assert!(!e.validate().unwrap().bookmark.forwarding_enabled);
+        assert!(!v.forwarding_enabled);
+        e.forwarding_enabled = Some(true);
+        assert!(e.validate().unwrap().bookmark.forwarding_enabled);
         e.slug = Some("".into());
         e.forwarding_enabled = Some(true);
         assert_eq!(

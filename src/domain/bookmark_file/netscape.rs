@@ -162,11 +162,16 @@ fn finish_link(
         return;
     }
     seen.insert(key, entries.len());
+    // A browser's keyword is typed to go somewhere: it forwards unless the file says it does not
+    // (our own export writes `forwarding="false"` for a slug that does not forward).
+    let forwarding_enabled = attr("forwarding")
+        .map(flag)
+        .or_else(|| slug.is_some().then_some(true));
     entries.push(Entry {
         title,
         url,
         slug,
-        forwarding_enabled: attr("forwarding").map(flag),
+        forwarding_enabled,
         pinned: attr("pinned").is_some_and(flag),
         tags: tags(attr("tags")),
         folders,

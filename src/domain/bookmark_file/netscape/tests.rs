@@ -99,7 +99,11 @@ fn reads_a_firefox_export() {
     assert_eq!(docs.slug.as_deref(), Some("docs"));
     assert_eq!(docs.tags, ["rust", "docs"]);
     assert_eq!(docs.created_at, Some(1_700_000_100_000));
-    assert_eq!(docs.forwarding_enabled, None);
+    assert_eq!(
+        docs.forwarding_enabled,
+        Some(true),
+        "a browser keyword is a go-link"
+    );
     assert_eq!(entries[4].created_at, None);
 }
 
@@ -198,9 +202,7 @@ fn writes_what_it_reads_escaping_everything() {
     let mut first = entries[0].clone();
     first.folders.sort();
     assert_eq!(back[1], first);
-    let mut plain = entries[1].clone();
-    plain.forwarding_enabled = None;
-    assert_eq!(back[0], plain);
+    assert_eq!(back[0], entries[1]);
 }
 
 #[test]
