@@ -16,6 +16,9 @@ pub struct TestApp {
     pub mail_dir: PathBuf,
     pub data_dir: PathBuf,
     pub database_url: String,
+    /// Resolving it is the graceful shutdown `slugbase serve` does on Ctrl-C.
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     _dir: tempfile::TempDir,
     /// Dropped with the app: removes the PostgreSQL database made for this test.
     _pg: Option<PgDb>,
@@ -90,22 +93,27 @@ pub async fn spawn_with(mode: Mode, tweak: impl FnOnce(&mut Config)) -> TestApp 
     config.rate_limit_auth_per_minute = 10_000;
     config.rate_limit_write_per_minute = 10_000;
     config.database_url = None;
+    tweak(&mut config);
     let mut pg = None;
-    if let Ok(admin) = std::env::var("TEST_DATABASE_URL") {
-        if !admin.is_empty() {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin) if !admin.is_empty() && config.database_url.is_none() => {
             let (url, db) = fresh_pg(&admin).await;
             config.database_url = Some(url);
             pg = Some(db);
         }
+        _ => {}
     }
-    tweak(&mut config);
     let mail_dir = config.mail_dir();
     let data_dir = config.data_dir.clone();
     let database_url = config.database_url();
+    // The path `slugbase serve` takes: build (background jobs included), then run until told.
     let app = Application::build(config).await.expect("app builds");
     let base = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
-    tokio::spawn(app.run_until(std::future::pending()));
+    let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async {
+        let _ = stop.await;
+    }));
     TestApp {
         base,
         state,
@@ -113,6 +121,8 @@ pub async fn spawn_with(mode: Mode, tweak: impl FnOnce(&mut Config)) -> TestApp 
         mail_dir,
         data_dir,
         database_url,
+        shutdown: Some(shutdown),
+        server: Some(server),
         _dir: dir,
         _pg: pg,
     }
@@ -129,6 +139,31 @@ pub struct Person {
 }
 
 impl TestApp {
+    /// Shuts the server down as Ctrl-C does and waits until it has finished: requests under
+    /// way answered, background jobs stopped (pending visits written), the store closed.
+    pub async fn shut_down(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            tokio::time::timeout(std::time::Duration::from_secs(10), server)
+                .await
+                .expect("the server stops within 10 s")
+                .expect("the server task did not panic")
+                .expect("the server stopped cleanly");
+        }
+    }
+
+    /// A new server on this one's data folder and database (as after a restart).
+    pub async fn reopen(&self) -> TestApp {
+        let (data_dir, database_url) = (self.data_dir.clone(), self.database_url.clone());
+        spawn_with(self.state.config.mode, |c| {
+            c.data_dir = data_dir;
+            c.database_url = Some(database_url);
+        })
+        .await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
