@@ -320,7 +320,7 @@ impl TestApp {
         tx.commit().await.unwrap();
     }
 
-    /// The newest email to `to`, as the raw RFC 5322 text with quoted-printable undone.
+    /// The newest email to `to`, as the raw RFC 5322 text of its `.eml` file.
     pub fn last_mail_to(&self, to: &str) -> Option<String> {
         let mut found: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(&self.mail_dir)
             .ok()?
@@ -335,7 +335,7 @@ impl TestApp {
                     .to_ascii_lowercase();
                 to_line
                     .contains(&to.to_ascii_lowercase())
-                    .then(|| (modified, unfold_qp(&text)))
+                    .then_some((modified, text))
             })
             .collect();
         found.sort_by_key(|(t, _)| *t);
@@ -372,11 +372,6 @@ impl TestApp {
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
             .collect()
     }
-}
-
-fn unfold_qp(text: &str) -> String {
-    let joined = text.replace("=\r\n", "").replace("=\n", "");
-    joined.replace("=3D", "=")
 }
 
 /// The value a response sets for cookie `name`.

@@ -16,6 +16,7 @@ mod golinks;
 mod import_export;
 mod invitations;
 mod library;
+mod mail;
 mod mfa;
 mod organizations;
 mod password_reset;
