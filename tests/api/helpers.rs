@@ -25,7 +25,7 @@ pub struct TestApp {
 }
 
 /// A PostgreSQL database made for one test and dropped after it.
-struct PgDb {
+pub struct PgDb {
     admin_url: String,
     name: String,
 }
@@ -54,7 +54,8 @@ impl Drop for PgDb {
     }
 }
 
-async fn fresh_pg(admin_url: &str) -> (String, PgDb) {
+/// A new, empty database on the server `admin_url` names: its URL, and the guard that drops it.
+pub async fn fresh_pg(admin_url: &str) -> (String, PgDb) {
     use sqlx::Connection;
     let name = format!("slugbase_test_{}", uuid::Uuid::new_v4().simple());
     let mut c = sqlx::PgConnection::connect(admin_url)

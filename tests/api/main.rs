@@ -21,6 +21,7 @@ mod mfa;
 mod organizations;
 mod password_reset;
 mod profile;
+mod schema;
 mod seeds;
 mod sharing;
 mod tags;
