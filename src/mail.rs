@@ -135,25 +135,24 @@ mod tests {
 
     const LINK: &str = "http://localhost:5000/reset-password?token=aVeryLongTokenThatGoesWellPastSeventySixCharacters_0123456789abcdefghijklmnop";
 
+    /// The message for `text` followed by [`LINK`], checked to be `encoding` with the link whole.
+    fn sent_as(text: &str, encoding: &str) -> String {
+        let mail = formatted(&format!("{text}\n\n{LINK}\n"));
+        let header = format!("Content-Transfer-Encoding: {encoding}\r\n");
+        assert!(mail.contains(&header), "{mail}");
+        assert!(mail.contains(&format!("\r\n{LINK}\r\n")), "{mail}");
+        mail
+    }
+
     #[test]
     fn an_ascii_body_is_7bit_with_its_link_on_one_line() {
-        let mail = formatted(&format!("Choose a new password here:\n\n{LINK}\n"));
-        assert!(
-            mail.contains("Content-Transfer-Encoding: 7bit\r\n"),
-            "{mail}"
-        );
-        assert!(mail.contains(&format!("\r\n{LINK}\r\n")), "{mail}");
+        sent_as("Choose a new password here:", "7bit");
     }
 
     #[test]
     fn a_body_with_other_letters_is_8bit_and_keeps_them() {
-        let mail = formatted(&format!("Zoë invited you to Café.\n\n{LINK}\n"));
-        assert!(
-            mail.contains("Content-Transfer-Encoding: 8bit\r\n"),
-            "{mail}"
-        );
+        let mail = sent_as("Zoë invited you to Café.", "8bit");
         assert!(mail.contains("Zoë invited you to Café."), "{mail}");
-        assert!(mail.contains(&format!("\r\n{LINK}\r\n")), "{mail}");
     }
 
     #[test]

@@ -203,11 +203,16 @@ impl TestApp {
 
     /// Self-hosted first run: the admin, signed in.
     pub async fn setup_admin(&self, email: &str) -> Person {
+        self.setup_as(email, "Admin").await
+    }
+
+    /// Self-hosted first run by an admin of this name.
+    pub async fn setup_as(&self, email: &str, name: &str) -> Person {
         let res = self
             .post(
                 "/api/auth/setup",
                 None,
-                json!({"email": email, "name": "Admin", "password": PASSWORD}),
+                json!({"email": email, "name": name, "password": PASSWORD}),
             )
             .await;
         assert_eq!(res.status(), StatusCode::OK, "setup");

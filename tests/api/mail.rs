@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use slugbase::config::Mode;
 
-use crate::helpers::{cookie, expect, spawn_app, Person, TestApp, PASSWORD};
+use crate::helpers::{expect, spawn_app, TestApp};
 use crate::tenancy::current_org;
 
 /// The `Content-Transfer-Encoding` of a raw message, and the line that starts with `prefix`.
@@ -69,19 +69,7 @@ async fn a_reset_link_copied_from_the_eml_file_works() {
 #[tokio::test]
 async fn an_invitation_from_zoe_is_8bit_with_her_name_and_the_link_intact() {
     let app = spawn_app(Mode::Selfhosted).await;
-    let res = app
-        .post(
-            "/api/auth/setup",
-            None,
-            json!({"email": "zoe@example.com", "name": "Zoë", "password": PASSWORD}),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let zoe = Person {
-        id: String::new(),
-        email: "zoe@example.com".into(),
-        jwt: cookie(&res, "token").expect("token cookie"),
-    };
+    let zoe = app.setup_as("zoe@example.com", "Zoë").await;
     let org = current_org(&app, &zoe).await;
     expect(
         app.post(

@@ -68,12 +68,13 @@ async fn sqlite_schema(url: &str) -> Schema {
     {
         s.add(format!("table {table}"), String::new());
         let mut primary: Vec<(i64, String)> = Vec::new();
-        let cols = sqlx::query(r#"SELECT name, type, "notnull", pk FROM pragma_table_info(?)"#)
-            .bind(table)
-            .fetch_all(&mut c)
-            .await
-            .unwrap();
-        for col in cols {
+        for col in pragma(
+            &mut c,
+            r#"SELECT name, type, "notnull", pk FROM pragma_table_info(?)"#,
+            table,
+        )
+        .await
+        {
             let name: String = col.get("name");
             let pk: i64 = col.get("pk");
             // A primary key column is NOT NULL on PostgreSQL whether or not it says so.
@@ -94,12 +95,13 @@ async fn sqlite_schema(url: &str) -> Schema {
                 String::new(),
             );
         }
-        let indexes = sqlx::query(r#"SELECT name, "unique", origin FROM pragma_index_list(?)"#)
-            .bind(table)
-            .fetch_all(&mut c)
-            .await
-            .unwrap();
-        for index in indexes {
+        for index in pragma(
+            &mut c,
+            r#"SELECT name, "unique", origin FROM pragma_index_list(?)"#,
+            table,
+        )
+        .await
+        {
             let name: String = index.get("name");
             let unique = index.get::<i64, _>("unique") == 1;
             match index.get::<String, _>("origin").as_str() {
@@ -123,6 +125,15 @@ async fn sqlite_schema(url: &str) -> Schema {
         }
     }
     s
+}
+
+/// The rows of a pragma function about one table or index.
+async fn pragma(
+    c: &mut sqlx::SqliteConnection,
+    sql: &str,
+    about: &str,
+) -> Vec<sqlx::sqlite::SqliteRow> {
+    sqlx::query(sql).bind(about).fetch_all(c).await.unwrap()
 }
 
 fn index_description(table: &str, unique: bool) -> String {
