@@ -39,7 +39,11 @@ impl Visits {
 
 impl std::fmt::Debug for AccessCounter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "AccessCounter({} pending)", self.lock().len())
+        // try_lock: printing must never wait for (or deadlock with) a flush.
+        match self.pending.try_lock() {
+            Ok(pending) => write!(f, "AccessCounter({} pending)", pending.len()),
+            Err(_) => f.write_str("AccessCounter(busy)"),
+        }
     }
 }
 
