@@ -24,7 +24,9 @@ impl Mode {
     }
 }
 
-#[derive(Args, Clone, Debug)]
+/// Every setting. `Debug` (hence any log or panic message) shows the secrets as `[redacted]` and
+/// the database URL without its password.
+#[derive(Args, Clone)]
 pub struct Config {
     /// Address to listen on.
     #[arg(long, env = "HOST", default_value = "127.0.0.1", global = true)]
@@ -156,5 +158,142 @@ impl Config {
 
     pub fn secure_cookies(&self) -> bool {
         self.base_url().starts_with("https://")
+    }
+}
+
+/// What `Debug` prints in place of a secret.
+const REDACTED: &str = "[redacted]";
+
+/// `[redacted]` for a secret that is set, `None` for one that is not.
+fn redacted(secret: &Option<String>) -> Option<&'static str> {
+    secret.as_ref().map(|_| REDACTED)
+}
+
+/// A URL with its password replaced, in the user part or a `password=` parameter (both of
+/// which sqlx reads); an unparsable one entirely.
+fn without_password(url: &str) -> String {
+    let Ok(mut u) = url::Url::parse(url) else {
+        return REDACTED.to_string();
+    };
+    if u.password().is_some() {
+        let _ = u.set_password(Some(REDACTED));
+    }
+    let pairs: Vec<(String, String)> = u.query_pairs().into_owned().collect();
+    if pairs
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("password"))
+    {
+        u.query_pairs_mut()
+            .clear()
+            .extend_pairs(pairs.iter().map(|(k, v)| {
+                let v = if k.eq_ignore_ascii_case("password") {
+                    REDACTED
+                } else {
+                    v.as_str()
+                };
+                (k.as_str(), v)
+            }));
+    }
+    u.to_string()
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Destructured without `..`: a new setting does not compile until it is listed here, so
+        // nobody adds a secret that prints by accident.
+        let Config {
+            host,
+            port,
+            data_dir,
+            database_url,
+            mode,
+            base_url,
+            jwt_secret,
+            smtp_url,
+            mail_from,
+            mail_dir,
+            stripe_secret_key,
+            stripe_webhook_secret,
+            stripe_api_base,
+            stripe_price_team,
+            stripe_price_personal,
+            free_bookmark_limit,
+            trust_proxy,
+            rate_limit_auth_per_minute,
+            rate_limit_write_per_minute,
+            stats_endpoint_secret,
+        } = self;
+        f.debug_struct("Config")
+            .field("host", host)
+            .field("port", port)
+            .field("data_dir", data_dir)
+            .field(
+                "database_url",
+                &database_url.as_deref().map(without_password),
+            )
+            .field("mode", mode)
+            .field("base_url", base_url)
+            .field("jwt_secret", &redacted(jwt_secret))
+            .field("smtp_url", &smtp_url.as_deref().map(without_password))
+            .field("mail_from", mail_from)
+            .field("mail_dir", mail_dir)
+            .field("stripe_secret_key", &redacted(stripe_secret_key))
+            .field("stripe_webhook_secret", &redacted(stripe_webhook_secret))
+            .field("stripe_api_base", stripe_api_base)
+            .field("stripe_price_team", stripe_price_team)
+            .field("stripe_price_personal", stripe_price_personal)
+            .field("free_bookmark_limit", free_bookmark_limit)
+            .field("trust_proxy", trust_proxy)
+            .field("rate_limit_auth_per_minute", rate_limit_auth_per_minute)
+            .field("rate_limit_write_per_minute", rate_limit_write_per_minute)
+            .field("stats_endpoint_secret", &redacted(stats_endpoint_secret))
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_prints_no_secret() {
+        let mut c = Config::for_data_dir("/srv/slugbase");
+        c.jwt_secret = Some("jwt-0123456789abcdef0123456789abcdef".into());
+        c.smtp_url = Some("smtps://mailer:smtp-pa55word@mail.example.com:465".into());
+        c.stripe_secret_key = Some("sk_live_stripe_key".into());
+        c.stripe_webhook_secret = Some("whsec_webhook_secret".into());
+        c.stats_endpoint_secret = Some("stats-endpoint-secret".into());
+        c.database_url = Some("postgres://slugbase:db-pa55word@db.example.com/slugbase".into());
+        let printed = format!("{c:?} {c:#?}");
+        for secret in [
+            "jwt-0123456789abcdef0123456789abcdef",
+            "smtp-pa55word",
+            "sk_live_stripe_key",
+            "whsec_webhook_secret",
+            "stats-endpoint-secret",
+            "db-pa55word",
+        ] {
+            assert!(!printed.contains(secret), "{secret} printed: {printed}");
+        }
+        // What is not secret still helps whoever reads the log.
+        assert!(printed.contains("db.example.com"), "{printed}");
+        assert!(printed.contains("mail.example.com"), "{printed}");
+        assert!(
+            printed.contains(r#"jwt_secret: Some("[redacted]")"#),
+            "{printed}"
+        );
+    }
+
+    #[test]
+    fn a_password_parameter_is_hidden_and_an_unparsable_url_entirely() {
+        assert_eq!(
+            without_password("postgres://db.example.com/slugbase?sslmode=require&password=s3cret"),
+            "postgres://db.example.com/slugbase?sslmode=require&password=%5Bredacted%5D"
+        );
+        assert_eq!(without_password("postgres://u:p@[bad"), REDACTED);
+        assert_eq!(
+            without_password("sqlite://./data/slugbase.db"),
+            "sqlite://./data/slugbase.db"
+        );
     }
 }

@@ -6,6 +6,7 @@
 //! - [`app`]: the use cases, each once; the JSON API, the pages and the CLI are adapters over it.
 //! - [`http`]: one router per resource, extractors for identity and bodies.
 //! - [`security`]: hashing, tokens, JWTs, CSRF, rate limits.
+//! - [`jobs`]: background work the [`Application`] starts and stops (visit counts, limiter sweeps).
 
 pub mod app;
 pub mod cli;
@@ -13,6 +14,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod jobs;
 pub mod mail;
 pub mod security;
 pub mod startup;

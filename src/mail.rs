@@ -1,10 +1,13 @@
 //! Outgoing email: real SMTP when `SMTP_URL` is set, otherwise RFC 5322 `.eml` files in
 //! `MAIL_DIR` (one file a message), which a person or a test can open.
+//!
+//! Bodies are sent as they were written (7bit, or 8bit when not ASCII), never quoted-printable,
+//! so the link an email exists for stays whole on one line, also in the `.eml` file.
 
 use std::path::PathBuf;
 
-use lettre::message::header::ContentType;
-use lettre::message::Mailbox;
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Body, Mailbox};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::error::{AppError, Result};
@@ -66,7 +69,7 @@ impl Mailer {
             .to(to)
             .subject(email.subject.clone())
             .header(ContentType::TEXT_PLAIN)
-            .body(email.body)
+            .body(plain_body(&email.body))
             .map_err(|e| AppError::internal(format!("building email: {e}")))?;
         match &self.transport {
             Transport::Smtp(t) => {
@@ -89,5 +92,76 @@ impl Mailer {
             }
         }
         Ok(())
+    }
+}
+
+/// RFC 5322's limit on a line, without its CRLF.
+const MAX_LINE: usize = 998;
+
+/// The body as written, with CRLF line ends: `7bit` when it is ASCII, `8bit` otherwise.
+/// lettre on its own picks quoted-printable for any line of 76 characters or more, which breaks
+/// every link with `=` soft line breaks and `=3D`; lines may in fact be up to 998 characters.
+/// A body that does not fit (a longer line, a NUL, a bare CR) is left to lettre's choice.
+fn plain_body(text: &str) -> Body {
+    let crlf = text.replace("\r\n", "\n").replace('\n', "\r\n");
+    let fits = crlf
+        .split("\r\n")
+        .all(|line| line.len() <= MAX_LINE && !line.contains(['\r', '\0']));
+    if !fits {
+        return Body::new(text.to_string());
+    }
+    let encoding = if crlf.is_ascii() {
+        ContentTransferEncoding::SevenBit
+    } else {
+        ContentTransferEncoding::EightBit
+    };
+    Body::dangerous_pre_encoded(crlf.into_bytes(), encoding)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn formatted(body: &str) -> String {
+        let message = Message::builder()
+            .from("SlugBase <no-reply@localhost>".parse().unwrap())
+            .to("ada@example.com".parse().unwrap())
+            .subject("Hello")
+            .header(ContentType::TEXT_PLAIN)
+            .body(plain_body(body))
+            .unwrap();
+        String::from_utf8(message.formatted()).unwrap()
+    }
+
+    const LINK: &str = "http://localhost:5000/reset-password?token=aVeryLongTokenThatGoesWellPastSeventySixCharacters_0123456789abcdefghijklmnop";
+
+    /// The message for `text` followed by [`LINK`], checked to be `encoding` with the link whole.
+    fn sent_as(text: &str, encoding: &str) -> String {
+        let mail = formatted(&format!("{text}\n\n{LINK}\n"));
+        let header = format!("Content-Transfer-Encoding: {encoding}\r\n");
+        assert!(mail.contains(&header), "{mail}");
+        assert!(mail.contains(&format!("\r\n{LINK}\r\n")), "{mail}");
+        mail
+    }
+
+    #[test]
+    fn an_ascii_body_is_7bit_with_its_link_on_one_line() {
+        sent_as("Choose a new password here:", "7bit");
+    }
+
+    #[test]
+    fn a_body_with_other_letters_is_8bit_and_keeps_them() {
+        let mail = sent_as("Zoë invited you to Café.", "8bit");
+        assert!(mail.contains("Zoë invited you to Café."), "{mail}");
+    }
+
+    #[test]
+    fn a_line_past_the_limit_falls_back_to_an_encoding_that_wraps_it() {
+        let mail = formatted(&"a".repeat(MAX_LINE + 1));
+        assert!(
+            mail.contains("Content-Transfer-Encoding: quoted-printable\r\n"),
+            "{mail}"
+        );
+        assert!(mail.lines().all(|l| l.len() <= MAX_LINE));
     }
 }

@@ -1,4 +1,8 @@
 //! Building and running the server: what `slugbase serve` and the tests both call.
+//!
+//! [`Application::build`] connects the store, assembles the shared state, binds the port and
+//! starts the background jobs; [`Application::run_until`] serves until told to stop, then stops
+//! the jobs (the visit counter writes what is still pending) and only then closes the store.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -14,6 +18,7 @@ use crate::app::identity::Authenticator;
 use crate::app::sessions::SessionKeys;
 use crate::config::Config;
 use crate::http::build_app;
+use crate::jobs::Jobs;
 use crate::mail::Mailer;
 use crate::security::jwt::JwtKeys;
 use crate::security::rate_limit::Limits;
@@ -23,6 +28,7 @@ use crate::store::Store;
 pub struct Application {
     listener: TcpListener,
     state: AppState,
+    jobs: Jobs,
 }
 
 /// Connects to the database, applies migrations and assembles the shared state.
@@ -116,7 +122,12 @@ impl Application {
         let listener = TcpListener::bind(&addr)
             .await
             .with_context(|| format!("binding {addr}"))?;
-        Ok(Self { listener, state })
+        let jobs = Jobs::start(&state.store, &state.access_counter, &state.limits);
+        Ok(Self {
+            listener,
+            state,
+            jobs,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -127,20 +138,24 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` resolves.
+    /// Serves until `shutdown` resolves and the requests under way have been answered; then
+    /// stops the background jobs (which write the visits still counted in memory) and closes
+    /// the store, in that order, so nothing pending is lost.
     pub async fn run_until(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let app = build_app(self.state.clone());
-        axum::serve(
+        let served = axum::serve(
             self.listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
-        .await?;
+        .await;
+        self.jobs.stop().await;
         self.state.store.close().await;
-        Ok(())
+        tracing::info!("stopped");
+        Ok(served?)
     }
 }
 

@@ -1,5 +1,10 @@
-//! Counts go-link hits in memory and writes them in batches, so the redirect path never waits
-//! for a database write. A background task flushes every second (and once more at shutdown).
+//! Counts go-link visits in memory and writes them in batches, so the redirect never waits for a
+//! database write.
+//!
+//! The counter stays here, beside the other use cases, because recording a visit is what the
+//! go-link handler asks of the application (`hit`), and writing the batch is a use case of its
+//! own (`flush`); *when* to flush is not. That belongs to the Application: `jobs::visits` flushes
+//! every [`FLUSH_EVERY`] and once more after the server has stopped taking requests.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -7,88 +12,87 @@ use std::time::Duration;
 
 use crate::domain::Timestamp;
 use crate::error::Result;
-use crate::q;
-use crate::store::Store;
+use crate::store::{bookmarks, Store};
 
+/// How often the visits counted in memory are written.
+pub const FLUSH_EVERY: Duration = Duration::from_secs(1);
+
+/// Visits not written yet, by bookmark id.
 #[derive(Default)]
 pub struct AccessCounter {
-    pending: Mutex<HashMap<String, (i64, i64)>>,
+    pending: Mutex<HashMap<String, Visits>>,
+}
+
+#[derive(Copy, Clone, Debug)]
+struct Visits {
+    count: i64,
+    /// Milliseconds since the epoch of the latest.
+    last_at: i64,
+}
+
+impl Visits {
+    fn add(&mut self, other: Visits) {
+        self.count += other.count;
+        self.last_at = self.last_at.max(other.last_at);
+    }
 }
 
 impl std::fmt::Debug for AccessCounter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("AccessCounter")
+        // try_lock: printing must never wait for (or deadlock with) a flush.
+        match self.pending.try_lock() {
+            Ok(pending) => write!(f, "AccessCounter({} pending)", pending.len()),
+            Err(_) => f.write_str("AccessCounter(busy)"),
+        }
     }
 }
 
-pub const FLUSH_EVERY: Duration = Duration::from_secs(1);
-
 impl AccessCounter {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Visits>> {
+        // A panic elsewhere while holding the lock leaves counts, never a broken invariant.
+        self.pending.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Records one visit of a bookmark now.
     pub fn hit(&self, bookmark_id: &str) {
-        let now = Timestamp::now().millis();
-        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
-        let e = pending.entry(bookmark_id.to_string()).or_insert((0, now));
-        e.0 += 1;
-        e.1 = now;
+        let now = Visits {
+            count: 1,
+            last_at: Timestamp::now().millis(),
+        };
+        self.merge(bookmark_id.to_string(), now);
+    }
+
+    fn merge(&self, bookmark_id: String, visits: Visits) {
+        self.lock()
+            .entry(bookmark_id)
+            .and_modify(|v| v.add(visits))
+            .or_insert(visits);
     }
 
     /// Writes the counted visits in one transaction; returns how many bookmarks it touched.
-    /// Bookmarks deleted meanwhile are simply not found.
+    /// When the write fails the visits are kept for the next flush.
     pub async fn flush(&self, store: &Store) -> Result<usize> {
-        let batch: Vec<(String, (i64, i64))> = {
-            let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
-            pending.drain().collect()
-        };
+        let batch: Vec<(String, Visits)> = self.lock().drain().collect();
         if batch.is_empty() {
             return Ok(0);
         }
-        if let Err(e) = write(store, &batch).await {
-            // Put the visits back so the next flush counts them.
-            let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
-            for (id, (count, at)) in batch {
-                let e = pending.entry(id).or_insert((0, at));
-                e.0 += count;
-                e.1 = e.1.max(at);
+        match write(store, &batch).await {
+            Ok(()) => Ok(batch.len()),
+            Err(e) => {
+                for (id, visits) in batch {
+                    self.merge(id, visits);
+                }
+                Err(e)
             }
-            return Err(e);
         }
-        Ok(batch.len())
     }
 }
 
-async fn write(store: &Store, batch: &[(String, (i64, i64))]) -> Result<()> {
+async fn write(store: &Store, batch: &[(String, Visits)]) -> Result<()> {
     let mut tx = store.begin().await?;
-    for (id, (count, at)) in batch {
-        let mut c = tx.conn();
-        q!(&mut c, |e| {
-            sqlx::query(
-                "UPDATE bookmarks SET access_count = access_count + $2, \
-                 last_accessed_at = CASE WHEN last_accessed_at IS NULL OR last_accessed_at < $3 THEN $3 ELSE last_accessed_at END \
-                 WHERE id = $1"
-            )
-            .bind(id)
-            .bind(count)
-            .bind(at)
-            .execute(e)
-            .await?
-            .rows_affected()
-        });
+    for (id, v) in batch {
+        bookmarks::add_visits(&mut tx.conn(), id, v.count, v.last_at).await?;
     }
-    // Counters are not part of any cached answer.
+    // Counters are part of no cached answer, so the caches keep what they hold.
     tx.commit_quietly().await
-}
-
-impl AccessCounter {
-    /// Flushes every [`FLUSH_EVERY`] until the process ends.
-    pub async fn run(self: std::sync::Arc<Self>, store: Store) {
-        let mut tick = tokio::time::interval(FLUSH_EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            if let Err(e) = self.flush(&store).await {
-                tracing::warn!(error = %e, "could not write go-link visit counts; will retry");
-            }
-        }
-    }
 }

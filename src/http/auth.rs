@@ -142,9 +142,6 @@ async fn setup(
     Ok(signed_in(&state, issued, user, StatusCode::OK))
 }
 
-/// Sign-up verification links live a day.
-pub const SIGNUP_TOKEN_TTL_SECS: i64 = 24 * 3600;
-
 /// Cloud sign-up: creates an unverified account and its own workspace, and emails a link.
 #[utoipa::path(post, path = "/api/auth/register", tag = "auth", security(()), request_body = AccountBody,
     responses((status = 201, description = "Check your email to verify your account"), (status = 400), (status = 403), (status = 429)))]

@@ -217,6 +217,26 @@ pub async fn track_access(c: &mut Conn<'_>, org_id: &str, id: &str, now: i64) ->
     Ok(())
 }
 
+/// Adds `count` visits counted in memory, the latest at `last_at` (an earlier flush may have
+/// written a later one). By id alone: the visits come from go-links already resolved for
+/// someone allowed to open them; a bookmark deleted meanwhile is simply not found.
+pub async fn add_visits(c: &mut Conn<'_>, id: &str, count: i64, last_at: i64) -> Result<()> {
+    q!(c, |e| {
+        sqlx::query(
+        "UPDATE bookmarks SET access_count = access_count + $2, \
+         last_accessed_at = CASE WHEN last_accessed_at IS NULL OR last_accessed_at < $3 THEN $3 ELSE last_accessed_at END \
+         WHERE id = $1"
+    )
+    .bind(id)
+    .bind(count)
+    .bind(last_at)
+    .execute(e)
+    .await?
+    .rows_affected()
+    });
+    Ok(())
+}
+
 /// The join tables a bookmark or folder links through: (table, owner column, target column).
 #[derive(Copy, Clone, Debug)]
 pub enum Link {

@@ -16,7 +16,8 @@ fn slugbase(app: &crate::helpers::TestApp, args: &[&str]) -> std::process::Outpu
         .env("DATA_DIR", &app.data_dir)
         .env("DATABASE_URL", &app.database_url)
         .env("SLUGBASE_MODE", app.state.config.mode.as_str())
-        .env("RUST_LOG", "warn")
+        // Chatty on purpose: every log line must go to stderr, never into the result on stdout.
+        .env("RUST_LOG", "debug")
         .output()
         .expect("the binary runs")
 }
@@ -79,8 +80,11 @@ async fn user_create_then_token_create_give_a_working_token() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
-    assert!(token.starts_with("sb_"));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "only the token: {stdout}");
+    assert!(!out.stderr.is_empty(), "the logs went to stderr");
+    let token = stdout.trim().to_string();
+    assert!(token.starts_with("sb_"), "{stdout}");
     let whoami = expect(app.get("/api/auth/me", Some(&token)).await, StatusCode::OK).await;
     assert_eq!(whoami["email"], "cy@example.com");
 }

@@ -1,12 +1,14 @@
 //! `/go/<slug>`: redirects for the owner and for the people it is shared with, the chooser,
 //! preferences, extra path, and the pages shown instead.
 
+use std::time::{Duration, Instant};
+
 use reqwest::{Client, Method, StatusCode};
 use serde_json::json;
 use slugbase::config::Mode;
 
 use crate::helpers::{expect, Person, TestApp};
-use crate::library::{bookmark, folder, id, office, team};
+use crate::library::{bookmark, folder, get_ok, id, office, team, titles};
 use crate::tenancy::two_tenants;
 
 fn no_redirects() -> Client {
@@ -126,34 +128,56 @@ async fn extra_path_and_query_are_appended_to_the_target() {
     assert_eq!(location(&res), "https://github.com/acme?tab=repositories");
 }
 
-#[tokio::test]
-async fn visits_are_counted_in_batches() {
-    let o = o_with_link().await;
-    let (app, b) = (&o.0.app, &o.1);
-    for _ in 0..3 {
-        assert_eq!(
-            go(app, Some(&o.0.alice), "/go/docs").await.status(),
-            StatusCode::FOUND
-        );
+/// Opens `path` as `who`, `times` times, each time redirected.
+async fn visit(app: &TestApp, who: &Person, path: &str, times: usize) {
+    for _ in 0..times {
+        assert_eq!(go(app, Some(who), path).await.status(), StatusCode::FOUND);
     }
-    app.state
-        .access_counter
-        .flush(&app.state.store)
-        .await
-        .unwrap();
-    let got = expect(
-        app.get(&format!("/api/bookmarks/{b}"), Some(&o.0.alice.jwt))
-            .await,
-        StatusCode::OK,
-    )
-    .await;
-    assert_eq!(got["access_count"], 3);
-    assert!(got["last_accessed_at"].is_string());
 }
 
-async fn o_with_link() -> (crate::library::Office, String) {
+/// The bookmark once the background job has written `count` visits of it (within a few seconds).
+async fn once_counted(app: &TestApp, who: &Person, id: &str, count: i64) -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let got = get_ok(app, who, &format!("/api/bookmarks/{id}")).await;
+        if got["access_count"] == count {
+            return got;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "access_count is {} after 5 s, not {count}",
+            got["access_count"]
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn visits_are_written_by_the_running_server_and_order_most_used() {
     let o = office().await;
-    let b = link(
+    let (app, alice) = (&o.app, &o.alice);
+    let docs = link(app, alice, "docs", "https://docs.example.com", json!({})).await;
+    // Newer, so first on every other sort; opened once.
+    link(app, alice, "wiki", "https://wiki.example.com", json!({})).await;
+    visit(app, alice, "/go/wiki", 1).await;
+    visit(app, alice, "/go/docs", 3).await;
+
+    let got = once_counted(app, alice, &docs, 3).await;
+    assert!(got["last_accessed_at"].is_string(), "{got}");
+    let used = get_ok(app, alice, "/api/bookmarks?sort_by=most_used").await;
+    assert_eq!(
+        titles(&used)[..2],
+        ["docs by alice@example.com", "wiki by alice@example.com"]
+    );
+    assert_eq!(used["items"][1]["access_count"], 1);
+    let recent = get_ok(app, alice, "/api/bookmarks?sort_by=recently_accessed").await;
+    assert_eq!(titles(&recent)[0], "docs by alice@example.com");
+}
+
+#[tokio::test]
+async fn visits_made_right_before_a_shutdown_are_written_before_the_database_closes() {
+    let mut o = office().await;
+    let docs = link(
         &o.app,
         &o.alice,
         "docs",
@@ -161,7 +185,14 @@ async fn o_with_link() -> (crate::library::Office, String) {
         json!({}),
     )
     .await;
-    (o, b)
+    visit(&o.app, &o.alice, "/go/docs", 3).await;
+    // At once, without waiting for the job's next round.
+    o.app.shut_down().await;
+
+    let again = o.app.reopen().await;
+    let got = get_ok(&again, &o.alice, &format!("/api/bookmarks/{docs}")).await;
+    assert_eq!(got["access_count"], 3, "{got}");
+    assert!(got["last_accessed_at"].is_string(), "{got}");
 }
 
 #[tokio::test]

@@ -16,13 +16,16 @@ pub struct TestApp {
     pub mail_dir: PathBuf,
     pub data_dir: PathBuf,
     pub database_url: String,
+    /// Resolving it is the graceful shutdown `slugbase serve` does on Ctrl-C.
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     _dir: tempfile::TempDir,
     /// Dropped with the app: removes the PostgreSQL database made for this test.
     _pg: Option<PgDb>,
 }
 
 /// A PostgreSQL database made for one test and dropped after it.
-struct PgDb {
+pub struct PgDb {
     admin_url: String,
     name: String,
 }
@@ -51,7 +54,8 @@ impl Drop for PgDb {
     }
 }
 
-async fn fresh_pg(admin_url: &str) -> (String, PgDb) {
+/// A new, empty database on the server `admin_url` names: its URL, and the guard that drops it.
+pub async fn fresh_pg(admin_url: &str) -> (String, PgDb) {
     use sqlx::Connection;
     let name = format!("slugbase_test_{}", uuid::Uuid::new_v4().simple());
     let mut c = sqlx::PgConnection::connect(admin_url)
@@ -90,22 +94,27 @@ pub async fn spawn_with(mode: Mode, tweak: impl FnOnce(&mut Config)) -> TestApp 
     config.rate_limit_auth_per_minute = 10_000;
     config.rate_limit_write_per_minute = 10_000;
     config.database_url = None;
+    tweak(&mut config);
     let mut pg = None;
-    if let Ok(admin) = std::env::var("TEST_DATABASE_URL") {
-        if !admin.is_empty() {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin) if !admin.is_empty() && config.database_url.is_none() => {
             let (url, db) = fresh_pg(&admin).await;
             config.database_url = Some(url);
             pg = Some(db);
         }
+        _ => {}
     }
-    tweak(&mut config);
     let mail_dir = config.mail_dir();
     let data_dir = config.data_dir.clone();
     let database_url = config.database_url();
+    // The path `slugbase serve` takes: build (background jobs included), then run until told.
     let app = Application::build(config).await.expect("app builds");
     let base = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
-    tokio::spawn(app.run_until(std::future::pending()));
+    let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until(async {
+        let _ = stop.await;
+    }));
     TestApp {
         base,
         state,
@@ -113,6 +122,8 @@ pub async fn spawn_with(mode: Mode, tweak: impl FnOnce(&mut Config)) -> TestApp 
         mail_dir,
         data_dir,
         database_url,
+        shutdown: Some(shutdown),
+        server: Some(server),
         _dir: dir,
         _pg: pg,
     }
@@ -129,6 +140,31 @@ pub struct Person {
 }
 
 impl TestApp {
+    /// Shuts the server down as Ctrl-C does and waits until it has finished: requests under
+    /// way answered, background jobs stopped (pending visits written), the store closed.
+    pub async fn shut_down(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            tokio::time::timeout(std::time::Duration::from_secs(10), server)
+                .await
+                .expect("the server stops within 10 s")
+                .expect("the server task did not panic")
+                .expect("the server stopped cleanly");
+        }
+    }
+
+    /// A new server on this one's data folder and database (as after a restart).
+    pub async fn reopen(&self) -> TestApp {
+        let (data_dir, database_url) = (self.data_dir.clone(), self.database_url.clone());
+        spawn_with(self.state.config.mode, |c| {
+            c.data_dir = data_dir;
+            c.database_url = Some(database_url);
+        })
+        .await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }
@@ -167,11 +203,16 @@ impl TestApp {
 
     /// Self-hosted first run: the admin, signed in.
     pub async fn setup_admin(&self, email: &str) -> Person {
+        self.setup_as(email, "Admin").await
+    }
+
+    /// Self-hosted first run by an admin of this name.
+    pub async fn setup_as(&self, email: &str, name: &str) -> Person {
         let res = self
             .post(
                 "/api/auth/setup",
                 None,
-                json!({"email": email, "name": "Admin", "password": PASSWORD}),
+                json!({"email": email, "name": name, "password": PASSWORD}),
             )
             .await;
         assert_eq!(res.status(), StatusCode::OK, "setup");
@@ -285,7 +326,7 @@ impl TestApp {
         tx.commit().await.unwrap();
     }
 
-    /// The newest email to `to`, as the raw RFC 5322 text with quoted-printable undone.
+    /// The newest email to `to`, as the raw RFC 5322 text of its `.eml` file.
     pub fn last_mail_to(&self, to: &str) -> Option<String> {
         let mut found: Vec<(std::time::SystemTime, String)> = std::fs::read_dir(&self.mail_dir)
             .ok()?
@@ -300,7 +341,7 @@ impl TestApp {
                     .to_ascii_lowercase();
                 to_line
                     .contains(&to.to_ascii_lowercase())
-                    .then(|| (modified, unfold_qp(&text)))
+                    .then_some((modified, text))
             })
             .collect();
         found.sort_by_key(|(t, _)| *t);
@@ -337,11 +378,6 @@ impl TestApp {
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
             .collect()
     }
-}
-
-fn unfold_qp(text: &str) -> String {
-    let joined = text.replace("=\r\n", "").replace("=\n", "");
-    joined.replace("=3D", "=")
 }
 
 /// The value a response sets for cookie `name`.

@@ -11,11 +11,18 @@ use slugbase::config::Mode;
 use crate::helpers::{expect, Person, TestApp};
 use crate::tenancy::two_tenants;
 
-fn seeds_dir() -> Option<PathBuf> {
+/// The seeds folder; a test that needs it fails (rather than passing having checked nothing)
+/// when it is missing.
+fn seeds_dir() -> PathBuf {
     let dir = std::env::var_os("SLUGBASE_SEEDS_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds"));
-    dir.is_dir().then_some(dir)
+    assert!(
+        dir.is_dir(),
+        "the seeds are missing: no folder {} (check out ../shared next to this repository, or set SLUGBASE_SEEDS_DIR)",
+        dir.display()
+    );
+    dir
 }
 
 /// The lines of `text` from the one starting with `first` through the one starting with `last`.
@@ -39,8 +46,10 @@ struct Snippets {
     javascript: String,
 }
 
-fn load(file: &str, app: &TestApp, token: &str, id: &str) -> Option<Snippets> {
-    let text = std::fs::read_to_string(seeds_dir()?.join(file)).unwrap();
+fn load(file: &str, app: &TestApp, token: &str, id: &str) -> Snippets {
+    let path = seeds_dir().join(file);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     let swap = |s: String| {
         s.replace("https://slugbase.app", &app.base)
             .replace("YOUR_API_TOKEN (JWT or sb_ API token)", token)
@@ -55,7 +64,7 @@ fn load(file: &str, app: &TestApp, token: &str, id: &str) -> Option<Snippets> {
         .take(python_start)
         .skip_while(|l| !l.starts_with("curl "))
         .collect();
-    Some(Snippets {
+    Snippets {
         curl: swap(curl_lines.join("\n") + "\n"),
         python: swap(snippet(&text, "import requests", "print(response.json())")),
         javascript: swap(snippet(
@@ -63,7 +72,7 @@ fn load(file: &str, app: &TestApp, token: &str, id: &str) -> Option<Snippets> {
             "const response = await fetch",
             "console.log(data);",
         )),
-    })
+    }
 }
 
 /// Runs a snippet; asynchronously, because the server answering it shares this runtime.
@@ -105,13 +114,9 @@ async fn sb_token(app: &TestApp, who: &Person) -> String {
 #[tokio::test]
 async fn set_current_organization_snippets_work_with_a_jwt_and_an_sb_token() {
     let t = two_tenants(Mode::Cloud).await;
-    let Some(_) = seeds_dir() else {
-        eprintln!("skipped: ../shared/seeds not found (set SLUGBASE_SEEDS_DIR)");
-        return;
-    };
     let token = sb_token(&t.app, &t.alice).await;
     for credential in [t.alice.jwt.clone(), token] {
-        let s = load("000_3bc501f5e02c8315.txt", &t.app, &credential, &t.org_a).unwrap();
+        let s = load("000_3bc501f5e02c8315.txt", &t.app, &credential, &t.org_a);
         let (curl, python, js) = run_all(&s).await;
         assert_eq!(
             serde_json::from_str::<serde_json::Value>(&curl).unwrap(),
@@ -126,7 +131,7 @@ async fn set_current_organization_snippets_work_with_a_jwt_and_an_sb_token() {
             "{js}"
         );
         // Someone else's organization: the snippets see the contract's refusal.
-        let s = load("000_3bc501f5e02c8315.txt", &t.app, &credential, &t.org_b).unwrap();
+        let s = load("000_3bc501f5e02c8315.txt", &t.app, &credential, &t.org_b);
         let (curl, _, _) = run_all(&s).await;
         assert_eq!(
             serde_json::from_str::<serde_json::Value>(&curl).unwrap()["error"],
@@ -138,10 +143,6 @@ async fn set_current_organization_snippets_work_with_a_jwt_and_an_sb_token() {
 #[tokio::test]
 async fn create_invitation_snippets_get_the_documented_answers() {
     let t = two_tenants(Mode::Cloud).await;
-    let Some(_) = seeds_dir() else {
-        eprintln!("skipped: ../shared/seeds not found (set SLUGBASE_SEEDS_DIR)");
-        return;
-    };
     let app = &t.app;
     // Bob becomes a plain member of Alice's organization.
     expect(
@@ -169,7 +170,7 @@ async fn create_invitation_snippets_get_the_documented_answers() {
     // The seed's documented example answer: a member without the role gets the plain Forbidden body.
     let bob_token = sb_token(app, &t.bob).await;
     for credential in [t.bob.jwt.clone(), bob_token] {
-        let s = load("001_0c2b50e9ceab64b6.txt", app, &credential, &t.org_a).unwrap();
+        let s = load("001_0c2b50e9ceab64b6.txt", app, &credential, &t.org_a);
         let (curl, python, js) = run_all(&s).await;
         assert_eq!(
             serde_json::from_str::<serde_json::Value>(&curl).unwrap(),
@@ -182,7 +183,7 @@ async fn create_invitation_snippets_get_the_documented_answers() {
         assert!(js.contains("error: 'Forbidden'"), "{js}");
     }
     // The owner, sending no body as the snippets do, is told what is missing.
-    let s = load("001_0c2b50e9ceab64b6.txt", app, &t.alice.jwt, &t.org_a).unwrap();
+    let s = load("001_0c2b50e9ceab64b6.txt", app, &t.alice.jwt, &t.org_a);
     let (curl, python, _) = run_all(&s).await;
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&curl).unwrap(),
@@ -195,8 +196,7 @@ async fn create_invitation_snippets_get_the_documented_answers() {
         app,
         &t.alice.jwt,
         "example_string",
-    )
-    .unwrap();
+    );
     let (curl, _, _) = run_all(&s).await;
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&curl).unwrap(),
