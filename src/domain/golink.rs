@@ -48,22 +48,6 @@ pub fn login_redirect(path_and_query: &str) -> String {
     format!("/login?redirect={encoded}")
 }
 
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,14 +101,6 @@ mod tests {
         assert_eq!(
             login_redirect("/go/docs/a?x=1&y=2"),
             "/login?redirect=%2Fgo%2Fdocs%2Fa%3Fx%3D1%26y%3D2"
-        );
-    }
-
-    #[test]
-    fn html_is_escaped() {
-        assert_eq!(
-            escape_html(r#"<script>"x"&'y'</script>"#),
-            "&lt;script&gt;&quot;x&quot;&amp;&#39;y&#39;&lt;/script&gt;"
         );
     }
 }

@@ -2,7 +2,7 @@
 //! "no such go-link".
 
 use crate::app::golinks::Candidate;
-use crate::domain::golink::escape_html as esc;
+use crate::domain::bookmark_file::html::escape as esc;
 
 fn page(title: &str, body: &str) -> String {
     format!(
