@@ -28,6 +28,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// `json` (default) or `html` (Netscape bookmark file).
+    #[param(nullable = false, value_type = Option<String>, pattern = "^(json|html)$")]
     format: Option<String>,
 }
 

@@ -16,7 +16,7 @@ use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
 };
 use utoipa::openapi::{OpenApi, Ref, RefOr, Required};
-use utoipa::{Modify, ToSchema};
+use utoipa::Modify;
 
 use crate::error::ErrorBody;
 use crate::security::csrf;
@@ -24,15 +24,9 @@ use crate::security::csrf;
 #[derive(utoipa::OpenApi)]
 #[openapi(
     info(title = "SlugBase API", description = "Bookmarks that double as go-links, in organizations."),
-    components(schemas(ErrorBody, Message))
+    components(schemas(ErrorBody))
 )]
 pub struct ApiDoc;
-
-/// `{"message": …}`: the answer of actions that have nothing else to say.
-#[derive(serde::Serialize, ToSchema)]
-pub struct Message {
-    pub message: String,
-}
 
 /// Path prefixes of the operations that act in the current organization (they take
 /// `CurrentOrg`, or read `X-Organization-Id` themselves as `/go/` does).
