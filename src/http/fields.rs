@@ -135,6 +135,11 @@ pub fn uuids() -> RefOr<Schema> {
     ArrayBuilder::new().items(uuid()).build().into()
 }
 
+/// A list of ids that must name at least one.
+pub fn some_uuids() -> RefOr<Schema> {
+    ArrayBuilder::new().items(uuid()).min_items(Some(1)).build().into()
+}
+
 /// An opaque token from an emailed link or a login step.
 pub fn token() -> Object {
     string().min_length(Some(1)).build()

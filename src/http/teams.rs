@@ -229,7 +229,7 @@ async fn delete(
 
 #[derive(Deserialize, ToSchema)]
 pub struct MembersBody {
-    #[schema(required = true, schema_with = crate::http::fields::uuids)]
+    #[schema(required = true, schema_with = crate::http::fields::some_uuids)]
     user_ids: Option<Vec<String>>,
 }
 
