@@ -18,8 +18,10 @@ const PRESENT: &str = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*
 /// Present text where only NUL is refused (names the handlers check without the domain).
 const PRESENT_NO_NUL: &str = r"^[^\u0000]*[^\s\u0000][^\u0000]*$";
 /// The password policy: an upper-case and a lower-case letter, a digit and a symbol.
-const PASSWORD: &str =
-    r"^(?=[\s\S]*[A-Z])(?=[\s\S]*[a-z])(?=[\s\S]*[0-9])(?=[\s\S]*[!-/:-@\[-`{-~])[\s\S]*$";
+/// (NUL is refused in every JSON string.)
+const PASSWORD: &str = r"^(?=[\s\S]*[A-Z])(?=[\s\S]*[a-z])(?=[\s\S]*[0-9])(?=[\s\S]*[!-/:-@\[-`{-~])[^\u0000]*$";
+/// Any text but NUL.
+const NO_NUL: &str = r"^[^\u0000]*$";
 const SLUG: &str = r"^[A-Za-z0-9_-]+$";
 /// An `http` or `https` URL with a host, in any letter case.
 const HTTP_URL: &str = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]";
@@ -142,5 +144,5 @@ pub fn some_uuids() -> RefOr<Schema> {
 
 /// An opaque token from an emailed link or a login step.
 pub fn token() -> Object {
-    string().min_length(Some(1)).build()
+    string().min_length(Some(1)).pattern(Some(NO_NUL)).build()
 }
