@@ -142,7 +142,13 @@ mod tests {
 
     #[test]
     fn control_characters_are_refused_but_tabs_and_newlines_kept() {
-        for bad in ["a\u{0}b", "x\u{7}", "\u{1b}[31mred", "del\u{7f}", "c1\u{85}x"] {
+        for bad in [
+            "a\u{0}b",
+            "x\u{7}",
+            "\u{1b}[31mred",
+            "del\u{7f}",
+            "c1\u{85}x",
+        ] {
             assert_eq!(
                 message(Title::parse(bad).unwrap_err()),
                 "Title must not contain control characters"

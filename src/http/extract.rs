@@ -163,7 +163,10 @@ mod tests {
     fn only_an_object_is_a_body() {
         for raw in [&br#"["x"]"#[..], b" [] ", b"\"x\"", b"5", b"null", b"true"] {
             assert!(
-                matches!(parse_body::<Body>(raw, Some(true)), Err(AppError::BadRequest(_))),
+                matches!(
+                    parse_body::<Body>(raw, Some(true)),
+                    Err(AppError::BadRequest(_))
+                ),
                 "{}",
                 String::from_utf8_lossy(raw)
             );

@@ -19,7 +19,8 @@ const PRESENT: &str = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*
 const PRESENT_NO_NUL: &str = r"^[^\u0000]*[^\s\u0000][^\u0000]*$";
 /// The password policy: an upper-case and a lower-case letter, a digit and a symbol.
 /// (NUL is refused in every JSON string.)
-const PASSWORD: &str = r"^(?=[\s\S]*[A-Z])(?=[\s\S]*[a-z])(?=[\s\S]*[0-9])(?=[\s\S]*[!-/:-@\[-`{-~])[^\u0000]*$";
+const PASSWORD: &str =
+    r"^(?=[\s\S]*[A-Z])(?=[\s\S]*[a-z])(?=[\s\S]*[0-9])(?=[\s\S]*[!-/:-@\[-`{-~])[^\u0000]*$";
 /// Any text but NUL.
 const NO_NUL: &str = r"^[^\u0000]*$";
 const SLUG: &str = r"^[A-Za-z0-9_-]+$";
@@ -36,7 +37,10 @@ fn format(f: KnownFormat) -> Option<SchemaFormat> {
 
 /// Required text of at most `max` characters.
 fn text(max: usize) -> Object {
-    string().max_length(Some(max)).pattern(Some(PRESENT)).build()
+    string()
+        .max_length(Some(max))
+        .pattern(Some(PRESENT))
+        .build()
 }
 
 /// Optional text of at most `max` characters; `null` or `""` clears it.
@@ -139,7 +143,11 @@ pub fn uuids() -> RefOr<Schema> {
 
 /// A list of ids that must name at least one.
 pub fn some_uuids() -> RefOr<Schema> {
-    ArrayBuilder::new().items(uuid()).min_items(Some(1)).build().into()
+    ArrayBuilder::new()
+        .items(uuid())
+        .min_items(Some(1))
+        .build()
+        .into()
 }
 
 /// An opaque token from an emailed link or a login step.

@@ -23,7 +23,10 @@ use crate::security::csrf;
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    info(title = "SlugBase API", description = "Bookmarks that double as go-links, in organizations."),
+    info(
+        title = "SlugBase API",
+        description = "Bookmarks that double as go-links, in organizations."
+    ),
     components(schemas(ErrorBody))
 )]
 pub struct ApiDoc;
@@ -201,7 +204,10 @@ fn complete(path: &str, method: &'static str, op: &mut Operation) {
         } else {
             SecurityRequirement::new(COOKIE, Vec::<String>::new())
         };
-        let mut reqs = vec![SecurityRequirement::new(BEARER, Vec::<String>::new()), cookie];
+        let mut reqs = vec![
+            SecurityRequirement::new(BEARER, Vec::<String>::new()),
+            cookie,
+        ];
         if access == Access::Optional {
             reqs.insert(0, SecurityRequirement::default());
         }
@@ -268,11 +274,9 @@ fn complete(path: &str, method: &'static str, op: &mut Operation) {
                 *response = RefOr::Ref(Ref::from_response_name(name));
             }
             _ => {
-                r.content
-                    .insert("application/json".into(), error_content());
+                r.content.insert("application/json".into(), error_content());
                 if status == 429 {
-                    r.headers
-                        .extend(standard_response(429).headers.into_iter());
+                    r.headers.extend(standard_response(429).headers.into_iter());
                 }
             }
         }

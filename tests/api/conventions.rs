@@ -314,7 +314,11 @@ async fn an_empty_put_or_patch_is_400_and_changes_nothing() {
             assert_eq!(got["error"], "Request body is required", "{method} {path}");
         }
     }
-    let after = expect(app.get(&format!("/api/bookmarks/{id}"), jwt).await, StatusCode::OK).await;
+    let after = expect(
+        app.get(&format!("/api/bookmarks/{id}"), jwt).await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(after["updated_at"], bookmark["updated_at"]);
     // An empty POST still reads as `{}`, so the missing field is named.
     let res = app
@@ -370,7 +374,8 @@ async fn control_characters_in_text_are_400_on_every_database() {
         assert_eq!(got["error"], message, "{path}");
     }
     let got = expect(
-        app.put("/api/users/me", jwt, json!({"name": "Ann\u{1f}"})).await,
+        app.put("/api/users/me", jwt, json!({"name": "Ann\u{1f}"}))
+            .await,
         StatusCode::BAD_REQUEST,
     )
     .await;
@@ -422,7 +427,10 @@ async fn the_openapi_document_is_complete_enough_to_generate_a_client() {
             operations += 1;
             let name = format!("{method} {path}");
             let id = op["operationId"].as_str().expect("an operation id");
-            assert!(ids.insert(id.to_string()), "{name}: operation id {id} repeated");
+            assert!(
+                ids.insert(id.to_string()),
+                "{name}: operation id {id} repeated"
+            );
             for (status, response) in op["responses"].as_object().unwrap() {
                 let response = resolve(response);
                 if status.starts_with('3') {
@@ -433,7 +441,8 @@ async fn the_openapi_document_is_complete_enough_to_generate_a_client() {
                     content.is_some_and(|c| c.values().all(|m| m.get("schema").is_some())),
                     "{name} {status} has no schema"
                 );
-                let json_error = path.starts_with("/api") || content.unwrap().contains_key("application/json");
+                let json_error =
+                    path.starts_with("/api") || content.unwrap().contains_key("application/json");
                 if json_error && (status.starts_with('4') || status.starts_with('5')) {
                     assert_eq!(
                         response["content"]["application/json"]["schema"]["$ref"],
@@ -453,7 +462,11 @@ async fn the_openapi_document_is_complete_enough_to_generate_a_client() {
             for p in &params {
                 if p["in"] == "path" {
                     let name_in_path = format!("{{{}}}", p["name"].as_str().unwrap());
-                    assert!(path.contains(&name_in_path), "{name}: {} not in path", p["name"]);
+                    assert!(
+                        path.contains(&name_in_path),
+                        "{name}: {} not in path",
+                        p["name"]
+                    );
                 }
             }
             let needs_auth = op["security"]
@@ -463,9 +476,14 @@ async fn the_openapi_document_is_complete_enough_to_generate_a_client() {
                 assert!(op["responses"].get("401").is_some(), "{name}: 401");
             }
             let org_header = params.iter().any(|p| p["name"] == "X-Organization-Id");
-            let tenant = ["/api/bookmarks", "/api/folders", "/api/tags", "/api/dashboard"]
-                .iter()
-                .any(|prefix| path.starts_with(prefix));
+            let tenant = [
+                "/api/bookmarks",
+                "/api/folders",
+                "/api/tags",
+                "/api/dashboard",
+            ]
+            .iter()
+            .any(|prefix| path.starts_with(prefix));
             assert!(!tenant || org_header, "{name}: X-Organization-Id");
         }
     }
