@@ -276,7 +276,7 @@ fn complete(path: &str, method: &'static str, op: &mut Operation) {
             _ => {
                 r.content.insert("application/json".into(), error_content());
                 if status == 429 {
-                    r.headers.extend(standard_response(429).headers.into_iter());
+                    r.headers.extend(standard_response(429).headers);
                 }
             }
         }
