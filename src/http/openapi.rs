@@ -11,7 +11,7 @@ use utoipa::openapi::content::Content;
 use utoipa::openapi::header::Header;
 use utoipa::openapi::path::{Operation, Parameter, ParameterBuilder, ParameterIn, PathItem};
 use utoipa::openapi::response::Response;
-use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, SchemaType, Type};
 use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
 };
@@ -73,9 +73,23 @@ impl Modify for Conventions {
                 .insert(name.to_string(), RefOr::T(standard_response(*status)));
         }
         doc.security = None;
+        let mut bodies = Vec::new();
         for (path, item) in doc.paths.paths.iter_mut() {
             for (method, op) in operations(item) {
                 complete(path, method, op);
+                if let Some(body) = &op.request_body {
+                    bodies.extend(body.content.values().filter_map(|c| match &c.schema {
+                        Some(RefOr::Ref(r)) => Some(r.ref_location.clone()),
+                        _ => None,
+                    }));
+                }
+            }
+        }
+        let schemas = &mut doc.components.get_or_insert_with(Default::default).schemas;
+        for location in bodies {
+            let name = location.rsplit('/').next().unwrap_or_default().to_string();
+            if let Some(RefOr::T(schema)) = schemas.get_mut(&name) {
+                optional_fields_take_null(schema);
             }
         }
     }
@@ -280,6 +294,37 @@ fn complete(path: &str, method: &'static str, op: &mut Operation) {
                 }
             }
         }
+    }
+}
+
+/// Every body field is an `Option` that reads `null` as absent: an optional field may be null.
+fn optional_fields_take_null(schema: &mut Schema) {
+    match schema {
+        Schema::Object(o) => {
+            for (name, property) in o.properties.iter_mut() {
+                if o.required.contains(name) {
+                    continue;
+                }
+                let schema_type = match property {
+                    RefOr::T(Schema::Object(p)) => &mut p.schema_type,
+                    RefOr::T(Schema::Array(p)) => &mut p.schema_type,
+                    _ => continue,
+                };
+                if let SchemaType::Type(t) = schema_type {
+                    if *t != Type::Null {
+                        *schema_type = SchemaType::from_iter([t.clone(), Type::Null]);
+                    }
+                }
+            }
+        }
+        Schema::AllOf(all) => {
+            for item in all.items.iter_mut() {
+                if let RefOr::T(s) = item {
+                    optional_fields_take_null(s);
+                }
+            }
+        }
+        _ => {}
     }
 }
 
