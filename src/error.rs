@@ -99,6 +99,45 @@ impl AppError {
     }
 }
 
+/// The one shape of every error answer, as the OpenAPI document declares it: `error` always,
+/// and the other fields only where a refusal carries them. Never built at run time (bodies are
+/// written as JSON above and below); it exists so clients and fuzzers know what to expect.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// A human-readable message.
+    pub error: String,
+    /// A longer message (the plain 401 and 403 bodies).
+    pub message: Option<String>,
+    /// A machine-readable condition (`PLAN_REQUIRES_TEAM`, `RATE_LIMITED`, …), or the status
+    /// itself in the plain 401 and 403 bodies.
+    pub code: Option<ErrorCode>,
+    /// `false` in the answers of the token-verification routes.
+    pub valid: Option<bool>,
+    /// The organization's plan (`PLAN_*` refusals).
+    pub plan: Option<crate::domain::Plan>,
+    /// `TEAM_SEAT_LIMIT`: the seats and how they are used.
+    pub seats_total: Option<i64>,
+    pub seats_used: Option<i64>,
+    pub pending_invitations: Option<i64>,
+    pub included_seats: Option<i64>,
+    pub extra_seats: Option<i64>,
+    /// `PLAN_LIMIT_BOOKMARKS`: the limit and how many bookmarks there are.
+    pub limit: Option<i64>,
+    pub count: Option<i64>,
+    /// 429: seconds until a retry may succeed (also in `Retry-After`).
+    pub retry_after: Option<u64>,
+    /// 413: the largest body accepted, in bytes.
+    pub limit_bytes: Option<u64>,
+}
+
+/// `code` of [`ErrorBody`]: a string condition, or the status number in the plain bodies.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum ErrorCode {
+    Condition(String),
+    Status(u16),
+}
+
 pub fn unauthorized_body() -> Value {
     json!({"error": "Unauthorized", "message": "Authentication required", "code": 401})
 }

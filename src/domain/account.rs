@@ -59,6 +59,7 @@ impl PersonName {
                 "Name must be no more than 255 characters",
             ));
         }
+        crate::domain::library::printable(n, "Name")?;
         Ok(Self(n.to_string()))
     }
 

@@ -33,6 +33,7 @@ impl TargetUrl {
                 "URL must be no more than 2048 characters",
             ));
         }
+        printable(u, "URL")?;
         let parsed = url::Url::parse(u).map_err(|_| DomainError::invalid("Invalid URL"))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
             return Err(DomainError::invalid(
@@ -203,7 +204,22 @@ fn bounded(t: &str, field: &str, max: usize) -> Result<String, DomainError> {
             "{field} must be no more than {max} characters"
         )));
     }
+    printable(t, field)?;
     Ok(t.to_string())
+}
+
+/// Text a person typed holds no control characters but tab, carriage return and newline: they
+/// are invisible, break the pages and files that show the text, and PostgreSQL cannot store NUL
+/// at all, so both databases refuse them alike, here.
+pub fn printable(t: &str, field: &str) -> Result<(), DomainError> {
+    if t.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n'))
+    {
+        return Err(DomainError::invalid(format!(
+            "{field} must not contain control characters"
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -215,6 +231,30 @@ mod tests {
             DomainError::Invalid(m) => m,
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn control_characters_are_refused_but_tabs_and_newlines_kept() {
+        for bad in [
+            "a\u{0}b",
+            "x\u{7}",
+            "\u{1b}[31mred",
+            "del\u{7f}",
+            "c1\u{85}x",
+        ] {
+            assert_eq!(
+                message(Title::parse(bad).unwrap_err()),
+                "Title must not contain control characters"
+            );
+        }
+        assert_eq!(
+            message(TargetUrl::parse("https://x.io/a\u{0}").unwrap_err()),
+            "URL must not contain control characters"
+        );
+        assert_eq!(
+            optional_text(Some("line\r\nnext\tcol"), "Description", 500).unwrap(),
+            Some("line\r\nnext\tcol".to_string())
+        );
     }
 
     #[test]

@@ -33,8 +33,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Deserialize, ToSchema)]
 pub struct AccountBody {
+    #[schema(required = true, schema_with = crate::http::fields::email)]
     email: Option<String>,
+    #[schema(required = true, schema_with = crate::http::fields::person_name)]
     name: Option<String>,
+    #[schema(required = true, schema_with = crate::http::fields::password)]
     password: Option<String>,
 }
 
@@ -96,7 +99,7 @@ async fn setup_status(State(state): State<AppState>) -> Result<axum::Json<SetupS
 
 /// Self-hosted first run: creates the first admin and the first organization, and signs them in.
 #[utoipa::path(post, path = "/api/auth/setup", tag = "auth", security(()), request_body = AccountBody,
-    responses((status = 200, body = PublicUser), (status = 400), (status = 403, description = "System already initialized")))]
+    responses((status = 200, body = PublicUser), (status = 400), (status = 403, description = "System already initialized"), (status = 429)))]
 async fn setup(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -144,7 +147,7 @@ async fn setup(
 
 /// Cloud sign-up: creates an unverified account and its own workspace, and emails a link.
 #[utoipa::path(post, path = "/api/auth/register", tag = "auth", security(()), request_body = AccountBody,
-    responses((status = 201, description = "Check your email to verify your account"), (status = 400), (status = 403), (status = 429)))]
+    responses((status = 201, body = crate::http::doc_schemas::Message, description = "Check your email to verify your account"), (status = 400), (status = 403), (status = 429)))]
 async fn register(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -188,7 +191,9 @@ async fn register(
 
 #[derive(Deserialize, ToSchema)]
 pub struct LoginBody {
+    #[schema(required = true, schema_with = crate::http::fields::email)]
     email: Option<String>,
+    #[schema(required = true, schema_with = crate::http::fields::token)]
     password: Option<String>,
 }
 
@@ -196,7 +201,7 @@ pub struct LoginBody {
 /// For a user with MFA on, no session starts yet: the answer is `MfaRequired` with a pending
 /// token (also set as the `slugbase.mfa_pending` cookie) for `POST /api/auth/mfa/verify`.
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", security(()), request_body = LoginBody,
-    responses((status = 200, body = PublicUser, description = "Signed in; or `MfaRequired` when the user has MFA on"), (status = 400), (status = 401, description = "Invalid email or password"),
+    responses((status = 200, body = crate::http::doc_schemas::LoginAnswer, description = "Signed in, or `MfaRequired` when the user has MFA on"), (status = 400), (status = 401, description = "Invalid email or password"),
         (status = 403, description = "EMAIL_NOT_VERIFIED"), (status = 429)))]
 async fn login(
     State(state): State<AppState>,
@@ -240,8 +245,8 @@ async fn login(
 }
 
 /// Ends the session: its access tokens stop working at once, and the cookies are cleared.
-#[utoipa::path(post, path = "/api/auth/logout", tag = "auth",
-    responses((status = 200, description = "Logged out")))]
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth", security((), ("bearer" = [])),
+    responses((status = 200, body = crate::http::doc_schemas::Message, description = "Logged out")))]
 async fn logout(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -59,13 +59,15 @@ async fn owned_org(c: &mut Conn<'_>, raw: &str, user: &CurrentUser) -> Result<or
 #[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckoutBody {
+    #[schema(required = true, schema_with = crate::http::fields::uuid)]
     organization_id: Option<String>,
+    #[schema(required = true, schema_with = crate::http::fields::token)]
     price_id: Option<String>,
 }
 
 /// Starts a Stripe Checkout for a subscription (owners); answers the URL to send the owner to.
 #[utoipa::path(post, path = "/api/billing/checkout-session", tag = "billing", request_body = CheckoutBody,
-    responses((status = 200, description = "{url}"), (status = 400), (status = 401), (status = 403), (status = 404),
+    responses((status = 200, body = crate::http::doc_schemas::BillingUrl), (status = 400), (status = 401), (status = 403), (status = 404),
         (status = 501, description = "Billing not configured"), (status = 502)))]
 async fn checkout_session(
     State(state): State<AppState>,
@@ -123,12 +125,13 @@ async fn checkout_session(
 #[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PortalBody {
+    #[schema(required = true, schema_with = crate::http::fields::uuid)]
     organization_id: Option<String>,
 }
 
 /// Opens Stripe's Customer Portal for the organization's subscription (owners).
 #[utoipa::path(post, path = "/api/billing/portal-session", tag = "billing", request_body = PortalBody,
-    responses((status = 200, description = "{url}"), (status = 400), (status = 401), (status = 403), (status = 404),
+    responses((status = 200, body = crate::http::doc_schemas::BillingUrl), (status = 400), (status = 401), (status = 403), (status = 404),
         (status = 501, description = "Billing not configured"), (status = 502)))]
 async fn portal_session(
     State(state): State<AppState>,
@@ -152,7 +155,7 @@ async fn portal_session(
 
 /// Stripe's webhook: verified by `Stripe-Signature`; a bad signature is 400 and changes nothing.
 #[utoipa::path(post, path = "/api/billing/webhook", tag = "billing", security(()),
-    responses((status = 200, description = "{received: true}"), (status = 400), (status = 501)))]
+    responses((status = 200, body = crate::http::doc_schemas::WebhookReceipt), (status = 400), (status = 501)))]
 async fn webhook(
     State(state): State<AppState>,
     headers: HeaderMap,

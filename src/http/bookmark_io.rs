@@ -26,7 +26,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
-    /// `json` (default) or `html` (Netscape bookmark file).
+    /// `json` (default) or `html` (Netscape bookmark file), in any letter case; empty reads as
+    /// the default.
+    #[param(nullable = false, value_type = Option<String>,
+        pattern = "^\\s*([Jj][Ss][Oo][Nn]|[Hh][Tt][Mm][Ll])?\\s*$")]
     format: Option<String>,
 }
 

@@ -31,21 +31,48 @@ pub const MAX_IDS: i64 = 10_000;
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Only bookmarks in this folder.
+    #[param(schema_with = crate::http::fields::uuid)]
     folder_id: Option<String>,
     /// Only bookmarks with this tag.
+    #[param(schema_with = crate::http::fields::uuid)]
     tag_id: Option<String>,
     /// `all` (default), `mine`, `shared_with_me` or `shared_by_me`.
+    #[param(schema_with = scope_schema)]
     scope: Option<String>,
-    /// `true` or `false`.
+    #[param(value_type = Option<bool>, nullable = false)]
     pinned: Option<String>,
     /// Words to find in title, URL or slug (the last one as a prefix).
+    #[param(nullable = false)]
     q: Option<String>,
     /// `recently_added` (default), `alphabetical`, `most_used` or `recently_accessed`.
+    #[param(schema_with = sort_schema)]
     sort_by: Option<String>,
-    /// Page size, 1–500 (default 50).
+    /// Page size (default 50); values outside 1–500 are brought within them.
+    #[param(value_type = Option<i64>, nullable = false)]
     limit: Option<String>,
     /// How many to skip (default 0).
+    #[param(value_type = Option<i64>, nullable = false, minimum = 0)]
     offset: Option<String>,
+}
+
+fn one_of(values: &[&'static str]) -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .enum_values(Some(values.iter().copied()))
+        .build()
+}
+
+fn scope_schema() -> utoipa::openapi::Object {
+    one_of(&["all", "mine", "shared_with_me", "shared_by_me"])
+}
+
+fn sort_schema() -> utoipa::openapi::Object {
+    one_of(&[
+        "recently_added",
+        "alphabetical",
+        "most_used",
+        "recently_accessed",
+    ])
 }
 
 fn present(v: &Option<String>) -> Option<&str> {
@@ -169,6 +196,7 @@ async fn ids(
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// What to look for.
+    #[param(nullable = false)]
     q: Option<String>,
 }
 

@@ -95,18 +95,28 @@ pub fn bookmarks(views: Vec<BookmarkView>) -> Vec<Bookmark> {
 /// Create and update bodies; on update every absent field stays as it is.
 #[derive(Deserialize, ToSchema, Default)]
 pub struct BookmarkBody {
+    #[schema(schema_with = crate::http::fields::title)]
     title: Option<String>,
+    #[schema(schema_with = crate::http::fields::url)]
     url: Option<String>,
     /// `null` or `""` removes the slug.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::http::fields::clearable_slug)]
     slug: Option<Option<String>>,
+    /// Needs a slug.
+    #[schema(nullable = false)]
     forwarding_enabled: Option<bool>,
+    #[schema(nullable = false)]
     pinned: Option<bool>,
+    #[schema(schema_with = crate::http::fields::uuids)]
     folder_ids: Option<Vec<String>>,
+    #[schema(schema_with = crate::http::fields::uuids)]
     tag_ids: Option<Vec<String>>,
+    #[schema(schema_with = crate::http::fields::uuids)]
     team_ids: Option<Vec<String>>,
+    #[schema(schema_with = crate::http::fields::uuids)]
     user_ids: Option<Vec<String>>,
+    #[schema(nullable = false)]
     share_all_teams: Option<bool>,
 }
 
@@ -132,7 +142,7 @@ impl From<BookmarkBody> for BookmarkInput {
 /// Creates a bookmark owned by the caller. On the Free plan (cloud) each member may own a
 /// limited number; the count is taken under the organization's lock so concurrent creates
 /// cannot overshoot it.
-#[utoipa::path(post, path = "/api/bookmarks", tag = "bookmarks", request_body = BookmarkBody,
+#[utoipa::path(post, path = "/api/bookmarks", tag = "bookmarks", request_body = crate::http::doc_schemas::NewBookmark,
     responses((status = 201, body = Bookmark), (status = 401),
         (status = 403, description = "PLAN_LIMIT_BOOKMARKS or PLAN_SHARE_TO_TEAM"),
         (status = 400, description = "Invalid input, or Slug already exists")))]
@@ -175,7 +185,7 @@ async fn update(
 
 /// Deletes the bookmark (owner only).
 #[utoipa::path(delete, path = "/api/bookmarks/{id}", tag = "bookmarks", params(("id" = String, Path)),
-    responses((status = 200, description = "Bookmark deleted"), (status = 401), (status = 403), (status = 404)))]
+    responses((status = 200, body = crate::http::doc_schemas::Message, description = "Bookmark deleted"), (status = 401), (status = 403), (status = 404)))]
 async fn delete(
     State(state): State<AppState>,
     org: CurrentOrg,

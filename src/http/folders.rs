@@ -82,13 +82,17 @@ async fn list(State(state): State<AppState>, org: CurrentOrg) -> Result<axum::Js
 
 #[derive(Deserialize, ToSchema, Default)]
 pub struct FolderBody {
+    #[schema(schema_with = crate::http::fields::name_255)]
     name: Option<String>,
     /// `null` or `""` removes the icon.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::http::fields::icon)]
     icon: Option<Option<String>>,
+    #[schema(schema_with = crate::http::fields::uuids)]
     team_ids: Option<Vec<String>>,
+    #[schema(schema_with = crate::http::fields::uuids)]
     user_ids: Option<Vec<String>>,
+    #[schema(nullable = false)]
     share_all_teams: Option<bool>,
 }
 
@@ -108,7 +112,7 @@ impl From<FolderBody> for FolderInput {
 }
 
 /// Creates a folder owned by the caller.
-#[utoipa::path(post, path = "/api/folders", tag = "folders", request_body = FolderBody,
+#[utoipa::path(post, path = "/api/folders", tag = "folders", request_body = crate::http::doc_schemas::NewFolder,
     responses((status = 201, body = Folder), (status = 401),
         (status = 403, description = "PLAN_FOLDER_SHARING or PLAN_SHARE_TO_TEAM"),
         (status = 400, description = "Invalid input, or Folder already exists")))]
@@ -151,7 +155,7 @@ async fn update(
 
 /// Deletes a folder (owner only); the bookmarks in it stay.
 #[utoipa::path(delete, path = "/api/folders/{id}", tag = "folders", params(("id" = String, Path)),
-    responses((status = 200, description = "Folder deleted"), (status = 401), (status = 403), (status = 404)))]
+    responses((status = 200, body = crate::http::doc_schemas::Message, description = "Folder deleted"), (status = 401), (status = 403), (status = 404)))]
 async fn delete(
     State(state): State<AppState>,
     org: CurrentOrg,

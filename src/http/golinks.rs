@@ -57,8 +57,10 @@ fn not_found_page(slug: &str) -> Response {
 /// else one shared with them; several shared ones give a page to choose from. Anonymous
 /// visitors are sent to `/login?redirect=…`.
 #[utoipa::path(get, path = "/go/{slug}", tag = "go-links", params(("slug" = String, Path)),
+    security((), ("bearer" = [])),
     responses((status = 302, description = "To the bookmark's URL, or to /login when signed out"),
-        (status = 200, description = "HTML page to choose between several bookmarks"), (status = 404, description = "HTML page")))]
+        (status = 200, description = "HTML page to choose between several bookmarks", body = String, content_type = "text/html"),
+        (status = 404, description = "HTML page", body = String, content_type = "text/html")))]
 async fn go(
     State(state): State<AppState>,
     user: MaybeUser,
@@ -119,7 +121,9 @@ async fn serve(
 /// Saves the choice of bookmark for this slug ("always use this") and goes there.
 #[utoipa::path(get, path = "/go/{slug}/remember/{bookmarkId}", tag = "go-links",
     params(("slug" = String, Path), ("bookmarkId" = String, Path)),
-    responses((status = 302, description = "To the chosen bookmark"), (status = 404, description = "HTML page")))]
+    security((), ("bearer" = [])),
+    responses((status = 302, description = "To the chosen bookmark"),
+        (status = 404, description = "HTML page", body = String, content_type = "text/html")))]
 async fn remember(
     State(state): State<AppState>,
     user: MaybeUser,
@@ -160,13 +164,15 @@ async fn list_preferences(
 
 #[derive(Deserialize, ToSchema)]
 pub struct PreferenceBody {
+    #[schema(required = true, schema_with = crate::http::fields::slug)]
     slug: Option<String>,
+    #[schema(required = true, schema_with = crate::http::fields::uuid)]
     bookmark_id: Option<String>,
 }
 
 /// Saves which bookmark `/go/<slug>` opens for the person.
 #[utoipa::path(post, path = "/api/go/preferences", tag = "go-links", request_body = PreferenceBody,
-    responses((status = 201), (status = 400), (status = 401), (status = 404)))]
+    responses((status = 201, body = crate::http::doc_schemas::PreferenceSaved), (status = 400), (status = 401), (status = 404)))]
 async fn save_preference(
     State(state): State<AppState>,
     org: CurrentOrg,
@@ -189,7 +195,7 @@ async fn save_preference(
 
 /// Forgets the saved choice for a slug.
 #[utoipa::path(delete, path = "/api/go/preferences/{slug}", tag = "go-links", params(("slug" = String, Path)),
-    responses((status = 200), (status = 401), (status = 404)))]
+    responses((status = 200, body = crate::http::doc_schemas::Message), (status = 401), (status = 404)))]
 async fn delete_preference(
     State(state): State<AppState>,
     org: CurrentOrg,

@@ -41,8 +41,10 @@ fn invitation_not_found() -> AppError {
 
 #[derive(Deserialize, ToSchema)]
 pub struct InviteBody {
+    #[schema(required = true, schema_with = crate::http::fields::email)]
     email: Option<String>,
     /// `member` (default) or `admin`; only owners invite admins.
+    #[schema(nullable = false, value_type = Option<String>, pattern = "^(member|admin)$")]
     role: Option<String>,
 }
 
@@ -79,7 +81,7 @@ async fn send_invitation(
 /// (403), email (400), plan (403 `PLAN_REQUIRES_TEAM`), duplicates (400), seats (403 `TEAM_SEAT_LIMIT`).
 #[utoipa::path(post, path = "/api/organizations/{id}/invitations", tag = "invitations", params(("id" = String, Path)),
     request_body = InviteBody,
-    responses((status = 201, description = "{message: \"Invitation sent\", invitation}"), (status = 400), (status = 401),
+    responses((status = 201, body = crate::http::doc_schemas::InvitationSent), (status = 400), (status = 401),
         (status = 403, description = "Forbidden, PLAN_REQUIRES_TEAM or TEAM_SEAT_LIMIT"), (status = 404), (status = 429)))]
 async fn create(
     State(state): State<AppState>,
@@ -230,7 +232,7 @@ async fn managed_pending(
 /// Cancels a pending invitation; its link stops working and its seat is free again.
 #[utoipa::path(delete, path = "/api/organizations/{id}/invitations/{invitationId}", tag = "invitations",
     params(("id" = String, Path), ("invitationId" = String, Path)),
-    responses((status = 200, description = "Invitation cancelled"), (status = 400), (status = 401), (status = 403), (status = 404)))]
+    responses((status = 200, body = crate::http::doc_schemas::Message, description = "Invitation cancelled"), (status = 400), (status = 401), (status = 403), (status = 404)))]
 async fn cancel(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -252,7 +254,7 @@ async fn cancel(
 /// Sends the invitation again with a new link (the old one stops working) and a fresh 7 days.
 #[utoipa::path(post, path = "/api/organizations/{id}/invitations/{invitationId}/resend", tag = "invitations",
     params(("id" = String, Path), ("invitationId" = String, Path)),
-    responses((status = 200, description = "{message, invitation}"), (status = 400), (status = 401), (status = 403), (status = 404), (status = 429)))]
+    responses((status = 200, body = crate::http::doc_schemas::InvitationSent), (status = 400), (status = 401), (status = 403), (status = 404), (status = 429)))]
 async fn resend(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -276,13 +278,15 @@ async fn resend(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TokenQuery {
+    #[param(required = true, min_length = 1, nullable = false)]
     token: Option<String>,
 }
 
 /// What an invitation link is for, before signing in (no credentials needed).
 #[utoipa::path(get, path = "/api/invitations/verify", tag = "invitations", security(()), params(TokenQuery),
-    responses((status = 200, description = "{valid: true, email, organization_id, org_name, expires_at} or {valid: false, error}"), (status = 400)))]
+    responses((status = 200, body = crate::http::doc_schemas::InvitationCheck, description = "A pending invitation, or `valid: false` and why not"), (status = 400), (status = 429)))]
 async fn verify(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -322,6 +326,7 @@ async fn verify(
 
 #[derive(Deserialize, ToSchema)]
 pub struct AcceptBody {
+    #[schema(required = true, schema_with = crate::http::fields::token)]
     token: Option<String>,
 }
 
@@ -329,7 +334,7 @@ pub struct AcceptBody {
 /// the current organization. Seats and plan are checked again: a downgraded organization cannot
 /// be joined past its seats.
 #[utoipa::path(post, path = "/api/invitations/accept", tag = "invitations", request_body = AcceptBody,
-    responses((status = 200, description = "{message: \"Joined organization\" | \"Already a member\", orgId}"), (status = 400),
+    responses((status = 200, body = crate::http::doc_schemas::Joined), (status = 400),
         (status = 401), (status = 403), (status = 404)))]
 async fn accept(
     State(state): State<AppState>,

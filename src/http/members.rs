@@ -72,6 +72,7 @@ fn last_owner(msg: &str) -> AppError {
 
 #[derive(Deserialize, ToSchema)]
 pub struct RoleBody {
+    #[schema(required = true, nullable = false, value_type = Option<crate::domain::OrgRole>)]
     role: Option<String>,
 }
 
@@ -122,7 +123,7 @@ async fn change_role(
 /// data stay in the organization.
 #[utoipa::path(delete, path = "/api/organizations/{id}/members/{userId}", tag = "organizations",
     params(("id" = String, Path), ("userId" = String, Path)),
-    responses((status = 200, description = "Member removed"), (status = 400), (status = 401), (status = 403), (status = 404)))]
+    responses((status = 200, body = crate::http::doc_schemas::Message, description = "Member removed"), (status = 400), (status = 401), (status = 403), (status = 404)))]
 async fn remove(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -158,7 +159,7 @@ async fn remove(
 /// Leaves the organization. The last owner cannot leave while others remain, and the only
 /// member deletes the organization instead of leaving it empty.
 #[utoipa::path(post, path = "/api/organizations/{id}/leave", tag = "organizations", params(("id" = String, Path)),
-    responses((status = 200, description = "Left organization"), (status = 400), (status = 401), (status = 404)))]
+    responses((status = 200, body = crate::http::doc_schemas::Message, description = "Left organization"), (status = 400), (status = 401), (status = 404)))]
 async fn leave(
     State(state): State<AppState>,
     user: CurrentUser,

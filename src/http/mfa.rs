@@ -162,6 +162,7 @@ async fn enroll_begin(
 #[derive(Deserialize, ToSchema)]
 pub struct CodeBody {
     /// A six-digit TOTP code, or (where accepted) a backup code `xxxx-xxxx`.
+    #[schema(required = true, schema_with = crate::http::fields::token)]
     code: Option<String>,
 }
 
@@ -208,7 +209,7 @@ async fn enroll_confirm(
 
 /// Drops an enrollment that was not confirmed; MFA that is on stays on.
 #[utoipa::path(post, path = "/api/auth/mfa/enroll/cancel", tag = "auth",
-    responses((status = 200, description = "MFA enrollment cancelled"), (status = 401)))]
+    responses((status = 200, body = crate::http::doc_schemas::Message, description = "MFA enrollment cancelled"), (status = 401)))]
 async fn enroll_cancel(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
     let mut tx = state.store.begin().await?;
     mfa::cancel_enrollment(&mut tx.conn(), user.id()).await?;
@@ -219,8 +220,10 @@ async fn enroll_cancel(State(state): State<AppState>, user: CurrentUser) -> Resu
 #[derive(Deserialize, ToSchema)]
 pub struct VerifyBody {
     /// A six-digit TOTP code or an unused backup code.
+    #[schema(required = true, schema_with = crate::http::fields::token)]
     code: Option<String>,
     /// The login's `mfa_token`; when absent, the `slugbase.mfa_pending` cookie is used.
+    #[schema(nullable = false)]
     mfa_token: Option<String>,
 }
 

@@ -9,7 +9,9 @@ pub mod bookmark_list;
 pub mod bookmarks;
 pub mod cookies;
 pub mod dashboard;
+pub mod doc_schemas;
 pub mod extract;
+pub mod fields;
 pub mod folders;
 pub mod golinks;
 pub mod identity;
@@ -18,6 +20,7 @@ pub mod library;
 pub mod members;
 pub mod meta;
 pub mod mfa;
+pub mod openapi;
 pub mod organizations;
 pub mod password_reset;
 pub mod plan_config;
@@ -41,8 +44,7 @@ use serde_json::json;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::OpenApi;
+use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::state::AppState;
@@ -53,36 +55,11 @@ pub use tenancy::CurrentOrg;
 
 pub use crate::config::BODY_LIMIT;
 
-#[derive(OpenApi)]
-#[openapi(
-    info(title = "SlugBase API", description = "Bookmarks that double as go-links, in organizations."),
-    modifiers(&BearerAuth),
-    security(("bearer" = []))
-)]
-struct ApiDoc;
-
-struct BearerAuth;
-
-impl utoipa::Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("An access JWT or a personal `sb_` API token"))
-                    .build(),
-            ),
-        );
-    }
-}
-
 /// The API routes and the OpenAPI document describing them.
 pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let mut doc = ApiDoc::openapi();
+    let mut doc = openapi::ApiDoc::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
-    OpenApiRouter::with_openapi(doc)
+    let (router, mut doc) = OpenApiRouter::with_openapi(doc)
         .merge(meta::router())
         .merge(auth::router())
         .merge(mfa::router())
@@ -104,7 +81,9 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(tags::router())
         .merge(teams::router())
         .merge(dashboard::router())
-        .split_for_parts()
+        .split_for_parts();
+    openapi::Conventions.modify(&mut doc);
+    (router, doc)
 }
 
 /// The whole application for `state`.

@@ -98,6 +98,7 @@ async fn list(
 
 #[derive(Deserialize, ToSchema)]
 pub struct NameBody {
+    #[schema(required = true, schema_with = crate::http::fields::org_name)]
     name: Option<String>,
 }
 
@@ -224,7 +225,7 @@ async fn rename(
 /// Deletes the organization and everything in it (owners only). People stay; their other
 /// organizations are untouched.
 #[utoipa::path(delete, path = "/api/organizations/{id}", tag = "organizations", params(("id" = String, Path)),
-    responses((status = 200, description = "Organization deleted"), (status = 401), (status = 403), (status = 404)))]
+    responses((status = 200, body = crate::http::doc_schemas::Message, description = "Organization deleted"), (status = 401), (status = 403), (status = 404)))]
 async fn delete(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -34,12 +34,13 @@ const INVALID: &str = "Invalid or expired token";
 
 #[derive(Deserialize, ToSchema)]
 pub struct RequestBody {
+    #[schema(required = true, schema_with = crate::http::fields::email)]
     email: Option<String>,
 }
 
 /// Emails a reset link when the account exists; the answer is the same either way.
 #[utoipa::path(post, path = "/api/password-reset/request", tag = "auth", security(()), request_body = RequestBody,
-    responses((status = 200), (status = 400), (status = 429)))]
+    responses((status = 200, body = crate::http::doc_schemas::Message), (status = 400), (status = 429)))]
 async fn request(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -76,13 +77,15 @@ async fn request(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TokenQuery {
+    #[param(required = true, min_length = 1, nullable = false)]
     token: Option<String>,
 }
 
 /// Whether a reset token can still be used.
 #[utoipa::path(get, path = "/api/password-reset/verify", tag = "auth", security(()), params(TokenQuery),
-    responses((status = 200, description = "{valid: true}"), (status = 400, description = "{valid: false, error}")))]
+    responses((status = 200, body = crate::http::doc_schemas::ValidLink), (status = 400, description = "{valid: false, error}")))]
 async fn verify(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> Result<Response> {
     let valid = match q.token.filter(|t| !t.is_empty()) {
         Some(token) => {
@@ -107,13 +110,15 @@ async fn verify(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> R
 
 #[derive(Deserialize, ToSchema)]
 pub struct ResetBody {
+    #[schema(required = true, schema_with = crate::http::fields::token)]
     token: Option<String>,
+    #[schema(required = true, schema_with = crate::http::fields::password)]
     password: Option<String>,
 }
 
 /// Sets a new password with a reset token, and signs the account out everywhere.
 #[utoipa::path(post, path = "/api/password-reset/reset", tag = "auth", security(()), request_body = ResetBody,
-    responses((status = 200, description = "Password reset successfully"), (status = 400), (status = 429)))]
+    responses((status = 200, body = crate::http::doc_schemas::Message, description = "Password reset successfully"), (status = 400), (status = 429)))]
 async fn reset(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,

@@ -40,8 +40,9 @@ async fn get_current(
 #[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SetBody {
-    /// Any JSON: anything but a non-empty string is refused with 400.
-    #[schema(value_type = String)]
+    /// Anything but a non-empty string is refused with 400; an id of an organization the
+    /// user is not a member of is 403.
+    #[schema(required = true, schema_with = crate::http::fields::uuid)]
     organization_id: Option<Value>,
 }
 

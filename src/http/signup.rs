@@ -49,6 +49,7 @@ pub(crate) async fn send_link(state: &AppState, to: &str, token: &str) -> Result
 
 #[derive(Deserialize, ToSchema)]
 pub struct TokenBody {
+    #[schema(required = true, schema_with = crate::http::fields::token)]
     token: Option<String>,
 }
 
@@ -60,7 +61,7 @@ fn required(token: Option<String>) -> Result<String> {
 
 /// Confirms a sign-up email address with the emailed token.
 #[utoipa::path(post, path = "/api/auth/verify-signup", tag = "auth", security(()), request_body = TokenBody,
-    responses((status = 200, description = "Email verified. You can log in."), (status = 400)))]
+    responses((status = 200, body = crate::http::doc_schemas::Message, description = "Email verified. You can log in."), (status = 400), (status = 429)))]
 async fn verify_signup(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -96,18 +97,20 @@ async fn verify_signup(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TokenQuery {
+    #[param(required = true, min_length = 1, nullable = false)]
     token: Option<String>,
 }
 
 /// What a verification link is: `valid`, `used`, `expired` or `invalid` (with the email where known).
 #[utoipa::path(get, path = "/api/auth/signup-verification/status", tag = "auth", security(()), params(TokenQuery),
-    responses((status = 200, description = "{status, email?}"), (status = 400)))]
+    responses((status = 200, body = crate::http::doc_schemas::SignupLinkStatus), (status = 400)))]
 async fn status(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> Result<Response> {
     let Some(token) = q.token.filter(|t| !t.is_empty()) else {
         return Ok((
             StatusCode::BAD_REQUEST,
-            axum::Json(json!({"status": "invalid"})),
+            axum::Json(json!({"status": "invalid", "error": "Token is required"})),
         )
             .into_response());
     };
@@ -132,12 +135,13 @@ async fn status(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> R
 
 #[derive(Deserialize, ToSchema)]
 pub struct ResendBody {
+    #[schema(required = true, schema_with = crate::http::fields::token)]
     token: Option<String>,
 }
 
 /// Sends a fresh link in place of an earlier (possibly expired) one.
 #[utoipa::path(post, path = "/api/auth/resend-signup-verification", tag = "auth", security(()), request_body = ResendBody,
-    responses((status = 200, description = "Verification email sent"), (status = 400)))]
+    responses((status = 200, body = crate::http::doc_schemas::Message, description = "Verification email sent"), (status = 400), (status = 429)))]
 async fn resend(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -166,12 +170,13 @@ async fn resend(
 
 #[derive(Deserialize, ToSchema)]
 pub struct EmailBody {
+    #[schema(required = true, schema_with = crate::http::fields::email)]
     email: Option<String>,
 }
 
 /// Sends a new link to an unverified account; answers the same whether or not one exists.
 #[utoipa::path(post, path = "/api/auth/request-signup-resend", tag = "auth", security(()), request_body = EmailBody,
-    responses((status = 200), (status = 400), (status = 429)))]
+    responses((status = 200, body = crate::http::doc_schemas::Message), (status = 400), (status = 429)))]
 async fn request_resend(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,

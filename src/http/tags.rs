@@ -44,6 +44,7 @@ impl From<TagRow> for Tag {
 
 #[derive(Deserialize, ToSchema)]
 pub struct TagBody {
+    #[schema(required = true, schema_with = crate::http::fields::name_100)]
     name: Option<String>,
 }
 
@@ -96,7 +97,7 @@ async fn update(
 
 /// Deletes one of the caller's tags; the bookmarks that carried it stay.
 #[utoipa::path(delete, path = "/api/tags/{id}", tag = "tags", params(("id" = String, Path)),
-    responses((status = 200, description = "Tag deleted"), (status = 401), (status = 404)))]
+    responses((status = 200, body = crate::http::doc_schemas::Message, description = "Tag deleted"), (status = 401), (status = 404)))]
 async fn delete(
     State(state): State<AppState>,
     org: CurrentOrg,

@@ -91,12 +91,14 @@ async fn admin_list(
 
 #[derive(Deserialize, ToSchema)]
 pub struct TeamBody {
+    #[schema(schema_with = crate::http::fields::name_255)]
     name: Option<String>,
     /// `null` or `""` removes the description.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::http::fields::description)]
     description: Option<Option<String>>,
     /// On create: the first members.
+    #[schema(schema_with = crate::http::fields::uuids)]
     user_ids: Option<Vec<String>>,
 }
 
@@ -111,7 +113,7 @@ impl From<TeamBody> for TeamInput {
 }
 
 /// Creates a team (owners and admins).
-#[utoipa::path(post, path = "/api/admin/teams", tag = "teams", request_body = TeamBody,
+#[utoipa::path(post, path = "/api/admin/teams", tag = "teams", request_body = crate::http::doc_schemas::NewTeam,
     responses((status = 201, body = TeamDetail), (status = 401), (status = 403),
         (status = 400, description = "Invalid input, or Team already exists")))]
 async fn create(
@@ -153,7 +155,7 @@ async fn update(
 
 /// Deletes a team (owners and admins); what was shared with it is no longer shared through it.
 #[utoipa::path(delete, path = "/api/admin/teams/{id}", tag = "teams", params(("id" = String, Path)),
-    responses((status = 200, description = "Team deleted"), (status = 401), (status = 403), (status = 404)))]
+    responses((status = 200, body = crate::http::doc_schemas::Message, description = "Team deleted"), (status = 401), (status = 403), (status = 404)))]
 async fn delete(
     State(state): State<AppState>,
     org: CurrentOrg,
@@ -165,6 +167,7 @@ async fn delete(
 
 #[derive(Deserialize, ToSchema)]
 pub struct MembersBody {
+    #[schema(required = true, schema_with = crate::http::fields::some_uuids)]
     user_ids: Option<Vec<String>>,
 }
 

@@ -41,6 +41,7 @@ async fn list(
 
 #[derive(Deserialize, ToSchema)]
 pub struct CreateBody {
+    #[schema(required = true, schema_with = crate::http::fields::token_name)]
     name: Option<String>,
 }
 
@@ -112,7 +113,7 @@ async fn create(
 
 /// Revokes a token: it answers 401 from this moment on.
 #[utoipa::path(delete, path = "/api/tokens/{id}", tag = "tokens", params(("id" = String, Path)),
-    responses((status = 200, description = "Token revoked"), (status = 401), (status = 404)))]
+    responses((status = 200, body = crate::http::doc_schemas::Message, description = "Token revoked"), (status = 401), (status = 404)))]
 async fn revoke(
     State(state): State<AppState>,
     user: CurrentUser,

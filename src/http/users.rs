@@ -39,17 +39,38 @@ async fn get_me(user: CurrentUser) -> axum::Json<PublicUser> {
 
 #[derive(Deserialize, ToSchema)]
 pub struct ProfileBody {
+    /// A new address is only requested: a link goes to it, and it replaces the old one when
+    /// confirmed.
+    #[schema(schema_with = crate::http::fields::email)]
     email: Option<String>,
+    #[schema(schema_with = crate::http::fields::person_name)]
     name: Option<String>,
+    #[schema(schema_with = language_schema)]
     language: Option<String>,
+    #[schema(schema_with = theme_schema)]
     theme: Option<String>,
+    #[schema(nullable = false)]
     ai_suggestions_enabled: Option<bool>,
+}
+
+fn language_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .enum_values(Some(LANGUAGES.iter().copied()))
+        .build()
+}
+
+fn theme_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .enum_values(Some(THEMES.iter().copied()))
+        .build()
 }
 
 /// Changes the profile. A new email address is only requested here: a link goes to it, and the
 /// address changes when that link is confirmed.
 #[utoipa::path(put, path = "/api/users/me", tag = "users", request_body = ProfileBody,
-    responses((status = 200, body = PublicUser), (status = 400), (status = 401)))]
+    responses((status = 200, body = crate::http::doc_schemas::ProfileAnswer), (status = 400), (status = 401)))]
 async fn update_me(
     State(state): State<AppState>,
     me: CurrentUser,
@@ -136,13 +157,15 @@ async fn update_me(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TokenQuery {
+    #[param(required = true, min_length = 1, nullable = false)]
     token: Option<String>,
 }
 
 /// Whether an email-change link is still good, and the address it confirms.
 #[utoipa::path(get, path = "/api/email-verification/verify", tag = "users", security(()), params(TokenQuery),
-    responses((status = 200, description = "{valid: true, newEmail}"), (status = 400, description = "{valid: false, error}")))]
+    responses((status = 200, body = crate::http::doc_schemas::ValidLink), (status = 400, description = "{valid: false, error}")))]
 async fn verify_change(
     State(state): State<AppState>,
     Query(q): Query<TokenQuery>,
@@ -171,12 +194,13 @@ async fn verify_change(
 
 #[derive(Deserialize, ToSchema)]
 pub struct TokenBody {
+    #[schema(required = true, schema_with = crate::http::fields::token)]
     token: Option<String>,
 }
 
 /// Confirms the new address: from now on the account uses it.
 #[utoipa::path(post, path = "/api/email-verification/confirm", tag = "users", security(()), request_body = TokenBody,
-    responses((status = 200, description = "{message, email}"), (status = 400)))]
+    responses((status = 200, body = crate::http::doc_schemas::EmailConfirmed), (status = 400), (status = 429)))]
 async fn confirm_change(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,

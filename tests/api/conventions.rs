@@ -1,6 +1,6 @@
 //! Section 2 of the contract: JSON errors, body limits, unknown routes, health and the docs.
 
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use slugbase::config::Mode;
 
@@ -253,4 +253,249 @@ async fn openapi_describes_every_route_and_the_docs_page_serves_offline_assets()
     let js = app.get("/api-docs/swagger-ui-bundle.js", None).await;
     assert_eq!(js.status(), StatusCode::OK);
     assert!(js.text().await.unwrap().len() > 100_000);
+}
+
+#[tokio::test]
+async fn a_json_array_where_an_object_is_declared_is_400_and_signs_nobody_in() {
+    let app = spawn_app(Mode::Selfhosted).await;
+    let admin = app.setup_admin("admin@example.com").await;
+    for raw in [
+        json!([admin.email, crate::helpers::PASSWORD]).to_string(),
+        "\"admin@example.com\"".to_string(),
+        "42".to_string(),
+        "null".to_string(),
+    ] {
+        let res = app
+            .client
+            .post(app.url("/api/auth/login"))
+            .header("content-type", "application/json")
+            .body(raw.clone())
+            .send()
+            .await
+            .unwrap();
+        assert!(res.headers().get("set-cookie").is_none(), "{raw}");
+        let body = expect(res, StatusCode::BAD_REQUEST).await;
+        assert_eq!(body["error"], "Request body must be a JSON object", "{raw}");
+    }
+}
+
+#[tokio::test]
+async fn an_empty_put_or_patch_is_400_and_changes_nothing() {
+    let app = spawn_app(Mode::Selfhosted).await;
+    let admin = app.setup_admin("admin@example.com").await;
+    let jwt = Some(admin.jwt.as_str());
+    let bookmark = expect(
+        app.post(
+            "/api/bookmarks",
+            jwt,
+            json!({"title": "Docs", "url": "https://docs.example.com"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let id = bookmark["id"].as_str().unwrap();
+    let org = expect(app.get("/api/session/org", jwt).await, StatusCode::OK).await;
+    let org_id = org["organizationId"].as_str().unwrap();
+    for (method, path) in [
+        (Method::PUT, format!("/api/bookmarks/{id}")),
+        (Method::PUT, "/api/users/me".to_string()),
+        (Method::PATCH, format!("/api/organizations/{org_id}")),
+    ] {
+        for body in ["", "  \n"] {
+            let res = app
+                .req(method.clone(), &path, jwt)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            let got = expect(res, StatusCode::BAD_REQUEST).await;
+            assert_eq!(got["error"], "Request body is required", "{method} {path}");
+        }
+    }
+    let after = expect(
+        app.get(&format!("/api/bookmarks/{id}"), jwt).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(after["updated_at"], bookmark["updated_at"]);
+    // An empty POST still reads as `{}`, so the missing field is named.
+    let res = app
+        .req(Method::POST, "/api/tags", jwt)
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .unwrap();
+    let got = expect(res, StatusCode::BAD_REQUEST).await;
+    assert_eq!(got["error"], "Tag name is required");
+}
+
+/// Runs on SQLite and, under `scripts/test`, on PostgreSQL, which cannot store NUL at all: both
+/// must answer the same clear 400 and store nothing.
+#[tokio::test]
+async fn control_characters_in_text_are_400_on_every_database() {
+    let app = spawn_app(Mode::Selfhosted).await;
+    let admin = app.setup_admin("admin@example.com").await;
+    let jwt = Some(admin.jwt.as_str());
+    for (path, body, message) in [
+        (
+            "/api/bookmarks",
+            json!({"title": "a\u{0}b", "url": "https://x.io"}),
+            "Request body must not contain NUL (\\u0000) characters",
+        ),
+        (
+            "/api/bookmarks",
+            json!({"title": "bell\u{7}", "url": "https://x.io"}),
+            "Title must not contain control characters",
+        ),
+        (
+            "/api/bookmarks",
+            json!({"title": "Docs", "url": "https://x.io/\u{1b}[0m"}),
+            "URL must not contain control characters",
+        ),
+        (
+            "/api/tags",
+            json!({"name": "t\u{8}"}),
+            "Tag name must not contain control characters",
+        ),
+        (
+            "/api/folders",
+            json!({"name": "f\u{0}"}),
+            "Request body must not contain NUL (\\u0000) characters",
+        ),
+        (
+            "/api/organizations",
+            json!({"name": "\u{0}Org"}),
+            "Request body must not contain NUL (\\u0000) characters",
+        ),
+    ] {
+        let got = expect(app.post(path, jwt, body).await, StatusCode::BAD_REQUEST).await;
+        assert_eq!(got["error"], message, "{path}");
+    }
+    let got = expect(
+        app.put("/api/users/me", jwt, json!({"name": "Ann\u{1f}"}))
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(got["error"], "Name must not contain control characters");
+    let list = expect(app.get("/api/bookmarks", jwt).await, StatusCode::OK).await;
+    assert_eq!(list["total"], 0);
+    // Tabs and newlines are text.
+    let created = expect(
+        app.post(
+            "/api/bookmarks",
+            jwt,
+            json!({"title": "Two\tcolumns\nand lines", "url": "https://x.io"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    assert_eq!(created["title"], "Two\tcolumns\nand lines");
+}
+
+/// What a client generator or a fuzzer needs from `/openapi.json`: one id per operation, a
+/// schema for every body it may receive, path parameters that are in the path, the credentials
+/// the server takes, and the organization header where it applies.
+#[tokio::test]
+async fn the_openapi_document_is_complete_enough_to_generate_a_client() {
+    let app = spawn_app(Mode::Selfhosted).await;
+    let doc: Value = expect(app.get("/openapi.json", None).await, StatusCode::OK).await;
+    let schemes = doc["components"]["securitySchemes"].as_object().unwrap();
+    for scheme in ["bearer", "cookie", "csrf"] {
+        assert!(schemes.contains_key(scheme), "security scheme {scheme}");
+    }
+    assert!(doc["components"]["schemas"]["ErrorBody"]["required"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("error")));
+    let resolve = |r: &Value| -> Value {
+        match r["$ref"].as_str() {
+            Some(reference) => {
+                let name = reference.rsplit('/').next().unwrap();
+                doc["components"]["responses"][name].clone()
+            }
+            None => r.clone(),
+        }
+    };
+    let mut ids = std::collections::BTreeSet::new();
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            operations += 1;
+            let name = format!("{method} {path}");
+            let id = op["operationId"].as_str().expect("an operation id");
+            assert!(
+                ids.insert(id.to_string()),
+                "{name}: operation id {id} repeated"
+            );
+            for (status, response) in op["responses"].as_object().unwrap() {
+                let response = resolve(response);
+                if status.starts_with('3') {
+                    continue;
+                }
+                let content = response["content"].as_object();
+                assert!(
+                    content.is_some_and(|c| c.values().all(|m| m.get("schema").is_some())),
+                    "{name} {status} has no schema"
+                );
+                let json_error =
+                    path.starts_with("/api") || content.unwrap().contains_key("application/json");
+                if json_error && (status.starts_with('4') || status.starts_with('5')) {
+                    assert_eq!(
+                        response["content"]["application/json"]["schema"]["$ref"],
+                        "#/components/schemas/ErrorBody",
+                        "{name} {status}"
+                    );
+                }
+            }
+            if let Some(body) = op.get("requestBody") {
+                assert!(op["responses"].get("415").is_some(), "{name}: 415");
+                assert!(op["responses"].get("413").is_some(), "{name}: 413");
+                for media in body["content"].as_object().unwrap().values() {
+                    assert!(media.get("schema").is_some(), "{name}: body schema");
+                }
+            }
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            for p in &params {
+                if p["in"] == "path" {
+                    let name_in_path = format!("{{{}}}", p["name"].as_str().unwrap());
+                    assert!(
+                        path.contains(&name_in_path),
+                        "{name}: {} not in path",
+                        p["name"]
+                    );
+                }
+            }
+            let needs_auth = op["security"]
+                .as_array()
+                .is_some_and(|s| !s.iter().any(|r| r.as_object().unwrap().is_empty()));
+            if needs_auth {
+                assert!(op["responses"].get("401").is_some(), "{name}: 401");
+            }
+            let org_header = params.iter().any(|p| p["name"] == "X-Organization-Id");
+            let tenant = [
+                "/api/bookmarks",
+                "/api/folders",
+                "/api/tags",
+                "/api/dashboard",
+            ]
+            .iter()
+            .any(|prefix| path.starts_with(prefix));
+            assert!(!tenant || org_header, "{name}: X-Organization-Id");
+        }
+    }
+    assert_eq!(operations, 87);
+    let login = &doc["paths"]["/api/auth/login"]["post"];
+    let body = &doc["components"]["schemas"]["LoginBody"];
+    assert_eq!(body["required"], json!(["email", "password"]));
+    assert_eq!(body["properties"]["email"]["format"], "email");
+    assert!(login["responses"]["429"]["$ref"].is_string());
+    let write = &doc["paths"]["/api/tags"]["post"];
+    assert_eq!(
+        write["security"],
+        json!([{"bearer": []}, {"cookie": [], "csrf": []}])
+    );
 }

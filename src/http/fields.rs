@@ -1,0 +1,156 @@
+//! Schemas of the validated request fields, for `#[schema(schema_with = …)]` on body structs.
+//!
+//! Each says, in JSON Schema, what the domain's validator for that field accepts (see
+//! `domain::account` and `domain::library`), so that a generated client or a fuzzer sends
+//! what the server takes and learns what it refuses. Text is trimmed by the server, so "present"
+//! means "has a character that is not whitespace"; control characters other than tab, carriage
+//! return and newline are refused everywhere.
+
+use utoipa::openapi::schema::{
+    ArrayBuilder, KnownFormat, Object, ObjectBuilder, SchemaFormat, SchemaType, Type,
+};
+use utoipa::openapi::{RefOr, Schema};
+
+/// No control character but tab, CR and LF (the domain's `refuse_control`).
+const PRINTABLE: &str = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$";
+/// [`PRINTABLE`] with at least one character that is not whitespace.
+const PRESENT: &str = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$";
+/// Present text where only NUL is refused (names the handlers check without the domain).
+const PRESENT_NO_NUL: &str = r"^[^\u0000]*[^\s\u0000][^\u0000]*$";
+/// The password policy: an upper-case and a lower-case letter, a digit and a symbol.
+/// (NUL is refused in every JSON string.)
+const PASSWORD: &str =
+    r"^(?=[\s\S]*[A-Z])(?=[\s\S]*[a-z])(?=[\s\S]*[0-9])(?=[\s\S]*[!-/:-@\[-`{-~])[^\u0000]*$";
+/// Any text but NUL.
+const NO_NUL: &str = r"^[^\u0000]*$";
+const SLUG: &str = r"^[A-Za-z0-9_-]+$";
+/// An `http` or `https` URL with a host, in any letter case.
+const HTTP_URL: &str = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]";
+
+fn string() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::String)
+}
+
+fn format(f: KnownFormat) -> Option<SchemaFormat> {
+    Some(SchemaFormat::KnownFormat(f))
+}
+
+/// Required text of at most `max` characters.
+fn text(max: usize) -> Object {
+    string()
+        .max_length(Some(max))
+        .pattern(Some(PRESENT))
+        .build()
+}
+
+/// Optional text of at most `max` characters; `null` or `""` clears it.
+fn clearable(max: usize) -> Object {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .max_length(Some(max))
+        .pattern(Some(PRINTABLE))
+        .build()
+}
+
+pub fn email() -> Object {
+    string()
+        .format(format(KnownFormat::Email))
+        .max_length(Some(255))
+        .build()
+}
+
+pub fn person_name() -> Object {
+    text(255)
+}
+
+pub fn password() -> Object {
+    string()
+        .min_length(Some(8))
+        .max_length(Some(128))
+        .pattern(Some(PASSWORD))
+        .description(Some(
+            "8–128 characters with an upper-case letter, a lower-case letter, a digit and a symbol",
+        ))
+        .build()
+}
+
+pub fn title() -> Object {
+    text(500)
+}
+
+pub fn url() -> Object {
+    string()
+        .format(Some(SchemaFormat::Custom("uri".into())))
+        .max_length(Some(2048))
+        .pattern(Some(HTTP_URL))
+        .description(Some("An absolute `http` or `https` URL"))
+        .build()
+}
+
+pub fn slug() -> Object {
+    string().max_length(Some(255)).pattern(Some(SLUG)).build()
+}
+
+/// A bookmark's slug: `null` or `""` removes it.
+pub fn clearable_slug() -> Object {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .max_length(Some(255))
+        .pattern(Some(r"^[A-Za-z0-9_-]*$"))
+        .build()
+}
+
+pub fn name_100() -> Object {
+    text(100)
+}
+
+/// An organization's or an API token's name: trimmed, 1–`max` characters.
+fn label(max: usize) -> Object {
+    string()
+        .max_length(Some(max))
+        .pattern(Some(PRESENT_NO_NUL))
+        .build()
+}
+
+pub fn org_name() -> Object {
+    label(255)
+}
+
+pub fn token_name() -> Object {
+    label(100)
+}
+
+pub fn name_255() -> Object {
+    text(255)
+}
+
+pub fn icon() -> Object {
+    clearable(50)
+}
+
+pub fn description() -> Object {
+    clearable(500)
+}
+
+pub fn uuid() -> Object {
+    string().format(format(KnownFormat::Uuid)).build()
+}
+
+/// A list of ids; repeats count once.
+pub fn uuids() -> RefOr<Schema> {
+    ArrayBuilder::new().items(uuid()).build().into()
+}
+
+/// A list of ids that must name at least one.
+pub fn some_uuids() -> RefOr<Schema> {
+    ArrayBuilder::new()
+        .items(uuid())
+        .min_items(Some(1))
+        .build()
+        .into()
+}
+
+/// An opaque token from an emailed link or a login step.
+pub fn token() -> Object {
+    string().min_length(Some(1)).pattern(Some(NO_NUL)).build()
+}
