@@ -115,6 +115,42 @@ impl Password {
     }
 }
 
+/// Personal API tokens a person may hold at once.
+pub const MAX_LIVE_TOKENS: i64 = 10;
+
+/// May a person who holds `live` tokens create another?
+pub fn check_token_allowance(live: i64) -> Result<(), DomainError> {
+    if live >= MAX_LIVE_TOKENS {
+        return Err(DomainError::invalid(format!(
+            "Maximum of {MAX_LIVE_TOKENS} tokens per user. Revoke an existing token first."
+        )));
+    }
+    Ok(())
+}
+
+/// A personal API token's name: trimmed, 1–100 characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenName(String);
+
+impl TokenName {
+    pub fn parse(raw: Option<&str>) -> Result<Self, DomainError> {
+        let name = raw.map(str::trim).unwrap_or("");
+        if name.is_empty() {
+            return Err(DomainError::invalid("Token name is required"));
+        }
+        if name.chars().count() > 100 {
+            return Err(DomainError::invalid(
+                "Token name must be no more than 100 characters",
+            ));
+        }
+        Ok(Self(name.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,5 +221,28 @@ mod tests {
         assert_eq!(PersonName::parse(" Ann ").unwrap().as_str(), "Ann");
         assert!(PersonName::parse("").is_err());
         assert!(PersonName::parse(&"x".repeat(256)).is_err());
+    }
+
+    #[test]
+    fn token_names_are_trimmed_and_bounded() {
+        assert_eq!(TokenName::parse(Some(" ci ")).unwrap().as_str(), "ci");
+        assert_eq!(
+            TokenName::parse(None),
+            Err(DomainError::invalid("Token name is required"))
+        );
+        assert!(TokenName::parse(Some(" ")).is_err());
+        assert!(TokenName::parse(Some(&"x".repeat(100))).is_ok());
+        assert!(TokenName::parse(Some(&"x".repeat(101))).is_err());
+    }
+
+    #[test]
+    fn a_person_holds_at_most_ten_tokens() {
+        assert!(check_token_allowance(9).is_ok());
+        assert_eq!(
+            check_token_allowance(10),
+            Err(DomainError::invalid(
+                "Maximum of 10 tokens per user. Revoke an existing token first."
+            ))
+        );
     }
 }
