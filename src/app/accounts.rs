@@ -2,20 +2,13 @@
 
 use rand::Rng;
 
+use crate::app::organizations;
 use crate::config::Mode;
-use crate::domain::{new_id, Email, OrgRole, Password, PersonName, Plan, Timestamp};
-use crate::error::{AppError, Result};
+use crate::domain::role::OrgName;
+use crate::domain::{new_id, DomainError, Email, OrgRole, Password, PersonName, Timestamp};
+use crate::error::Result;
 use crate::security::passwords;
-use crate::store::{orgs, users, Conn};
-
-/// Plan and seats a new organization starts with: self-hosted instances do not enforce plans,
-/// so their organizations are unlimited Teams; in cloud everyone starts on Free.
-pub fn starting_plan(mode: Mode) -> Plan {
-    match mode {
-        Mode::Selfhosted => Plan::Team,
-        Mode::Cloud => Plan::Free,
-    }
-}
+use crate::store::{orgs, users, Conn, Store};
 
 fn new_user_key() -> String {
     let bytes: [u8; 6] = rand::thread_rng().gen();
@@ -30,10 +23,16 @@ pub struct NewAccount {
     pub email_verified: bool,
 }
 
+/// The person with this email, if any.
+pub async fn find(store: &Store, email: &Email) -> Result<Option<users::User>> {
+    let mut db = store.read().await?;
+    users::by_email(&mut db.conn(), email.as_str()).await
+}
+
 /// Inserts the user; an email already taken is a 400 with `taken_msg`.
 pub async fn insert_user(c: &mut Conn<'_>, a: &NewAccount, taken_msg: &str) -> Result<String> {
     if users::by_email(c, a.email.as_str()).await?.is_some() {
-        return Err(AppError::bad_request(taken_msg));
+        return Err(DomainError::duplicate(taken_msg).into());
     }
     let hash = passwords::hash(a.password.expose()).await?;
     let id = new_id();
@@ -56,46 +55,55 @@ pub async fn insert_user(c: &mut Conn<'_>, a: &NewAccount, taken_msg: &str) -> R
     Ok(id)
 }
 
-/// Creates an organization with `owner_id` as its owner; returns its id.
-pub async fn create_org(
+/// A new person with an organization of their own (`<name>'s Workspace`, as its owner): a
+/// cloud sign-up, and a self-hosted instance's first person. Returns the person's and the
+/// organization's ids.
+pub async fn open_account(
     c: &mut Conn<'_>,
     mode: Mode,
-    name: &str,
-    owner_id: &str,
-) -> Result<String> {
-    let plan = starting_plan(mode);
-    let seats = plan.default_included_seats();
-    let id = new_id();
-    let now = Timestamp::now().millis();
-    orgs::insert(c, &id, name, plan, seats, now).await?;
-    orgs::add_member(c, &id, owner_id, OrgRole::Owner, now).await?;
-    Ok(id)
+    a: &NewAccount,
+    taken_msg: &str,
+) -> Result<(String, String)> {
+    let user_id = insert_user(c, a, taken_msg).await?;
+    let org_name = OrgName::workspace_of(a.name.as_str());
+    let org_id = organizations::found(c, mode, &org_name, &user_id).await?;
+    Ok((user_id, org_id))
 }
 
-/// The personal organization every cloud sign-up gets.
-pub fn workspace_name(person: &str) -> String {
-    format!("{person}'s Workspace")
+/// A person added by an operator (`slugbase user create`): in cloud they get their own
+/// workspace as if they had signed up; self-hosted they join the instance's first organization
+/// as a member, or, when there is none yet, set the instance up with their own.
+pub async fn add_person(store: &Store, mode: Mode, a: &NewAccount) -> Result<String> {
+    let taken = "a user with this email already exists";
+    let mut tx = store.begin().await?;
+    let first_org = match mode {
+        Mode::Cloud => None,
+        Mode::Selfhosted => orgs::oldest(&mut tx.conn()).await?,
+    };
+    let user_id = match first_org {
+        Some(org_id) => {
+            let user_id = insert_user(&mut tx.conn(), a, taken).await?;
+            let now = Timestamp::now().millis();
+            orgs::add_member(&mut tx.conn(), &org_id, &user_id, OrgRole::Member, now).await?;
+            user_id
+        }
+        None => {
+            if mode == Mode::Selfhosted {
+                mark_initialized(&mut tx.conn()).await?;
+            }
+            open_account(&mut tx.conn(), mode, a, taken).await?.0
+        }
+    };
+    tx.commit().await?;
+    Ok(user_id)
 }
 
 /// Marks the self-hosted instance initialized; false when it already was (so two racing
 /// set-ups cannot both succeed).
 pub async fn mark_initialized(c: &mut Conn<'_>) -> Result<bool> {
-    let now = Timestamp::now().millis();
-    let r = crate::q!(c, |e| sqlx::query(
-        "INSERT INTO instance_state (id, initialized_at) VALUES (1, $1)"
-    )
-    .bind(now)
-    .execute(e)
-    .await
-    .map(|r| r.rows_affected()));
-    crate::store::inserted_once(r)
+    users::mark_instance_initialized(c, Timestamp::now().millis()).await
 }
 
 pub async fn is_initialized(c: &mut Conn<'_>) -> Result<bool> {
-    let n: i64 = crate::q!(c, |e| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM instance_state"
-    )
-    .fetch_one(e)
-    .await?);
-    Ok(n > 0)
+    users::instance_initialized(c).await
 }

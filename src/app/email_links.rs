@@ -3,9 +3,29 @@
 
 use crate::domain::Timestamp;
 use crate::error::Result;
+use crate::mail::{self, Mailer};
 use crate::security::{random_token, sha256_hex};
 use crate::store::email_tokens::{self, EmailToken, Purpose};
 use crate::store::Conn;
+
+/// Where emails with links go out from: the mailer, and the address the links point to.
+#[derive(Clone, Debug)]
+pub struct Outbox<'a> {
+    pub mailer: &'a Mailer,
+    /// The server's public address, without a trailing slash.
+    pub base_url: String,
+}
+
+impl Outbox<'_> {
+    /// The page at `path` that takes `token` (`{base}/invite?token=…`).
+    pub fn link(&self, path: &str, token: &str) -> String {
+        format!("{}{path}?token={token}", self.base_url)
+    }
+
+    pub async fn send(&self, to: &str, subject: String, body: String) -> Result<()> {
+        self.mailer.send(mail::Email { to, subject, body }).await
+    }
+}
 
 /// Creates a new token for the user (retiring earlier unused ones of the same purpose).
 pub async fn issue(

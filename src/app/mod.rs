@@ -4,13 +4,18 @@
 
 pub mod access_counter;
 pub mod accounts;
+pub mod billing;
 pub mod bookmark_io;
 pub mod cache;
 pub mod email_links;
 pub mod golinks;
 pub mod identity;
+pub mod invitations;
+pub mod members;
 pub mod mfa;
+pub mod organizations;
 pub mod plans;
 pub mod sessions;
 pub mod stripe;
 pub mod tenancy;
+pub mod tokens;

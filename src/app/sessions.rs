@@ -1,12 +1,16 @@
 //! Login sessions: starting one (access JWT, plus a refresh token in cloud) and rotating the
 //! refresh token. A refresh token presented twice is a sign it was stolen: the whole session ends.
+//! And the organization a credential (login session or `sb_` token) acts in.
 
+use crate::app::identity::{Credential, CurrentUser};
+use crate::app::tenancy::{not_a_member, resolve_default};
 use crate::config::Mode;
+use crate::domain::ids::parse_id;
 use crate::domain::{new_id, Timestamp};
 use crate::error::Result;
 use crate::security::jwt::JwtKeys;
 use crate::security::{random_token, sha256_hex};
-use crate::store::{sessions, Conn};
+use crate::store::{orgs, sessions, tokens, users, Conn, Store};
 
 /// How long a refresh token (and so a cloud login session) lives.
 pub const REFRESH_TTL_SECS: i64 = 30 * 24 * 3600;
@@ -133,4 +137,35 @@ pub async fn rotate(
             refresh_token: Some(refresh),
         },
     )))
+}
+
+/// The organization requests with this credential act in; `None` when the person has none.
+pub async fn current_org(store: &Store, user: &CurrentUser) -> Result<Option<String>> {
+    let mut db = store.read().await?;
+    resolve_default(&mut db.conn(), user).await
+}
+
+/// Makes `org_id` the current organization of this credential from now on (403 `Not a member
+/// of this organization` unless the person belongs to it, also when there is no such one).
+pub async fn choose_org(store: &Store, user: &CurrentUser, org_id: &str) -> Result<String> {
+    let org_id = parse_id(org_id.trim()).ok_or_else(not_a_member)?;
+    let mut tx = store.begin().await?;
+    if orgs::role_of(&mut tx.conn(), &org_id, user.id())
+        .await?
+        .is_none()
+    {
+        return Err(not_a_member());
+    }
+    select_org(&mut tx.conn(), user, &org_id).await?;
+    tx.commit().await?;
+    Ok(org_id)
+}
+
+/// Records `org_id` as current for the credential and as the person's last choice.
+pub async fn select_org(c: &mut Conn<'_>, user: &CurrentUser, org_id: &str) -> Result<()> {
+    match &user.credential {
+        Credential::Session { id, .. } => sessions::set_current_org(c, id, Some(org_id)).await?,
+        Credential::ApiToken { id, .. } => tokens::set_current_org(c, id, Some(org_id)).await?,
+    }
+    users::set_last_org(c, user.id(), org_id).await
 }

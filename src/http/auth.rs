@@ -125,14 +125,13 @@ async fn setup(
         is_admin: true,
         email_verified: true,
     };
-    let user_id = accounts::insert_user(
+    let (user_id, org_id) = accounts::open_account(
         &mut tx.conn(),
+        state.mode(),
         &account,
         "User with this email already exists",
     )
     .await?;
-    let org_name = accounts::workspace_name(account.name.as_str());
-    let org_id = accounts::create_org(&mut tx.conn(), state.mode(), &org_name, &user_id).await?;
     let issued = sessions::start(&state.sessions, &mut tx.conn(), &user_id, Some(&org_id)).await?;
     let user = users::by_id(&mut tx.conn(), &user_id)
         .await?
@@ -169,10 +168,13 @@ async fn register(
         is_admin: false,
         email_verified: false,
     };
-    let user_id =
-        accounts::insert_user(&mut tx.conn(), &account, "Email already registered").await?;
-    let org_name = accounts::workspace_name(account.name.as_str());
-    accounts::create_org(&mut tx.conn(), state.mode(), &org_name, &user_id).await?;
+    let (user_id, _) = accounts::open_account(
+        &mut tx.conn(),
+        state.mode(),
+        &account,
+        "Email already registered",
+    )
+    .await?;
     let token = crate::http::signup::issue_token(&mut tx.conn(), &user_id).await?;
     tx.commit().await?;
     crate::http::signup::send_link(&state, account.email.as_str(), &token).await.map_err(|e| {

@@ -3,6 +3,7 @@
 use std::process::Command;
 
 use reqwest::StatusCode;
+use serde_json::json;
 
 use slugbase::config::Mode;
 
@@ -174,4 +175,144 @@ async fn set_plan_changes_an_organizations_plan_and_seats() {
     );
     let bad = slugbase(&app, &["org", "set-plan", &org, "platinum"]);
     assert!(!bad.status.success());
+}
+
+#[tokio::test]
+async fn token_create_keeps_the_apis_rules_and_can_name_the_organization() {
+    let app = spawn_app(Mode::Selfhosted).await;
+    let ada = app.setup_admin("ada@example.com").await;
+    let org = expect(
+        app.get("/api/session/org", Some(&ada.jwt)).await,
+        StatusCode::OK,
+    )
+    .await;
+    let org = org["organizationId"].as_str().unwrap().to_string();
+
+    let out = slugbase(
+        &app,
+        &[
+            "token",
+            "create",
+            "--email",
+            "ada@example.com",
+            "--name",
+            "  deploy  ",
+            "--org",
+            &org,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let current = expect(
+        app.get("/api/session/org", Some(&token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        current["organizationId"],
+        org.as_str(),
+        "acts in the named organization"
+    );
+    let listed = expect(app.get("/api/tokens", Some(&ada.jwt)).await, StatusCode::OK).await;
+    assert_eq!(
+        listed[0]["name"], "deploy",
+        "named as the API would name it"
+    );
+
+    let stranger = slugbase(
+        &app,
+        &[
+            "token",
+            "create",
+            "--email",
+            "ada@example.com",
+            "--name",
+            "x",
+            "--org",
+            "00000000-0000-0000-0000-000000000000",
+        ],
+    );
+    assert!(!stranger.status.success());
+    assert!(String::from_utf8_lossy(&stranger.stderr).contains("Not a member of this organization"));
+    let unnamed = slugbase(
+        &app,
+        &[
+            "token",
+            "create",
+            "--email",
+            "ada@example.com",
+            "--name",
+            " ",
+        ],
+    );
+    assert!(!unnamed.status.success());
+    assert!(String::from_utf8_lossy(&unnamed.stderr).contains("Token name is required"));
+
+    for i in 1..10 {
+        expect(
+            app.post(
+                "/api/tokens",
+                Some(&ada.jwt),
+                json!({ "name": format!("t{i}") }),
+            )
+            .await,
+            StatusCode::CREATED,
+        )
+        .await;
+    }
+    let eleventh = slugbase(
+        &app,
+        &[
+            "token",
+            "create",
+            "--email",
+            "ada@example.com",
+            "--name",
+            "one more",
+        ],
+    );
+    assert!(
+        !eleventh.status.success(),
+        "ten live tokens is the limit here too"
+    );
+    assert!(String::from_utf8_lossy(&eleventh.stderr).contains("Maximum of 10 tokens per user"));
+    let listed = expect(app.get("/api/tokens", Some(&ada.jwt)).await, StatusCode::OK).await;
+    assert_eq!(listed.as_array().unwrap().len(), 10);
+}
+
+#[tokio::test]
+async fn user_create_in_cloud_gives_the_person_their_own_workspace() {
+    let app = spawn_app(Mode::Cloud).await;
+    let out = slugbase(
+        &app,
+        &[
+            "user",
+            "create",
+            "--email",
+            "di@example.com",
+            "--name",
+            "Di",
+            "--password",
+            PASSWORD,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let di = app.login_ok("di@example.com").await;
+    let orgs = expect(
+        app.get("/api/organizations", Some(&di.jwt)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(orgs.as_array().unwrap().len(), 1);
+    assert_eq!(orgs[0]["name"], "Di's Workspace");
+    assert_eq!(orgs[0]["role"], "owner");
+    assert_eq!(orgs[0]["plan"], "free");
 }
