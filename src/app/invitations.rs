@@ -4,7 +4,7 @@
 
 use axum::http::StatusCode;
 
-use crate::app::email_links::Outbox;
+use crate::app::email_links::{LinkCheck, Outbox};
 use crate::app::identity::CurrentUser;
 use crate::app::organizations::{membership, membership_locked, seats, Membership};
 use crate::app::sessions::select_org;
@@ -206,18 +206,15 @@ pub async fn resend(
     Ok(inv)
 }
 
-/// What an invitation link is for, as anyone holding it may ask before signing in.
+/// A working invitation link: the invitation and the organization's name.
 #[derive(Clone, Debug)]
-pub enum LinkCheck {
-    Valid {
-        invitation: Invitation,
-        org_name: Option<String>,
-    },
-    /// Why the link no longer works.
-    Invalid(&'static str),
+pub struct InvitationLink {
+    pub invitation: Invitation,
+    pub org_name: Option<String>,
 }
 
-pub async fn check_link(store: &Store, token: &str) -> Result<LinkCheck> {
+/// What an invitation link is for, as anyone holding it may ask before signing in.
+pub async fn check_link(store: &Store, token: &str) -> Result<LinkCheck<InvitationLink>> {
     let mut db = store.read().await?;
     let Some(inv) = invitations::by_token_hash(&mut db.conn(), &sha256_hex(token)).await? else {
         return Ok(LinkCheck::Invalid("Invitation not found"));
@@ -233,10 +230,10 @@ pub async fn check_link(store: &Store, token: &str) -> Result<LinkCheck> {
     let org_name = orgs::by_id(&mut db.conn(), &inv.org_id)
         .await?
         .map(|o| o.name);
-    Ok(LinkCheck::Valid {
+    Ok(LinkCheck::Valid(InvitationLink {
         invitation: inv,
         org_name,
-    })
+    }))
 }
 
 /// How accepting went: the organization, now current, and whether the person joined it just now.

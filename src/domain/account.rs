@@ -44,22 +44,28 @@ fn looks_like_email(e: &str) -> bool {
     }
 }
 
+/// The rule every name (a person's, an organization's, a token's) follows: trimmed, present,
+/// and at most `max` characters; `what` names it in the refusal.
+pub(crate) fn bounded_name(raw: &str, what: &str, max: usize) -> Result<String, DomainError> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err(DomainError::invalid(format!("{what} is required")));
+    }
+    if name.chars().count() > max {
+        return Err(DomainError::invalid(format!(
+            "{what} must be no more than {max} characters"
+        )));
+    }
+    Ok(name.to_string())
+}
+
 /// A person's display name: trimmed, 1–255 characters.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PersonName(String);
 
 impl PersonName {
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
-        let n = raw.trim();
-        if n.is_empty() {
-            return Err(DomainError::invalid("Name is required"));
-        }
-        if n.chars().count() > 255 {
-            return Err(DomainError::invalid(
-                "Name must be no more than 255 characters",
-            ));
-        }
-        Ok(Self(n.to_string()))
+        bounded_name(raw, "Name", 255).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -115,6 +121,32 @@ impl Password {
     }
 }
 
+/// The languages the interface speaks.
+pub const LANGUAGES: &[&str] = &["en", "de", "fr", "es", "it", "nl", "pt", "pl", "ja", "zh"];
+/// The interface's colour themes.
+pub const THEMES: &[&str] = &["auto", "light", "dark"];
+
+/// `raw` when it is one of `allowed`, spelled exactly; `field` names it in the refusal.
+fn one_of(raw: String, field: &str, allowed: &[&str]) -> Result<String, DomainError> {
+    if allowed.contains(&raw.as_str()) {
+        return Ok(raw);
+    }
+    Err(DomainError::invalid(format!(
+        "{field} must be one of: {}",
+        allowed.join(", ")
+    )))
+}
+
+/// A language of the interface, spelled as in [`LANGUAGES`].
+pub fn parse_language(raw: String) -> Result<String, DomainError> {
+    one_of(raw, "language", LANGUAGES)
+}
+
+/// A colour theme, spelled as in [`THEMES`].
+pub fn parse_theme(raw: String) -> Result<String, DomainError> {
+    one_of(raw, "theme", THEMES)
+}
+
 /// Personal API tokens a person may hold at once.
 pub const MAX_LIVE_TOKENS: i64 = 10;
 
@@ -134,16 +166,7 @@ pub struct TokenName(String);
 
 impl TokenName {
     pub fn parse(raw: Option<&str>) -> Result<Self, DomainError> {
-        let name = raw.map(str::trim).unwrap_or("");
-        if name.is_empty() {
-            return Err(DomainError::invalid("Token name is required"));
-        }
-        if name.chars().count() > 100 {
-            return Err(DomainError::invalid(
-                "Token name must be no more than 100 characters",
-            ));
-        }
-        Ok(Self(name.to_string()))
+        bounded_name(raw.unwrap_or(""), "Token name", 100).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -242,6 +265,18 @@ mod tests {
             check_token_allowance(10),
             Err(DomainError::invalid(
                 "Maximum of 10 tokens per user. Revoke an existing token first."
+            ))
+        );
+    }
+
+    #[test]
+    fn languages_and_themes_are_spelled_one_way() {
+        assert_eq!(parse_language("de".into()), Ok("de".to_string()));
+        assert!(parse_language("DE".into()).is_err());
+        assert_eq!(
+            parse_theme("neon".into()),
+            Err(DomainError::invalid(
+                "theme must be one of: auto, light, dark"
             ))
         );
     }

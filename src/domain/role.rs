@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::account::bounded_name;
 use crate::domain::error::DomainError;
 
 /// An organization's name: trimmed, 1–255 characters.
@@ -10,16 +11,7 @@ pub struct OrgName(String);
 
 impl OrgName {
     pub fn parse(raw: Option<&str>) -> Result<Self, DomainError> {
-        let name = raw.map(str::trim).unwrap_or("");
-        if name.is_empty() {
-            return Err(DomainError::invalid("Organization name is required"));
-        }
-        if name.chars().count() > 255 {
-            return Err(DomainError::invalid(
-                "Organization name must be no more than 255 characters",
-            ));
-        }
-        Ok(Self(name.to_string()))
+        bounded_name(raw.unwrap_or(""), "Organization name", 255).map(Self)
     }
 
     /// The personal organization every cloud sign-up (and a self-hosted instance's first

@@ -12,11 +12,12 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::email_links::Outbox;
-use crate::app::invitations::{self, Invitee, LinkCheck};
+use crate::app::email_links::LinkCheck;
+use crate::app::invitations::{self, Invitee};
 use crate::domain::plan::PlanPolicy;
 use crate::domain::Timestamp;
 use crate::error::{AppError, Result};
+use crate::http::auth::outbox;
 use crate::http::extract::{parse_body, ClientIp};
 use crate::http::{CurrentUser, Json};
 use crate::state::AppState;
@@ -36,14 +37,6 @@ pub struct InviteBody {
     email: Option<String>,
     /// `member` (default) or `admin`; only owners invite admins.
     role: Option<String>,
-}
-
-/// Where invitation emails go out from.
-fn outbox(state: &AppState) -> Outbox<'_> {
-    Outbox {
-        mailer: &state.mailer,
-        base_url: state.config.base_url(),
-    }
 }
 
 fn policy(state: &AppState) -> PlanPolicy {
@@ -158,15 +151,12 @@ async fn verify(
     };
     Ok(match invitations::check_link(&state.store, &token).await? {
         LinkCheck::Invalid(error) => axum::Json(json!({"valid": false, "error": error})),
-        LinkCheck::Valid {
-            invitation,
-            org_name,
-        } => axum::Json(json!({
+        LinkCheck::Valid(link) => axum::Json(json!({
             "valid": true,
-            "email": invitation.email,
-            "organization_id": invitation.org_id,
-            "org_name": org_name,
-            "expires_at": Timestamp(invitation.expires_at).to_rfc3339(),
+            "email": link.invitation.email,
+            "organization_id": link.invitation.org_id,
+            "org_name": link.org_name,
+            "expires_at": Timestamp(link.invitation.expires_at).to_rfc3339(),
         })),
     }
     .into_response())

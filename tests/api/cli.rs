@@ -177,6 +177,22 @@ async fn set_plan_changes_an_organizations_plan_and_seats() {
     assert!(!bad.status.success());
 }
 
+/// Runs the command line, expecting success; what it printed, trimmed.
+fn succeeds(app: &crate::helpers::TestApp, args: &[&str]) -> String {
+    let out = slugbase(app, args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{args:?}: {stderr}");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// Runs the command line, expecting a refusal that says `says`.
+fn refused(app: &crate::helpers::TestApp, args: &[&str], says: &str) {
+    let out = slugbase(app, args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{args:?} should be refused");
+    assert!(stderr.contains(says), "{args:?}: {stderr}");
+}
+
 #[tokio::test]
 async fn token_create_keeps_the_apis_rules_and_can_name_the_organization() {
     let app = spawn_app(Mode::Selfhosted).await;
@@ -187,26 +203,13 @@ async fn token_create_keeps_the_apis_rules_and_can_name_the_organization() {
     )
     .await;
     let org = org["organizationId"].as_str().unwrap().to_string();
+    let create = ["token", "create", "--email", "ada@example.com", "--name"];
+    let with = |rest: &[&'static str]| [&create[..], rest].concat();
 
-    let out = slugbase(
+    let token = succeeds(
         &app,
-        &[
-            "token",
-            "create",
-            "--email",
-            "ada@example.com",
-            "--name",
-            "  deploy  ",
-            "--org",
-            &org,
-        ],
+        &[&create[..], &["  deploy  ", "--org", &org]].concat(),
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
     let current = expect(
         app.get("/api/session/org", Some(&token)).await,
         StatusCode::OK,
@@ -223,88 +226,36 @@ async fn token_create_keeps_the_apis_rules_and_can_name_the_organization() {
         "named as the API would name it"
     );
 
-    let stranger = slugbase(
-        &app,
-        &[
-            "token",
-            "create",
-            "--email",
-            "ada@example.com",
-            "--name",
-            "x",
-            "--org",
-            "00000000-0000-0000-0000-000000000000",
-        ],
-    );
-    assert!(!stranger.status.success());
-    assert!(String::from_utf8_lossy(&stranger.stderr).contains("Not a member of this organization"));
-    let unnamed = slugbase(
-        &app,
-        &[
-            "token",
-            "create",
-            "--email",
-            "ada@example.com",
-            "--name",
-            " ",
-        ],
-    );
-    assert!(!unnamed.status.success());
-    assert!(String::from_utf8_lossy(&unnamed.stderr).contains("Token name is required"));
-
+    let nowhere = ["x", "--org", "00000000-0000-0000-0000-000000000000"];
+    refused(&app, &with(&nowhere), "Not a member of this organization");
+    refused(&app, &with(&[" "]), "Token name is required");
     for i in 1..10 {
-        expect(
-            app.post(
-                "/api/tokens",
-                Some(&ada.jwt),
-                json!({ "name": format!("t{i}") }),
-            )
-            .await,
-            StatusCode::CREATED,
-        )
-        .await;
+        let name = json!({ "name": format!("t{i}") });
+        let res = app.post("/api/tokens", Some(&ada.jwt), name).await;
+        expect(res, StatusCode::CREATED).await;
     }
-    let eleventh = slugbase(
-        &app,
-        &[
-            "token",
-            "create",
-            "--email",
-            "ada@example.com",
-            "--name",
-            "one more",
-        ],
-    );
-    assert!(
-        !eleventh.status.success(),
-        "ten live tokens is the limit here too"
-    );
-    assert!(String::from_utf8_lossy(&eleventh.stderr).contains("Maximum of 10 tokens per user"));
+    refused(&app, &with(&["one more"]), "Maximum of 10 tokens per user");
     let listed = expect(app.get("/api/tokens", Some(&ada.jwt)).await, StatusCode::OK).await;
-    assert_eq!(listed.as_array().unwrap().len(), 10);
+    assert_eq!(
+        listed.as_array().unwrap().len(),
+        10,
+        "the limit holds here too"
+    );
 }
 
 #[tokio::test]
 async fn user_create_in_cloud_gives_the_person_their_own_workspace() {
     let app = spawn_app(Mode::Cloud).await;
-    let out = slugbase(
-        &app,
-        &[
-            "user",
-            "create",
-            "--email",
-            "di@example.com",
-            "--name",
-            "Di",
-            "--password",
-            PASSWORD,
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let args = [
+        "user",
+        "create",
+        "--email",
+        "di@example.com",
+        "--name",
+        "Di",
+        "--password",
+    ];
+    succeeds(&app, &[&args[..], &[PASSWORD]].concat());
     let di = app.login_ok("di@example.com").await;
     let orgs = expect(
         app.get("/api/organizations", Some(&di.jwt)).await,
@@ -312,7 +263,9 @@ async fn user_create_in_cloud_gives_the_person_their_own_workspace() {
     )
     .await;
     assert_eq!(orgs.as_array().unwrap().len(), 1);
-    assert_eq!(orgs[0]["name"], "Di's Workspace");
-    assert_eq!(orgs[0]["role"], "owner");
-    assert_eq!(orgs[0]["plan"], "free");
+    let own = &orgs[0];
+    assert_eq!(
+        (&own["name"], &own["role"], &own["plan"]),
+        (&json!("Di's Workspace"), &json!("owner"), &json!("free"))
+    );
 }
