@@ -4,12 +4,14 @@ use clap::{Parser, Subcommand};
 
 use crate::app::accounts::{self, NewAccount};
 use crate::app::plans::{self, PlanChange};
+use crate::app::tokens::{self, StartsIn};
 use crate::config::Config;
+use crate::domain::account::TokenName;
 use crate::domain::ids::parse_id;
-use crate::domain::{new_id, Email, OrgRole, Password, PersonName, Plan, Timestamp};
-use crate::security::{random_token, sha256_hex};
+use crate::domain::{Email, Password, PersonName, Plan};
+use crate::error::AppError;
 use crate::startup::{build_state, shutdown_signal, Application};
-use crate::store::{orgs, tokens, users};
+use crate::store::orgs;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -116,33 +118,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 is_admin: admin,
                 email_verified: true,
             };
-            let mut tx = state.store.begin().await?;
-            let id = accounts::insert_user(
-                &mut tx.conn(),
-                &account,
-                "a user with this email already exists",
-            )
-            .await
-            .map_err(app_error)?;
-            if state.is_cloud() {
-                let org_name = accounts::workspace_name(account.name.as_str());
-                accounts::create_org(&mut tx.conn(), state.mode(), &org_name, &id).await?;
-            } else if let Some(org) = orgs::oldest(&mut tx.conn()).await? {
-                orgs::add_member(
-                    &mut tx.conn(),
-                    &org,
-                    &id,
-                    OrgRole::Member,
-                    Timestamp::now().millis(),
-                )
-                .await?;
-            } else {
-                // No organization yet: this person sets the instance up.
-                accounts::mark_initialized(&mut tx.conn()).await?;
-                let org_name = accounts::workspace_name(account.name.as_str());
-                accounts::create_org(&mut tx.conn(), state.mode(), &org_name, &id).await?;
-            }
-            tx.commit().await?;
+            let id = accounts::add_person(&state.store, state.mode(), &account)
+                .await
+                .map_err(app_error)?;
             println!("{id}");
             Ok(())
         }
@@ -181,40 +159,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token(TokenCommand::Create { email, name, org }) => {
             let state = build_state(cli.config).await?;
             let email = Email::parse(&email).map_err(user_error)?;
-            let mut tx = state.store.begin().await?;
-            let user = users::by_email(&mut tx.conn(), email.as_str())
+            let name = TokenName::parse(Some(&name)).map_err(user_error)?;
+            let user = accounts::find(&state.store, &email)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no user {}", email.as_str()))?;
-            let org = match org {
-                Some(o) => {
-                    let o = parse_id(&o).ok_or_else(|| anyhow::anyhow!("no organization {o}"))?;
-                    anyhow::ensure!(
-                        orgs::role_of(&mut tx.conn(), &o, &user.id).await?.is_some(),
-                        "{} is not a member of {o}",
-                        email.as_str()
-                    );
-                    Some(o)
-                }
-                None => None,
+            let starts_in = match &org {
+                Some(org) => StartsIn::Named(org),
+                None => StartsIn::Inherited(None),
             };
-            let name = name.trim();
-            anyhow::ensure!(
-                (1..=100).contains(&name.chars().count()),
-                "the token name must be 1 to 100 characters"
-            );
-            let secret = format!("sb_{}", random_token());
-            tokens::insert(
-                &mut tx.conn(),
-                &new_id(),
-                &user.id,
-                name,
-                &sha256_hex(&secret),
-                org.as_deref(),
-                Timestamp::now().millis(),
-            )
-            .await?;
-            tx.commit().await?;
-            println!("{secret}");
+            let token = tokens::create(&state.store, &user.id, &name, starts_in)
+                .await
+                .map_err(app_error)?;
+            println!("{}", token.secret);
             Ok(())
         }
     }
@@ -225,9 +181,13 @@ fn user_error(e: crate::domain::DomainError) -> anyhow::Error {
 }
 
 /// A refusal of a use case as the operator should read it (a plain sentence, not a debug dump).
-fn app_error(e: crate::error::AppError) -> anyhow::Error {
+fn app_error(e: AppError) -> anyhow::Error {
     match e {
-        crate::error::AppError::Domain(d) => user_error(d),
+        AppError::Domain(d) => user_error(d),
+        AppError::BadRequest(m) | AppError::NotFound(m) => anyhow::anyhow!(m),
+        AppError::Coded { body, .. } if body["error"].is_string() => {
+            anyhow::anyhow!("{}", body["error"].as_str().unwrap_or_default())
+        }
         other => anyhow::anyhow!(other),
     }
 }

@@ -1,21 +1,21 @@
-//! Creating people and their first organization.
+//! People: the first person of a self-hosted instance, cloud sign-ups, people added by an
+//! operator, each with the organization they start in; and a person's own profile.
 
+use axum::http::StatusCode;
 use rand::Rng;
 
+use crate::app::email_links::{self, Outbox};
+use crate::app::identity::CurrentUser;
+use crate::app::organizations;
+use crate::app::sessions::{self, Issued, SessionKeys};
 use crate::config::Mode;
-use crate::domain::{new_id, Email, OrgRole, Password, PersonName, Plan, Timestamp};
+use crate::domain::account::{parse_language, parse_theme};
+use crate::domain::role::OrgName;
+use crate::domain::{new_id, DomainError, Email, OrgRole, Password, PersonName, Timestamp};
 use crate::error::{AppError, Result};
 use crate::security::passwords;
-use crate::store::{orgs, users, Conn};
-
-/// Plan and seats a new organization starts with: self-hosted instances do not enforce plans,
-/// so their organizations are unlimited Teams; in cloud everyone starts on Free.
-pub fn starting_plan(mode: Mode) -> Plan {
-    match mode {
-        Mode::Selfhosted => Plan::Team,
-        Mode::Cloud => Plan::Free,
-    }
-}
+use crate::store::users::{ProfileChange, User};
+use crate::store::{orgs, users, Conn, Store};
 
 fn new_user_key() -> String {
     let bytes: [u8; 6] = rand::thread_rng().gen();
@@ -30,10 +30,35 @@ pub struct NewAccount {
     pub email_verified: bool,
 }
 
+/// The person with this email, if any.
+pub async fn find(store: &Store, email: &Email) -> Result<Option<users::User>> {
+    let mut db = store.read().await?;
+    users::by_email(&mut db.conn(), email.as_str()).await
+}
+
+/// What a person signs up with.
+pub struct SignUp {
+    pub email: Email,
+    pub name: PersonName,
+    pub password: Password,
+}
+
+impl SignUp {
+    fn account(self, is_admin: bool, email_verified: bool) -> NewAccount {
+        NewAccount {
+            email: self.email,
+            name: self.name,
+            password: self.password,
+            is_admin,
+            email_verified,
+        }
+    }
+}
+
 /// Inserts the user; an email already taken is a 400 with `taken_msg`.
 pub async fn insert_user(c: &mut Conn<'_>, a: &NewAccount, taken_msg: &str) -> Result<String> {
     if users::by_email(c, a.email.as_str()).await?.is_some() {
-        return Err(AppError::bad_request(taken_msg));
+        return Err(DomainError::duplicate(taken_msg).into());
     }
     let hash = passwords::hash(a.password.expose()).await?;
     let id = new_id();
@@ -56,46 +81,209 @@ pub async fn insert_user(c: &mut Conn<'_>, a: &NewAccount, taken_msg: &str) -> R
     Ok(id)
 }
 
-/// Creates an organization with `owner_id` as its owner; returns its id.
-pub async fn create_org(
+/// A new person with an organization of their own (`<name>'s Workspace`, as its owner): a
+/// cloud sign-up, and a self-hosted instance's first person. Returns the person's and the
+/// organization's ids.
+pub async fn open_account(
     c: &mut Conn<'_>,
     mode: Mode,
-    name: &str,
-    owner_id: &str,
-) -> Result<String> {
-    let plan = starting_plan(mode);
-    let seats = plan.default_included_seats();
-    let id = new_id();
-    let now = Timestamp::now().millis();
-    orgs::insert(c, &id, name, plan, seats, now).await?;
-    orgs::add_member(c, &id, owner_id, OrgRole::Owner, now).await?;
-    Ok(id)
+    a: &NewAccount,
+    taken_msg: &str,
+) -> Result<(String, String)> {
+    let user_id = insert_user(c, a, taken_msg).await?;
+    let org_name = OrgName::workspace_of(a.name.as_str());
+    let org_id = organizations::found(c, mode, &org_name, &user_id).await?;
+    Ok((user_id, org_id))
 }
 
-/// The personal organization every cloud sign-up gets.
-pub fn workspace_name(person: &str) -> String {
-    format!("{person}'s Workspace")
+/// A person added by an operator (`slugbase user create`): in cloud they get their own
+/// workspace as if they had signed up; self-hosted they join the instance's first organization
+/// as a member, or, when there is none yet, set the instance up with their own.
+pub async fn add_person(store: &Store, mode: Mode, a: &NewAccount) -> Result<String> {
+    let taken = "a user with this email already exists";
+    let mut tx = store.begin().await?;
+    let first_org = match mode {
+        Mode::Cloud => None,
+        Mode::Selfhosted => orgs::oldest(&mut tx.conn()).await?,
+    };
+    let user_id = match first_org {
+        Some(org_id) => {
+            let user_id = insert_user(&mut tx.conn(), a, taken).await?;
+            let now = Timestamp::now().millis();
+            orgs::add_member(&mut tx.conn(), &org_id, &user_id, OrgRole::Member, now).await?;
+            user_id
+        }
+        None => {
+            if mode == Mode::Selfhosted {
+                mark_initialized(&mut tx.conn()).await?;
+            }
+            open_account(&mut tx.conn(), mode, a, taken).await?.0
+        }
+    };
+    tx.commit().await?;
+    Ok(user_id)
+}
+
+/// Whether the first person exists (always, in cloud).
+pub async fn is_set_up(store: &Store, mode: Mode) -> Result<bool> {
+    if mode == Mode::Cloud {
+        return Ok(true);
+    }
+    let mut db = store.read().await?;
+    is_initialized(&mut db.conn()).await
+}
+
+/// Self-hosted first run: the first admin and the first organization, signed in. Refused (403)
+/// in cloud and once done; `sign_up` is the parsed request, refused only after that.
+pub async fn set_up(
+    store: &Store,
+    keys: &SessionKeys,
+    sign_up: Result<SignUp>,
+) -> Result<(Issued, User)> {
+    let already = || AppError::status(StatusCode::FORBIDDEN, "System already initialized");
+    if keys.is_cloud() || is_set_up(store, keys.mode).await? {
+        return Err(already());
+    }
+    // The first person runs the instance, and typed their address in themselves.
+    let account = sign_up?.account(true, true);
+    let mut tx = store.begin().await?;
+    if !mark_initialized(&mut tx.conn()).await? {
+        return Err(already());
+    }
+    let taken = "User with this email already exists";
+    let (user_id, org_id) = open_account(&mut tx.conn(), keys.mode, &account, taken).await?;
+    let issued = sessions::start(keys, &mut tx.conn(), &user_id, Some(&org_id)).await?;
+    let user = users::by_id(&mut tx.conn(), &user_id)
+        .await?
+        .ok_or_else(|| AppError::internal("user vanished"))?;
+    tx.commit().await?;
+    tracing::info!(user_id = %user.id, "instance set up");
+    Ok((issued, user))
+}
+
+/// Cloud sign-up: an unverified account with its own workspace, and an emailed link to verify
+/// it. Refused (403) self-hosted; `sign_up` is the parsed request, refused only after that.
+pub async fn register(
+    store: &Store,
+    outbox: &Outbox<'_>,
+    mode: Mode,
+    sign_up: Result<SignUp>,
+) -> Result<()> {
+    if mode != Mode::Cloud {
+        return Err(AppError::status(
+            StatusCode::FORBIDDEN,
+            "Registrations are disabled",
+        ));
+    }
+    let account = sign_up?.account(false, false);
+    let mut tx = store.begin().await?;
+    let taken = "Email already registered";
+    let (user_id, _) = open_account(&mut tx.conn(), mode, &account, taken).await?;
+    let token = email_links::issue_signup(&mut tx.conn(), &user_id).await?;
+    tx.commit().await?;
+    email_links::send_signup(outbox, account.email.as_str(), &token)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "sign-up email failed");
+            AppError::status(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Account created but we could not send the verification email. Please try again later or contact support.",
+            )
+        })
+}
+
+/// Changes to a person's own profile. A new email address is only requested: a link goes to it,
+/// and the address changes when that link is confirmed.
+#[derive(Default)]
+pub struct ProfileEdit {
+    pub change: ProfileChange,
+    /// A new address, different from the current one.
+    pub new_email: Option<Email>,
+}
+
+impl ProfileEdit {
+    /// Validates in the order clients see the messages: name, language, theme, email. An edit
+    /// that names no field is refused; naming the current address changes nothing.
+    pub fn parse(
+        name: Option<&str>,
+        language: Option<String>,
+        theme: Option<String>,
+        ai_suggestions_enabled: Option<bool>,
+        email: Option<&str>,
+        current_email: &str,
+    ) -> Result<Self, DomainError> {
+        let change = ProfileChange {
+            name: name
+                .map(|n| PersonName::parse(n).map(|n| n.as_str().to_string()))
+                .transpose()?,
+            language: language.map(parse_language).transpose()?,
+            theme: theme.map(parse_theme).transpose()?,
+            ai_suggestions_enabled,
+        };
+        let new_email = match email {
+            Some(raw) => Some(Email::parse(raw)?).filter(|e| e.as_str() != current_email),
+            None => None,
+        };
+        let nothing = change.name.is_none()
+            && change.language.is_none()
+            && change.theme.is_none()
+            && change.ai_suggestions_enabled.is_none();
+        if nothing && email.is_none() {
+            return Err(DomainError::invalid("No fields to update"));
+        }
+        Ok(Self { change, new_email })
+    }
+}
+
+/// The profile after an edit, and the address waiting for confirmation if one was asked for.
+pub struct ProfileUpdated {
+    pub user: User,
+    pub pending_email: Option<Email>,
+}
+
+pub async fn update_profile(
+    store: &Store,
+    outbox: &Outbox<'_>,
+    me: &CurrentUser,
+    edit: ProfileEdit,
+) -> Result<ProfileUpdated> {
+    let mut tx = store.begin().await?;
+    users::update_profile(
+        &mut tx.conn(),
+        me.id(),
+        &edit.change,
+        Timestamp::now().millis(),
+    )
+    .await?;
+    let mut token = None;
+    if let Some(email) = &edit.new_email {
+        if users::by_email(&mut tx.conn(), email.as_str())
+            .await?
+            .is_some()
+        {
+            return Err(DomainError::duplicate("User with this email already exists").into());
+        }
+        token = Some(email_links::issue_email_change(&mut tx.conn(), me.id(), email).await?);
+    }
+    let user = users::by_id(&mut tx.conn(), me.id())
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    tx.commit().await?;
+    if let (Some(email), Some(token)) = (&edit.new_email, token) {
+        email_links::send_email_change(outbox, email.as_str(), &token).await?;
+    }
+    Ok(ProfileUpdated {
+        user,
+        pending_email: edit.new_email,
+    })
 }
 
 /// Marks the self-hosted instance initialized; false when it already was (so two racing
 /// set-ups cannot both succeed).
 pub async fn mark_initialized(c: &mut Conn<'_>) -> Result<bool> {
-    let now = Timestamp::now().millis();
-    let r = crate::q!(c, |e| sqlx::query(
-        "INSERT INTO instance_state (id, initialized_at) VALUES (1, $1)"
-    )
-    .bind(now)
-    .execute(e)
-    .await
-    .map(|r| r.rows_affected()));
-    crate::store::inserted_once(r)
+    users::mark_instance_initialized(c, Timestamp::now().millis()).await
 }
 
 pub async fn is_initialized(c: &mut Conn<'_>) -> Result<bool> {
-    let n: i64 = crate::q!(c, |e| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM instance_state"
-    )
-    .fetch_one(e)
-    .await?);
-    Ok(n > 0)
+    users::instance_initialized(c).await
 }

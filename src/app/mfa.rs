@@ -1,17 +1,48 @@
-//! Second-factor flows shared by the MFA endpoints and the login's second step: spending a
-//! code (TOTP or backup), issuing backup codes, and turning MFA on and off with
-//! `users.mfa_enabled` kept in step.
+//! The TOTP second factor with ten single-use backup codes: enrolling (a secret handed out once,
+//! then confirmed with a code), the login's second step, turning it off and new backup codes.
+//! Every code is spent when accepted: a TOTP code cannot be used twice (nor an older one after
+//! it), a backup code works once. `users.mfa_enabled` is kept in step.
 
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::app::identity::CurrentUser;
+use crate::app::sessions::{self, Issued, SessionKeys};
 use crate::domain::Timestamp;
-use crate::error::Result;
+use crate::error::{AppError, Result};
+use crate::security::jwt::JwtKeys;
 use crate::security::totp;
 use crate::store::mfa::{self, Mfa};
-use crate::store::{users, Conn};
+use crate::store::{users, Conn, Store};
+
+/// How long a right password waits for its second factor.
+pub const PENDING_TTL_SECS: i64 = 5 * 60;
+
+fn invalid_code(status: StatusCode) -> AppError {
+    AppError::coded(status, "Invalid code", "INVALID_CODE", json!({}))
+}
+
+fn pending_invalid() -> AppError {
+    AppError::coded(
+        StatusCode::UNAUTHORIZED,
+        "MFA session expired. Please sign in again.",
+        "MFA_PENDING_INVALID",
+        json!({}),
+    )
+}
+
+fn already_enabled() -> AppError {
+    AppError::bad_request("MFA is already enabled")
+}
+
+fn no_enrollment() -> AppError {
+    AppError::bad_request("No MFA enrollment in progress")
+}
 
 /// Spends `code` against the user's enabled second factor: a TOTP code of a time step later
 /// than the last one accepted, or an unused backup code. False when it is neither; nothing is
 /// spent then.
-pub async fn spend_code(c: &mut Conn<'_>, m: &Mfa, code: &str) -> Result<bool> {
+async fn spend_code(c: &mut Conn<'_>, m: &Mfa, code: &str) -> Result<bool> {
     let now = Timestamp::now();
     if totp::as_totp_code(code).is_some() {
         let now_secs = u64::try_from(now.millis() / 1000).unwrap_or(0);
@@ -26,9 +57,23 @@ pub async fn spend_code(c: &mut Conn<'_>, m: &Mfa, code: &str) -> Result<bool> {
     }
 }
 
+/// Spends `code` against the user's enabled second factor (400 `MFA is not enabled` when it is
+/// off, 400 `INVALID_CODE` when the code is wrong): what turning it off and renewing the backup
+/// codes ask for.
+async fn spend_own_code(c: &mut Conn<'_>, user_id: &str, code: &str) -> Result<()> {
+    let m = mfa::by_user(c, user_id)
+        .await?
+        .filter(Mfa::is_enabled)
+        .ok_or_else(|| AppError::bad_request("MFA is not enabled"))?;
+    if !spend_code(c, &m, code).await? {
+        return Err(invalid_code(StatusCode::BAD_REQUEST));
+    }
+    Ok(())
+}
+
 /// Fresh backup codes replacing any earlier ones; returned in clear to be shown once, stored
 /// only as digests.
-pub async fn issue_backup_codes(c: &mut Conn<'_>, user_id: &str) -> Result<Vec<String>> {
+async fn issue_backup_codes(c: &mut Conn<'_>, user_id: &str) -> Result<Vec<String>> {
     let codes = totp::new_backup_codes();
     let hashes: Vec<String> = codes
         .iter()
@@ -38,19 +83,142 @@ pub async fn issue_backup_codes(c: &mut Conn<'_>, user_id: &str) -> Result<Vec<S
     Ok(codes)
 }
 
-/// Confirms the pending enrollment (its code was for `step`) and issues the first backup codes;
-/// `None` when there was no enrollment left to confirm.
-pub async fn enable(c: &mut Conn<'_>, user_id: &str, step: u64) -> Result<Option<Vec<String>>> {
-    let now = Timestamp::now().millis();
-    if !mfa::enable(c, user_id, step as i64, now).await? {
-        return Ok(None);
-    }
-    users::set_mfa_enabled(c, user_id, true, now).await?;
-    Ok(Some(issue_backup_codes(c, user_id).await?))
+/// Whether MFA is on, and how many backup codes are left (0 when it is off).
+#[derive(Copy, Clone, Debug)]
+pub struct Status {
+    pub enabled: bool,
+    pub backup_codes_remaining: i64,
 }
 
-/// Removes the secret and the backup codes.
-pub async fn disable(c: &mut Conn<'_>, user_id: &str) -> Result<()> {
-    mfa::delete(c, user_id).await?;
-    users::set_mfa_enabled(c, user_id, false, Timestamp::now().millis()).await
+pub async fn status(store: &Store, user_id: &str) -> Result<Status> {
+    let mut db = store.read().await?;
+    let enabled = mfa::by_user(&mut db.conn(), user_id)
+        .await?
+        .is_some_and(|m| m.is_enabled());
+    let backup_codes_remaining = if enabled {
+        mfa::backup_codes_remaining(&mut db.conn(), user_id).await?
+    } else {
+        0
+    };
+    Ok(Status {
+        enabled,
+        backup_codes_remaining,
+    })
+}
+
+/// A secret being enrolled, shown only now.
+#[derive(Clone, Debug)]
+pub struct Enrollment {
+    /// Base32.
+    pub secret: String,
+    /// `otpauth://totp/SlugBase:<email>?secret=…&issuer=SlugBase`, for a QR code.
+    pub otpauth_url: String,
+}
+
+/// Starts enrollment with a new secret, replacing any enrollment not yet confirmed.
+pub async fn begin_enrollment(store: &Store, user: &CurrentUser) -> Result<Enrollment> {
+    if user.user.mfa_enabled {
+        return Err(already_enabled());
+    }
+    let secret = totp::new_secret();
+    let mut tx = store.begin().await?;
+    let now = Timestamp::now().millis();
+    if !mfa::begin_enrollment(&mut tx.conn(), user.id(), &secret, now).await? {
+        return Err(already_enabled());
+    }
+    tx.commit().await?;
+    Ok(Enrollment {
+        otpauth_url: totp::otpauth_url(&user.user.email, &secret),
+        secret,
+    })
+}
+
+/// Turns MFA on once a TOTP code from the new secret checks; answers the first backup codes.
+pub async fn confirm_enrollment(store: &Store, user_id: &str, code: &str) -> Result<Vec<String>> {
+    let mut tx = store.begin().await?;
+    let pending = match mfa::by_user(&mut tx.conn(), user_id).await? {
+        Some(m) if m.is_enabled() => return Err(already_enabled()),
+        Some(m) => m,
+        None => return Err(no_enrollment()),
+    };
+    let now = Timestamp::now().millis();
+    let now_secs = u64::try_from(now / 1000).unwrap_or(0);
+    let step = totp::matching_step(&pending.secret, code, now_secs)
+        .ok_or_else(|| invalid_code(StatusCode::BAD_REQUEST))?;
+    // The code's step counts as used: it cannot sign in a second time.
+    if !mfa::enable(&mut tx.conn(), user_id, step as i64, now).await? {
+        return Err(no_enrollment());
+    }
+    users::set_mfa_enabled(&mut tx.conn(), user_id, true, now).await?;
+    let codes = issue_backup_codes(&mut tx.conn(), user_id).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = %user_id, "MFA enabled");
+    Ok(codes)
+}
+
+/// Drops an enrollment that was not confirmed; MFA that is on stays on.
+pub async fn cancel_enrollment(store: &Store, user_id: &str) -> Result<()> {
+    let mut tx = store.begin().await?;
+    mfa::cancel_enrollment(&mut tx.conn(), user_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The person a login's pending token was issued to (401 `MFA_PENDING_INVALID` when it does not
+/// verify or has expired).
+pub fn pending_user(keys: &JwtKeys, mfa_token: Option<&str>) -> Result<String> {
+    mfa_token
+        .and_then(|t| keys.verify_mfa_pending(t))
+        .map(|claims| claims.sub)
+        .ok_or_else(pending_invalid)
+}
+
+/// The login's second step: a code for the person of a verified pending token starts their
+/// session, exactly as a login without MFA would.
+pub async fn complete_sign_in(
+    store: &Store,
+    keys: &SessionKeys,
+    user_id: &str,
+    code: &str,
+) -> Result<(Issued, users::User)> {
+    let mut tx = store.begin().await?;
+    let user = users::by_id(&mut tx.conn(), user_id)
+        .await?
+        .ok_or_else(pending_invalid)?;
+    // MFA turned off since the password was checked: the pending token proves too little.
+    let m = mfa::by_user(&mut tx.conn(), &user.id)
+        .await?
+        .filter(Mfa::is_enabled)
+        .ok_or_else(pending_invalid)?;
+    if !spend_code(&mut tx.conn(), &m, code).await? {
+        return Err(invalid_code(StatusCode::UNAUTHORIZED));
+    }
+    let issued = sessions::start(keys, &mut tx.conn(), &user.id, None).await?;
+    tx.commit().await?;
+    Ok((issued, user))
+}
+
+/// Turns MFA off with a TOTP or backup code; the secret and backup codes are deleted.
+pub async fn disable(store: &Store, user_id: &str, code: &str) -> Result<()> {
+    let mut tx = store.begin().await?;
+    spend_own_code(&mut tx.conn(), user_id, code).await?;
+    mfa::delete(&mut tx.conn(), user_id).await?;
+    let now = Timestamp::now().millis();
+    users::set_mfa_enabled(&mut tx.conn(), user_id, false, now).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = %user_id, "MFA disabled");
+    Ok(())
+}
+
+/// Replaces the backup codes, given a TOTP or backup code; the earlier ones stop working.
+pub async fn regenerate_backup_codes(
+    store: &Store,
+    user_id: &str,
+    code: &str,
+) -> Result<Vec<String>> {
+    let mut tx = store.begin().await?;
+    spend_own_code(&mut tx.conn(), user_id, code).await?;
+    let codes = issue_backup_codes(&mut tx.conn(), user_id).await?;
+    tx.commit().await?;
+    Ok(codes)
 }

@@ -4,6 +4,7 @@
 
 pub mod access_counter;
 pub mod accounts;
+pub mod billing;
 pub mod bookmark_io;
 pub mod bookmarks;
 pub mod cache;
@@ -11,7 +12,10 @@ pub mod email_links;
 pub mod folders;
 pub mod golinks;
 pub mod identity;
+pub mod invitations;
+pub mod members;
 pub mod mfa;
+pub mod organizations;
 pub mod plans;
 pub mod sessions;
 pub mod sharing;
@@ -19,3 +23,4 @@ pub mod stripe;
 pub mod tags;
 pub mod teams;
 pub mod tenancy;
+pub mod tokens;

@@ -1,12 +1,17 @@
-//! Login sessions: starting one (access JWT, plus a refresh token in cloud) and rotating the
-//! refresh token. A refresh token presented twice is a sign it was stolen: the whole session ends.
+//! Login sessions: signing in (access JWT, plus a refresh token in cloud), rotating the refresh
+//! token and signing out. A refresh token presented twice is a sign it was stolen: the whole
+//! session ends. And the organization a credential (login session or `sb_` token) acts in.
 
+use crate::app::identity::{Credential, CurrentUser};
+use crate::app::mfa::PENDING_TTL_SECS;
+use crate::app::tenancy::{not_a_member, resolve_default};
 use crate::config::Mode;
-use crate::domain::{new_id, Timestamp};
-use crate::error::Result;
+use crate::domain::ids::parse_id;
+use crate::domain::{new_id, Email, Timestamp};
+use crate::error::{AppError, Result};
 use crate::security::jwt::JwtKeys;
-use crate::security::{random_token, sha256_hex};
-use crate::store::{sessions, Conn};
+use crate::security::{passwords, random_token, sha256_hex};
+use crate::store::{orgs, sessions, tokens, users, Conn, Store};
 
 /// How long a refresh token (and so a cloud login session) lives.
 pub const REFRESH_TTL_SECS: i64 = 30 * 24 * 3600;
@@ -21,7 +26,7 @@ pub struct SessionKeys {
 }
 
 impl SessionKeys {
-    fn is_cloud(&self) -> bool {
+    pub fn is_cloud(&self) -> bool {
         self.mode == Mode::Cloud
     }
 
@@ -133,4 +138,119 @@ pub async fn rotate(
             refresh_token: Some(refresh),
         },
     )))
+}
+
+/// How a right password went on.
+pub enum LogIn {
+    /// A session started.
+    SignedIn(Issued, Box<users::User>),
+    /// The person has MFA on: no session yet, only a short-lived token for the second step.
+    SecondFactor { mfa_token: String },
+}
+
+/// Signs in with email and password. A wrong email and a wrong password are refused alike;
+/// in cloud an unverified address is refused (`EMAIL_NOT_VERIFIED`).
+pub async fn log_in(
+    store: &Store,
+    keys: &SessionKeys,
+    email: &Email,
+    password: &str,
+) -> Result<LogIn> {
+    let user = {
+        let mut db = store.read().await?;
+        users::by_email(&mut db.conn(), email.as_str()).await?
+    };
+    let hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
+    let ok = passwords::verify(password, hash).await?;
+    let Some(user) = user.filter(|_| ok) else {
+        return Err(AppError::UnauthorizedMsg(
+            "Invalid email or password".into(),
+        ));
+    };
+    if keys.is_cloud() && !user.email_verified {
+        return Err(AppError::coded(
+            axum::http::StatusCode::FORBIDDEN,
+            "Email not verified",
+            "EMAIL_NOT_VERIFIED",
+            serde_json::json!({}),
+        ));
+    }
+    if user.mfa_enabled {
+        let now = Timestamp::now().millis() / 1000;
+        let mfa_token = keys.jwt.sign_mfa_pending(&user.id, now, PENDING_TTL_SECS);
+        return Ok(LogIn::SecondFactor { mfa_token });
+    }
+    let mut tx = store.begin().await?;
+    let issued = start(keys, &mut tx.conn(), &user.id, None).await?;
+    tx.commit().await?;
+    Ok(LogIn::SignedIn(issued, Box::new(user)))
+}
+
+/// Ends the session the request came with and the one its refresh token belongs to (either may
+/// be missing): their access tokens stop working at once.
+pub async fn log_out(
+    store: &Store,
+    session_id: Option<&str>,
+    refresh_token: Option<&str>,
+) -> Result<()> {
+    let now = Timestamp::now().millis();
+    let mut tx = store.begin().await?;
+    if let Some(sid) = session_id {
+        sessions::revoke(&mut tx.conn(), sid, now).await?;
+    }
+    if let Some(refresh) = refresh_token {
+        if let Some(r) = sessions::refresh_by_hash(&mut tx.conn(), &sha256_hex(refresh)).await? {
+            sessions::revoke(&mut tx.conn(), &r.session_id, now).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Cloud: a new access token and refresh token for a refresh token, with the person; `None`
+/// when the token is unknown, expired or replayed (a replay ends its session).
+pub async fn refresh(
+    store: &Store,
+    keys: &SessionKeys,
+    refresh_token: &str,
+) -> Result<Option<(Issued, users::User)>> {
+    let mut tx = store.begin().await?;
+    let rotated = rotate(keys, &mut tx.conn(), refresh_token).await?;
+    let user = match &rotated {
+        Some((user_id, _)) => users::by_id(&mut tx.conn(), user_id).await?,
+        None => None,
+    };
+    tx.commit().await?;
+    Ok(rotated.zip(user).map(|((_, issued), user)| (issued, user)))
+}
+
+/// The organization requests with this credential act in; `None` when the person has none.
+pub async fn current_org(store: &Store, user: &CurrentUser) -> Result<Option<String>> {
+    let mut db = store.read().await?;
+    resolve_default(&mut db.conn(), user).await
+}
+
+/// Makes `org_id` the current organization of this credential from now on (403 `Not a member
+/// of this organization` unless the person belongs to it, also when there is no such one).
+pub async fn choose_org(store: &Store, user: &CurrentUser, org_id: &str) -> Result<String> {
+    let org_id = parse_id(org_id.trim()).ok_or_else(not_a_member)?;
+    let mut tx = store.begin().await?;
+    if orgs::role_of(&mut tx.conn(), &org_id, user.id())
+        .await?
+        .is_none()
+    {
+        return Err(not_a_member());
+    }
+    select_org(&mut tx.conn(), user, &org_id).await?;
+    tx.commit().await?;
+    Ok(org_id)
+}
+
+/// Records `org_id` as current for the credential and as the person's last choice.
+pub async fn select_org(c: &mut Conn<'_>, user: &CurrentUser, org_id: &str) -> Result<()> {
+    match &user.credential {
+        Credential::Session { id, .. } => sessions::set_current_org(c, id, Some(org_id)).await?,
+        Credential::ApiToken { id, .. } => tokens::set_current_org(c, id, Some(org_id)).await?,
+    }
+    users::set_last_org(c, user.id(), org_id).await
 }

@@ -44,23 +44,29 @@ fn looks_like_email(e: &str) -> bool {
     }
 }
 
+/// The rule every name (a person's, an organization's, a token's) follows: trimmed, present,
+/// and at most `max` characters; `what` names it in the refusal.
+pub(crate) fn bounded_name(raw: &str, what: &str, max: usize) -> Result<String, DomainError> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err(DomainError::invalid(format!("{what} is required")));
+    }
+    if name.chars().count() > max {
+        return Err(DomainError::invalid(format!(
+            "{what} must be no more than {max} characters"
+        )));
+    }
+    crate::domain::library::printable(name, what)?;
+    Ok(name.to_string())
+}
+
 /// A person's display name: trimmed, 1–255 characters.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PersonName(String);
 
 impl PersonName {
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
-        let n = raw.trim();
-        if n.is_empty() {
-            return Err(DomainError::invalid("Name is required"));
-        }
-        if n.chars().count() > 255 {
-            return Err(DomainError::invalid(
-                "Name must be no more than 255 characters",
-            ));
-        }
-        crate::domain::library::printable(n, "Name")?;
-        Ok(Self(n.to_string()))
+        bounded_name(raw, "Name", 255).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -112,6 +118,59 @@ impl Password {
     }
 
     pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The languages the interface speaks.
+pub const LANGUAGES: &[&str] = &["en", "de", "fr", "es", "it", "nl", "pt", "pl", "ja", "zh"];
+/// The interface's colour themes.
+pub const THEMES: &[&str] = &["auto", "light", "dark"];
+
+/// `raw` when it is one of `allowed`, spelled exactly; `field` names it in the refusal.
+fn one_of(raw: String, field: &str, allowed: &[&str]) -> Result<String, DomainError> {
+    if allowed.contains(&raw.as_str()) {
+        return Ok(raw);
+    }
+    Err(DomainError::invalid(format!(
+        "{field} must be one of: {}",
+        allowed.join(", ")
+    )))
+}
+
+/// A language of the interface, spelled as in [`LANGUAGES`].
+pub fn parse_language(raw: String) -> Result<String, DomainError> {
+    one_of(raw, "language", LANGUAGES)
+}
+
+/// A colour theme, spelled as in [`THEMES`].
+pub fn parse_theme(raw: String) -> Result<String, DomainError> {
+    one_of(raw, "theme", THEMES)
+}
+
+/// Personal API tokens a person may hold at once.
+pub const MAX_LIVE_TOKENS: i64 = 10;
+
+/// May a person who holds `live` tokens create another?
+pub fn check_token_allowance(live: i64) -> Result<(), DomainError> {
+    if live >= MAX_LIVE_TOKENS {
+        return Err(DomainError::invalid(format!(
+            "Maximum of {MAX_LIVE_TOKENS} tokens per user. Revoke an existing token first."
+        )));
+    }
+    Ok(())
+}
+
+/// A personal API token's name: trimmed, 1–100 characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenName(String);
+
+impl TokenName {
+    pub fn parse(raw: Option<&str>) -> Result<Self, DomainError> {
+        bounded_name(raw.unwrap_or(""), "Token name", 100).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
         &self.0
     }
 }
@@ -186,5 +245,40 @@ mod tests {
         assert_eq!(PersonName::parse(" Ann ").unwrap().as_str(), "Ann");
         assert!(PersonName::parse("").is_err());
         assert!(PersonName::parse(&"x".repeat(256)).is_err());
+    }
+
+    #[test]
+    fn token_names_are_trimmed_and_bounded() {
+        assert_eq!(TokenName::parse(Some(" ci ")).unwrap().as_str(), "ci");
+        assert_eq!(
+            TokenName::parse(None),
+            Err(DomainError::invalid("Token name is required"))
+        );
+        assert!(TokenName::parse(Some(" ")).is_err());
+        assert!(TokenName::parse(Some(&"x".repeat(100))).is_ok());
+        assert!(TokenName::parse(Some(&"x".repeat(101))).is_err());
+    }
+
+    #[test]
+    fn a_person_holds_at_most_ten_tokens() {
+        assert!(check_token_allowance(9).is_ok());
+        assert_eq!(
+            check_token_allowance(10),
+            Err(DomainError::invalid(
+                "Maximum of 10 tokens per user. Revoke an existing token first."
+            ))
+        );
+    }
+
+    #[test]
+    fn languages_and_themes_are_spelled_one_way() {
+        assert_eq!(parse_language("de".into()), Ok("de".to_string()));
+        assert!(parse_language("DE".into()).is_err());
+        assert_eq!(
+            parse_theme("neon".into()),
+            Err(DomainError::invalid(
+                "theme must be one of: auto, light, dark"
+            ))
+        );
     }
 }

@@ -28,6 +28,16 @@ crate::text_enum!(Plan {
 });
 
 impl Plan {
+    /// The plan a new organization starts on: self-hosted instances do not enforce plans, so
+    /// theirs are unlimited Teams; in cloud everyone starts on Free.
+    pub fn starting(mode: Mode) -> Plan {
+        match mode {
+            Mode::Selfhosted => Plan::Team,
+            Mode::Cloud => Plan::Free,
+        }
+    }
+
+    /// Seats the plan includes before any extra seats are bought.
     pub fn default_included_seats(self) -> i64 {
         match self {
             Plan::Team => TEAM_INCLUDED_SEATS,
@@ -38,14 +48,11 @@ impl Plan {
     /// The seats an organization has after moving to this plan: a Team keeps the extra seats
     /// asked for (or those it had), every other plan has one seat and no extras.
     pub fn seats(self, included: Option<i64>, extra: Option<i64>, had_extra: i64) -> PlanSeats {
-        match self {
-            Plan::Team => PlanSeats {
-                included: included.unwrap_or(TEAM_INCLUDED_SEATS),
-                extra: extra.unwrap_or(had_extra),
-            },
-            _ => PlanSeats {
-                included: included.unwrap_or(1),
-                extra: 0,
+        PlanSeats {
+            included: included.unwrap_or(self.default_included_seats()),
+            extra: match self {
+                Plan::Team => extra.unwrap_or(had_extra),
+                _ => 0,
             },
         }
     }
@@ -73,6 +80,20 @@ pub struct Features {
     pub share_folders: bool,
     pub invite_members: bool,
     pub ai_suggestions: bool,
+}
+
+/// The server's plan settings: whether plans are enforced (the mode) and the Free plan's
+/// bookmark limit. With an organization's plan they give its [`Rules`].
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct PlanPolicy {
+    pub mode: Mode,
+    pub free_bookmark_limit: i64,
+}
+
+impl PlanPolicy {
+    pub fn rules(self, plan: Plan) -> Rules {
+        Rules::new(self.mode, plan, self.free_bookmark_limit)
+    }
 }
 
 impl Rules {
@@ -225,6 +246,14 @@ mod tests {
                 extra: 0
             }
         );
+    }
+
+    #[test]
+    fn new_organizations_start_free_in_cloud_and_team_self_hosted() {
+        assert_eq!(Plan::starting(Mode::Cloud), Plan::Free);
+        assert_eq!(Plan::starting(Mode::Selfhosted), Plan::Team);
+        assert_eq!(Plan::Team.default_included_seats(), 5);
+        assert_eq!(Plan::Personal.default_included_seats(), 1);
     }
 
     #[test]

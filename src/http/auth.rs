@@ -9,15 +9,14 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::accounts::{self, NewAccount};
-use crate::app::sessions::{self, Issued};
-use crate::domain::{Email, Password, PersonName, Timestamp};
+use crate::app::accounts::{self, SignUp};
+use crate::app::email_links::Outbox;
+use crate::app::sessions::{self, Issued, LogIn};
+use crate::domain::{Email, Password, PersonName};
 use crate::error::{AppError, Result};
 use crate::http::extract::ClientIp;
 use crate::http::{cookies, CurrentUser, Json, MaybeUser};
-use crate::security::{passwords, sha256_hex};
 use crate::state::{AppState, REFRESH_TTL_SECS};
-use crate::store::sessions as session_store;
 use crate::store::users::{self, PublicUser};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -43,18 +42,26 @@ pub struct AccountBody {
 
 impl AccountBody {
     /// Validates in the order clients see the messages: presence, email, name, password.
-    fn validate(self) -> Result<(Email, PersonName, Password)> {
+    fn validate(self) -> Result<SignUp> {
         let (Some(email), Some(name), Some(password)) = (self.email, self.name, self.password)
         else {
             return Err(AppError::bad_request(
                 "Email, name, and password are required",
             ));
         };
-        Ok((
-            Email::parse(&email)?,
-            PersonName::parse(&name)?,
-            Password::parse(&password)?,
-        ))
+        Ok(SignUp {
+            email: Email::parse(&email)?,
+            name: PersonName::parse(&name)?,
+            password: Password::parse(&password)?,
+        })
+    }
+}
+
+/// Where emails with links (sign-up, password reset, email change, invitations) go out from.
+pub(crate) fn outbox(state: &AppState) -> Outbox<'_> {
+    Outbox {
+        mailer: &state.mailer,
+        base_url: state.config.base_url(),
     }
 }
 
@@ -88,12 +95,7 @@ pub struct SetupStatus {
 #[utoipa::path(get, path = "/api/auth/setup/status", tag = "auth", security(()),
     responses((status = 200, body = SetupStatus)))]
 async fn setup_status(State(state): State<AppState>) -> Result<axum::Json<SetupStatus>> {
-    let initialized = if state.is_cloud() {
-        true
-    } else {
-        let mut db = state.store.read().await?;
-        accounts::is_initialized(&mut db.conn()).await?
-    };
+    let initialized = accounts::is_set_up(&state.store, state.mode()).await?;
     Ok(axum::Json(SetupStatus { initialized }))
 }
 
@@ -106,42 +108,7 @@ async fn setup(
     Json(body): Json<AccountBody>,
 ) -> Result<Response> {
     state.limits.auth.check(&format!("setup:{ip}"))?;
-    let already = || AppError::status(StatusCode::FORBIDDEN, "System already initialized");
-    if state.is_cloud() {
-        return Err(already());
-    }
-    {
-        let mut db = state.store.read().await?;
-        if accounts::is_initialized(&mut db.conn()).await? {
-            return Err(already());
-        }
-    }
-    let (email, name, password) = body.validate()?;
-    let mut tx = state.store.begin().await?;
-    if !accounts::mark_initialized(&mut tx.conn()).await? {
-        return Err(already());
-    }
-    let account = NewAccount {
-        email,
-        name,
-        password,
-        is_admin: true,
-        email_verified: true,
-    };
-    let user_id = accounts::insert_user(
-        &mut tx.conn(),
-        &account,
-        "User with this email already exists",
-    )
-    .await?;
-    let org_name = accounts::workspace_name(account.name.as_str());
-    let org_id = accounts::create_org(&mut tx.conn(), state.mode(), &org_name, &user_id).await?;
-    let issued = sessions::start(&state.sessions, &mut tx.conn(), &user_id, Some(&org_id)).await?;
-    let user = users::by_id(&mut tx.conn(), &user_id)
-        .await?
-        .ok_or_else(|| AppError::internal("user vanished"))?;
-    tx.commit().await?;
-    tracing::info!(user_id = %user.id, "instance set up");
+    let (issued, user) = accounts::set_up(&state.store, &state.sessions, body.validate()).await?;
     Ok(signed_in(&state, issued, user, StatusCode::OK))
 }
 
@@ -154,34 +121,7 @@ async fn register(
     Json(body): Json<AccountBody>,
 ) -> Result<Response> {
     state.limits.auth.check(&format!("register:{ip}"))?;
-    if !state.is_cloud() {
-        return Err(AppError::status(
-            StatusCode::FORBIDDEN,
-            "Registrations are disabled",
-        ));
-    }
-    let (email, name, password) = body.validate()?;
-    let mut tx = state.store.begin().await?;
-    let account = NewAccount {
-        email,
-        name,
-        password,
-        is_admin: false,
-        email_verified: false,
-    };
-    let user_id =
-        accounts::insert_user(&mut tx.conn(), &account, "Email already registered").await?;
-    let org_name = accounts::workspace_name(account.name.as_str());
-    accounts::create_org(&mut tx.conn(), state.mode(), &org_name, &user_id).await?;
-    let token = crate::http::signup::issue_token(&mut tx.conn(), &user_id).await?;
-    tx.commit().await?;
-    crate::http::signup::send_link(&state, account.email.as_str(), &token).await.map_err(|e| {
-        tracing::error!(error = %e, "sign-up email failed");
-        AppError::status(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Account created but we could not send the verification email. Please try again later or contact support.",
-        )
-    })?;
+    accounts::register(&state.store, &outbox(&state), state.mode(), body.validate()).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(json!({"message": "Check your email to verify your account"})),
@@ -216,32 +156,12 @@ async fn login(
         return Err(AppError::bad_request("Email and password are required"));
     }
     let email = Email::parse(&email)?;
-    let user = {
-        let mut db = state.store.read().await?;
-        users::by_email(&mut db.conn(), email.as_str()).await?
-    };
-    let hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
-    let ok = passwords::verify(&password, hash).await?;
-    let Some(user) = user.filter(|_| ok) else {
-        return Err(AppError::UnauthorizedMsg(
-            "Invalid email or password".into(),
-        ));
-    };
-    if state.is_cloud() && !user.email_verified {
-        return Err(AppError::coded(
-            StatusCode::FORBIDDEN,
-            "Email not verified",
-            "EMAIL_NOT_VERIFIED",
-            json!({}),
-        ));
+    match sessions::log_in(&state.store, &state.sessions, &email, &password).await? {
+        LogIn::SignedIn(issued, user) => Ok(signed_in(&state, issued, *user, StatusCode::OK)),
+        LogIn::SecondFactor { mfa_token } => {
+            Ok(crate::http::mfa::second_factor_required(&state, mfa_token))
+        }
     }
-    if user.mfa_enabled {
-        return Ok(crate::http::mfa::second_factor_required(&state, &user.id));
-    }
-    let mut tx = state.store.begin().await?;
-    let issued = sessions::start(&state.sessions, &mut tx.conn(), &user.id, None).await?;
-    tx.commit().await?;
-    Ok(signed_in(&state, issued, user, StatusCode::OK))
 }
 
 /// Ends the session: its access tokens stop working at once, and the cookies are cleared.
@@ -252,19 +172,9 @@ async fn logout(
     headers: HeaderMap,
     MaybeUser(user): MaybeUser,
 ) -> Result<Response> {
-    let now = Timestamp::now().millis();
-    let mut tx = state.store.begin().await?;
-    if let Some(sid) = user.as_ref().and_then(|u| u.credential.session_id()) {
-        session_store::revoke(&mut tx.conn(), sid, now).await?;
-    }
-    if let Some(refresh) = cookies::get(&headers, cookies::REFRESH) {
-        if let Some(r) =
-            session_store::refresh_by_hash(&mut tx.conn(), &sha256_hex(&refresh)).await?
-        {
-            session_store::revoke(&mut tx.conn(), &r.session_id, now).await?;
-        }
-    }
-    tx.commit().await?;
+    let session_id = user.as_ref().and_then(|u| u.credential.session_id());
+    let refresh = cookies::get(&headers, cookies::REFRESH);
+    sessions::log_out(&state.store, session_id, refresh.as_deref()).await?;
     let mut headers = HeaderMap::new();
     headers.append(header::SET_COOKIE, cookies::clear_access(&state));
     headers.append(header::SET_COOKIE, cookies::clear_refresh(&state));
@@ -289,15 +199,8 @@ async fn refresh(State(state): State<AppState>, headers: HeaderMap) -> Result<Re
     let token = cookies::get(&headers, cookies::REFRESH)
         .filter(|t| !t.is_empty())
         .ok_or(AppError::Unauthorized)?;
-    let mut tx = state.store.begin().await?;
-    let rotated = sessions::rotate(&state.sessions, &mut tx.conn(), &token).await?;
-    let user = match &rotated {
-        Some((user_id, _)) => users::by_id(&mut tx.conn(), user_id).await?,
-        None => None,
-    };
-    tx.commit().await?;
-    match (rotated, user) {
-        (Some((_, issued)), Some(user)) => Ok(signed_in(&state, issued, user, StatusCode::OK)),
-        _ => Err(AppError::Unauthorized),
+    match sessions::refresh(&state.store, &state.sessions, &token).await? {
+        Some((issued, user)) => Ok(signed_in(&state, issued, user, StatusCode::OK)),
+        None => Err(AppError::Unauthorized),
     }
 }

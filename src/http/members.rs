@@ -3,7 +3,6 @@
 //! each other at once cannot both succeed.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -11,10 +10,9 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::domain::ids::parse_id;
+use crate::app::members;
 use crate::domain::{time, OrgRole};
-use crate::error::{AppError, Result};
-use crate::http::organizations::{membership, membership_locked};
+use crate::error::Result;
 use crate::http::{CurrentUser, Json};
 use crate::state::AppState;
 use crate::store::orgs;
@@ -45,29 +43,22 @@ async fn list(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<axum::Json<Vec<MemberItem>>> {
-    let mut db = state.store.read().await?;
-    let (org, _) = membership(&mut db.conn(), &id, user.id()).await?;
-    let members = orgs::members(&mut db.conn(), &org.id).await?;
+    let people = members::list(&state.store, &user, &id).await?;
     Ok(axum::Json(
-        members
-            .into_iter()
-            .map(|m| MemberItem {
-                user_id: m.user_id,
-                role: m.role,
-                joined_at: m.joined_at,
-                email: m.email,
-                name: m.name,
-            })
-            .collect(),
+        people.into_iter().map(MemberItem::from).collect(),
     ))
 }
 
-fn member_not_found() -> AppError {
-    AppError::not_found("Member not found")
-}
-
-fn last_owner(msg: &str) -> AppError {
-    AppError::coded(StatusCode::BAD_REQUEST, msg, "LAST_OWNER", json!({}))
+impl From<orgs::Member> for MemberItem {
+    fn from(m: orgs::Member) -> Self {
+        MemberItem {
+            user_id: m.user_id,
+            role: m.role,
+            joined_at: m.joined_at,
+            email: m.email,
+            name: m.name,
+        }
+    }
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -86,37 +77,9 @@ async fn change_role(
     Path((id, member_id)): Path<(String, String)>,
     Json(body): Json<RoleBody>,
 ) -> Result<axum::Json<MemberItem>> {
-    let mut tx = state.store.begin().await?;
-    let (org, role) = membership_locked(&mut tx.conn(), &id, user.id()).await?;
-    if !role.is_owner() {
-        return Err(AppError::Forbidden);
-    }
-    let new_role = body
-        .role
-        .as_deref()
-        .and_then(OrgRole::parse)
-        .ok_or_else(|| AppError::bad_request("role must be one of: owner, admin, member"))?;
-    let member_id = parse_id(&member_id).ok_or_else(member_not_found)?;
-    let target = orgs::member(&mut tx.conn(), &org.id, &member_id)
-        .await?
-        .ok_or_else(member_not_found)?;
-    if target.role == OrgRole::Owner
-        && new_role != OrgRole::Owner
-        && orgs::owner_count(&mut tx.conn(), &org.id).await? <= 1
-    {
-        return Err(last_owner(
-            "The last owner cannot be demoted; make someone else an owner first",
-        ));
-    }
-    orgs::set_role(&mut tx.conn(), &org.id, &member_id, new_role).await?;
-    tx.commit().await?;
-    Ok(axum::Json(MemberItem {
-        user_id: target.user_id,
-        role: new_role,
-        joined_at: target.joined_at,
-        email: target.email,
-        name: target.name,
-    }))
+    let role = OrgRole::parse_given(body.role.as_deref()).map_err(Into::into);
+    let member = members::change_role(&state.store, &user, &id, &member_id, role).await?;
+    Ok(axum::Json(member.into()))
 }
 
 /// Removes a member (owners and admins; admins cannot remove owners). Their bookmarks and other
@@ -129,30 +92,7 @@ async fn remove(
     user: CurrentUser,
     Path((id, member_id)): Path<(String, String)>,
 ) -> Result<Response> {
-    let mut tx = state.store.begin().await?;
-    let (org, role) = membership_locked(&mut tx.conn(), &id, user.id()).await?;
-    if !role.can_manage() {
-        return Err(AppError::Forbidden);
-    }
-    let member_id = parse_id(&member_id).ok_or_else(member_not_found)?;
-    if member_id == user.id() {
-        return Err(AppError::bad_request(
-            "Cannot remove yourself; use leave organization instead",
-        ));
-    }
-    let target = orgs::member(&mut tx.conn(), &org.id, &member_id)
-        .await?
-        .ok_or_else(member_not_found)?;
-    if target.role == OrgRole::Owner {
-        if !role.is_owner() {
-            return Err(AppError::Forbidden);
-        }
-        if orgs::owner_count(&mut tx.conn(), &org.id).await? <= 1 {
-            return Err(last_owner("The last owner cannot be removed"));
-        }
-    }
-    orgs::remove_member(&mut tx.conn(), &org.id, &member_id).await?;
-    tx.commit().await?;
+    members::remove(&state.store, &user, &id, &member_id).await?;
     Ok(axum::Json(json!({"message": "Member removed"})).into_response())
 }
 
@@ -165,19 +105,6 @@ async fn leave(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response> {
-    let mut tx = state.store.begin().await?;
-    let (org, role) = membership_locked(&mut tx.conn(), &id, user.id()).await?;
-    if orgs::member_count(&mut tx.conn(), &org.id).await? <= 1 {
-        return Err(last_owner(
-            "You are the only member; delete the organization instead",
-        ));
-    }
-    if role.is_owner() && orgs::owner_count(&mut tx.conn(), &org.id).await? <= 1 {
-        return Err(last_owner(
-            "The last owner cannot leave; make someone else an owner first",
-        ));
-    }
-    orgs::remove_member(&mut tx.conn(), &org.id, user.id()).await?;
-    tx.commit().await?;
+    members::leave(&state.store, &user, &id).await?;
     Ok(axum::Json(json!({"message": "Left organization"})).into_response())
 }

@@ -15,17 +15,12 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::mfa as mfa_service;
-use crate::app::sessions;
-use crate::domain::Timestamp;
+use crate::app::mfa::{self, PENDING_TTL_SECS};
 use crate::error::{AppError, Result};
 use crate::http::extract::ClientIp;
 use crate::http::{auth, cookies, CurrentUser, Json};
-use crate::security::totp;
 use crate::state::AppState;
-use crate::store::mfa::{self, Mfa};
-use crate::store::users::{self, PublicUser};
-use crate::store::Conn;
+use crate::store::users::PublicUser;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -36,30 +31,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(verify))
         .routes(routes!(disable))
         .routes(routes!(regenerate_backup_codes))
-}
-
-/// How long a right password waits for its second factor.
-pub const PENDING_TTL_SECS: i64 = 5 * 60;
-
-fn invalid_code(status: StatusCode) -> AppError {
-    AppError::coded(status, "Invalid code", "INVALID_CODE", json!({}))
-}
-
-fn pending_invalid() -> AppError {
-    AppError::coded(
-        StatusCode::UNAUTHORIZED,
-        "MFA session expired. Please sign in again.",
-        "MFA_PENDING_INVALID",
-        json!({}),
-    )
-}
-
-fn already_enabled() -> AppError {
-    AppError::bad_request("MFA is already enabled")
-}
-
-fn not_enabled() -> AppError {
-    AppError::bad_request("MFA is not enabled")
 }
 
 fn required_code(code: Option<String>) -> Result<String> {
@@ -83,11 +54,9 @@ pub struct MfaRequired {
     mfa_token: String,
 }
 
-/// The login's answer for a user with MFA: a pending token (in the body and an HttpOnly cookie)
-/// instead of a session.
-pub fn second_factor_required(state: &AppState, user_id: &str) -> Response {
-    let now = Timestamp::now().millis() / 1000;
-    let token = state.jwt.sign_mfa_pending(user_id, now, PENDING_TTL_SECS);
+/// The login's answer for a user with MFA: the pending token (in the body and an HttpOnly
+/// cookie) instead of a session.
+pub fn second_factor_required(state: &AppState, token: String) -> Response {
     let cookie = cookies::mfa_pending(state, token.clone(), PENDING_TTL_SECS);
     let body = MfaRequired {
         mfa_required: true,
@@ -107,18 +76,10 @@ pub struct MfaStatus {
 #[utoipa::path(get, path = "/api/auth/mfa/status", tag = "auth",
     responses((status = 200, body = MfaStatus), (status = 401)))]
 async fn status(State(state): State<AppState>, user: CurrentUser) -> Result<axum::Json<MfaStatus>> {
-    let mut db = state.store.read().await?;
-    let enabled = mfa::by_user(&mut db.conn(), user.id())
-        .await?
-        .is_some_and(|m| m.is_enabled());
-    let backup_codes_remaining = if enabled {
-        mfa::backup_codes_remaining(&mut db.conn(), user.id()).await?
-    } else {
-        0
-    };
+    let status = mfa::status(&state.store, user.id()).await?;
     Ok(axum::Json(MfaStatus {
-        enabled,
-        backup_codes_remaining,
+        enabled: status.enabled,
+        backup_codes_remaining: status.backup_codes_remaining,
     }))
 }
 
@@ -137,25 +98,10 @@ async fn enroll_begin(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<axum::Json<Enrollment>> {
-    if user.user.mfa_enabled {
-        return Err(already_enabled());
-    }
-    let secret = totp::new_secret();
-    let mut tx = state.store.begin().await?;
-    if !mfa::begin_enrollment(
-        &mut tx.conn(),
-        user.id(),
-        &secret,
-        Timestamp::now().millis(),
-    )
-    .await?
-    {
-        return Err(already_enabled());
-    }
-    tx.commit().await?;
+    let enrollment = mfa::begin_enrollment(&state.store, &user).await?;
     Ok(axum::Json(Enrollment {
-        otpauth_url: totp::otpauth_url(&user.user.email, &secret),
-        secret,
+        secret: enrollment.secret,
+        otpauth_url: enrollment.otpauth_url,
     }))
 }
 
@@ -186,21 +132,7 @@ async fn enroll_confirm(
 ) -> Result<axum::Json<Enabled>> {
     limit(&state, ip, user.id())?;
     let code = required_code(body.code)?;
-    let mut tx = state.store.begin().await?;
-    let pending = mfa::by_user(&mut tx.conn(), user.id()).await?;
-    let pending = match pending {
-        Some(m) if m.is_enabled() => return Err(already_enabled()),
-        Some(m) => m,
-        None => return Err(AppError::bad_request("No MFA enrollment in progress")),
-    };
-    let now_secs = u64::try_from(Timestamp::now().millis() / 1000).unwrap_or(0);
-    let step = totp::matching_step(&pending.secret, &code, now_secs)
-        .ok_or_else(|| invalid_code(StatusCode::BAD_REQUEST))?;
-    let backup_codes = mfa_service::enable(&mut tx.conn(), user.id(), step)
-        .await?
-        .ok_or_else(|| AppError::bad_request("No MFA enrollment in progress"))?;
-    tx.commit().await?;
-    tracing::info!(user_id = %user.id(), "MFA enabled");
+    let backup_codes = mfa::confirm_enrollment(&state.store, user.id(), &code).await?;
     Ok(axum::Json(Enabled {
         enabled: true,
         backup_codes,
@@ -211,9 +143,7 @@ async fn enroll_confirm(
 #[utoipa::path(post, path = "/api/auth/mfa/enroll/cancel", tag = "auth",
     responses((status = 200, body = crate::http::doc_schemas::Message, description = "MFA enrollment cancelled"), (status = 401)))]
 async fn enroll_cancel(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
-    let mut tx = state.store.begin().await?;
-    mfa::cancel_enrollment(&mut tx.conn(), user.id()).await?;
-    tx.commit().await?;
+    mfa::cancel_enrollment(&state.store, user.id()).await?;
     Ok(axum::Json(json!({"message": "MFA enrollment cancelled"})).into_response())
 }
 
@@ -243,43 +173,16 @@ async fn verify(
     let token = body
         .mfa_token
         .filter(|t| !t.is_empty())
-        .or_else(|| cookies::get(&headers, cookies::MFA_PENDING).filter(|t| !t.is_empty()))
-        .ok_or_else(pending_invalid)?;
-    let claims = state
-        .jwt
-        .verify_mfa_pending(&token)
-        .ok_or_else(pending_invalid)?;
-    state
-        .limits
-        .auth
-        .check(&format!("mfa-user:{}", claims.sub))?;
+        .or_else(|| cookies::get(&headers, cookies::MFA_PENDING).filter(|t| !t.is_empty()));
+    let user_id = mfa::pending_user(&state.jwt, token.as_deref())?;
+    state.limits.auth.check(&format!("mfa-user:{user_id}"))?;
     let code = required_code(body.code)?;
-    let mut tx = state.store.begin().await?;
-    let user = users::by_id(&mut tx.conn(), &claims.sub)
-        .await?
-        .ok_or_else(pending_invalid)?;
-    // MFA turned off since the password was checked: the pending token proves too little.
-    let m: Mfa = mfa::by_user(&mut tx.conn(), &user.id)
-        .await?
-        .filter(Mfa::is_enabled)
-        .ok_or_else(pending_invalid)?;
-    if !mfa_service::spend_code(&mut tx.conn(), &m, &code).await? {
-        return Err(invalid_code(StatusCode::UNAUTHORIZED));
-    }
-    let issued = sessions::start(&state.sessions, &mut tx.conn(), &user.id, None).await?;
-    tx.commit().await?;
+    let (issued, user) =
+        mfa::complete_sign_in(&state.store, &state.sessions, &user_id, &code).await?;
     let mut res = auth::signed_in(&state, issued, user, StatusCode::OK);
     res.headers_mut()
         .append(header::SET_COOKIE, cookies::clear_mfa_pending(&state));
     Ok(res)
-}
-
-/// The user's enabled second factor, or 400 when MFA is off.
-async fn enabled_mfa(c: &mut Conn<'_>, user_id: &str) -> Result<Mfa> {
-    mfa::by_user(c, user_id)
-        .await?
-        .filter(Mfa::is_enabled)
-        .ok_or_else(not_enabled)
 }
 
 #[derive(Serialize, ToSchema)]
@@ -301,14 +204,7 @@ async fn disable(
 ) -> Result<axum::Json<Disabled>> {
     limit(&state, ip, user.id())?;
     let code = required_code(body.code)?;
-    let mut tx = state.store.begin().await?;
-    let m = enabled_mfa(&mut tx.conn(), user.id()).await?;
-    if !mfa_service::spend_code(&mut tx.conn(), &m, &code).await? {
-        return Err(invalid_code(StatusCode::BAD_REQUEST));
-    }
-    mfa_service::disable(&mut tx.conn(), user.id()).await?;
-    tx.commit().await?;
-    tracing::info!(user_id = %user.id(), "MFA disabled");
+    mfa::disable(&state.store, user.id(), &code).await?;
     Ok(axum::Json(Disabled { enabled: false }))
 }
 
@@ -331,12 +227,6 @@ async fn regenerate_backup_codes(
 ) -> Result<axum::Json<BackupCodes>> {
     limit(&state, ip, user.id())?;
     let code = required_code(body.code)?;
-    let mut tx = state.store.begin().await?;
-    let m = enabled_mfa(&mut tx.conn(), user.id()).await?;
-    if !mfa_service::spend_code(&mut tx.conn(), &m, &code).await? {
-        return Err(invalid_code(StatusCode::BAD_REQUEST));
-    }
-    let backup_codes = mfa_service::issue_backup_codes(&mut tx.conn(), user.id()).await?;
-    tx.commit().await?;
+    let backup_codes = mfa::regenerate_backup_codes(&state.store, user.id(), &code).await?;
     Ok(axum::Json(BackupCodes { backup_codes }))
 }

@@ -11,48 +11,17 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::accounts;
-use crate::domain::ids::parse_id;
-use crate::domain::{time, OrgRole, Plan, Timestamp};
-use crate::error::{AppError, Result};
+use crate::app::organizations::{self, Overview};
+use crate::domain::role::OrgName;
+use crate::domain::{time, OrgRole, Plan};
+use crate::error::Result;
 use crate::http::{CurrentUser, Json};
 use crate::state::AppState;
-use crate::store::{invitations, orgs, Conn};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(get_one, rename, delete))
-}
-
-pub fn org_not_found() -> AppError {
-    AppError::not_found("Organization not found")
-}
-
-/// The organization `raw_id` and the caller's role in it; 404 unless the caller is a member.
-pub async fn membership(
-    c: &mut Conn<'_>,
-    raw_id: &str,
-    user_id: &str,
-) -> Result<(orgs::Org, OrgRole)> {
-    let id = parse_id(raw_id).ok_or_else(org_not_found)?;
-    let role = orgs::role_of(c, &id, user_id)
-        .await?
-        .ok_or_else(org_not_found)?;
-    let org = orgs::by_id(c, &id).await?.ok_or_else(org_not_found)?;
-    Ok((org, role))
-}
-
-/// Like [`membership`], but takes the organization's lock first, so the role and the rules checked
-/// after it cannot change before the transaction commits.
-pub async fn membership_locked(
-    c: &mut Conn<'_>,
-    raw_id: &str,
-    user_id: &str,
-) -> Result<(orgs::Org, OrgRole)> {
-    let id = parse_id(raw_id).ok_or_else(org_not_found)?;
-    crate::store::lock_org(c, &id).await?;
-    membership(c, &id, user_id).await
 }
 
 #[derive(Serialize, ToSchema)]
@@ -78,8 +47,7 @@ async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<axum::Json<Vec<OrgListItem>>> {
-    let mut db = state.store.read().await?;
-    let items = orgs::list_for_user(&mut db.conn(), user.id())
+    let items = organizations::list(&state.store, &user)
         .await?
         .into_iter()
         .map(|m| OrgListItem {
@@ -102,17 +70,10 @@ pub struct NameBody {
     name: Option<String>,
 }
 
-fn org_name(body: NameBody) -> Result<String> {
-    let name = body.name.as_deref().map(str::trim).unwrap_or("");
-    if name.is_empty() {
-        return Err(AppError::bad_request("Organization name is required"));
+impl NameBody {
+    fn parse(self) -> Result<OrgName> {
+        Ok(OrgName::parse(self.name.as_deref())?)
     }
-    if name.chars().count() > 255 {
-        return Err(AppError::bad_request(
-            "Organization name must be no more than 255 characters",
-        ));
-    }
-    Ok(name.to_string())
 }
 
 #[derive(Serialize, ToSchema)]
@@ -135,13 +96,8 @@ async fn create(
     user: CurrentUser,
     Json(body): Json<NameBody>,
 ) -> Result<Response> {
-    let name = org_name(body)?;
-    let mut tx = state.store.begin().await?;
-    let id = accounts::create_org(&mut tx.conn(), state.mode(), &name, user.id()).await?;
-    let org = orgs::by_id(&mut tx.conn(), &id)
-        .await?
-        .ok_or_else(org_not_found)?;
-    tx.commit().await?;
+    let name = body.parse()?;
+    let org = organizations::create(&state.store, state.mode(), &user, &name).await?;
     let created = OrgCreated {
         id: org.id,
         name: org.name,
@@ -169,20 +125,22 @@ pub struct OrgDetail {
     pending_invitations: i64,
 }
 
-async fn detail(c: &mut Conn<'_>, org: orgs::Org, role: OrgRole) -> Result<OrgDetail> {
-    let now = Timestamp::now().millis();
-    Ok(OrgDetail {
-        member_count: orgs::member_count(c, &org.id).await?,
-        pending_invitations: invitations::pending_count(c, &org.id, now).await?,
-        id: org.id,
-        name: org.name,
-        plan: org.plan,
-        stripe_customer_id: org.stripe_customer_id,
-        included_seats: org.included_seats,
-        extra_seats: org.extra_seats,
-        created_at: org.created_at,
-        role,
-    })
+impl From<Overview> for OrgDetail {
+    fn from(o: Overview) -> Self {
+        let org = o.org;
+        OrgDetail {
+            id: org.id,
+            name: org.name,
+            plan: org.plan,
+            stripe_customer_id: org.stripe_customer_id,
+            included_seats: org.included_seats,
+            extra_seats: org.extra_seats,
+            created_at: org.created_at,
+            role: o.role,
+            member_count: o.seats.used,
+            pending_invitations: o.seats.pending,
+        }
+    }
 }
 
 /// One organization the caller belongs to, with member and invitation counts.
@@ -193,9 +151,8 @@ async fn get_one(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<axum::Json<OrgDetail>> {
-    let mut db = state.store.read().await?;
-    let (org, role) = membership(&mut db.conn(), &id, user.id()).await?;
-    Ok(axum::Json(detail(&mut db.conn(), org, role).await?))
+    let overview = organizations::get(&state.store, &user, &id).await?;
+    Ok(axum::Json(overview.into()))
 }
 
 /// Renames the organization (owners and admins).
@@ -207,19 +164,8 @@ async fn rename(
     Path(id): Path<String>,
     Json(body): Json<NameBody>,
 ) -> Result<axum::Json<OrgDetail>> {
-    let mut tx = state.store.begin().await?;
-    let (org, role) = membership(&mut tx.conn(), &id, user.id()).await?;
-    if !role.can_manage() {
-        return Err(AppError::Forbidden);
-    }
-    let name = org_name(body)?;
-    orgs::rename(&mut tx.conn(), &org.id, &name, Timestamp::now().millis()).await?;
-    let org = orgs::by_id(&mut tx.conn(), &org.id)
-        .await?
-        .ok_or_else(org_not_found)?;
-    let out = detail(&mut tx.conn(), org, role).await?;
-    tx.commit().await?;
-    Ok(axum::Json(out))
+    let overview = organizations::rename(&state.store, &user, &id, body.parse()).await?;
+    Ok(axum::Json(overview.into()))
 }
 
 /// Deletes the organization and everything in it (owners only). People stay; their other
@@ -231,13 +177,6 @@ async fn delete(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response> {
-    let mut tx = state.store.begin().await?;
-    let (org, role) = membership(&mut tx.conn(), &id, user.id()).await?;
-    if !role.is_owner() {
-        return Err(AppError::Forbidden);
-    }
-    orgs::delete(&mut tx.conn(), &org.id).await?;
-    tx.commit().await?;
-    tracing::info!(org_id = %org.id, by = %user.id(), "organization deleted");
+    organizations::delete(&state.store, &user, &id).await?;
     Ok(axum::Json(json!({"message": "Organization deleted"})).into_response())
 }

@@ -10,16 +10,13 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::email_links::{self, Lookup};
-use crate::domain::{Email, Password, Timestamp};
+use crate::app::email_links::{self, LinkCheck};
+use crate::domain::{Email, Password};
 use crate::error::{AppError, Result};
+use crate::http::auth::outbox;
 use crate::http::extract::ClientIp;
 use crate::http::Json;
-use crate::mail;
-use crate::security::passwords;
 use crate::state::AppState;
-use crate::store::email_tokens::Purpose;
-use crate::store::{sessions, users};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -28,9 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reset))
 }
 
-const TTL_SECS: i64 = 3600;
 const SENT: &str = "If an account with this email exists, a password reset link has been sent.";
-const INVALID: &str = "Invalid or expired token";
 
 #[derive(Deserialize, ToSchema)]
 pub struct RequestBody {
@@ -48,31 +43,7 @@ async fn request(
 ) -> Result<Response> {
     state.limits.auth.check(&format!("reset:{ip}"))?;
     let email = Email::parse(body.email.as_deref().unwrap_or(""))?;
-    let mut tx = state.store.begin().await?;
-    if let Some(user) = users::by_email(&mut tx.conn(), email.as_str()).await? {
-        let token = email_links::issue(
-            &mut tx.conn(),
-            Purpose::PasswordReset,
-            &user.id,
-            None,
-            TTL_SECS,
-        )
-        .await?;
-        tx.commit().await?;
-        let link = format!("{}/reset-password?token={token}", state.config.base_url());
-        let sent = state
-            .mailer
-            .send(mail::Email {
-                to: &user.email,
-                subject: "Reset your SlugBase password".into(),
-                body: format!("Someone asked to reset the password of your SlugBase account.\n\nChoose a new password here:\n\n{link}\n\nThe link works once and expires in an hour. If it was not you, ignore this email.\n"),
-            })
-            .await;
-        if let Err(e) = sent {
-            // Same answer regardless, so the response says nothing about the account.
-            tracing::error!(error = %e, "password reset email failed");
-        }
-    }
+    email_links::request_password_reset(&state.store, &outbox(&state), &email).await?;
     Ok(axum::Json(json!({ "message": SENT })).into_response())
 }
 
@@ -87,24 +58,17 @@ pub struct TokenQuery {
 #[utoipa::path(get, path = "/api/password-reset/verify", tag = "auth", security(()), params(TokenQuery),
     responses((status = 200, body = crate::http::doc_schemas::ValidLink), (status = 400, description = "{valid: false, error}")))]
 async fn verify(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> Result<Response> {
-    let valid = match q.token.filter(|t| !t.is_empty()) {
-        Some(token) => {
-            let mut db = state.store.read().await?;
-            matches!(
-                email_links::lookup(&mut db.conn(), Purpose::PasswordReset, &token).await?,
-                Lookup::Valid(_)
-            )
-        }
-        None => false,
+    let check = match q.token.filter(|t| !t.is_empty()) {
+        Some(token) => email_links::check_password_reset(&state.store, &token).await?,
+        None => LinkCheck::Invalid(email_links::INVALID_TOKEN),
     };
-    Ok(if valid {
-        axum::Json(json!({"valid": true})).into_response()
-    } else {
-        (
+    Ok(match check {
+        LinkCheck::Valid(()) => axum::Json(json!({"valid": true})).into_response(),
+        LinkCheck::Invalid(error) => (
             StatusCode::BAD_REQUEST,
-            axum::Json(json!({"valid": false, "error": INVALID})),
+            axum::Json(json!({"valid": false, "error": error})),
         )
-            .into_response()
+            .into_response(),
     })
 }
 
@@ -130,19 +94,6 @@ async fn reset(
         return Err(AppError::bad_request("Token and password are required"));
     };
     let password = Password::parse(&password)?;
-    let hash = passwords::hash(password.expose()).await?;
-    let mut tx = state.store.begin().await?;
-    let Lookup::Valid(t) =
-        email_links::lookup(&mut tx.conn(), Purpose::PasswordReset, &token).await?
-    else {
-        return Err(AppError::bad_request(INVALID));
-    };
-    if !email_links::consume(&mut tx.conn(), &token).await? {
-        return Err(AppError::bad_request(INVALID));
-    }
-    let now = Timestamp::now().millis();
-    users::set_password(&mut tx.conn(), &t.user_id, &hash, now).await?;
-    sessions::revoke_all_for_user(&mut tx.conn(), &t.user_id, now).await?;
-    tx.commit().await?;
+    email_links::reset_password(&state.store, &token, &password).await?;
     Ok(axum::Json(json!({"message": "Password reset successfully"})).into_response())
 }

@@ -6,12 +6,13 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::app::organizations;
 use crate::domain::plan::Features;
 use crate::domain::{time, Plan, Timestamp};
 use crate::error::Result;
 use crate::http::CurrentOrg;
 use crate::state::AppState;
-use crate::store::{bookmarks, invitations, orgs};
+use crate::store::{bookmarks, orgs};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(plan))
@@ -42,15 +43,15 @@ async fn plan(State(state): State<AppState>, org: CurrentOrg) -> Result<axum::Js
     let mut db = state.store.read().await?;
     let c = &mut db.conn();
     let me = orgs::member(c, org.id(), org.user_id()).await?;
+    let seats = organizations::seats(c, &org.org, Timestamp::now().millis()).await?;
     let limit = org.rules.bookmark_limit();
     Ok(axum::Json(PlanConfig {
         mode: state.mode().as_str(),
         plan: org.org.plan,
-        included_seats: org.org.included_seats,
-        extra_seats: org.org.extra_seats,
-        seats_used: orgs::member_count(c, org.id()).await?,
-        pending_invitations: invitations::pending_count(c, org.id(), Timestamp::now().millis())
-            .await?,
+        included_seats: seats.included,
+        extra_seats: seats.extra,
+        seats_used: seats.used,
+        pending_invitations: seats.pending,
         bookmark_limit: limit,
         bookmark_count: bookmarks::bookmark_count(c, org.id(), org.user_id()).await?,
         // The grace period matters only where a limit applies.

@@ -7,13 +7,10 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::domain::ids::parse_id;
+use crate::app::sessions;
 use crate::error::{AppError, Result};
-use crate::http::identity::Credential;
-use crate::http::tenancy::{not_a_member, resolve_default};
 use crate::http::{CurrentUser, Json};
 use crate::state::AppState;
-use crate::store::{orgs, sessions, tokens, users, Conn};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(get_current, set_current))
@@ -32,8 +29,7 @@ async fn get_current(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<axum::Json<CurrentOrgBody>> {
-    let mut db = state.store.read().await?;
-    let organization_id = resolve_default(&mut db.conn(), &user).await?;
+    let organization_id = sessions::current_org(&state.store, &user).await?;
     Ok(axum::Json(CurrentOrgBody { organization_id }))
 }
 
@@ -59,26 +55,8 @@ async fn set_current(
         Some(Value::String(s)) if !s.trim().is_empty() => s,
         _ => return Err(AppError::bad_request("organizationId is required")),
     };
-    let org_id = parse_id(raw.trim()).ok_or_else(not_a_member)?;
-    let mut tx = state.store.begin().await?;
-    if orgs::role_of(&mut tx.conn(), &org_id, user.id())
-        .await?
-        .is_none()
-    {
-        return Err(not_a_member());
-    }
-    select(&mut tx.conn(), &user, &org_id).await?;
-    tx.commit().await?;
+    let org_id = sessions::choose_org(&state.store, &user, &raw).await?;
     Ok(axum::Json(CurrentOrgBody {
         organization_id: Some(org_id),
     }))
-}
-
-/// Records `org_id` as current for the credential and as the user's last choice.
-pub async fn select(c: &mut Conn<'_>, user: &CurrentUser, org_id: &str) -> Result<()> {
-    match &user.credential {
-        Credential::Session { id, .. } => sessions::set_current_org(c, id, Some(org_id)).await?,
-        Credential::ApiToken { id, .. } => tokens::set_current_org(c, id, Some(org_id)).await?,
-    }
-    users::set_last_org(c, user.id(), org_id).await
 }

@@ -9,15 +9,13 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::email_links::{self, Lookup};
-use crate::domain::{Email, Timestamp};
+use crate::app::email_links;
+use crate::domain::Email;
 use crate::error::{AppError, Result};
+use crate::http::auth::outbox;
 use crate::http::extract::ClientIp;
 use crate::http::Json;
-use crate::mail;
 use crate::state::AppState;
-use crate::store::email_tokens::Purpose;
-use crate::store::{users, Conn};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -25,26 +23,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(status))
         .routes(routes!(resend))
         .routes(routes!(request_resend))
-}
-
-const TTL_SECS: i64 = 24 * 3600;
-
-pub(crate) async fn issue_token(c: &mut Conn<'_>, user_id: &str) -> Result<String> {
-    email_links::issue(c, Purpose::Signup, user_id, None, TTL_SECS).await
-}
-
-pub(crate) async fn send_link(state: &AppState, to: &str, token: &str) -> Result<()> {
-    let link = format!("{}/verify-email?token={token}", state.config.base_url());
-    state
-        .mailer
-        .send(mail::Email {
-            to,
-            subject: "Verify your SlugBase account".into(),
-            body: format!(
-                "Welcome to SlugBase!\n\nConfirm your email address to finish creating your account:\n\n{link}\n\nThe link works once and expires in 24 hours. If you did not sign up, ignore this email.\n"
-            ),
-        })
-        .await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -69,30 +47,7 @@ async fn verify_signup(
 ) -> Result<Response> {
     state.limits.auth.check(&format!("verify:{ip}"))?;
     let token = required(body.token)?;
-    let mut tx = state.store.begin().await?;
-    let t = match email_links::lookup(&mut tx.conn(), Purpose::Signup, &token).await? {
-        Lookup::Unknown => {
-            return Err(AppError::bad_request(
-                "Invalid or expired verification link",
-            ))
-        }
-        Lookup::Used(_) => {
-            return Err(AppError::bad_request(
-                "This verification link has already been used",
-            ))
-        }
-        Lookup::Expired(_) => {
-            return Err(AppError::bad_request("This verification link has expired"))
-        }
-        Lookup::Valid(t) => t,
-    };
-    if !email_links::consume(&mut tx.conn(), &token).await? {
-        return Err(AppError::bad_request(
-            "This verification link has already been used",
-        ));
-    }
-    users::set_verified(&mut tx.conn(), &t.user_id, Timestamp::now().millis()).await?;
-    tx.commit().await?;
+    email_links::verify_signup(&state.store, &token).await?;
     Ok(axum::Json(json!({"message": "Email verified. You can log in."})).into_response())
 }
 
@@ -114,20 +69,9 @@ async fn status(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> R
         )
             .into_response());
     };
-    let mut db = state.store.read().await?;
-    let (status, user_id) =
-        match email_links::lookup(&mut db.conn(), Purpose::Signup, &token).await? {
-            Lookup::Unknown => ("invalid", None),
-            Lookup::Used(_) => ("used", None),
-            Lookup::Expired(t) => ("expired", Some(t.user_id)),
-            Lookup::Valid(t) => ("valid", Some(t.user_id)),
-        };
-    let email = match user_id {
-        Some(id) => users::by_id(&mut db.conn(), &id).await?.map(|u| u.email),
-        None => None,
-    };
-    let mut body = json!({ "status": status });
-    if let Some(email) = email {
+    let link = email_links::signup_status(&state.store, &token).await?;
+    let mut body = json!({ "status": link.status });
+    if let Some(email) = link.email {
         body["email"] = email.into();
     }
     Ok(axum::Json(body).into_response())
@@ -149,22 +93,7 @@ async fn resend(
 ) -> Result<Response> {
     state.limits.auth.check(&format!("resend:{ip}"))?;
     let token = required(body.token)?;
-    let mut tx = state.store.begin().await?;
-    let t = match email_links::lookup(&mut tx.conn(), Purpose::Signup, &token).await? {
-        Lookup::Unknown => return Err(AppError::bad_request("Invalid verification token")),
-        Lookup::Used(_) => {
-            return Err(AppError::bad_request(
-                "This verification link has already been used",
-            ))
-        }
-        Lookup::Expired(t) | Lookup::Valid(t) => t,
-    };
-    let user = users::by_id(&mut tx.conn(), &t.user_id)
-        .await?
-        .ok_or_else(|| AppError::bad_request("Invalid verification token"))?;
-    let fresh = issue_token(&mut tx.conn(), &user.id).await?;
-    tx.commit().await?;
-    send_link(&state, &user.email, &fresh).await?;
+    email_links::resend_signup(&state.store, &outbox(&state), &token).await?;
     Ok(axum::Json(json!({"message": "Verification email sent"})).into_response())
 }
 
@@ -184,15 +113,7 @@ async fn request_resend(
 ) -> Result<Response> {
     state.limits.auth.check(&format!("resend:{ip}"))?;
     let email = Email::parse(body.email.as_deref().unwrap_or(""))?;
-    let mut tx = state.store.begin().await?;
-    let user = users::by_email(&mut tx.conn(), email.as_str())
-        .await?
-        .filter(|u| !u.email_verified);
-    if let Some(user) = user {
-        let fresh = issue_token(&mut tx.conn(), &user.id).await?;
-        tx.commit().await?;
-        send_link(&state, &user.email, &fresh).await?;
-    }
+    email_links::request_signup_resend(&state.store, &outbox(&state), &email).await?;
     Ok(axum::Json(json!({
         "message": "If an unverified account exists with that email, a new verification link has been sent."
     }))

@@ -10,13 +10,13 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::domain::ids::parse_id;
-use crate::domain::{new_id, time, Timestamp};
-use crate::error::{AppError, Result};
+use crate::app::tokens::{self, StartsIn};
+use crate::domain::account::TokenName;
+use crate::domain::time;
+use crate::error::Result;
 use crate::http::{CurrentUser, Json};
-use crate::security::{random_token, sha256_hex};
 use crate::state::AppState;
-use crate::store::tokens::{self, TokenInfo};
+use crate::store::tokens::TokenInfo;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -24,19 +24,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(revoke))
 }
 
-/// Live tokens a user may hold at once.
-pub const MAX_TOKENS: i64 = 10;
-
 /// The user's tokens, newest first, without their secrets.
 #[utoipa::path(get, path = "/api/tokens", tag = "tokens", responses((status = 200, body = [TokenInfo]), (status = 401)))]
 async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<axum::Json<Vec<TokenInfo>>> {
-    let mut db = state.store.read().await?;
-    Ok(axum::Json(
-        tokens::list_for_user(&mut db.conn(), user.id()).await?,
-    ))
+    Ok(axum::Json(tokens::list(&state.store, user.id()).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -68,45 +62,14 @@ async fn create(
         .limits
         .writes
         .check(&format!("tokens:{}", user.id()))?;
-    let name = body
-        .name
-        .ok_or_else(|| AppError::bad_request("Token name is required"))?;
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(AppError::bad_request("Token name is required"));
-    }
-    if name.chars().count() > 100 {
-        return Err(AppError::bad_request(
-            "Token name must be no more than 100 characters",
-        ));
-    }
-    let secret = format!("sb_{}", random_token());
-    let id = new_id();
-    let now = Timestamp::now().millis();
-    let mut tx = state.store.begin().await?;
-    crate::store::users::lock(&mut tx.conn(), user.id()).await?;
-    if tokens::count_for_user(&mut tx.conn(), user.id()).await? >= MAX_TOKENS {
-        return Err(AppError::bad_request(
-            "Maximum of 10 tokens per user. Revoke an existing token first.",
-        ));
-    }
-    let org = user.credential.current_org_id();
-    tokens::insert(
-        &mut tx.conn(),
-        &id,
-        user.id(),
-        name,
-        &sha256_hex(&secret),
-        org,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    let name = TokenName::parse(body.name.as_deref())?;
+    let starts_in = StartsIn::Inherited(user.credential.current_org_id());
+    let token = tokens::create(&state.store, user.id(), &name, starts_in).await?;
     let created = Created {
-        id,
-        name: name.to_string(),
-        token: secret,
-        created_at: now,
+        id: token.id,
+        name: token.name,
+        token: token.secret,
+        created_at: token.created_at,
     };
     Ok((StatusCode::CREATED, axum::Json(created)).into_response())
 }
@@ -119,12 +82,6 @@ async fn revoke(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response> {
-    let not_found = || AppError::not_found("Token not found");
-    let id = parse_id(&id).ok_or_else(not_found)?;
-    let mut tx = state.store.begin().await?;
-    if !tokens::delete(&mut tx.conn(), user.id(), &id).await? {
-        return Err(not_found());
-    }
-    tx.commit().await?;
+    tokens::revoke(&state.store, user.id(), &id).await?;
     Ok(axum::Json(json!({"message": "Token revoked"})).into_response())
 }

@@ -10,15 +10,15 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::email_links::{self, Lookup};
-use crate::domain::{Email, PersonName, Timestamp};
+use crate::app::accounts::{self, ProfileEdit};
+use crate::app::email_links::{self, LinkCheck};
+use crate::domain::account::{LANGUAGES, THEMES};
 use crate::error::{AppError, Result};
+use crate::http::auth::outbox;
 use crate::http::extract::ClientIp;
 use crate::http::{CurrentUser, Json};
-use crate::mail;
 use crate::state::AppState;
-use crate::store::email_tokens::Purpose;
-use crate::store::users::{self, ProfileChange, PublicUser};
+use crate::store::users::PublicUser;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -26,10 +26,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(verify_change))
         .routes(routes!(confirm_change))
 }
-
-const TTL_SECS: i64 = 24 * 3600;
-const LANGUAGES: &[&str] = &["en", "de", "fr", "es", "it", "nl", "pt", "pl", "ja", "zh"];
-const THEMES: &[&str] = &["auto", "light", "dark"];
 
 /// The signed-in user's profile.
 #[utoipa::path(get, path = "/api/users/me", tag = "users", responses((status = 200, body = PublicUser), (status = 401)))]
@@ -76,76 +72,19 @@ async fn update_me(
     me: CurrentUser,
     Json(body): Json<ProfileBody>,
 ) -> Result<Response> {
-    let mut change = ProfileChange::default();
-    if let Some(name) = &body.name {
-        change.name = Some(PersonName::parse(name)?.as_str().to_string());
-    }
-    if let Some(lang) = body.language {
-        if !LANGUAGES.contains(&lang.as_str()) {
-            return Err(AppError::bad_request(format!(
-                "language must be one of: {}",
-                LANGUAGES.join(", ")
-            )));
-        }
-        change.language = Some(lang);
-    }
-    if let Some(theme) = body.theme {
-        if !THEMES.contains(&theme.as_str()) {
-            return Err(AppError::bad_request(
-                "theme must be one of: auto, light, dark",
-            ));
-        }
-        change.theme = Some(theme);
-    }
-    change.ai_suggestions_enabled = body.ai_suggestions_enabled;
-    let new_email = match &body.email {
-        Some(raw) => Some(Email::parse(raw)?).filter(|e| e.as_str() != me.user.email),
-        None => None,
-    };
-    let nothing = change.name.is_none()
-        && change.language.is_none()
-        && change.theme.is_none()
-        && change.ai_suggestions_enabled.is_none();
-    if nothing && new_email.is_none() && body.email.is_none() {
-        return Err(AppError::bad_request("No fields to update"));
-    }
-    let mut tx = state.store.begin().await?;
-    users::update_profile(&mut tx.conn(), me.id(), &change, Timestamp::now().millis()).await?;
-    let mut token = None;
-    if let Some(email) = &new_email {
-        if users::by_email(&mut tx.conn(), email.as_str())
-            .await?
-            .is_some()
-        {
-            return Err(AppError::bad_request("User with this email already exists"));
-        }
-        token = Some(
-            email_links::issue(
-                &mut tx.conn(),
-                Purpose::EmailChange,
-                me.id(),
-                Some(email.as_str()),
-                TTL_SECS,
-            )
-            .await?,
-        );
-    }
-    let user = users::by_id(&mut tx.conn(), me.id())
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    tx.commit().await?;
-    let (Some(email), Some(token)) = (new_email, token) else {
+    let edit = ProfileEdit::parse(
+        body.name.as_deref(),
+        body.language,
+        body.theme,
+        body.ai_suggestions_enabled,
+        body.email.as_deref(),
+        &me.user.email,
+    )?;
+    let updated = accounts::update_profile(&state.store, &outbox(&state), &me, edit).await?;
+    let user = updated.user;
+    let Some(email) = updated.pending_email else {
         return Ok(axum::Json(PublicUser::from(user)).into_response());
     };
-    let link = format!("{}/confirm-email?token={token}", state.config.base_url());
-    state
-        .mailer
-        .send(mail::Email {
-            to: email.as_str(),
-            subject: "Confirm your new SlugBase email address".into(),
-            body: format!("Confirm that this is the new email address of your SlugBase account:\n\n{link}\n\nThe link expires in 24 hours. Until then your account keeps its current address.\n"),
-        })
-        .await?;
     Ok(axum::Json(json!({
         "message": "Email change requested. Please check your new email address for a verification link.",
         "emailVerificationRequired": true,
@@ -180,14 +119,12 @@ async fn verify_change(
     let Some(token) = q.token.filter(|t| !t.is_empty()) else {
         return Ok(invalid("Token is required"));
     };
-    let mut db = state.store.read().await?;
     Ok(
-        match email_links::lookup(&mut db.conn(), Purpose::EmailChange, &token).await? {
-            Lookup::Valid(t) => {
-                axum::Json(json!({"valid": true, "newEmail": t.new_email})).into_response()
+        match email_links::check_email_change(&state.store, &token).await? {
+            LinkCheck::Valid(new_email) => {
+                axum::Json(json!({"valid": true, "newEmail": new_email})).into_response()
             }
-            Lookup::Expired(_) => invalid("Token has expired"),
-            Lookup::Unknown | Lookup::Used(_) => invalid("Invalid or expired token"),
+            LinkCheck::Invalid(error) => invalid(error),
         },
     )
 }
@@ -211,30 +148,7 @@ async fn confirm_change(
         .token
         .filter(|t| !t.is_empty())
         .ok_or_else(|| AppError::bad_request("Token is required"))?;
-    let mut tx = state.store.begin().await?;
-    let t = match email_links::lookup(&mut tx.conn(), Purpose::EmailChange, &token).await? {
-        Lookup::Valid(t) => t,
-        Lookup::Expired(_) => return Err(AppError::bad_request("Token has expired")),
-        Lookup::Unknown | Lookup::Used(_) => {
-            return Err(AppError::bad_request("Invalid or expired token"))
-        }
-    };
-    let email = t
-        .new_email
-        .clone()
-        .ok_or_else(|| AppError::bad_request("Invalid or expired token"))?;
-    if !email_links::consume(&mut tx.conn(), &token).await? {
-        return Err(AppError::bad_request("Invalid or expired token"));
-    }
-    users::set_email(
-        &mut tx.conn(),
-        &t.user_id,
-        &email,
-        Timestamp::now().millis(),
-    )
-    .await
-    .map_err(|e| e.on_unique("This email address is already in use"))?;
-    tx.commit().await?;
+    let email = email_links::confirm_email_change(&state.store, &token).await?;
     Ok(
         axum::Json(json!({"message": "Email verified and updated successfully", "email": email}))
             .into_response(),

@@ -288,3 +288,17 @@ pub async fn start_grace(c: &mut Conn<'_>, org_id: &str, ends_at: i64) -> Result
     .rows_affected());
     Ok(())
 }
+
+/// Remembers a Stripe webhook event by its id; false when it was recorded before.
+pub async fn record_stripe_event(c: &mut Conn<'_>, id: &str, kind: &str, now: i64) -> Result<bool> {
+    let r = q!(c, |e| sqlx::query(
+        "INSERT INTO stripe_events (id, event_type, received_at) VALUES ($1, $2, $3)"
+    )
+    .bind(id)
+    .bind(kind)
+    .bind(now)
+    .execute(e)
+    .await
+    .map(|r| r.rows_affected()));
+    super::inserted_once(r)
+}

@@ -220,3 +220,24 @@ pub async fn lock(c: &mut Conn<'_>, id: &str) -> Result<()> {
     .rows_affected());
     Ok(())
 }
+
+/// Records that the self-hosted instance has been set up; false when it already was.
+pub async fn mark_instance_initialized(c: &mut Conn<'_>, now: i64) -> Result<bool> {
+    let r = q!(c, |e| sqlx::query(
+        "INSERT INTO instance_state (id, initialized_at) VALUES (1, $1)"
+    )
+    .bind(now)
+    .execute(e)
+    .await
+    .map(|r| r.rows_affected()));
+    super::inserted_once(r)
+}
+
+pub async fn instance_initialized(c: &mut Conn<'_>) -> Result<bool> {
+    let n: i64 = q!(c, |e| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM instance_state"
+    )
+    .fetch_one(e)
+    .await?);
+    Ok(n > 0)
+}

@@ -3,6 +3,7 @@
 use std::process::Command;
 
 use reqwest::StatusCode;
+use serde_json::json;
 
 use slugbase::config::Mode;
 
@@ -178,4 +179,97 @@ async fn set_plan_changes_an_organizations_plan_and_seats() {
     );
     let bad = slugbase(&app, &["org", "set-plan", &org, "platinum"]);
     assert!(!bad.status.success());
+}
+
+/// Runs the command line, expecting success; what it printed, trimmed.
+fn succeeds(app: &crate::helpers::TestApp, args: &[&str]) -> String {
+    let out = slugbase(app, args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{args:?}: {stderr}");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// Runs the command line, expecting a refusal that says `says`.
+fn refused(app: &crate::helpers::TestApp, args: &[&str], says: &str) {
+    let out = slugbase(app, args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{args:?} should be refused");
+    assert!(stderr.contains(says), "{args:?}: {stderr}");
+}
+
+#[tokio::test]
+async fn token_create_keeps_the_apis_rules_and_can_name_the_organization() {
+    let app = spawn_app(Mode::Selfhosted).await;
+    let ada = app.setup_admin("ada@example.com").await;
+    let org = expect(
+        app.get("/api/session/org", Some(&ada.jwt)).await,
+        StatusCode::OK,
+    )
+    .await;
+    let org = org["organizationId"].as_str().unwrap().to_string();
+    let create = ["token", "create", "--email", "ada@example.com", "--name"];
+    let with = |rest: &[&'static str]| [&create[..], rest].concat();
+
+    let token = succeeds(
+        &app,
+        &[&create[..], &["  deploy  ", "--org", &org]].concat(),
+    );
+    let current = expect(
+        app.get("/api/session/org", Some(&token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        current["organizationId"],
+        org.as_str(),
+        "acts in the named organization"
+    );
+    let listed = expect(app.get("/api/tokens", Some(&ada.jwt)).await, StatusCode::OK).await;
+    assert_eq!(
+        listed[0]["name"], "deploy",
+        "named as the API would name it"
+    );
+
+    let nowhere = ["x", "--org", "00000000-0000-0000-0000-000000000000"];
+    refused(&app, &with(&nowhere), "Not a member of this organization");
+    refused(&app, &with(&[" "]), "Token name is required");
+    for i in 1..10 {
+        let name = json!({ "name": format!("t{i}") });
+        let res = app.post("/api/tokens", Some(&ada.jwt), name).await;
+        expect(res, StatusCode::CREATED).await;
+    }
+    refused(&app, &with(&["one more"]), "Maximum of 10 tokens per user");
+    let listed = expect(app.get("/api/tokens", Some(&ada.jwt)).await, StatusCode::OK).await;
+    assert_eq!(
+        listed.as_array().unwrap().len(),
+        10,
+        "the limit holds here too"
+    );
+}
+
+#[tokio::test]
+async fn user_create_in_cloud_gives_the_person_their_own_workspace() {
+    let app = spawn_app(Mode::Cloud).await;
+    let args = [
+        "user",
+        "create",
+        "--email",
+        "di@example.com",
+        "--name",
+        "Di",
+        "--password",
+    ];
+    succeeds(&app, &[&args[..], &[PASSWORD]].concat());
+    let di = app.login_ok("di@example.com").await;
+    let orgs = expect(
+        app.get("/api/organizations", Some(&di.jwt)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(orgs.as_array().unwrap().len(), 1);
+    let own = &orgs[0];
+    assert_eq!(
+        (&own["name"], &own["role"], &own["plan"]),
+        (&json!("Di's Workspace"), &json!("owner"), &json!("free"))
+    );
 }
