@@ -4,7 +4,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::config::BODY_LIMIT;
 use crate::domain::DomainError;
@@ -19,9 +19,13 @@ pub enum AppError {
     /// 401 with the standard body.
     #[error("unauthorized")]
     Unauthorized,
-    /// 401 with a specific message (wrong password, bad refresh token).
-    #[error("unauthorized: {0}")]
-    UnauthorizedMsg(String),
+    /// 401 with a specific message (wrong password, bad refresh token) and, for the second
+    /// factor, a machine-readable code.
+    #[error("unauthorized: {error}")]
+    SignInRefused {
+        error: &'static str,
+        code: Option<&'static str>,
+    },
     /// 403 with the plain Forbidden body.
     #[error("forbidden")]
     Forbidden,
@@ -37,8 +41,10 @@ pub enum AppError {
     UnsupportedMediaType,
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
-    #[error("not implemented: {0}")]
-    NotImplemented(String),
+    /// A service we depend on (mail, the billing provider) failed; logged where it happened,
+    /// answered 502 with a message a person can act on.
+    #[error("upstream: {0}")]
+    Upstream(&'static str),
     /// Any status with a full JSON body (coded refusals such as `TEAM_SEAT_LIMIT`).
     #[error("{status}: {body}")]
     Coded { status: StatusCode, body: Value },
@@ -55,20 +61,6 @@ impl AppError {
 
     pub fn not_found(msg: impl Into<String>) -> Self {
         Self::NotFound(msg.into())
-    }
-
-    /// A refusal with `error`, `code` and any extra fields.
-    pub fn coded(status: StatusCode, error: &str, code: &str, extra: Value) -> Self {
-        let mut body = Map::new();
-        body.insert("error".into(), error.into());
-        body.insert("code".into(), code.into());
-        if let Value::Object(extra) = extra {
-            body.extend(extra);
-        }
-        Self::Coded {
-            status,
-            body: Value::Object(body),
-        }
     }
 
     /// A status with just an `error` message.
@@ -151,7 +143,13 @@ impl IntoResponse for AppError {
         let (status, body) = match self {
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, json!({ "error": m })),
             AppError::Unauthorized => (StatusCode::UNAUTHORIZED, unauthorized_body()),
-            AppError::UnauthorizedMsg(m) => (StatusCode::UNAUTHORIZED, json!({ "error": m })),
+            AppError::SignInRefused { error, code } => {
+                let mut body = json!({ "error": error });
+                if let Some(code) = code {
+                    body["code"] = code.into();
+                }
+                (StatusCode::UNAUTHORIZED, body)
+            }
             AppError::Forbidden => (StatusCode::FORBIDDEN, forbidden_body()),
             AppError::NotFound(m) => (StatusCode::NOT_FOUND, json!({ "error": m })),
             AppError::Domain(refusal) => refusal_body(refusal),
@@ -174,7 +172,7 @@ impl IntoResponse for AppError {
                     .insert("retry-after", retry_after_secs.to_string().parse().unwrap());
                 return res;
             }
-            AppError::NotImplemented(m) => (StatusCode::NOT_IMPLEMENTED, json!({ "error": m })),
+            AppError::Upstream(m) => (StatusCode::BAD_GATEWAY, json!({ "error": m })),
             AppError::Coded { status, body } => (status, body),
             // A uniqueness rule that no store function named: still the client's doing.
             AppError::Database(ref e) if crate::store::is_unique_violation(e) => {
@@ -200,13 +198,21 @@ impl IntoResponse for AppError {
 
 /// The status and body of each refusal of the domain: the one place they are decided.
 fn refusal_body(refusal: DomainError) -> (StatusCode, Value) {
+    let plain = |status: StatusCode| (status, json!({ "error": refusal.message() }));
     let extra = match &refusal {
         DomainError::Invalid(_) | DomainError::Duplicate(_) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                json!({ "error": refusal.message() }),
-            )
+            return plain(StatusCode::BAD_REQUEST)
         }
+        DomainError::NotAMember
+        | DomainError::NoOrganization
+        | DomainError::WrongInvitee
+        | DomainError::AlreadyInitialized
+        | DomainError::RegistrationClosed => return plain(StatusCode::FORBIDDEN),
+        DomainError::LastOwner(_) | DomainError::InvalidCode => {
+            let body = json!({ "error": refusal.message(), "code": refusal.code() });
+            return (StatusCode::BAD_REQUEST, body);
+        }
+        DomainError::EmailNotVerified => json!({}),
         DomainError::PlanRequiresTeam { plan }
         | DomainError::ShareToTeamsRequiresTeam { plan }
         | DomainError::FolderSharingRequiresTeam { plan } => json!({ "plan": plan }),

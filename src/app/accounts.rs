@@ -1,7 +1,6 @@
 //! People: the first person of a self-hosted instance, cloud sign-ups, people added by an
 //! operator, each with the organization they start in; and a person's own profile.
 
-use axum::http::StatusCode;
 use rand::Rng;
 
 use crate::app::email_links::{self, Outbox};
@@ -140,7 +139,7 @@ pub async fn set_up(
     keys: &SessionKeys,
     sign_up: Result<SignUp>,
 ) -> Result<(Issued, User)> {
-    let already = || AppError::status(StatusCode::FORBIDDEN, "System already initialized");
+    let already = || AppError::from(DomainError::AlreadyInitialized);
     if keys.is_cloud() || is_set_up(store, keys.mode).await? {
         return Err(already());
     }
@@ -170,10 +169,7 @@ pub async fn register(
     sign_up: Result<SignUp>,
 ) -> Result<()> {
     if mode != Mode::Cloud {
-        return Err(AppError::status(
-            StatusCode::FORBIDDEN,
-            "Registrations are disabled",
-        ));
+        return Err(DomainError::RegistrationClosed.into());
     }
     let account = sign_up?.account(false, false);
     let mut tx = store.begin().await?;
@@ -185,8 +181,7 @@ pub async fn register(
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "sign-up email failed");
-            AppError::status(
-                StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Upstream(
                 "Account created but we could not send the verification email. Please try again later or contact support.",
             )
         })

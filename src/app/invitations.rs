@@ -2,8 +2,6 @@
 //! and accepts. The checks run in the contract's order, and seats are counted under the
 //! organization's lock, so racing invitations can never take more seats than there are.
 
-use axum::http::StatusCode;
-
 use crate::app::email_links::{LinkCheck, Outbox};
 use crate::app::identity::CurrentUser;
 use crate::app::organizations::{membership, membership_locked, seats, Membership};
@@ -131,8 +129,7 @@ pub async fn invite(
         let mut tx = store.begin().await?;
         invitations::set_status(&mut tx.conn(), &id, InvitationStatus::Cancelled, now).await?;
         tx.commit().await?;
-        return Err(AppError::status(
-            StatusCode::BAD_GATEWAY,
+        return Err(AppError::Upstream(
             "Could not send the invitation email. Please try again.",
         ));
     }
@@ -271,10 +268,7 @@ pub async fn accept(
         return Err(AppError::bad_request("Invitation has expired"));
     }
     if !constant_time_eq(inv.email.as_bytes(), user.user.email.as_bytes()) {
-        return Err(AppError::status(
-            StatusCode::FORBIDDEN,
-            "This invitation was sent to a different email address",
-        ));
+        return Err(DomainError::WrongInvitee.into());
     }
     let org = orgs::by_id(&mut tx.conn(), &inv.org_id)
         .await?

@@ -2,12 +2,10 @@
 //! at least one owner; the checks run under the organization's lock, so two owners demoting each
 //! other at once cannot both succeed.
 
-use axum::http::StatusCode;
-use serde_json::json;
-
 use crate::app::identity::CurrentUser;
 use crate::app::organizations::{membership, membership_locked};
 use crate::domain::ids::parse_id;
+use crate::domain::DomainError;
 use crate::domain::OrgRole;
 use crate::error::{AppError, Result};
 use crate::store::{orgs, Conn, Store};
@@ -17,7 +15,7 @@ fn member_not_found() -> AppError {
 }
 
 fn last_owner(msg: &str) -> AppError {
-    AppError::coded(StatusCode::BAD_REQUEST, msg, "LAST_OWNER", json!({}))
+    DomainError::LastOwner(msg.to_string()).into()
 }
 
 /// The last-owner rule: refuses with `msg` when the organization has no owner but the one about

@@ -3,11 +3,9 @@
 //! Every code is spent when accepted: a TOTP code cannot be used twice (nor an older one after
 //! it), a backup code works once. `users.mfa_enabled` is kept in step.
 
-use axum::http::StatusCode;
-use serde_json::json;
-
 use crate::app::identity::CurrentUser;
 use crate::app::sessions::{self, Issued, SessionKeys};
+use crate::domain::DomainError;
 use crate::domain::Timestamp;
 use crate::error::{AppError, Result};
 use crate::security::jwt::JwtKeys;
@@ -18,17 +16,24 @@ use crate::store::{users, Conn, Store};
 /// How long a right password waits for its second factor.
 pub const PENDING_TTL_SECS: i64 = 5 * 60;
 
-fn invalid_code(status: StatusCode) -> AppError {
-    AppError::coded(status, "Invalid code", "INVALID_CODE", json!({}))
+/// A code given to turn MFA on or off, or to renew backup codes, that does not check out.
+fn invalid_code() -> AppError {
+    DomainError::InvalidCode.into()
+}
+
+/// A code given to sign in that does not check out.
+fn invalid_sign_in_code() -> AppError {
+    AppError::SignInRefused {
+        error: "Invalid code",
+        code: Some("INVALID_CODE"),
+    }
 }
 
 fn pending_invalid() -> AppError {
-    AppError::coded(
-        StatusCode::UNAUTHORIZED,
-        "MFA session expired. Please sign in again.",
-        "MFA_PENDING_INVALID",
-        json!({}),
-    )
+    AppError::SignInRefused {
+        error: "MFA session expired. Please sign in again.",
+        code: Some("MFA_PENDING_INVALID"),
+    }
 }
 
 fn already_enabled() -> AppError {
@@ -66,7 +71,7 @@ async fn spend_own_code(c: &mut Conn<'_>, user_id: &str, code: &str) -> Result<(
         .filter(Mfa::is_enabled)
         .ok_or_else(|| AppError::bad_request("MFA is not enabled"))?;
     if !spend_code(c, &m, code).await? {
-        return Err(invalid_code(StatusCode::BAD_REQUEST));
+        return Err(invalid_code());
     }
     Ok(())
 }
@@ -143,8 +148,8 @@ pub async fn confirm_enrollment(store: &Store, user_id: &str, code: &str) -> Res
     };
     let now = Timestamp::now().millis();
     let now_secs = u64::try_from(now / 1000).unwrap_or(0);
-    let step = totp::matching_step(&pending.secret, code, now_secs)
-        .ok_or_else(|| invalid_code(StatusCode::BAD_REQUEST))?;
+    let step =
+        totp::matching_step(&pending.secret, code, now_secs).ok_or_else(|| invalid_code())?;
     // The code's step counts as used: it cannot sign in a second time.
     if !mfa::enable(&mut tx.conn(), user_id, step as i64, now).await? {
         return Err(no_enrollment());
@@ -191,7 +196,7 @@ pub async fn complete_sign_in(
         .filter(Mfa::is_enabled)
         .ok_or_else(pending_invalid)?;
     if !spend_code(&mut tx.conn(), &m, code).await? {
-        return Err(invalid_code(StatusCode::UNAUTHORIZED));
+        return Err(invalid_sign_in_code());
     }
     let issued = sessions::start(keys, &mut tx.conn(), &user.id, None).await?;
     tx.commit().await?;

@@ -7,6 +7,7 @@ use crate::app::mfa::PENDING_TTL_SECS;
 use crate::app::tenancy::{not_a_member, resolve_default};
 use crate::config::Mode;
 use crate::domain::ids::parse_id;
+use crate::domain::DomainError;
 use crate::domain::{new_id, Email, Timestamp};
 use crate::error::{AppError, Result};
 use crate::security::jwt::JwtKeys;
@@ -163,17 +164,13 @@ pub async fn log_in(
     let hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
     let ok = passwords::verify(password, hash).await?;
     let Some(user) = user.filter(|_| ok) else {
-        return Err(AppError::UnauthorizedMsg(
-            "Invalid email or password".into(),
-        ));
+        return Err(AppError::SignInRefused {
+            error: "Invalid email or password",
+            code: None,
+        });
     };
     if keys.is_cloud() && !user.email_verified {
-        return Err(AppError::coded(
-            axum::http::StatusCode::FORBIDDEN,
-            "Email not verified",
-            "EMAIL_NOT_VERIFIED",
-            serde_json::json!({}),
-        ));
+        return Err(DomainError::EmailNotVerified.into());
     }
     if user.mfa_enabled {
         let now = Timestamp::now().millis() / 1000;

@@ -74,10 +74,7 @@ impl Client {
 
 fn provider_error(detail: String) -> AppError {
     tracing::error!(%detail, "billing provider error");
-    AppError::status(
-        axum::http::StatusCode::BAD_GATEWAY,
-        "Billing provider error",
-    )
+    AppError::Upstream("Billing provider error")
 }
 
 /// Checks a `Stripe-Signature` header (`t=<unix>,v1=<hex>[,v1=…]`) against the raw body: the

@@ -8,6 +8,7 @@
 use crate::app::identity::CurrentUser;
 use crate::config::Mode;
 use crate::domain::ids::parse_id;
+use crate::domain::DomainError;
 use crate::domain::{OrgRole, Rules};
 use crate::error::{AppError, Result};
 use crate::store::{orgs, Conn, Store};
@@ -40,10 +41,7 @@ impl CurrentOrg {
 }
 
 pub fn not_a_member() -> AppError {
-    AppError::status(
-        axum::http::StatusCode::FORBIDDEN,
-        "Not a member of this organization",
-    )
+    DomainError::NotAMember.into()
 }
 
 /// The organization the person is acting in when none is named.
@@ -74,10 +72,7 @@ pub async fn current_org(
         None => resolve_default(&mut db.conn(), &user).await?,
     };
     let Some(org_id) = org_id else {
-        return Err(AppError::status(
-            axum::http::StatusCode::FORBIDDEN,
-            "No organization selected",
-        ));
+        return Err(DomainError::NoOrganization.into());
     };
     let role = orgs::role_of(&mut db.conn(), &org_id, user.id())
         .await?

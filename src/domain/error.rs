@@ -26,6 +26,30 @@ pub enum DomainError {
     /// A Free-plan member owns as many bookmarks as the plan allows.
     #[error("You've reached the Free plan limit ({limit} bookmarks). Upgrade to add more.")]
     BookmarkLimit { limit: i64, count: i64 },
+    /// The change would leave an organization without an owner; the message says which change.
+    #[error("{0}")]
+    LastOwner(String),
+    /// The person does not belong to the organization they named (or it does not exist).
+    #[error("Not a member of this organization")]
+    NotAMember,
+    /// The person belongs to no organization to act in.
+    #[error("No organization selected")]
+    NoOrganization,
+    /// An invitation is for another address than the signed-in person's.
+    #[error("This invitation was sent to a different email address")]
+    WrongInvitee,
+    /// First-run set-up was done already.
+    #[error("System already initialized")]
+    AlreadyInitialized,
+    /// Open sign-up is closed (self-hosted).
+    #[error("Registrations are disabled")]
+    RegistrationClosed,
+    /// A cloud account must confirm its address before it signs in.
+    #[error("Email not verified")]
+    EmailNotVerified,
+    /// A one-time code (TOTP or backup) that does not check out, given to set MFA up or down.
+    #[error("Invalid code")]
+    InvalidCode,
 }
 
 impl DomainError {
@@ -45,7 +69,16 @@ impl DomainError {
     /// The machine-readable code of a plan or seat refusal (section 6 of the contract).
     pub fn code(&self) -> Option<&'static str> {
         match self {
-            Self::Invalid(_) | Self::Duplicate(_) => None,
+            Self::Invalid(_)
+            | Self::Duplicate(_)
+            | Self::NotAMember
+            | Self::NoOrganization
+            | Self::WrongInvitee
+            | Self::AlreadyInitialized
+            | Self::RegistrationClosed => None,
+            Self::LastOwner(_) => Some("LAST_OWNER"),
+            Self::EmailNotVerified => Some("EMAIL_NOT_VERIFIED"),
+            Self::InvalidCode => Some("INVALID_CODE"),
             Self::PlanRequiresTeam { .. } => Some("PLAN_REQUIRES_TEAM"),
             Self::ShareToTeamsRequiresTeam { .. } => Some("PLAN_SHARE_TO_TEAM"),
             Self::FolderSharingRequiresTeam { .. } => Some("PLAN_FOLDER_SHARING"),
