@@ -138,6 +138,24 @@ const STANDARD: &[(&str, u16)] = &[
     ("UnsupportedMediaType", 415),
     ("TooManyRequests", 429),
     ("InternalError", 500),
+    ("BadGateway", 502),
+];
+
+/// Operations that send an email or ask the billing provider, and so may answer 502 when that
+/// service fails.
+const UPSTREAM: &[(&str, &str)] = &[
+    ("post", "/api/auth/register"),
+    ("post", "/api/auth/resend-signup-verification"),
+    ("post", "/api/auth/request-signup-resend"),
+    ("post", "/api/password-reset/request"),
+    ("put", "/api/users/me"),
+    ("post", "/api/organizations/{id}/invitations"),
+    (
+        "post",
+        "/api/organizations/{id}/invitations/{invitationId}/resend",
+    ),
+    ("post", "/api/billing/checkout-session"),
+    ("post", "/api/billing/portal-session"),
 ];
 
 fn standard_name(status: u16) -> Option<&'static str> {
@@ -156,6 +174,7 @@ fn standard_response(status: u16) -> Response {
         413 => "The body is over 1 MiB",
         415 => "A body that is not `application/json`",
         429 => "Too many requests: retry after `Retry-After` seconds",
+        502 => "The mail server or the billing provider failed; the message says what happened and whether to try again",
         _ => "Internal server error",
     };
     let mut response = Response::new(description);
@@ -265,6 +284,9 @@ fn complete(path: &str, method: &'static str, op: &mut Operation) {
     }
     if has_path_params {
         statuses.push(404);
+    }
+    if UPSTREAM.contains(&(method, path)) {
+        statuses.push(502);
     }
     let responses = &mut op.responses.responses;
     for status in statuses {
