@@ -4,10 +4,12 @@ use std::sync::Arc;
 
 use crate::app::access_counter::AccessCounter;
 use crate::app::cache::GenCache;
+use crate::app::email_links::Outbox;
 use crate::app::golinks::GoCache;
 use crate::app::identity::Authenticator;
 use crate::app::sessions::SessionKeys;
 use crate::config::{Config, Mode};
+use crate::domain::plan::PlanPolicy;
 use crate::mail::Mailer;
 use crate::security::jwt::JwtKeys;
 use crate::security::rate_limit::Limits;
@@ -61,6 +63,22 @@ impl Shared {
     /// How long an access token lives: 15 minutes in cloud (with a refresh token), 7 days self-hosted.
     pub fn access_ttl_secs(&self) -> i64 {
         self.sessions.access_ttl_secs()
+    }
+
+    /// Where use cases send email from, and the origin their links start with.
+    pub fn outbox(&self) -> Outbox<'_> {
+        Outbox {
+            mailer: &self.mailer,
+            base_url: self.config.base_url(),
+        }
+    }
+
+    /// The mode and Free-plan limit that turn an organization's plan into its rules.
+    pub fn plan_policy(&self) -> PlanPolicy {
+        PlanPolicy {
+            mode: self.mode(),
+            free_bookmark_limit: self.config.free_bookmark_limit,
+        }
     }
 }
 

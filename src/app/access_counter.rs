@@ -71,6 +71,7 @@ impl AccessCounter {
 
     /// Writes the counted visits in one transaction; returns how many bookmarks it touched.
     /// When the write fails the visits are kept for the next flush.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn flush(&self, store: &Store) -> Result<usize> {
         let batch: Vec<(String, Visits)> = self.lock().drain().collect();
         if batch.is_empty() {
@@ -88,6 +89,7 @@ impl AccessCounter {
     }
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 async fn write(store: &Store, batch: &[(String, Visits)]) -> Result<()> {
     let mut tx = store.begin().await?;
     for (id, v) in batch {

@@ -30,6 +30,7 @@ pub struct NewAccount {
 }
 
 /// The person with this email, if any.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find(store: &Store, email: &Email) -> Result<Option<users::User>> {
     let mut db = store.read().await?;
     users::by_email(&mut db.conn(), email.as_str()).await
@@ -55,6 +56,7 @@ impl SignUp {
 }
 
 /// Inserts the user; an email already taken is a 400 with `taken_msg`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert_user(c: &mut Conn<'_>, a: &NewAccount, taken_msg: &str) -> Result<String> {
     if users::by_email(c, a.email.as_str()).await?.is_some() {
         return Err(DomainError::duplicate(taken_msg).into());
@@ -83,6 +85,7 @@ pub async fn insert_user(c: &mut Conn<'_>, a: &NewAccount, taken_msg: &str) -> R
 /// A new person with an organization of their own (`<name>'s Workspace`, as its owner): a
 /// cloud sign-up, and a self-hosted instance's first person. Returns the person's and the
 /// organization's ids.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn open_account(
     c: &mut Conn<'_>,
     mode: Mode,
@@ -98,6 +101,7 @@ pub async fn open_account(
 /// A person added by an operator (`slugbase user create`): in cloud they get their own
 /// workspace as if they had signed up; self-hosted they join the instance's first organization
 /// as a member, or, when there is none yet, set the instance up with their own.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn add_person(store: &Store, mode: Mode, a: &NewAccount) -> Result<String> {
     let taken = "a user with this email already exists";
     let mut tx = store.begin().await?;
@@ -124,6 +128,7 @@ pub async fn add_person(store: &Store, mode: Mode, a: &NewAccount) -> Result<Str
 }
 
 /// Whether the first person exists (always, in cloud).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn is_set_up(store: &Store, mode: Mode) -> Result<bool> {
     if mode == Mode::Cloud {
         return Ok(true);
@@ -134,6 +139,7 @@ pub async fn is_set_up(store: &Store, mode: Mode) -> Result<bool> {
 
 /// Self-hosted first run: the first admin and the first organization, signed in. Refused (403)
 /// in cloud and once done; `sign_up` is the parsed request, refused only after that.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_up(
     store: &Store,
     keys: &SessionKeys,
@@ -162,6 +168,7 @@ pub async fn set_up(
 
 /// Cloud sign-up: an unverified account with its own workspace, and an emailed link to verify
 /// it. Refused (403) self-hosted; `sign_up` is the parsed request, refused only after that.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn register(
     store: &Store,
     outbox: &Outbox<'_>,
@@ -236,6 +243,7 @@ pub struct ProfileUpdated {
     pub pending_email: Option<Email>,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update_profile(
     store: &Store,
     outbox: &Outbox<'_>,
@@ -275,10 +283,12 @@ pub async fn update_profile(
 
 /// Marks the self-hosted instance initialized; false when it already was (so two racing
 /// set-ups cannot both succeed).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn mark_initialized(c: &mut Conn<'_>) -> Result<bool> {
     users::mark_instance_initialized(c, Timestamp::now().millis()).await
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn is_initialized(c: &mut Conn<'_>) -> Result<bool> {
     users::instance_initialized(c).await
 }

@@ -36,6 +36,7 @@ impl Billing<'_> {
 }
 
 /// The organization, for its owner (404 for strangers, 403 for members who are not owners).
+#[tracing::instrument(level = "debug", skip_all)]
 async fn owned_org(store: &Store, user: &CurrentUser, org_id: &str) -> Result<orgs::Org> {
     let mut db = store.read().await?;
     let m = membership(&mut db.conn(), org_id, user.id()).await?;
@@ -44,6 +45,7 @@ async fn owned_org(store: &Store, user: &CurrentUser, org_id: &str) -> Result<or
 }
 
 /// Starts a Stripe Checkout for a subscription to `price`; answers the URL to send the owner to.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn checkout(
     store: &Store,
     billing: &Billing<'_>,
@@ -84,6 +86,7 @@ pub async fn checkout(
 }
 
 /// Opens Stripe's Customer Portal for the organization's subscription; answers its URL.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn portal(
     store: &Store,
     billing: &Billing<'_>,
@@ -108,6 +111,7 @@ pub enum Received {
 
 /// Stripe's webhook: `body` must carry a `Stripe-Signature` made with `secret` (a bad one is
 /// 400 and changes nothing). Each event id is applied at most once.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn receive_event(
     store: &Store,
     secret: &str,
@@ -144,6 +148,7 @@ fn seats_from(v: &Value) -> i64 {
 
 /// Applies one event to the organization it names; events about no organization of ours, or
 /// of kinds we do not handle, change nothing.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn apply(c: &mut Conn<'_>, kind: &str, object: &Value) -> Result<()> {
     let meta = &object["metadata"];
     let org_id = match kind {

@@ -19,6 +19,7 @@ use crate::store::{folders, tags, Conn, Store};
 const LINK_CHUNK: usize = 500;
 
 /// Every bookmark `user_id` owns in the organization, with its tag and folder names, oldest first.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn export(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Vec<Entry>> {
     let rows = bookmarks::owned(c, org_id, user_id).await?;
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
@@ -90,6 +91,7 @@ pub struct ImportError {
 /// checks, its slug is already one of the caller's (or an earlier item's), or the caller's
 /// bookmarks would pass the plan's limit. Slugs are checked before writing because a refused
 /// insert would abort the whole transaction on PostgreSQL.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn import(store: &Store, org: &CurrentOrg, items: Items) -> Result<ImportReport> {
     let importer = Importer {
         org,
@@ -116,6 +118,7 @@ struct NameIds {
 }
 
 impl NameIds {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn load(c: &mut Conn<'_>, target: Target, org_id: &str, user_id: &str) -> Result<Self> {
         let ids = bookmarks::own_names(c, target, org_id, user_id)
             .await?
@@ -131,6 +134,7 @@ impl NameIds {
 }
 
 impl Importer<'_> {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn run(&self, c: &mut Conn<'_>, items: Items) -> Result<ImportReport> {
         let (org_id, user_id) = (self.org.id(), self.org.user_id());
         let quota = Quota::load(c, self.org).await?;
@@ -204,6 +208,7 @@ impl Importer<'_> {
     }
 
     /// Writes one checked bookmark, making the folders and tags it names that do not exist yet.
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn add(
         &self,
         c: &mut Conn<'_>,
@@ -228,6 +233,7 @@ impl Importer<'_> {
     }
 
     /// The id of the caller's folder or tag named `name` (in any case), made when there is none.
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn named(&self, c: &mut Conn<'_>, known: &mut NameIds, name: &str) -> Result<String> {
         let key = name.to_lowercase();
         if let Some(id) = known.ids.get(&key) {

@@ -45,6 +45,7 @@ pub struct BookmarkView {
 }
 
 /// The views of a page of rows: four queries whatever the page size.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn hydrate(
     c: &mut Conn<'_>,
     org: &CurrentOrg,
@@ -70,6 +71,7 @@ pub async fn hydrate(
 
 /// The bookmark `raw_id` if the caller can see it; 404 for missing, foreign and unshared ones
 /// alike (and for an id that is not even a UUID).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn visible(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<BookmarkRow> {
     let id = parse_id(raw_id).ok_or_else(not_found)?;
     bookmarks::visible(c, org.id(), org.user_id(), &id)
@@ -78,6 +80,7 @@ pub async fn visible(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result
 }
 
 /// One bookmark as the caller sees it, or 404.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn view(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<BookmarkView> {
     let row = visible(c, org, raw_id).await?;
     let mut one = hydrate(c, org, vec![row]).await?;
@@ -85,6 +88,7 @@ pub async fn view(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<Bo
 }
 
 /// The bookmark if the caller owns it: 404 when they cannot see it, 403 when they only can.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn owned(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<BookmarkRow> {
     let row = visible(c, org, raw_id).await?;
     check_owner(org, &row.user_id)?;
@@ -102,6 +106,7 @@ pub struct Quota {
 impl Quota {
     /// Takes the lock and reads the caller's count; `None` when the plan has no limit. Call it
     /// inside the transaction that adds the bookmarks.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn load(c: &mut Conn<'_>, org: &CurrentOrg) -> Result<Option<Self>> {
         if org.rules.bookmark_limit().is_none() {
             return Ok(None);
@@ -121,6 +126,7 @@ impl Quota {
 }
 
 /// Writes a checked new bookmark of the caller dated `created_at`; its id.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert_new(
     c: &mut Conn<'_>,
     org: &CurrentOrg,
@@ -143,6 +149,7 @@ pub async fn insert_new(
 
 /// Creates a bookmark owned by the caller, with its folders, tags and shares. On the cloud
 /// Free plan each member may own a limited number.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn create(store: &Store, org: &CurrentOrg, input: BookmarkInput) -> Result<BookmarkView> {
     let new = NewBookmark::parse(
         input.title.as_deref().unwrap_or(""),
@@ -167,6 +174,7 @@ pub async fn create(store: &Store, org: &CurrentOrg, input: BookmarkInput) -> Re
 }
 
 /// Changes the fields given (owner only); link lists given replace the current ones.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update(
     store: &Store,
     org: &CurrentOrg,
@@ -208,6 +216,7 @@ pub async fn update(
 }
 
 /// Deletes the bookmark (owner only).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<()> {
     let mut tx = store.begin().await?;
     let row = owned(&mut tx.conn(), org, raw_id).await?;
@@ -216,6 +225,7 @@ pub async fn delete(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<()>
 }
 
 /// Counts an opening of a bookmark the caller can see; the bookmark afterwards.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn track_access(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<BookmarkRow> {
     let mut tx = store.begin().await?;
     let id = visible(&mut tx.conn(), org, raw_id).await?.id;
@@ -240,6 +250,7 @@ pub struct Page {
 
 /// The bookmarks the caller can see, filtered, sorted and paged: `limit` defaults to 50 and is
 /// held to 1–500; `offset` must not be negative.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(
     store: &Store,
     totals: &ListTotals,

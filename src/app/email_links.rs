@@ -30,12 +30,14 @@ impl Outbox<'_> {
         format!("{}{path}?token={token}", self.base_url)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn send(&self, to: &str, subject: String, body: String) -> Result<()> {
         self.mailer.send(mail::Email { to, subject, body }).await
     }
 }
 
 /// Creates a new token for the user (retiring earlier unused ones of the same purpose).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn issue(
     c: &mut Conn<'_>,
     purpose: Purpose,
@@ -66,6 +68,7 @@ pub enum Lookup {
     Valid(EmailToken),
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn lookup(c: &mut Conn<'_>, purpose: Purpose, token: &str) -> Result<Lookup> {
     let Some(t) = email_tokens::find(c, purpose, &sha256_hex(token)).await? else {
         return Ok(Lookup::Unknown);
@@ -80,6 +83,7 @@ pub async fn lookup(c: &mut Conn<'_>, purpose: Purpose, token: &str) -> Result<L
 }
 
 /// Marks the token used; false when another request used it first.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn consume(c: &mut Conn<'_>, token: &str) -> Result<bool> {
     email_tokens::consume(c, &sha256_hex(token), Timestamp::now().millis()).await
 }
@@ -94,10 +98,12 @@ pub enum LinkCheck<T> {
 
 // Sign-up verification.
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn issue_signup(c: &mut Conn<'_>, user_id: &str) -> Result<String> {
     issue(c, Purpose::Signup, user_id, None, SIGNUP_TTL_SECS).await
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn send_signup(outbox: &Outbox<'_>, to: &str, token: &str) -> Result<()> {
     let link = outbox.link("/verify-email", token);
     outbox
@@ -114,6 +120,7 @@ pub async fn send_signup(outbox: &Outbox<'_>, to: &str, token: &str) -> Result<(
 const SIGNUP_LINK_USED: &str = "This verification link has already been used";
 
 /// Confirms a sign-up email address with the emailed token.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn verify_signup(store: &Store, token: &str) -> Result<()> {
     let mut tx = store.begin().await?;
     let t = match lookup(&mut tx.conn(), Purpose::Signup, token).await? {
@@ -144,6 +151,7 @@ pub struct SignupLinkStatus {
     pub email: Option<String>,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn signup_status(store: &Store, token: &str) -> Result<SignupLinkStatus> {
     let mut db = store.read().await?;
     let (status, user_id) = match lookup(&mut db.conn(), Purpose::Signup, token).await? {
@@ -160,6 +168,7 @@ pub async fn signup_status(store: &Store, token: &str) -> Result<SignupLinkStatu
 }
 
 /// Sends a fresh sign-up link in place of an earlier (possibly expired) one.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn resend_signup(store: &Store, outbox: &Outbox<'_>, token: &str) -> Result<()> {
     let invalid = || AppError::bad_request("Invalid verification token");
     let mut tx = store.begin().await?;
@@ -178,6 +187,7 @@ pub async fn resend_signup(store: &Store, outbox: &Outbox<'_>, token: &str) -> R
 
 /// Sends a new sign-up link to an unverified account with this address; nothing when there is
 /// none (the caller answers the same either way).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn request_signup_resend(
     store: &Store,
     outbox: &Outbox<'_>,
@@ -201,6 +211,7 @@ pub const INVALID_TOKEN: &str = "Invalid or expired token";
 
 /// Emails a reset link when the account exists. Sending may fail unseen: the caller answers the
 /// same whatever happened, so the answer says nothing about the account.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn request_password_reset(
     store: &Store,
     outbox: &Outbox<'_>,
@@ -234,6 +245,7 @@ pub async fn request_password_reset(
 }
 
 /// Whether a reset token can still be used.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn check_password_reset(store: &Store, token: &str) -> Result<LinkCheck<()>> {
     let mut db = store.read().await?;
     Ok(
@@ -245,6 +257,7 @@ pub async fn check_password_reset(store: &Store, token: &str) -> Result<LinkChec
 }
 
 /// Sets a new password with a reset token, and ends every session of the account.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn reset_password(store: &Store, token: &str, password: &Password) -> Result<()> {
     let hash = passwords::hash(password.expose()).await?;
     let mut tx = store.begin().await?;
@@ -264,6 +277,7 @@ pub async fn reset_password(store: &Store, token: &str, password: &Password) -> 
 // Email change.
 
 /// A link confirming `new_email` as the user's address.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn issue_email_change(
     c: &mut Conn<'_>,
     user_id: &str,
@@ -281,6 +295,7 @@ pub async fn issue_email_change(
 }
 
 /// Sends the link that confirms `to` as the account's new address.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn send_email_change(outbox: &Outbox<'_>, to: &str, token: &str) -> Result<()> {
     let link = outbox.link("/confirm-email", token);
     outbox
@@ -302,6 +317,7 @@ fn email_change_token(found: Lookup) -> LinkCheck<EmailToken> {
 }
 
 /// Whether an email-change link is still good, and the address it confirms.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn check_email_change(store: &Store, token: &str) -> Result<LinkCheck<Option<String>>> {
     let mut db = store.read().await?;
     let found = lookup(&mut db.conn(), Purpose::EmailChange, token).await?;
@@ -312,6 +328,7 @@ pub async fn check_email_change(store: &Store, token: &str) -> Result<LinkCheck<
 }
 
 /// Confirms the new address: from now on the account uses it. Answers the address.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn confirm_email_change(store: &Store, token: &str) -> Result<String> {
     let mut tx = store.begin().await?;
     let found = lookup(&mut tx.conn(), Purpose::EmailChange, token).await?;

@@ -34,6 +34,7 @@ pub struct FolderView {
 }
 
 /// The views of a list of rows: two queries whatever its length.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn hydrate(
     c: &mut Conn<'_>,
     org: &CurrentOrg,
@@ -52,6 +53,7 @@ pub async fn hydrate(
 }
 
 /// The folder `raw_id` if the caller can see it; 404 otherwise.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn visible(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<FolderRow> {
     let id = parse_id(raw_id).ok_or_else(not_found)?;
     folders::visible(c, org.id(), org.user_id(), &id)
@@ -60,6 +62,7 @@ async fn visible(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<Fol
 }
 
 /// One folder as the caller sees it, or 404.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn view(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<FolderView> {
     let row = visible(c, org, raw_id).await?;
     hydrate(c, org, vec![row])
@@ -69,6 +72,7 @@ pub async fn view(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<Fo
 }
 
 /// The folder if the caller owns it: 404 when they cannot see it, 403 when they only can.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn owned(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<FolderRow> {
     let row = visible(c, org, raw_id).await?;
     check_owner(org, &row.user_id)?;
@@ -76,6 +80,7 @@ async fn owned(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<Folde
 }
 
 /// Creates a folder owned by the caller, with its shares.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn create(store: &Store, org: &CurrentOrg, input: FolderInput) -> Result<FolderView> {
     let fields = Fields {
         name: folder_name(input.name.as_deref().unwrap_or(""))?,
@@ -95,6 +100,7 @@ pub async fn create(store: &Store, org: &CurrentOrg, input: FolderInput) -> Resu
 }
 
 /// Renames a folder or changes its icon or shares (owner only); absent fields stay.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update(
     store: &Store,
     org: &CurrentOrg,
@@ -125,6 +131,7 @@ pub async fn update(
 }
 
 /// Deletes a folder (owner only); the bookmarks in it stay.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<()> {
     let mut tx = store.begin().await?;
     let row = owned(&mut tx.conn(), org, raw_id).await?;

@@ -55,6 +55,7 @@ impl std::fmt::Debug for GoCache {
 /// The organization a go-link is resolved in: the one named by `X-Organization-Id` if the
 /// person belongs to it, else their current one. `None` when they belong to none (or not to the
 /// one named).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn organization(
     store: &Store,
     cache: &GoCache,
@@ -93,6 +94,7 @@ pub async fn organization(
     Ok(org)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn resolve(
     store: &Store,
     cache: &GoCache,
@@ -142,6 +144,7 @@ pub async fn resolve(
 
 /// Saves which bookmark `/go/<slug>` opens for the person ("always use this"), when it is one
 /// they can open by this slug; its URL, or `None` when it is not.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn remember(
     store: &Store,
     org_id: &str,
@@ -170,6 +173,7 @@ pub async fn remember(
 }
 
 /// Forgets the person's saved choice for a slug (any case); 404 when there is none.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn forget(store: &Store, org_id: &str, user_id: &str, slug: &str) -> Result<()> {
     let mut tx = store.begin().await?;
     if !go_preferences::delete(&mut tx.conn(), org_id, user_id, &slug.to_lowercase()).await? {

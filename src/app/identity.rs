@@ -88,16 +88,19 @@ pub struct Authenticator {
 impl Authenticator {
     /// The person behind an access JWT, or `None` when it does not verify, has expired, or
     /// names a session that ended.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn by_jwt(&self, jwt: &str) -> Result<Option<CurrentUser>> {
         user_for_jwt(self, jwt).await
     }
 
     /// The person behind a personal `sb_` token, or `None` when it is unknown or revoked.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn by_api_token(&self, token: &str) -> Result<Option<CurrentUser>> {
         user_for_api_token(self, token).await
     }
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 async fn user_for_jwt(state: &Authenticator, jwt: &str) -> Result<Option<CurrentUser>> {
     let now = Timestamp::now().millis();
     let generation = state.store.generation().current();
@@ -138,6 +141,7 @@ async fn user_for_jwt(state: &Authenticator, jwt: &str) -> Result<Option<Current
 /// every request.
 const TOUCH_EVERY_MS: i64 = 60_000;
 
+#[tracing::instrument(level = "debug", skip_all)]
 async fn user_for_api_token(state: &Authenticator, token: &str) -> Result<Option<CurrentUser>> {
     let hash = sha256_hex(token);
     let generation = state.store.generation().current();

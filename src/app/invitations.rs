@@ -39,6 +39,7 @@ impl Invitee {
 }
 
 /// The invitation email, with the link that carries `token`.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn send_invitation(
     outbox: &Outbox<'_>,
     to: &str,
@@ -62,6 +63,7 @@ async fn send_invitation(
 /// the invitee (400; `invitee` is the parsed request, refused only here), plan (403
 /// `PLAN_REQUIRES_TEAM`), duplicates (400), seats (403 `TEAM_SEAT_LIMIT`). The email goes out
 /// after the commit, so a slow mail server never holds the write lock.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn invite(
     store: &Store,
     outbox: &Outbox<'_>,
@@ -137,6 +139,7 @@ pub async fn invite(
 }
 
 /// The organization's pending invitations (owners and admins).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(store: &Store, user: &CurrentUser, org_id: &str) -> Result<Vec<Invitation>> {
     let mut db = store.read().await?;
     let m = membership(&mut db.conn(), org_id, user.id()).await?;
@@ -145,6 +148,7 @@ pub async fn list(store: &Store, user: &CurrentUser, org_id: &str) -> Result<Vec
 }
 
 /// The organization's pending invitation `raw_id`, for an owner or admin of it, under the lock.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn managed_pending(
     c: &mut Conn<'_>,
     user: &CurrentUser,
@@ -168,6 +172,7 @@ async fn managed_pending(
 }
 
 /// Cancels a pending invitation; its link stops working and its seat is free again.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn cancel(
     store: &Store,
     user: &CurrentUser,
@@ -183,6 +188,7 @@ pub async fn cancel(
 }
 
 /// Sends the invitation again with a new link (the old one stops working) and a fresh 7 days.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn resend(
     store: &Store,
     outbox: &Outbox<'_>,
@@ -211,6 +217,7 @@ pub struct InvitationLink {
 }
 
 /// What an invitation link is for, as anyone holding it may ask before signing in.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn check_link(store: &Store, token: &str) -> Result<LinkCheck<InvitationLink>> {
     let mut db = store.read().await?;
     let Some(inv) = invitations::by_token_hash(&mut db.conn(), &sha256_hex(token)).await? else {
@@ -243,6 +250,7 @@ pub struct Accepted {
 /// Joins the organization with an invitation sent to the person's email, and makes it the
 /// current organization. Plan and seats are checked again: a downgraded organization cannot be
 /// joined past its seats.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn accept(
     store: &Store,
     policy: PlanPolicy,

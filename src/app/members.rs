@@ -20,6 +20,7 @@ fn last_owner(msg: &str) -> AppError {
 
 /// The last-owner rule: refuses with `msg` when the organization has no owner but the one about
 /// to stop being one.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn keep_an_owner(c: &mut Conn<'_>, org_id: &str, msg: &str) -> Result<()> {
     if orgs::owner_count(c, org_id).await? <= 1 {
         return Err(last_owner(msg));
@@ -28,6 +29,7 @@ async fn keep_an_owner(c: &mut Conn<'_>, org_id: &str, msg: &str) -> Result<()> 
 }
 
 /// Everyone in the organization (any member may look).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(store: &Store, user: &CurrentUser, org_id: &str) -> Result<Vec<orgs::Member>> {
     let mut db = store.read().await?;
     let m = membership(&mut db.conn(), org_id, user.id()).await?;
@@ -37,6 +39,7 @@ pub async fn list(store: &Store, user: &CurrentUser, org_id: &str) -> Result<Vec
 /// Gives a member another role (owners only); the last owner cannot be demoted. `role` is the
 /// parsed request, refused only once the caller is known to be an owner. Answers the member
 /// with their new role.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn change_role(
     store: &Store,
     user: &CurrentUser,
@@ -68,6 +71,7 @@ pub async fn change_role(
 
 /// Removes a member (owners and admins; admins cannot remove owners, nobody removes
 /// themselves). Their bookmarks and other data stay in the organization.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn remove(
     store: &Store,
     user: &CurrentUser,
@@ -102,6 +106,7 @@ pub async fn remove(
 
 /// Leaves the organization. The last owner cannot leave while others remain, and the only
 /// member deletes the organization instead of leaving it empty.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn leave(store: &Store, user: &CurrentUser, org_id: &str) -> Result<()> {
     let mut tx = store.begin().await?;
     let m = membership_locked(&mut tx.conn(), org_id, user.id()).await?;

@@ -47,6 +47,7 @@ fn no_enrollment() -> AppError {
 /// Spends `code` against the user's enabled second factor: a TOTP code of a time step later
 /// than the last one accepted, or an unused backup code. False when it is neither; nothing is
 /// spent then.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn spend_code(c: &mut Conn<'_>, m: &Mfa, code: &str) -> Result<bool> {
     let now = Timestamp::now();
     if totp::as_totp_code(code).is_some() {
@@ -65,6 +66,7 @@ async fn spend_code(c: &mut Conn<'_>, m: &Mfa, code: &str) -> Result<bool> {
 /// Spends `code` against the user's enabled second factor (400 `MFA is not enabled` when it is
 /// off, 400 `INVALID_CODE` when the code is wrong): what turning it off and renewing the backup
 /// codes ask for.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn spend_own_code(c: &mut Conn<'_>, user_id: &str, code: &str) -> Result<()> {
     let m = mfa::by_user(c, user_id)
         .await?
@@ -78,6 +80,7 @@ async fn spend_own_code(c: &mut Conn<'_>, user_id: &str, code: &str) -> Result<(
 
 /// Fresh backup codes replacing any earlier ones; returned in clear to be shown once, stored
 /// only as digests.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn issue_backup_codes(c: &mut Conn<'_>, user_id: &str) -> Result<Vec<String>> {
     let codes = totp::new_backup_codes();
     let hashes: Vec<String> = codes
@@ -95,6 +98,7 @@ pub struct Status {
     pub backup_codes_remaining: i64,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn status(store: &Store, user_id: &str) -> Result<Status> {
     let mut db = store.read().await?;
     let enabled = mfa::by_user(&mut db.conn(), user_id)
@@ -121,6 +125,7 @@ pub struct Enrollment {
 }
 
 /// Starts enrollment with a new secret, replacing any enrollment not yet confirmed.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn begin_enrollment(store: &Store, user: &CurrentUser) -> Result<Enrollment> {
     if user.user.mfa_enabled {
         return Err(already_enabled());
@@ -139,6 +144,7 @@ pub async fn begin_enrollment(store: &Store, user: &CurrentUser) -> Result<Enrol
 }
 
 /// Turns MFA on once a TOTP code from the new secret checks; answers the first backup codes.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn confirm_enrollment(store: &Store, user_id: &str, code: &str) -> Result<Vec<String>> {
     let mut tx = store.begin().await?;
     let pending = match mfa::by_user(&mut tx.conn(), user_id).await? {
@@ -148,8 +154,7 @@ pub async fn confirm_enrollment(store: &Store, user_id: &str, code: &str) -> Res
     };
     let now = Timestamp::now().millis();
     let now_secs = u64::try_from(now / 1000).unwrap_or(0);
-    let step =
-        totp::matching_step(&pending.secret, code, now_secs).ok_or_else(|| invalid_code())?;
+    let step = totp::matching_step(&pending.secret, code, now_secs).ok_or_else(invalid_code)?;
     // The code's step counts as used: it cannot sign in a second time.
     if !mfa::enable(&mut tx.conn(), user_id, step as i64, now).await? {
         return Err(no_enrollment());
@@ -162,6 +167,7 @@ pub async fn confirm_enrollment(store: &Store, user_id: &str, code: &str) -> Res
 }
 
 /// Drops an enrollment that was not confirmed; MFA that is on stays on.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn cancel_enrollment(store: &Store, user_id: &str) -> Result<()> {
     let mut tx = store.begin().await?;
     mfa::cancel_enrollment(&mut tx.conn(), user_id).await?;
@@ -180,6 +186,7 @@ pub fn pending_user(keys: &JwtKeys, mfa_token: Option<&str>) -> Result<String> {
 
 /// The login's second step: a code for the person of a verified pending token starts their
 /// session, exactly as a login without MFA would.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn complete_sign_in(
     store: &Store,
     keys: &SessionKeys,
@@ -204,6 +211,7 @@ pub async fn complete_sign_in(
 }
 
 /// Turns MFA off with a TOTP or backup code; the secret and backup codes are deleted.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn disable(store: &Store, user_id: &str, code: &str) -> Result<()> {
     let mut tx = store.begin().await?;
     spend_own_code(&mut tx.conn(), user_id, code).await?;
@@ -216,6 +224,7 @@ pub async fn disable(store: &Store, user_id: &str, code: &str) -> Result<()> {
 }
 
 /// Replaces the backup codes, given a TOTP or backup code; the earlier ones stop working.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn regenerate_backup_codes(
     store: &Store,
     user_id: &str,

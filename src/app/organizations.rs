@@ -42,6 +42,7 @@ impl Membership {
 }
 
 /// The organization `raw_id` and the caller's role in it; 404 unless the caller is a member.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn membership(c: &mut Conn<'_>, raw_id: &str, user_id: &str) -> Result<Membership> {
     let id = parse_id(raw_id).ok_or_else(org_not_found)?;
     let role = orgs::role_of(c, &id, user_id)
@@ -53,6 +54,7 @@ pub async fn membership(c: &mut Conn<'_>, raw_id: &str, user_id: &str) -> Result
 
 /// Like [`membership`], but takes the organization's lock first, so the role, the members and
 /// the seats checked after it cannot change before the transaction commits.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn membership_locked(
     c: &mut Conn<'_>,
     raw_id: &str,
@@ -65,6 +67,7 @@ pub async fn membership_locked(
 
 /// The organization's seats as every seat rule sees them: what its plan includes and bought,
 /// its members, and the pending, unexpired invitations that each hold a seat.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn seats(c: &mut Conn<'_>, org: &orgs::Org, now: i64) -> Result<Seats> {
     Ok(Seats {
         included: org.included_seats,
@@ -76,6 +79,7 @@ pub async fn seats(c: &mut Conn<'_>, org: &orgs::Org, now: i64) -> Result<Seats>
 
 /// Founds an organization on the mode's starting plan with `owner_id` as its owner; returns its
 /// id. Creating one by hand and signing up both come here.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn found(c: &mut Conn<'_>, mode: Mode, name: &OrgName, owner_id: &str) -> Result<String> {
     let plan = Plan::starting(mode);
     let id = new_id();
@@ -94,12 +98,14 @@ pub async fn found(c: &mut Conn<'_>, mode: Mode, name: &OrgName, owner_id: &str)
 }
 
 /// The person's organizations, by name, with their role in each.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(store: &Store, user: &CurrentUser) -> Result<Vec<orgs::Membership>> {
     let mut db = store.read().await?;
     orgs::list_for_user(&mut db.conn(), user.id()).await
 }
 
 /// Creates an organization with the person as its owner.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn create(
     store: &Store,
     mode: Mode,
@@ -123,6 +129,7 @@ pub struct Overview {
     pub seats: Seats,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 async fn overview(c: &mut Conn<'_>, m: Membership) -> Result<Overview> {
     let seats = seats(c, &m.org, Timestamp::now().millis()).await?;
     Ok(Overview {
@@ -133,6 +140,7 @@ async fn overview(c: &mut Conn<'_>, m: Membership) -> Result<Overview> {
 }
 
 /// One organization the person belongs to.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn get(store: &Store, user: &CurrentUser, org_id: &str) -> Result<Overview> {
     let mut db = store.read().await?;
     let m = membership(&mut db.conn(), org_id, user.id()).await?;
@@ -141,6 +149,7 @@ pub async fn get(store: &Store, user: &CurrentUser, org_id: &str) -> Result<Over
 
 /// Renames the organization (owners and admins). `name` is the parsed request: a refusal of it
 /// is answered only once the caller is known to be allowed.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn rename(
     store: &Store,
     user: &CurrentUser,
@@ -163,6 +172,7 @@ pub async fn rename(
 
 /// Deletes the organization and everything in it (owners only). People stay; their other
 /// organizations are untouched.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(store: &Store, user: &CurrentUser, org_id: &str) -> Result<()> {
     let mut tx = store.begin().await?;
     let m = membership(&mut tx.conn(), org_id, user.id()).await?;

@@ -16,6 +16,7 @@ pub struct PlanChange {
 
 /// Moves `org` to the plan and returns its seats. Moving down to Free starts every member's
 /// grace period, during which they may go on creating bookmarks above the limit.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_plan(c: &mut Conn<'_>, org: &orgs::Org, change: PlanChange) -> Result<PlanSeats> {
     if change.included_seats.is_some_and(|n| n < 1) {
         return Err(DomainError::invalid("Included seats must be at least 1").into());

@@ -63,6 +63,7 @@ fn access_token(keys: &SessionKeys, user_id: &str, session_id: &str) -> String {
         .sign(user_id, session_id, now, keys.access_ttl_secs())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 async fn new_refresh(c: &mut Conn<'_>, session_id: &str) -> Result<String> {
     let token = random_token();
     let now = Timestamp::now();
@@ -77,6 +78,7 @@ async fn new_refresh(c: &mut Conn<'_>, session_id: &str) -> Result<String> {
     Ok(token)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn start(
     keys: &SessionKeys,
     c: &mut Conn<'_>,
@@ -109,6 +111,7 @@ pub async fn start(
 /// Exchanges a refresh token for a new access token and a new refresh token; `None` when the
 /// token is unknown, expired or replayed. The caller commits in every case, so that a replay's
 /// revocation sticks.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn rotate(
     keys: &SessionKeys,
     c: &mut Conn<'_>,
@@ -151,6 +154,7 @@ pub enum LogIn {
 
 /// Signs in with email and password. A wrong email and a wrong password are refused alike;
 /// in cloud an unverified address is refused (`EMAIL_NOT_VERIFIED`).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn log_in(
     store: &Store,
     keys: &SessionKeys,
@@ -185,6 +189,7 @@ pub async fn log_in(
 
 /// Ends the session the request came with and the one its refresh token belongs to (either may
 /// be missing): their access tokens stop working at once.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn log_out(
     store: &Store,
     session_id: Option<&str>,
@@ -206,6 +211,7 @@ pub async fn log_out(
 
 /// Cloud: a new access token and refresh token for a refresh token, with the person; `None`
 /// when the token is unknown, expired or replayed (a replay ends its session).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn refresh(
     store: &Store,
     keys: &SessionKeys,
@@ -222,6 +228,7 @@ pub async fn refresh(
 }
 
 /// The organization requests with this credential act in; `None` when the person has none.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn current_org(store: &Store, user: &CurrentUser) -> Result<Option<String>> {
     let mut db = store.read().await?;
     resolve_default(&mut db.conn(), user).await
@@ -229,6 +236,7 @@ pub async fn current_org(store: &Store, user: &CurrentUser) -> Result<Option<Str
 
 /// Makes `org_id` the current organization of this credential from now on (403 `Not a member
 /// of this organization` unless the person belongs to it, also when there is no such one).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn choose_org(store: &Store, user: &CurrentUser, org_id: &str) -> Result<String> {
     let org_id = parse_id(org_id.trim()).ok_or_else(not_a_member)?;
     let mut tx = store.begin().await?;
@@ -244,6 +252,7 @@ pub async fn choose_org(store: &Store, user: &CurrentUser, org_id: &str) -> Resu
 }
 
 /// Records `org_id` as current for the credential and as the person's last choice.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn select_org(c: &mut Conn<'_>, user: &CurrentUser, org_id: &str) -> Result<()> {
     match &user.credential {
         Credential::Session { id, .. } => sessions::set_current_org(c, id, Some(org_id)).await?,

@@ -65,6 +65,7 @@ pub struct SharesOfPage {
 impl SharesOfPage {
     /// Loads the shares of those of `items` (`(id, owner id)`) that the caller owns: only an
     /// owner sees whom their things are shared with.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn load<'a>(
         c: &mut Conn<'_>,
         org: &CurrentOrg,
@@ -157,6 +158,7 @@ impl Links {
     /// Makes each list given the complete set of that kind of link of `id`, once every id in
     /// it is found to be the caller's own folder or tag, a team or a member of the
     /// organization (otherwise a 400 saying which kind was not found, and nothing changes).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn save(
         &self,
         c: &mut Conn<'_>,
@@ -186,6 +188,7 @@ impl Links {
 }
 
 /// Refuses `ids` (already deduplicated) unless each is an acceptable `target` for the caller.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn check_targets(
     c: &mut Conn<'_>,
     org: &CurrentOrg,

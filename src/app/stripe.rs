@@ -36,6 +36,7 @@ impl Client {
         }
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn post_form(&self, path: &str, form: &[(String, String)]) -> Result<String> {
         let res = self
             .http
@@ -58,11 +59,13 @@ impl Client {
     }
 
     /// A Checkout Session for a subscription; returns the URL to send the customer to.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn checkout_session(&self, form: Vec<(String, String)>) -> Result<String> {
         self.post_form("/v1/checkout/sessions", &form).await
     }
 
     /// A Customer Portal session; returns its URL.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn portal_session(&self, customer: &str, return_url: &str) -> Result<String> {
         let form = vec![
             ("customer".to_string(), customer.to_string()),

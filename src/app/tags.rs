@@ -14,6 +14,7 @@ pub fn not_found() -> AppError {
 }
 
 /// One of the caller's tags, or 404.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn own(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<TagRow> {
     let id = parse_id(raw_id).ok_or_else(not_found)?;
     tags::own(c, org.id(), org.user_id(), &id)
@@ -22,6 +23,7 @@ pub async fn own(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<Tag
 }
 
 /// Creates a tag of the caller's; its name is unique among theirs.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn create(store: &Store, org: &CurrentOrg, name: Option<&str>) -> Result<TagRow> {
     let name = tag_name(name.unwrap_or(""))?;
     let id = new_id();
@@ -34,6 +36,7 @@ pub async fn create(store: &Store, org: &CurrentOrg, name: Option<&str>) -> Resu
 }
 
 /// Renames one of the caller's tags.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn rename(
     store: &Store,
     org: &CurrentOrg,
@@ -51,6 +54,7 @@ pub async fn rename(
 }
 
 /// Deletes one of the caller's tags; the bookmarks that carried it stay.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<()> {
     let id = parse_id(raw_id).ok_or_else(not_found)?;
     let mut tx = store.begin().await?;

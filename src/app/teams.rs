@@ -37,10 +37,12 @@ fn team_id(raw: &str) -> Result<String> {
 }
 
 /// The team `id` of the organization, or 404.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn team(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<TeamRow> {
     teams::by_id(c, org_id, id).await?.ok_or_else(not_found)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 async fn view(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<TeamView> {
     let team = team(c, org_id, id).await?;
     let members = teams::members(c, org_id, id).await?;
@@ -48,12 +50,14 @@ async fn view(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<TeamView> {
 }
 
 /// Adds people to a team once each is found to be a member of the organization.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn add_people(c: &mut Conn<'_>, org: &CurrentOrg, id: &str, ids: &[String]) -> Result<()> {
     check_targets(c, org, Target::Members, ids).await?;
     teams::add_members(c, org.id(), id, ids).await
 }
 
 /// Every team of the organization (owners and admins).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(store: &Store, org: &CurrentOrg) -> Result<Vec<TeamRow>> {
     org.require_manager()?;
     let mut db = store.read().await?;
@@ -61,6 +65,7 @@ pub async fn list(store: &Store, org: &CurrentOrg) -> Result<Vec<TeamRow>> {
 }
 
 /// One team with its members (owners and admins).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn get(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<TeamView> {
     org.require_manager()?;
     let id = team_id(raw_id)?;
@@ -69,6 +74,7 @@ pub async fn get(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<TeamVi
 }
 
 /// Creates a team with its first members (owners and admins).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn create(store: &Store, org: &CurrentOrg, input: TeamInput) -> Result<TeamView> {
     org.require_manager()?;
     let name = team_name(input.name.as_deref().unwrap_or(""))?;
@@ -87,6 +93,7 @@ pub async fn create(store: &Store, org: &CurrentOrg, input: TeamInput) -> Result
 }
 
 /// Renames a team or changes its description (owners and admins); absent fields stay.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update(
     store: &Store,
     org: &CurrentOrg,
@@ -114,6 +121,7 @@ pub async fn update(
 }
 
 /// Deletes a team (owners and admins).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<()> {
     org.require_manager()?;
     let id = team_id(raw_id)?;
@@ -125,6 +133,7 @@ pub async fn delete(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<()>
 }
 
 /// Adds members of the organization to a team (owners and admins); those already in stay.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn add_members(
     store: &Store,
     org: &CurrentOrg,
@@ -147,6 +156,7 @@ pub async fn add_members(
 }
 
 /// Takes a person out of a team (owners and admins).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn remove_member(
     store: &Store,
     org: &CurrentOrg,

@@ -6,8 +6,8 @@
 //! `sb_` token) selected; else the one the person selected last; else the one they joined first.
 
 use crate::app::identity::CurrentUser;
-use crate::config::Mode;
 use crate::domain::ids::parse_id;
+use crate::domain::plan::PlanPolicy;
 use crate::domain::DomainError;
 use crate::domain::{OrgRole, Rules};
 use crate::error::{AppError, Result};
@@ -45,6 +45,7 @@ pub fn not_a_member() -> AppError {
 }
 
 /// The organization the person is acting in when none is named.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn resolve_default(c: &mut Conn<'_>, user: &CurrentUser) -> Result<Option<String>> {
     let candidates = [
         user.credential.current_org_id(),
@@ -59,12 +60,12 @@ pub async fn resolve_default(c: &mut Conn<'_>, user: &CurrentUser) -> Result<Opt
 }
 
 /// The person's current organization, with their role and its plan's rules.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn current_org(
     store: &Store,
     user: CurrentUser,
     named: Option<&str>,
-    mode: Mode,
-    free_bookmark_limit: i64,
+    policy: PlanPolicy,
 ) -> Result<CurrentOrg> {
     let mut db = store.read().await?;
     let org_id = match named {
@@ -80,7 +81,7 @@ pub async fn current_org(
     let org = orgs::by_id(&mut db.conn(), &org_id)
         .await?
         .ok_or_else(not_a_member)?;
-    let rules = Rules::new(mode, org.plan, free_bookmark_limit);
+    let rules = policy.rules(org.plan);
     Ok(CurrentOrg {
         user,
         org,

@@ -33,6 +33,7 @@ pub struct NewToken {
 }
 
 /// The person's tokens, newest first, without their secrets.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(store: &Store, user_id: &str) -> Result<Vec<TokenInfo>> {
     let mut db = store.read().await?;
     tokens::list_for_user(&mut db.conn(), user_id).await
@@ -40,6 +41,7 @@ pub async fn list(store: &Store, user_id: &str) -> Result<Vec<TokenInfo>> {
 
 /// Creates a token for the person. Their row is locked while the live tokens are counted, so
 /// racing creations never exceed the limit.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn create(
     store: &Store,
     user_id: &str,
@@ -83,6 +85,7 @@ pub async fn create(
 
 /// Revokes one of the person's tokens: it answers 401 from this moment on. Someone else's token
 /// is not found, exactly as one that does not exist.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn revoke(store: &Store, user_id: &str, token_id: &str) -> Result<()> {
     let not_found = || AppError::not_found("Token not found");
     let id = parse_id(token_id).ok_or_else(not_found)?;

@@ -10,7 +10,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::accounts::{self, SignUp};
-use crate::app::email_links::Outbox;
 use crate::app::sessions::{self, Issued, LogIn};
 use crate::domain::{Email, Password, PersonName};
 use crate::error::{AppError, Result};
@@ -58,13 +57,6 @@ impl AccountBody {
 }
 
 /// Where emails with links (sign-up, password reset, email change, invitations) go out from.
-pub(crate) fn outbox(state: &AppState) -> Outbox<'_> {
-    Outbox {
-        mailer: &state.mailer,
-        base_url: state.config.base_url(),
-    }
-}
-
 /// The user object with the session cookies set.
 pub(crate) fn signed_in(
     state: &AppState,
@@ -83,7 +75,7 @@ pub(crate) fn signed_in(
             cookies::refresh(state, refresh, REFRESH_TTL_SECS),
         );
     }
-    (status, headers, axum::Json(PublicUser::from(user))).into_response()
+    (status, headers, Json(PublicUser::from(user))).into_response()
 }
 
 #[derive(serde::Serialize, ToSchema)]
@@ -94,9 +86,9 @@ pub struct SetupStatus {
 /// Whether the first admin exists (always true in cloud mode).
 #[utoipa::path(get, path = "/api/auth/setup/status", tag = "auth", security(()),
     responses((status = 200, body = SetupStatus)))]
-async fn setup_status(State(state): State<AppState>) -> Result<axum::Json<SetupStatus>> {
+async fn setup_status(State(state): State<AppState>) -> Result<Json<SetupStatus>> {
     let initialized = accounts::is_set_up(&state.store, state.mode()).await?;
-    Ok(axum::Json(SetupStatus { initialized }))
+    Ok(Json(SetupStatus { initialized }))
 }
 
 /// Self-hosted first run: creates the first admin and the first organization, and signs them in.
@@ -121,10 +113,10 @@ async fn register(
     Json(body): Json<AccountBody>,
 ) -> Result<Response> {
     state.limits.auth.check(&format!("register:{ip}"))?;
-    accounts::register(&state.store, &outbox(&state), state.mode(), body.validate()).await?;
+    accounts::register(&state.store, &state.outbox(), state.mode(), body.validate()).await?;
     Ok((
         StatusCode::CREATED,
-        axum::Json(json!({"message": "Check your email to verify your account"})),
+        Json(json!({"message": "Check your email to verify your account"})),
     )
         .into_response())
 }
@@ -178,14 +170,14 @@ async fn logout(
     let mut headers = HeaderMap::new();
     headers.append(header::SET_COOKIE, cookies::clear_access(&state));
     headers.append(header::SET_COOKIE, cookies::clear_refresh(&state));
-    Ok((headers, axum::Json(json!({"message": "Logged out"}))).into_response())
+    Ok((headers, Json(json!({"message": "Logged out"}))).into_response())
 }
 
 /// The signed-in user.
 #[utoipa::path(get, path = "/api/auth/me", tag = "auth",
     responses((status = 200, body = PublicUser), (status = 401)))]
-async fn me(user: CurrentUser) -> axum::Json<PublicUser> {
-    axum::Json(PublicUser::from((*user.user).clone()))
+async fn me(user: CurrentUser) -> Json<PublicUser> {
+    Json(PublicUser::from((*user.user).clone()))
 }
 
 /// Cloud: exchanges the `refresh_token` cookie for a new access token and a new refresh token.

@@ -74,7 +74,7 @@ async fn checkout_session(
         .filter(|p| !p.trim().is_empty())
         .ok_or_else(|| AppError::bad_request("priceId is required"))?;
     let url = billing::checkout(&state.store, &stripe, &user, &org_id, &price).await?;
-    Ok(axum::Json(json!({ "url": url })).into_response())
+    Ok(Json(json!({ "url": url })).into_response())
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -96,7 +96,7 @@ async fn portal_session(
     let stripe = configured(&state)?;
     let org_id = required_id(body.organization_id)?;
     let url = billing::portal(&state.store, &stripe, &user, &org_id).await?;
-    Ok(axum::Json(json!({ "url": url })).into_response())
+    Ok(Json(json!({ "url": url })).into_response())
 }
 
 /// Stripe's webhook: verified by `Stripe-Signature`; a bad signature is 400 and changes nothing.
@@ -119,8 +119,8 @@ async fn webhook(
         .unwrap_or("");
     Ok(
         match billing::receive_event(&state.store, secret, signature, &body).await? {
-            Received::Applied => axum::Json(json!({"received": true})),
-            Received::Duplicate => axum::Json(json!({"received": true, "duplicate": true})),
+            Received::Applied => Json(json!({"received": true})),
+            Received::Duplicate => Json(json!({"received": true, "duplicate": true})),
         }
         .into_response(),
     )

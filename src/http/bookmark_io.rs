@@ -15,6 +15,7 @@ use crate::domain::bookmark_file::json::JsonBookmark;
 use crate::domain::bookmark_file::{self, netscape};
 use crate::error::{AppError, Result};
 use crate::http::CurrentOrg;
+use crate::http::Json;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -112,7 +113,7 @@ async fn import(
     org: CurrentOrg,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<axum::Json<ImportReport>> {
+) -> Result<Json<ImportReport>> {
     let is_html = if body.iter().all(u8::is_ascii_whitespace) {
         false // `read` refuses it as empty, whatever its type.
     } else {
@@ -122,7 +123,7 @@ async fn import(
     let items =
         bookmark_file::read(&text, is_html).map_err(|e| AppError::bad_request(e.to_string()))?;
     let report = bookmark_io::import(&state.store, &org, items).await?;
-    Ok(axum::Json(report))
+    Ok(Json(report))
 }
 
 /// Whether the body is HTML (`text/html`) or JSON; any other type is refused.

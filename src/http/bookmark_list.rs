@@ -13,6 +13,7 @@ use crate::domain::SearchTerms;
 use crate::error::{AppError, Result};
 use crate::http::bookmarks::{bookmarks, Bookmark};
 use crate::http::CurrentOrg;
+use crate::http::Json;
 use crate::state::AppState;
 use crate::store::bookmark_list::{self, Filter, Scope, Sort};
 use crate::store::{folders, tags};
@@ -152,12 +153,12 @@ async fn list(
     State(state): State<AppState>,
     org: CurrentOrg,
     Query(query): Query<ListQuery>,
-) -> Result<axum::Json<BookmarkPage>> {
+) -> Result<Json<BookmarkPage>> {
     let (filter, sort) = query.filter()?;
     let (limit, offset) = query.page()?;
     let totals = &state.list_totals;
     let page = use_case::list(&state.store, totals, &org, &filter, sort, limit, offset).await?;
-    Ok(axum::Json(BookmarkPage {
+    Ok(Json(BookmarkPage {
         items: bookmarks(page.items),
         total: page.total,
         has_more: page.has_more,
@@ -177,7 +178,7 @@ async fn ids(
     State(state): State<AppState>,
     org: CurrentOrg,
     Query(query): Query<ListQuery>,
-) -> Result<axum::Json<BookmarkIds>> {
+) -> Result<Json<BookmarkIds>> {
     let (filter, sort) = query.filter()?;
     let mut db = state.store.read().await?;
     let ids = bookmark_list::ids(
@@ -189,7 +190,7 @@ async fn ids(
         MAX_IDS,
     )
     .await?;
-    Ok(axum::Json(BookmarkIds { ids }))
+    Ok(Json(BookmarkIds { ids }))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -230,9 +231,9 @@ async fn search(
     State(state): State<AppState>,
     org: CurrentOrg,
     Query(query): Query<SearchQuery>,
-) -> Result<axum::Json<Vec<SearchHit>>> {
+) -> Result<Json<Vec<SearchHit>>> {
     let Some(terms) = query.q.as_deref().and_then(SearchTerms::parse) else {
-        return Ok(axum::Json(vec![]));
+        return Ok(Json(vec![]));
     };
     let mut db = state.store.read().await?;
     let filter = Filter {
@@ -293,5 +294,5 @@ async fn search(
         name: Some(t.name),
         ..hit("tag", t.id)
     }));
-    Ok(axum::Json(out))
+    Ok(Json(out))
 }

@@ -152,7 +152,7 @@ async fn create(
     Json(body): Json<BookmarkBody>,
 ) -> Result<Response> {
     let out = use_case::create(&state.store, &org, body.into()).await?;
-    Ok((StatusCode::CREATED, axum::Json(Bookmark::from(out))).into_response())
+    Ok((StatusCode::CREATED, Json(Bookmark::from(out))).into_response())
 }
 
 /// One bookmark the caller owns or that is shared with them.
@@ -162,10 +162,10 @@ async fn get_one(
     State(state): State<AppState>,
     org: CurrentOrg,
     Path(id): Path<String>,
-) -> Result<axum::Json<Bookmark>> {
+) -> Result<Json<Bookmark>> {
     let mut db = state.store.read().await?;
     let out = use_case::view(&mut db.conn(), &org, &id).await?;
-    Ok(axum::Json(out.into()))
+    Ok(Json(out.into()))
 }
 
 /// Changes the fields given (owner only); lists given replace the current ones.
@@ -178,9 +178,9 @@ async fn update(
     org: CurrentOrg,
     Path(id): Path<String>,
     Json(body): Json<BookmarkBody>,
-) -> Result<axum::Json<Bookmark>> {
+) -> Result<Json<Bookmark>> {
     let out = use_case::update(&state.store, &org, &id, body.into()).await?;
-    Ok(axum::Json(out.into()))
+    Ok(Json(out.into()))
 }
 
 /// Deletes the bookmark (owner only).
@@ -190,11 +190,9 @@ async fn delete(
     State(state): State<AppState>,
     org: CurrentOrg,
     Path(id): Path<String>,
-) -> Result<axum::Json<serde_json::Value>> {
+) -> Result<Json<serde_json::Value>> {
     use_case::delete(&state.store, &org, &id).await?;
-    Ok(axum::Json(
-        serde_json::json!({"message": "Bookmark deleted"}),
-    ))
+    Ok(Json(serde_json::json!({"message": "Bookmark deleted"})))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -213,9 +211,9 @@ async fn track_access(
     State(state): State<AppState>,
     org: CurrentOrg,
     Path(id): Path<String>,
-) -> Result<axum::Json<AccessTracked>> {
+) -> Result<Json<AccessTracked>> {
     let row = use_case::track_access(&state.store, &org, &id).await?;
-    Ok(axum::Json(AccessTracked {
+    Ok(Json(AccessTracked {
         id: row.id,
         access_count: row.access_count,
         last_accessed_at: row.last_accessed_at,

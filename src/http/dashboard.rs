@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::http::bookmarks::{bookmarks, Bookmark};
 use crate::http::library::PersonRef;
 use crate::http::CurrentOrg;
+use crate::http::Json;
 use crate::state::AppState;
 use crate::store::bookmark_list::{self, Filter, Scope, Sort};
 use crate::store::{folders, tags, teams, Conn};
@@ -82,10 +83,7 @@ async fn top(
 /// Counts and short lists for the caller's dashboard in the current organization.
 #[utoipa::path(get, path = "/api/dashboard/stats", tag = "dashboard",
     responses((status = 200, body = DashboardStats), (status = 401)))]
-async fn stats(
-    State(state): State<AppState>,
-    org: CurrentOrg,
-) -> Result<axum::Json<DashboardStats>> {
+async fn stats(State(state): State<AppState>, org: CurrentOrg) -> Result<Json<DashboardStats>> {
     let mut db = state.store.read().await?;
     let c = &mut db.conn();
     let (total_folders, shared_folders) = folders::counts(c, org.id(), org.user_id()).await?;
@@ -104,7 +102,7 @@ async fn stats(
         pinned: Some(true),
         ..Filter::default()
     };
-    Ok(axum::Json(DashboardStats {
+    Ok(Json(DashboardStats {
         total_bookmarks: count(c, &org, Scope::Mine).await?,
         total_folders,
         total_tags: tags::count(c, org.id(), org.user_id()).await?,
@@ -123,10 +121,8 @@ async fn stats(
 async fn for_sharing(
     State(state): State<AppState>,
     org: CurrentOrg,
-) -> Result<axum::Json<Vec<PersonRef>>> {
+) -> Result<Json<Vec<PersonRef>>> {
     let mut db = state.store.read().await?;
     let people = teams::people_for_sharing(&mut db.conn(), org.id(), org.user_id()).await?;
-    Ok(axum::Json(
-        people.into_iter().map(PersonRef::from).collect(),
-    ))
+    Ok(Json(people.into_iter().map(PersonRef::from).collect()))
 }

@@ -51,6 +51,13 @@ where
     }
 }
 
+/// As a response, the same type answers `application/json`: one `Json` both ways.
+impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
+    fn into_response(self) -> axum::response::Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
 /// Parses a JSON object body read by hand (for handlers that must check permissions before the
 /// body). Only objects: serde reads a struct from an array too (`["a@b.io","pw"]` would sign in),
 /// which no route declares. No string may hold NUL (`\u0000`): PostgreSQL cannot store it, and

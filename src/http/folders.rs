@@ -73,11 +73,11 @@ impl From<FolderView> for Folder {
 /// The caller's folders and those shared with them, by name.
 #[utoipa::path(get, path = "/api/folders", tag = "folders",
     responses((status = 200, body = [Folder]), (status = 401)))]
-async fn list(State(state): State<AppState>, org: CurrentOrg) -> Result<axum::Json<Vec<Folder>>> {
+async fn list(State(state): State<AppState>, org: CurrentOrg) -> Result<Json<Vec<Folder>>> {
     let mut db = state.store.read().await?;
     let rows = folders::list(&mut db.conn(), org.id(), org.user_id()).await?;
     let views = use_case::hydrate(&mut db.conn(), &org, rows).await?;
-    Ok(axum::Json(views.into_iter().map(Folder::from).collect()))
+    Ok(Json(views.into_iter().map(Folder::from).collect()))
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -122,7 +122,7 @@ async fn create(
     Json(body): Json<FolderBody>,
 ) -> Result<Response> {
     let out = use_case::create(&state.store, &org, body.into()).await?;
-    Ok((StatusCode::CREATED, axum::Json(Folder::from(out))).into_response())
+    Ok((StatusCode::CREATED, Json(Folder::from(out))).into_response())
 }
 
 /// One folder the caller owns or that is shared with them.
@@ -132,10 +132,10 @@ async fn get_one(
     State(state): State<AppState>,
     org: CurrentOrg,
     Path(id): Path<String>,
-) -> Result<axum::Json<Folder>> {
+) -> Result<Json<Folder>> {
     let mut db = state.store.read().await?;
     let out = use_case::view(&mut db.conn(), &org, &id).await?;
-    Ok(axum::Json(out.into()))
+    Ok(Json(out.into()))
 }
 
 /// Renames, changes the icon or the shares of a folder (owner only); absent fields stay.
@@ -148,9 +148,9 @@ async fn update(
     org: CurrentOrg,
     Path(id): Path<String>,
     Json(body): Json<FolderBody>,
-) -> Result<axum::Json<Folder>> {
+) -> Result<Json<Folder>> {
     let out = use_case::update(&state.store, &org, &id, body.into()).await?;
-    Ok(axum::Json(out.into()))
+    Ok(Json(out.into()))
 }
 
 /// Deletes a folder (owner only); the bookmarks in it stay.
@@ -160,7 +160,7 @@ async fn delete(
     State(state): State<AppState>,
     org: CurrentOrg,
     Path(id): Path<String>,
-) -> Result<axum::Json<serde_json::Value>> {
+) -> Result<Json<serde_json::Value>> {
     use_case::delete(&state.store, &org, &id).await?;
-    Ok(axum::Json(serde_json::json!({"message": "Folder deleted"})))
+    Ok(Json(serde_json::json!({"message": "Folder deleted"})))
 }

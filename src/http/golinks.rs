@@ -155,9 +155,9 @@ async fn remember(
 async fn list_preferences(
     State(state): State<AppState>,
     org: CurrentOrg,
-) -> Result<axum::Json<Vec<go_preferences::Preference>>> {
+) -> Result<Json<Vec<go_preferences::Preference>>> {
     let mut db = state.store.read().await?;
-    Ok(axum::Json(
+    Ok(Json(
         go_preferences::list(&mut db.conn(), org.id(), org.user_id()).await?,
     ))
 }
@@ -190,7 +190,7 @@ async fn save_preference(
         return Err(bookmarks::not_found());
     }
     let saved = json!({"slug": slug.lower(), "bookmark_id": id});
-    Ok((StatusCode::CREATED, axum::Json(saved)).into_response())
+    Ok((StatusCode::CREATED, Json(saved)).into_response())
 }
 
 /// Forgets the saved choice for a slug.
@@ -202,5 +202,5 @@ async fn delete_preference(
     Path(slug): Path<String>,
 ) -> Result<Response> {
     golinks::forget(&state.store, org.id(), org.user_id(), &slug).await?;
-    Ok(axum::Json(json!({"message": "Preference removed"})).into_response())
+    Ok(Json(json!({"message": "Preference removed"})).into_response())
 }

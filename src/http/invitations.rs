@@ -14,10 +14,8 @@ use utoipa_axum::routes;
 
 use crate::app::email_links::LinkCheck;
 use crate::app::invitations::{self, Invitee};
-use crate::domain::plan::PlanPolicy;
 use crate::domain::Timestamp;
 use crate::error::{AppError, Result};
-use crate::http::auth::outbox;
 use crate::http::extract::{parse_body, ClientIp};
 use crate::http::{CurrentUser, Json};
 use crate::state::AppState;
@@ -39,13 +37,6 @@ pub struct InviteBody {
     /// `member` (default) or `admin`; only owners invite admins.
     #[schema(nullable = false, value_type = Option<String>, pattern = "^(member|admin)$")]
     role: Option<String>,
-}
-
-fn policy(state: &AppState) -> PlanPolicy {
-    PlanPolicy {
-        mode: state.mode(),
-        free_bookmark_limit: state.config.free_bookmark_limit,
-    }
 }
 
 /// Invites a person by email. Checks, in order: credentials (401), membership (404), role
@@ -73,8 +64,8 @@ async fn create(
         .and_then(|b| Ok(Invitee::parse(b.email.as_deref(), b.role.as_deref())?));
     let invitation = invitations::invite(
         &state.store,
-        &outbox(&state),
-        policy(&state),
+        &state.outbox(),
+        state.plan_policy(),
         &user,
         &id,
         invitee,
@@ -82,7 +73,7 @@ async fn create(
     .await?;
     Ok((
         StatusCode::CREATED,
-        axum::Json(json!({"message": "Invitation sent", "invitation": invitation})),
+        Json(json!({"message": "Invitation sent", "invitation": invitation})),
     )
         .into_response())
 }
@@ -94,10 +85,8 @@ async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-) -> Result<axum::Json<Vec<Invitation>>> {
-    Ok(axum::Json(
-        invitations::list(&state.store, &user, &id).await?,
-    ))
+) -> Result<Json<Vec<Invitation>>> {
+    Ok(Json(invitations::list(&state.store, &user, &id).await?))
 }
 
 /// Cancels a pending invitation; its link stops working and its seat is free again.
@@ -110,7 +99,7 @@ async fn cancel(
     Path((id, inv_id)): Path<(String, String)>,
 ) -> Result<Response> {
     invitations::cancel(&state.store, &user, &id, &inv_id).await?;
-    Ok(axum::Json(json!({"message": "Invitation cancelled"})).into_response())
+    Ok(Json(json!({"message": "Invitation cancelled"})).into_response())
 }
 
 /// Sends the invitation again with a new link (the old one stops working) and a fresh 7 days.
@@ -126,8 +115,8 @@ async fn resend(
         .limits
         .writes
         .check(&format!("invite:{}", user.id()))?;
-    let inv = invitations::resend(&state.store, &outbox(&state), &user, &id, &inv_id).await?;
-    Ok(axum::Json(json!({"message": "Invitation resent", "invitation": inv})).into_response())
+    let inv = invitations::resend(&state.store, &state.outbox(), &user, &id, &inv_id).await?;
+    Ok(Json(json!({"message": "Invitation resent", "invitation": inv})).into_response())
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -149,13 +138,13 @@ async fn verify(
     let Some(token) = q.token.filter(|t| !t.is_empty()) else {
         return Ok((
             StatusCode::BAD_REQUEST,
-            axum::Json(json!({"valid": false, "error": "Token is required"})),
+            Json(json!({"valid": false, "error": "Token is required"})),
         )
             .into_response());
     };
     Ok(match invitations::check_link(&state.store, &token).await? {
-        LinkCheck::Invalid(error) => axum::Json(json!({"valid": false, "error": error})),
-        LinkCheck::Valid(link) => axum::Json(json!({
+        LinkCheck::Invalid(error) => Json(json!({"valid": false, "error": error})),
+        LinkCheck::Valid(link) => Json(json!({
             "valid": true,
             "email": link.invitation.email,
             "organization_id": link.invitation.org_id,
@@ -187,11 +176,11 @@ async fn accept(
         .token
         .filter(|t| !t.is_empty())
         .ok_or_else(|| AppError::bad_request("Token is required"))?;
-    let accepted = invitations::accept(&state.store, policy(&state), &user, &token).await?;
+    let accepted = invitations::accept(&state.store, state.plan_policy(), &user, &token).await?;
     let message = if accepted.joined {
         "Joined organization"
     } else {
         "Already a member"
     };
-    Ok(axum::Json(json!({"message": message, "orgId": accepted.org_id})).into_response())
+    Ok(Json(json!({"message": message, "orgId": accepted.org_id})).into_response())
 }

@@ -42,11 +42,9 @@ async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-) -> Result<axum::Json<Vec<MemberItem>>> {
+) -> Result<Json<Vec<MemberItem>>> {
     let people = members::list(&state.store, &user, &id).await?;
-    Ok(axum::Json(
-        people.into_iter().map(MemberItem::from).collect(),
-    ))
+    Ok(Json(people.into_iter().map(MemberItem::from).collect()))
 }
 
 impl From<orgs::Member> for MemberItem {
@@ -76,10 +74,10 @@ async fn change_role(
     user: CurrentUser,
     Path((id, member_id)): Path<(String, String)>,
     Json(body): Json<RoleBody>,
-) -> Result<axum::Json<MemberItem>> {
+) -> Result<Json<MemberItem>> {
     let role = OrgRole::parse_given(body.role.as_deref()).map_err(Into::into);
     let member = members::change_role(&state.store, &user, &id, &member_id, role).await?;
-    Ok(axum::Json(member.into()))
+    Ok(Json(member.into()))
 }
 
 /// Removes a member (owners and admins; admins cannot remove owners). Their bookmarks and other
@@ -93,7 +91,7 @@ async fn remove(
     Path((id, member_id)): Path<(String, String)>,
 ) -> Result<Response> {
     members::remove(&state.store, &user, &id, &member_id).await?;
-    Ok(axum::Json(json!({"message": "Member removed"})).into_response())
+    Ok(Json(json!({"message": "Member removed"})).into_response())
 }
 
 /// Leaves the organization. The last owner cannot leave while others remain, and the only
@@ -106,5 +104,5 @@ async fn leave(
     Path(id): Path<String>,
 ) -> Result<Response> {
     members::leave(&state.store, &user, &id).await?;
-    Ok(axum::Json(json!({"message": "Left organization"})).into_response())
+    Ok(Json(json!({"message": "Left organization"})).into_response())
 }

@@ -11,6 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::http::cookies;
+use crate::http::Json;
 use crate::security::csrf;
 use crate::state::AppState;
 
@@ -48,8 +49,8 @@ pub struct Health {
 /// Liveness: answers without touching the database.
 #[utoipa::path(get, path = "/api/health", tag = "meta", security(()),
     responses((status = 200, body = Health)))]
-async fn health() -> axum::Json<Health> {
-    axum::Json(Health { status: "ok" })
+async fn health() -> Json<Health> {
+    Json(Health { status: "ok" })
 }
 
 #[derive(Serialize, ToSchema)]
@@ -61,8 +62,8 @@ pub struct Version {
 
 #[utoipa::path(get, path = "/api/version", tag = "meta", security(()),
     responses((status = 200, body = Version)))]
-async fn version(State(state): State<AppState>) -> axum::Json<Version> {
-    axum::Json(Version {
+async fn version(State(state): State<AppState>) -> Json<Version> {
+    Json(Version {
         version: env!("CARGO_PKG_VERSION"),
         commit: option_env!("SLUGBASE_COMMIT"),
         mode: state.mode().as_str(),
@@ -82,6 +83,6 @@ async fn csrf_token(State(state): State<AppState>) -> impl IntoResponse {
     let token = csrf::issue(&state.csrf_secret);
     (
         [(header::SET_COOKIE, cookies::csrf(&state, token.clone()))],
-        axum::Json(CsrfToken { csrf_token: token }),
+        Json(CsrfToken { csrf_token: token }),
     )
 }

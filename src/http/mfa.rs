@@ -62,7 +62,7 @@ pub fn second_factor_required(state: &AppState, token: String) -> Response {
         mfa_required: true,
         mfa_token: token,
     };
-    ([(header::SET_COOKIE, cookie)], axum::Json(body)).into_response()
+    ([(header::SET_COOKIE, cookie)], Json(body)).into_response()
 }
 
 #[derive(Serialize, ToSchema)]
@@ -75,9 +75,9 @@ pub struct MfaStatus {
 /// Whether the signed-in user has MFA on, and how many backup codes are left.
 #[utoipa::path(get, path = "/api/auth/mfa/status", tag = "auth",
     responses((status = 200, body = MfaStatus), (status = 401)))]
-async fn status(State(state): State<AppState>, user: CurrentUser) -> Result<axum::Json<MfaStatus>> {
+async fn status(State(state): State<AppState>, user: CurrentUser) -> Result<Json<MfaStatus>> {
     let status = mfa::status(&state.store, user.id()).await?;
-    Ok(axum::Json(MfaStatus {
+    Ok(Json(MfaStatus {
         enabled: status.enabled,
         backup_codes_remaining: status.backup_codes_remaining,
     }))
@@ -97,9 +97,9 @@ pub struct Enrollment {
 async fn enroll_begin(
     State(state): State<AppState>,
     user: CurrentUser,
-) -> Result<axum::Json<Enrollment>> {
+) -> Result<Json<Enrollment>> {
     let enrollment = mfa::begin_enrollment(&state.store, &user).await?;
-    Ok(axum::Json(Enrollment {
+    Ok(Json(Enrollment {
         secret: enrollment.secret,
         otpauth_url: enrollment.otpauth_url,
     }))
@@ -129,11 +129,11 @@ async fn enroll_confirm(
     ClientIp(ip): ClientIp,
     user: CurrentUser,
     Json(body): Json<CodeBody>,
-) -> Result<axum::Json<Enabled>> {
+) -> Result<Json<Enabled>> {
     limit(&state, ip, user.id())?;
     let code = required_code(body.code)?;
     let backup_codes = mfa::confirm_enrollment(&state.store, user.id(), &code).await?;
-    Ok(axum::Json(Enabled {
+    Ok(Json(Enabled {
         enabled: true,
         backup_codes,
     }))
@@ -144,7 +144,7 @@ async fn enroll_confirm(
     responses((status = 200, body = crate::http::doc_schemas::Message, description = "MFA enrollment cancelled"), (status = 401)))]
 async fn enroll_cancel(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
     mfa::cancel_enrollment(&state.store, user.id()).await?;
-    Ok(axum::Json(json!({"message": "MFA enrollment cancelled"})).into_response())
+    Ok(Json(json!({"message": "MFA enrollment cancelled"})).into_response())
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -201,11 +201,11 @@ async fn disable(
     ClientIp(ip): ClientIp,
     user: CurrentUser,
     Json(body): Json<CodeBody>,
-) -> Result<axum::Json<Disabled>> {
+) -> Result<Json<Disabled>> {
     limit(&state, ip, user.id())?;
     let code = required_code(body.code)?;
     mfa::disable(&state.store, user.id(), &code).await?;
-    Ok(axum::Json(Disabled { enabled: false }))
+    Ok(Json(Disabled { enabled: false }))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -224,9 +224,9 @@ async fn regenerate_backup_codes(
     ClientIp(ip): ClientIp,
     user: CurrentUser,
     Json(body): Json<CodeBody>,
-) -> Result<axum::Json<BackupCodes>> {
+) -> Result<Json<BackupCodes>> {
     limit(&state, ip, user.id())?;
     let code = required_code(body.code)?;
     let backup_codes = mfa::regenerate_backup_codes(&state.store, user.id(), &code).await?;
-    Ok(axum::Json(BackupCodes { backup_codes }))
+    Ok(Json(BackupCodes { backup_codes }))
 }

@@ -100,7 +100,7 @@ pub fn build_app(state: AppState) -> Router {
         ))
         .layer(CatchPanicLayer::custom(|_| {
             let body = json!({"error": "Internal server error"});
-            (StatusCode::INTERNAL_SERVER_ERROR, axum::Json(body)).into_response()
+            (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
         }))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
 }
@@ -125,11 +125,7 @@ fn request_span(req: &Request) -> tracing::Span {
 
 async fn not_found(req: Request) -> Response {
     if req.uri().path().starts_with("/api") {
-        (
-            StatusCode::NOT_FOUND,
-            axum::Json(json!({"error": "Not found"})),
-        )
-            .into_response()
+        (StatusCode::NOT_FOUND, Json(json!({"error": "Not found"}))).into_response()
     } else {
         (
             StatusCode::NOT_FOUND,

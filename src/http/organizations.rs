@@ -43,10 +43,7 @@ pub struct OrgListItem {
 /// The caller's organizations, by name, with their role in each.
 #[utoipa::path(get, path = "/api/organizations", tag = "organizations",
     responses((status = 200, body = [OrgListItem]), (status = 401)))]
-async fn list(
-    State(state): State<AppState>,
-    user: CurrentUser,
-) -> Result<axum::Json<Vec<OrgListItem>>> {
+async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Vec<OrgListItem>>> {
     let items = organizations::list(&state.store, &user)
         .await?
         .into_iter()
@@ -61,7 +58,7 @@ async fn list(
             joined_at: m.joined_at,
         })
         .collect();
-    Ok(axum::Json(items))
+    Ok(Json(items))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -106,7 +103,7 @@ async fn create(
         extra_seats: org.extra_seats,
         created_at: org.created_at,
     };
-    Ok((StatusCode::CREATED, axum::Json(created)).into_response())
+    Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
 #[derive(Serialize, ToSchema)]
@@ -150,9 +147,9 @@ async fn get_one(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-) -> Result<axum::Json<OrgDetail>> {
+) -> Result<Json<OrgDetail>> {
     let overview = organizations::get(&state.store, &user, &id).await?;
-    Ok(axum::Json(overview.into()))
+    Ok(Json(overview.into()))
 }
 
 /// Renames the organization (owners and admins).
@@ -163,9 +160,9 @@ async fn rename(
     user: CurrentUser,
     Path(id): Path<String>,
     Json(body): Json<NameBody>,
-) -> Result<axum::Json<OrgDetail>> {
+) -> Result<Json<OrgDetail>> {
     let overview = organizations::rename(&state.store, &user, &id, body.parse()).await?;
-    Ok(axum::Json(overview.into()))
+    Ok(Json(overview.into()))
 }
 
 /// Deletes the organization and everything in it (owners only). People stay; their other
@@ -178,5 +175,5 @@ async fn delete(
     Path(id): Path<String>,
 ) -> Result<Response> {
     organizations::delete(&state.store, &user, &id).await?;
-    Ok(axum::Json(json!({"message": "Organization deleted"})).into_response())
+    Ok(Json(json!({"message": "Organization deleted"})).into_response())
 }

@@ -13,7 +13,6 @@ use utoipa_axum::routes;
 use crate::app::email_links::{self, LinkCheck};
 use crate::domain::{Email, Password};
 use crate::error::{AppError, Result};
-use crate::http::auth::outbox;
 use crate::http::extract::ClientIp;
 use crate::http::Json;
 use crate::state::AppState;
@@ -43,8 +42,8 @@ async fn request(
 ) -> Result<Response> {
     state.limits.auth.check(&format!("reset:{ip}"))?;
     let email = Email::parse(body.email.as_deref().unwrap_or(""))?;
-    email_links::request_password_reset(&state.store, &outbox(&state), &email).await?;
-    Ok(axum::Json(json!({ "message": SENT })).into_response())
+    email_links::request_password_reset(&state.store, &state.outbox(), &email).await?;
+    Ok(Json(json!({ "message": SENT })).into_response())
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -63,10 +62,10 @@ async fn verify(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> R
         None => LinkCheck::Invalid(email_links::INVALID_TOKEN),
     };
     Ok(match check {
-        LinkCheck::Valid(()) => axum::Json(json!({"valid": true})).into_response(),
+        LinkCheck::Valid(()) => Json(json!({"valid": true})).into_response(),
         LinkCheck::Invalid(error) => (
             StatusCode::BAD_REQUEST,
-            axum::Json(json!({"valid": false, "error": error})),
+            Json(json!({"valid": false, "error": error})),
         )
             .into_response(),
     })
@@ -95,5 +94,5 @@ async fn reset(
     };
     let password = Password::parse(&password)?;
     email_links::reset_password(&state.store, &token, &password).await?;
-    Ok(axum::Json(json!({"message": "Password reset successfully"})).into_response())
+    Ok(Json(json!({"message": "Password reset successfully"})).into_response())
 }

@@ -11,6 +11,7 @@ use crate::domain::plan::Features;
 use crate::domain::{time, Plan, Timestamp};
 use crate::error::Result;
 use crate::http::CurrentOrg;
+use crate::http::Json;
 use crate::state::AppState;
 use crate::store::{bookmarks, orgs};
 
@@ -39,13 +40,13 @@ pub struct PlanConfig {
 /// The current organization's plan, seats, the caller's bookmark allowance and the features on.
 #[utoipa::path(get, path = "/api/config/plan", tag = "organizations",
     responses((status = 200, body = PlanConfig), (status = 401), (status = 403)))]
-async fn plan(State(state): State<AppState>, org: CurrentOrg) -> Result<axum::Json<PlanConfig>> {
+async fn plan(State(state): State<AppState>, org: CurrentOrg) -> Result<Json<PlanConfig>> {
     let mut db = state.store.read().await?;
     let c = &mut db.conn();
     let me = orgs::member(c, org.id(), org.user_id()).await?;
     let seats = organizations::seats(c, &org.org, Timestamp::now().millis()).await?;
     let limit = org.rules.bookmark_limit();
-    Ok(axum::Json(PlanConfig {
+    Ok(Json(PlanConfig {
         mode: state.mode().as_str(),
         plan: org.org.plan,
         included_seats: seats.included,

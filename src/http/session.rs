@@ -28,9 +28,9 @@ pub struct CurrentOrgBody {
 async fn get_current(
     State(state): State<AppState>,
     user: CurrentUser,
-) -> Result<axum::Json<CurrentOrgBody>> {
+) -> Result<Json<CurrentOrgBody>> {
     let organization_id = sessions::current_org(&state.store, &user).await?;
-    Ok(axum::Json(CurrentOrgBody { organization_id }))
+    Ok(Json(CurrentOrgBody { organization_id }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -50,13 +50,13 @@ async fn set_current(
     State(state): State<AppState>,
     user: CurrentUser,
     Json(body): Json<SetBody>,
-) -> Result<axum::Json<CurrentOrgBody>> {
+) -> Result<Json<CurrentOrgBody>> {
     let raw = match body.organization_id {
         Some(Value::String(s)) if !s.trim().is_empty() => s,
         _ => return Err(AppError::bad_request("organizationId is required")),
     };
     let org_id = sessions::choose_org(&state.store, &user, &raw).await?;
-    Ok(axum::Json(CurrentOrgBody {
+    Ok(Json(CurrentOrgBody {
         organization_id: Some(org_id),
     }))
 }

@@ -12,7 +12,6 @@ use utoipa_axum::routes;
 use crate::app::email_links;
 use crate::domain::Email;
 use crate::error::{AppError, Result};
-use crate::http::auth::outbox;
 use crate::http::extract::ClientIp;
 use crate::http::Json;
 use crate::state::AppState;
@@ -48,7 +47,7 @@ async fn verify_signup(
     state.limits.auth.check(&format!("verify:{ip}"))?;
     let token = required(body.token)?;
     email_links::verify_signup(&state.store, &token).await?;
-    Ok(axum::Json(json!({"message": "Email verified. You can log in."})).into_response())
+    Ok(Json(json!({"message": "Email verified. You can log in."})).into_response())
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -65,7 +64,7 @@ async fn status(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> R
     let Some(token) = q.token.filter(|t| !t.is_empty()) else {
         return Ok((
             StatusCode::BAD_REQUEST,
-            axum::Json(json!({"status": "invalid", "error": "Token is required"})),
+            Json(json!({"status": "invalid", "error": "Token is required"})),
         )
             .into_response());
     };
@@ -74,7 +73,7 @@ async fn status(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> R
     if let Some(email) = link.email {
         body["email"] = email.into();
     }
-    Ok(axum::Json(body).into_response())
+    Ok(Json(body).into_response())
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -93,8 +92,8 @@ async fn resend(
 ) -> Result<Response> {
     state.limits.auth.check(&format!("resend:{ip}"))?;
     let token = required(body.token)?;
-    email_links::resend_signup(&state.store, &outbox(&state), &token).await?;
-    Ok(axum::Json(json!({"message": "Verification email sent"})).into_response())
+    email_links::resend_signup(&state.store, &state.outbox(), &token).await?;
+    Ok(Json(json!({"message": "Verification email sent"})).into_response())
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -113,8 +112,8 @@ async fn request_resend(
 ) -> Result<Response> {
     state.limits.auth.check(&format!("resend:{ip}"))?;
     let email = Email::parse(body.email.as_deref().unwrap_or(""))?;
-    email_links::request_signup_resend(&state.store, &outbox(&state), &email).await?;
-    Ok(axum::Json(json!({
+    email_links::request_signup_resend(&state.store, &state.outbox(), &email).await?;
+    Ok(Json(json!({
         "message": "If an unverified account exists with that email, a new verification link has been sent."
     }))
     .into_response())

@@ -51,10 +51,10 @@ pub struct TagBody {
 /// The caller's tags, by name, with how many bookmarks carry each.
 #[utoipa::path(get, path = "/api/tags", tag = "tags",
     responses((status = 200, body = [Tag]), (status = 401)))]
-async fn list(State(state): State<AppState>, org: CurrentOrg) -> Result<axum::Json<Vec<Tag>>> {
+async fn list(State(state): State<AppState>, org: CurrentOrg) -> Result<Json<Vec<Tag>>> {
     let mut db = state.store.read().await?;
     let rows = tags::list(&mut db.conn(), org.id(), org.user_id()).await?;
-    Ok(axum::Json(rows.into_iter().map(Tag::from).collect()))
+    Ok(Json(rows.into_iter().map(Tag::from).collect()))
 }
 
 /// Creates a tag.
@@ -66,7 +66,7 @@ async fn create(
     Json(body): Json<TagBody>,
 ) -> Result<Response> {
     let row = use_case::create(&state.store, &org, body.name.as_deref()).await?;
-    Ok((StatusCode::CREATED, axum::Json(Tag::from(row))).into_response())
+    Ok((StatusCode::CREATED, Json(Tag::from(row))).into_response())
 }
 
 /// One of the caller's tags.
@@ -76,10 +76,10 @@ async fn get_one(
     State(state): State<AppState>,
     org: CurrentOrg,
     Path(id): Path<String>,
-) -> Result<axum::Json<Tag>> {
+) -> Result<Json<Tag>> {
     let mut db = state.store.read().await?;
     let row = use_case::own(&mut db.conn(), &org, &id).await?;
-    Ok(axum::Json(row.into()))
+    Ok(Json(row.into()))
 }
 
 /// Renames one of the caller's tags.
@@ -90,9 +90,9 @@ async fn update(
     org: CurrentOrg,
     Path(id): Path<String>,
     Json(body): Json<TagBody>,
-) -> Result<axum::Json<Tag>> {
+) -> Result<Json<Tag>> {
     let row = use_case::rename(&state.store, &org, &id, body.name.as_deref()).await?;
-    Ok(axum::Json(row.into()))
+    Ok(Json(row.into()))
 }
 
 /// Deletes one of the caller's tags; the bookmarks that carried it stay.
@@ -102,7 +102,7 @@ async fn delete(
     State(state): State<AppState>,
     org: CurrentOrg,
     Path(id): Path<String>,
-) -> Result<axum::Json<serde_json::Value>> {
+) -> Result<Json<serde_json::Value>> {
     use_case::delete(&state.store, &org, &id).await?;
-    Ok(axum::Json(serde_json::json!({"message": "Tag deleted"})))
+    Ok(Json(serde_json::json!({"message": "Tag deleted"})))
 }

@@ -72,21 +72,18 @@ impl From<TeamView> for TeamDetail {
 /// The teams of the current organization the caller is in.
 #[utoipa::path(get, path = "/api/teams", tag = "teams",
     responses((status = 200, body = [Team]), (status = 401)))]
-async fn mine(State(state): State<AppState>, org: CurrentOrg) -> Result<axum::Json<Vec<Team>>> {
+async fn mine(State(state): State<AppState>, org: CurrentOrg) -> Result<Json<Vec<Team>>> {
     let mut db = state.store.read().await?;
     let rows = teams::list_for_member(&mut db.conn(), org.id(), org.user_id()).await?;
-    Ok(axum::Json(rows.into_iter().map(Team::from).collect()))
+    Ok(Json(rows.into_iter().map(Team::from).collect()))
 }
 
 /// Every team of the current organization (owners and admins).
 #[utoipa::path(get, path = "/api/admin/teams", tag = "teams",
     responses((status = 200, body = [Team]), (status = 401), (status = 403)))]
-async fn admin_list(
-    State(state): State<AppState>,
-    org: CurrentOrg,
-) -> Result<axum::Json<Vec<Team>>> {
+async fn admin_list(State(state): State<AppState>, org: CurrentOrg) -> Result<Json<Vec<Team>>> {
     let rows = use_case::list(&state.store, &org).await?;
-    Ok(axum::Json(rows.into_iter().map(Team::from).collect()))
+    Ok(Json(rows.into_iter().map(Team::from).collect()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -122,7 +119,7 @@ async fn create(
     Json(body): Json<TeamBody>,
 ) -> Result<Response> {
     let out = use_case::create(&state.store, &org, body.into()).await?;
-    Ok((StatusCode::CREATED, axum::Json(TeamDetail::from(out))).into_response())
+    Ok((StatusCode::CREATED, Json(TeamDetail::from(out))).into_response())
 }
 
 /// One team with its members (owners and admins).
@@ -132,10 +129,8 @@ async fn get_one(
     State(state): State<AppState>,
     org: CurrentOrg,
     Path(id): Path<String>,
-) -> Result<axum::Json<TeamDetail>> {
-    Ok(axum::Json(
-        use_case::get(&state.store, &org, &id).await?.into(),
-    ))
+) -> Result<Json<TeamDetail>> {
+    Ok(Json(use_case::get(&state.store, &org, &id).await?.into()))
 }
 
 /// Renames a team or changes its description (owners and admins); absent fields stay.
@@ -148,9 +143,9 @@ async fn update(
     org: CurrentOrg,
     Path(id): Path<String>,
     Json(body): Json<TeamBody>,
-) -> Result<axum::Json<TeamDetail>> {
+) -> Result<Json<TeamDetail>> {
     let out = use_case::update(&state.store, &org, &id, body.into()).await?;
-    Ok(axum::Json(out.into()))
+    Ok(Json(out.into()))
 }
 
 /// Deletes a team (owners and admins); what was shared with it is no longer shared through it.
@@ -160,9 +155,9 @@ async fn delete(
     State(state): State<AppState>,
     org: CurrentOrg,
     Path(id): Path<String>,
-) -> Result<axum::Json<serde_json::Value>> {
+) -> Result<Json<serde_json::Value>> {
     use_case::delete(&state.store, &org, &id).await?;
-    Ok(axum::Json(serde_json::json!({"message": "Team deleted"})))
+    Ok(Json(serde_json::json!({"message": "Team deleted"})))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -180,9 +175,9 @@ async fn add_members(
     org: CurrentOrg,
     Path(id): Path<String>,
     Json(body): Json<MembersBody>,
-) -> Result<axum::Json<TeamDetail>> {
+) -> Result<Json<TeamDetail>> {
     let out = use_case::add_members(&state.store, &org, &id, body.user_ids).await?;
-    Ok(axum::Json(out.into()))
+    Ok(Json(out.into()))
 }
 
 /// Takes a person out of a team (owners and admins).
@@ -193,7 +188,7 @@ async fn remove_member(
     State(state): State<AppState>,
     org: CurrentOrg,
     Path((id, user_id)): Path<(String, String)>,
-) -> Result<axum::Json<TeamDetail>> {
+) -> Result<Json<TeamDetail>> {
     let out = use_case::remove_member(&state.store, &org, &id, &user_id).await?;
-    Ok(axum::Json(out.into()))
+    Ok(Json(out.into()))
 }

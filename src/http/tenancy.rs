@@ -22,14 +22,8 @@ where
         let user = CurrentUser::from_request_parts(parts, state).await?;
         let app = AppState::from_ref(state);
         let header = parts.headers.get(HEADER).map(|v| v.to_str().unwrap_or(""));
-        let org = crate::app::tenancy::current_org(
-            &app.store,
-            user,
-            header,
-            app.mode(),
-            app.config.free_bookmark_limit,
-        )
-        .await?;
+        let org =
+            crate::app::tenancy::current_org(&app.store, user, header, app.plan_policy()).await?;
         tracing::Span::current().record("org_id", org.id());
         Ok(org)
     }

@@ -26,11 +26,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// The user's tokens, newest first, without their secrets.
 #[utoipa::path(get, path = "/api/tokens", tag = "tokens", responses((status = 200, body = [TokenInfo]), (status = 401)))]
-async fn list(
-    State(state): State<AppState>,
-    user: CurrentUser,
-) -> Result<axum::Json<Vec<TokenInfo>>> {
-    Ok(axum::Json(tokens::list(&state.store, user.id()).await?))
+async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Vec<TokenInfo>>> {
+    Ok(Json(tokens::list(&state.store, user.id()).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -71,7 +68,7 @@ async fn create(
         token: token.secret,
         created_at: token.created_at,
     };
-    Ok((StatusCode::CREATED, axum::Json(created)).into_response())
+    Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
 /// Revokes a token: it answers 401 from this moment on.
@@ -83,5 +80,5 @@ async fn revoke(
     Path(id): Path<String>,
 ) -> Result<Response> {
     tokens::revoke(&state.store, user.id(), &id).await?;
-    Ok(axum::Json(json!({"message": "Token revoked"})).into_response())
+    Ok(Json(json!({"message": "Token revoked"})).into_response())
 }

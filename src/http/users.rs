@@ -14,7 +14,6 @@ use crate::app::accounts::{self, ProfileEdit};
 use crate::app::email_links::{self, LinkCheck};
 use crate::domain::account::{LANGUAGES, THEMES};
 use crate::error::{AppError, Result};
-use crate::http::auth::outbox;
 use crate::http::extract::ClientIp;
 use crate::http::{CurrentUser, Json};
 use crate::state::AppState;
@@ -29,8 +28,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// The signed-in user's profile.
 #[utoipa::path(get, path = "/api/users/me", tag = "users", responses((status = 200, body = PublicUser), (status = 401)))]
-async fn get_me(user: CurrentUser) -> axum::Json<PublicUser> {
-    axum::Json(PublicUser::from((*user.user).clone()))
+async fn get_me(user: CurrentUser) -> Json<PublicUser> {
+    Json(PublicUser::from((*user.user).clone()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -80,12 +79,12 @@ async fn update_me(
         body.email.as_deref(),
         &me.user.email,
     )?;
-    let updated = accounts::update_profile(&state.store, &outbox(&state), &me, edit).await?;
+    let updated = accounts::update_profile(&state.store, &state.outbox(), &me, edit).await?;
     let user = updated.user;
     let Some(email) = updated.pending_email else {
-        return Ok(axum::Json(PublicUser::from(user)).into_response());
+        return Ok(Json(PublicUser::from(user)).into_response());
     };
-    Ok(axum::Json(json!({
+    Ok(Json(json!({
         "message": "Email change requested. Please check your new email address for a verification link.",
         "emailVerificationRequired": true,
         "currentEmail": user.email,
@@ -112,7 +111,7 @@ async fn verify_change(
     let invalid = |msg: &str| {
         (
             StatusCode::BAD_REQUEST,
-            axum::Json(json!({"valid": false, "error": msg})),
+            Json(json!({"valid": false, "error": msg})),
         )
             .into_response()
     };
@@ -122,7 +121,7 @@ async fn verify_change(
     Ok(
         match email_links::check_email_change(&state.store, &token).await? {
             LinkCheck::Valid(new_email) => {
-                axum::Json(json!({"valid": true, "newEmail": new_email})).into_response()
+                Json(json!({"valid": true, "newEmail": new_email})).into_response()
             }
             LinkCheck::Invalid(error) => invalid(error),
         },
@@ -150,7 +149,7 @@ async fn confirm_change(
         .ok_or_else(|| AppError::bad_request("Token is required"))?;
     let email = email_links::confirm_email_change(&state.store, &token).await?;
     Ok(
-        axum::Json(json!({"message": "Email verified and updated successfully", "email": email}))
+        Json(json!({"message": "Email verified and updated successfully", "email": email}))
             .into_response(),
     )
 }

@@ -127,6 +127,7 @@ fn condition(c: &Conn<'_>, f: &Filter, args: &mut Args, few_hits: bool) -> Strin
 }
 
 /// One page of the bookmarks matching `f`, and how many match in all.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn page(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -142,6 +143,7 @@ pub async fn page(
 }
 
 /// How many bookmarks match `f`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn count(c: &mut Conn<'_>, org_id: &str, user_id: &str, f: &Filter) -> Result<i64> {
     let mut args = Args::org_user(org_id, user_id);
     let cond = condition(c, f, &mut args, false);
@@ -170,6 +172,7 @@ pub const FEW_HITS: i64 = 5_000;
 /// One page of the bookmarks matching `f`, in `sort` order; `total` is how many match (from
 /// [`count`]), which decides how a search is read.
 #[allow(clippy::too_many_arguments)]
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn rows(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -196,6 +199,7 @@ pub async fn rows(
 }
 
 /// The ids of the first `limit` bookmarks matching `f`, in `sort` order.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn ids(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -284,6 +288,7 @@ impl Detail {
 }
 
 /// The `detail` links of every id in `owner_ids`, grouped by id, in one query.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn links(
     c: &mut Conn<'_>,
     detail: Detail,

@@ -42,6 +42,7 @@ pub struct Fields {
 }
 
 /// Bookmarks the user owns in the organization (what the Free plan limit counts).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn bookmark_count(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<i64> {
     Ok(q!(c, |e| sqlx::query_scalar(
         "SELECT COUNT(*) FROM bookmarks WHERE org_id = $1 AND user_id = $2"
@@ -55,6 +56,7 @@ pub async fn bookmark_count(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Re
 /// Takes the organization's lock (see [`lock_org`]) and reads what the Free plan limit is
 /// checked against: how many bookmarks the user owns here, and when their grace period ends.
 /// Call it inside the write transaction that adds the bookmarks.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn locked_quota(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -69,6 +71,7 @@ pub async fn locked_quota(
 }
 
 /// Every bookmark the user owns in the organization, oldest first (what an export holds).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn owned(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Vec<BookmarkRow>> {
     let sql =
         format!("{SELECT} WHERE b.org_id = $1 AND b.user_id = $2 ORDER BY b.created_at, b.id");
@@ -80,6 +83,7 @@ pub async fn owned(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Vec<
 }
 
 /// The slugs of the user's own bookmarks in the organization.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn own_slugs(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Vec<String>> {
     Ok(q!(c, |e| sqlx::query_scalar(
         "SELECT slug FROM bookmarks WHERE org_id = $1 AND user_id = $2 AND slug IS NOT NULL"
@@ -92,6 +96,7 @@ pub async fn own_slugs(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<
 
 /// The bookmark `id` when `user_id` may see it in the organization; `None` for missing, foreign
 /// and unshared ones alike.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn visible(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -113,6 +118,7 @@ pub async fn visible(
 /// The forwarding bookmarks named `slug` (any case) that the user can see, their own first,
 /// then those shared with them, each group oldest first: what `/go/<slug>` chooses from after
 /// the user's saved preference. (`slug IS NOT NULL` lets SQLite use the partial slug index.)
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn forwarding_by_slug(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -136,6 +142,7 @@ fn slug_taken(e: sqlx::Error) -> AppError {
     AppError::from(e).on_unique("Slug already exists")
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -167,6 +174,7 @@ pub async fn insert(
     Ok(())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update(c: &mut Conn<'_>, org_id: &str, id: &str, f: &Fields, now: i64) -> Result<()> {
     q!(c, |e| {
         sqlx::query(
@@ -190,6 +198,7 @@ pub async fn update(c: &mut Conn<'_>, org_id: &str, id: &str, f: &Fields, now: i
     Ok(())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<bool> {
     let n = q!(c, |e| sqlx::query(
         "DELETE FROM bookmarks WHERE org_id = $1 AND id = $2"
@@ -203,6 +212,7 @@ pub async fn delete(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<bool> {
 }
 
 /// Counts one more opening of the bookmark.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn track_access(c: &mut Conn<'_>, org_id: &str, id: &str, now: i64) -> Result<()> {
     q!(c, |e| sqlx::query(
         "UPDATE bookmarks SET access_count = access_count + 1, last_accessed_at = $3 \
@@ -220,6 +230,7 @@ pub async fn track_access(c: &mut Conn<'_>, org_id: &str, id: &str, now: i64) ->
 /// Adds `count` visits counted in memory, the latest at `last_at` (an earlier flush may have
 /// written a later one). By id alone: the visits come from go-links already resolved for
 /// someone allowed to open them; a bookmark deleted meanwhile is simply not found.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn add_visits(c: &mut Conn<'_>, id: &str, count: i64, last_at: i64) -> Result<()> {
     q!(c, |e| {
         sqlx::query(
@@ -262,6 +273,7 @@ impl Link {
 }
 
 /// Makes `targets` the complete set of links of `owner_id` through `link`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn replace_links(
     c: &mut Conn<'_>,
     link: Link,
@@ -281,6 +293,7 @@ pub async fn replace_links(
 }
 
 /// Links `owner_id` to each of `targets` (none of which it is linked to yet), in one statement.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn add_links(
     c: &mut Conn<'_>,
     link: Link,
@@ -318,6 +331,7 @@ pub enum Target {
 
 /// The `(id, name)` of each of the user's own folders or tags (`OwnFolders` or `OwnTags`; other
 /// targets have no owner and give nothing).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn own_names(
     c: &mut Conn<'_>,
     target: Target,
@@ -338,6 +352,7 @@ pub async fn own_names(
 }
 
 /// True when every id in `ids` (already deduplicated) is an acceptable `target` for the user.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn all_exist(
     c: &mut Conn<'_>,
     target: Target,

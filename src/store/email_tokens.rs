@@ -29,6 +29,7 @@ pub struct EmailToken {
 }
 
 /// Stores a new token for `user_id`, retiring that user's earlier unused ones of the same purpose.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn replace(
     c: &mut Conn<'_>,
     purpose: Purpose,
@@ -62,6 +63,7 @@ pub async fn replace(
     Ok(())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find(
     c: &mut Conn<'_>,
     purpose: Purpose,
@@ -79,6 +81,7 @@ pub async fn find(
 }
 
 /// Marks a token used; false when it was already used (so two racing uses succeed once).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn consume(c: &mut Conn<'_>, token_hash: &str, now: i64) -> Result<bool> {
     let n = q!(c, |e| sqlx::query(
         "UPDATE email_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL"

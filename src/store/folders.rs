@@ -43,6 +43,7 @@ fn name_taken(e: sqlx::Error) -> AppError {
 }
 
 /// The folders the user can see: their own and those shared with them, by name.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Vec<FolderRow>> {
     let sql = format!(
         "{} WHERE {} ORDER BY lower(f.name), f.created_at, f.id",
@@ -56,6 +57,7 @@ pub async fn list(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Vec<F
         .await?))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn visible(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -75,6 +77,7 @@ pub async fn visible(
         .await?))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -103,6 +106,7 @@ pub async fn insert(
     Ok(())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update(c: &mut Conn<'_>, org_id: &str, id: &str, f: &Fields, now: i64) -> Result<()> {
     q!(c, |e| sqlx::query(
         "UPDATE folders SET name = $3, icon = $4, share_all_teams = $5, updated_at = $6 \
@@ -122,6 +126,7 @@ pub async fn update(c: &mut Conn<'_>, org_id: &str, id: &str, f: &Fields, now: i
 }
 
 /// Deletes the folder; its bookmarks stay (only the links go, by cascade).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<bool> {
     let n = q!(c, |e| sqlx::query(
         "DELETE FROM folders WHERE org_id = $1 AND id = $2"
@@ -135,6 +140,7 @@ pub async fn delete(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<bool> {
 }
 
 /// Folders matching a `LIKE` pattern (lower-case) among those the user can see.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn search(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -157,6 +163,7 @@ pub async fn search(
 }
 
 /// How many folders the user owns, and how many others' folders are shared with them.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn counts(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<(i64, i64)> {
     let sql = format!(
         "SELECT \

@@ -6,6 +6,7 @@ use super::{q, Conn};
 use crate::domain::time;
 use crate::error::Result;
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn get(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -24,6 +25,7 @@ pub async fn get(
     }))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn upsert(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -50,6 +52,7 @@ pub async fn upsert(
     Ok(())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -84,6 +87,7 @@ pub struct Preference {
     pub updated_at: i64,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Vec<Preference>> {
     Ok(q!(c, |e| {
         sqlx::query_as(

@@ -27,6 +27,7 @@ const COLUMNS: &str = "id, org_id, email, role, status, expires_at, created_at, 
 
 /// Pending invitations past their expiry become `expired`, so they no longer hold a seat or
 /// block a new invitation to the same address.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn expire_old(c: &mut Conn<'_>, org_id: &str, now: i64) -> Result<()> {
     q!(c, |e| {
         sqlx::query(
@@ -41,6 +42,7 @@ pub async fn expire_old(c: &mut Conn<'_>, org_id: &str, now: i64) -> Result<()> 
     Ok(())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn pending_count(c: &mut Conn<'_>, org_id: &str, now: i64) -> Result<i64> {
     Ok(q!(c, |e| {
         sqlx::query_scalar(
@@ -53,6 +55,7 @@ pub async fn pending_count(c: &mut Conn<'_>, org_id: &str, now: i64) -> Result<i
     }))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn pending(c: &mut Conn<'_>, org_id: &str, now: i64) -> Result<Vec<Invitation>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM invitations WHERE org_id = $1 AND status = 'pending' AND expires_at > $2 ORDER BY created_at DESC, id"
@@ -64,6 +67,7 @@ pub async fn pending(c: &mut Conn<'_>, org_id: &str, now: i64) -> Result<Vec<Inv
         .await?))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn pending_for_email(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -94,6 +98,7 @@ pub struct NewInvitation<'a> {
     pub expires_at: i64,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(c: &mut Conn<'_>, n: &NewInvitation<'_>) -> Result<()> {
     q!(c, |e| {
         sqlx::query(
@@ -116,6 +121,7 @@ pub async fn insert(c: &mut Conn<'_>, n: &NewInvitation<'_>) -> Result<()> {
 }
 
 /// One invitation of the organization (a foreign id is simply not found).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn in_org(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<Option<Invitation>> {
     let sql = format!("SELECT {COLUMNS} FROM invitations WHERE org_id = $1 AND id = $2");
     Ok(q!(c, |e| sqlx::query_as(&sql)
@@ -125,6 +131,7 @@ pub async fn in_org(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<Option<I
         .await?))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn by_token_hash(c: &mut Conn<'_>, token_hash: &str) -> Result<Option<Invitation>> {
     let sql = format!("SELECT {COLUMNS} FROM invitations WHERE token_hash = $1");
     Ok(q!(c, |e| sqlx::query_as(&sql)
@@ -133,6 +140,7 @@ pub async fn by_token_hash(c: &mut Conn<'_>, token_hash: &str) -> Result<Option<
         .await?))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_status(
     c: &mut Conn<'_>,
     id: &str,
@@ -153,6 +161,7 @@ pub async fn set_status(
     Ok(())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn renew(c: &mut Conn<'_>, id: &str, token_hash: &str, expires_at: i64) -> Result<()> {
     q!(c, |e| sqlx::query(
         "UPDATE invitations SET token_hash = $2, expires_at = $3 WHERE id = $1"

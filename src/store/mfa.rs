@@ -32,6 +32,7 @@ impl std::fmt::Debug for Mfa {
     }
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn by_user(c: &mut Conn<'_>, user_id: &str) -> Result<Option<Mfa>> {
     Ok(q!(c, |e| {
         sqlx::query_as(
@@ -45,6 +46,7 @@ pub async fn by_user(c: &mut Conn<'_>, user_id: &str) -> Result<Option<Mfa>> {
 
 /// Starts (or restarts) an enrollment with `secret`; false when MFA is already enabled, which
 /// it leaves untouched.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn begin_enrollment(
     c: &mut Conn<'_>,
     user_id: &str,
@@ -68,6 +70,7 @@ pub async fn begin_enrollment(
 
 /// Confirms the enrollment, remembering the step of the code that confirmed it; false when
 /// there was none to confirm.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn enable(c: &mut Conn<'_>, user_id: &str, step: i64, now: i64) -> Result<bool> {
     let n = q!(c, |e| sqlx::query(
         "UPDATE user_mfa SET enabled_at = $2, last_used_step = $3 \
@@ -83,6 +86,7 @@ pub async fn enable(c: &mut Conn<'_>, user_id: &str, step: i64, now: i64) -> Res
 }
 
 /// Drops an enrollment that was never confirmed; an enabled second factor stays.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn cancel_enrollment(c: &mut Conn<'_>, user_id: &str) -> Result<()> {
     q!(c, |e| sqlx::query(
         "DELETE FROM user_mfa WHERE user_id = $1 AND enabled_at IS NULL"
@@ -95,6 +99,7 @@ pub async fn cancel_enrollment(c: &mut Conn<'_>, user_id: &str) -> Result<()> {
 }
 
 /// Removes the secret and every backup code.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(c: &mut Conn<'_>, user_id: &str) -> Result<()> {
     q!(c, |e| sqlx::query(
         "DELETE FROM mfa_backup_codes WHERE user_id = $1"
@@ -115,6 +120,7 @@ pub async fn delete(c: &mut Conn<'_>, user_id: &str) -> Result<()> {
 
 /// Records that the code of `step` was accepted; false when that step or a later one already
 /// was (a replayed or older code).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn use_step(c: &mut Conn<'_>, user_id: &str, step: i64) -> Result<bool> {
     let n = q!(c, |e| sqlx::query(
         "UPDATE user_mfa SET last_used_step = $2 WHERE user_id = $1 \
@@ -129,6 +135,7 @@ pub async fn use_step(c: &mut Conn<'_>, user_id: &str, step: i64) -> Result<bool
 }
 
 /// Replaces all of the user's backup codes with these digests.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn replace_backup_codes(
     c: &mut Conn<'_>,
     user_id: &str,
@@ -155,6 +162,7 @@ pub async fn replace_backup_codes(
 }
 
 /// Spends a backup code; false when the user has no such unused code.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn use_backup_code(
     c: &mut Conn<'_>,
     user_id: &str,
@@ -174,6 +182,7 @@ pub async fn use_backup_code(
     Ok(n == 1)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn backup_codes_remaining(c: &mut Conn<'_>, user_id: &str) -> Result<i64> {
     Ok(q!(c, |e| sqlx::query_scalar(
         "SELECT COUNT(*) FROM mfa_backup_codes WHERE user_id = $1 AND used_at IS NULL"

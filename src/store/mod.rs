@@ -108,6 +108,7 @@ impl Tx {
     }
 
     /// Commits, and tells every in-memory cache that what it holds may be stale.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn commit(self) -> Result<()> {
         let generation = self.generation.clone();
         self.commit_quietly().await?;
@@ -116,6 +117,7 @@ impl Tx {
     }
 
     /// Commits without invalidating caches: only for writes no cache reads (counters, stamps).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn commit_quietly(self) -> Result<()> {
         match self.inner {
             TxInner::Sqlite(t) => t.commit().await?,
@@ -143,6 +145,7 @@ impl Generation {
 
 impl Store {
     /// Connects to `url` (`sqlite://…` or `postgres://…`), creating the SQLite file if needed.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
         let pools = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let opts = PgConnectOptions::from_str(url)?;
@@ -189,6 +192,7 @@ impl Store {
     }
 
     /// Applies the migrations embedded in the binary for this database kind.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match &self.pools {
             Pools::Sqlite { write, .. } => sqlx::migrate!("./migrations/sqlite").run(write).await?,
@@ -197,6 +201,7 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn read(&self) -> Result<Read> {
         Ok(match &self.pools {
             Pools::Sqlite { read, .. } => Read::Sqlite(read.acquire().await?),
@@ -204,6 +209,7 @@ impl Store {
         })
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn begin(&self) -> Result<Tx> {
         let inner = match &self.pools {
             Pools::Sqlite { write, .. } => TxInner::Sqlite(write.begin().await?),
@@ -220,6 +226,7 @@ impl Store {
         &self.generation
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn close(&self) {
         match &self.pools {
             Pools::Sqlite { read, write } => {
@@ -261,6 +268,7 @@ pub fn inserted_once(r: std::result::Result<u64, sqlx::Error>) -> Result<bool> {
 
 /// Takes the organization's row lock for the rest of the transaction, so check-then-write rules
 /// (seats, plan limits) see no concurrent change. On SQLite the single writer already serializes.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn lock_org(c: &mut Conn<'_>, org_id: &str) -> Result<bool> {
     let n = q!(c, |e| sqlx::query(
         "UPDATE organizations SET updated_at = updated_at WHERE id = $1"

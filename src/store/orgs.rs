@@ -18,6 +18,7 @@ pub struct Org {
 const COLUMNS: &str =
     "o.id, o.name, o.plan, o.included_seats, o.extra_seats, o.stripe_customer_id, o.created_at";
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(
     c: &mut Conn<'_>,
     id: &str,
@@ -41,6 +42,7 @@ pub async fn insert(
     Ok(())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn by_id(c: &mut Conn<'_>, id: &str) -> Result<Option<Org>> {
     let sql = format!("SELECT {COLUMNS} FROM organizations o WHERE o.id = $1");
     Ok(q!(c, |e| sqlx::query_as(&sql)
@@ -49,6 +51,7 @@ pub async fn by_id(c: &mut Conn<'_>, id: &str) -> Result<Option<Org>> {
         .await?))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn add_member(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -70,6 +73,7 @@ pub async fn add_member(
 }
 
 /// The user's role in the organization, or `None` when they are not a member (or it does not exist).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn role_of(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Option<OrgRole>> {
     let role: Option<OrgRole> = q!(c, |e| sqlx::query_scalar(
         "SELECT role FROM org_members WHERE org_id = $1 AND user_id = $2"
@@ -82,6 +86,7 @@ pub async fn role_of(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Op
 }
 
 /// The organization a user joined first: where a session lands when nothing else is chosen.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn first_joined(c: &mut Conn<'_>, user_id: &str) -> Result<Option<String>> {
     Ok(q!(c, |e| sqlx::query_scalar(
         "SELECT org_id FROM org_members WHERE user_id = $1 ORDER BY joined_at, org_id LIMIT 1"
@@ -92,6 +97,7 @@ pub async fn first_joined(c: &mut Conn<'_>, user_id: &str) -> Result<Option<Stri
 }
 
 /// The instance's first organization (self-hosted: where new people join).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn oldest(c: &mut Conn<'_>) -> Result<Option<String>> {
     Ok(q!(c, |e| sqlx::query_scalar(
         "SELECT id FROM organizations ORDER BY created_at, id LIMIT 1"
@@ -100,6 +106,7 @@ pub async fn oldest(c: &mut Conn<'_>) -> Result<Option<String>> {
     .await?))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_plan(
     c: &mut Conn<'_>,
     id: &str,
@@ -137,6 +144,7 @@ pub struct Membership {
     pub joined_at: i64,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_for_user(c: &mut Conn<'_>, user_id: &str) -> Result<Vec<Membership>> {
     Ok(q!(c, |e| {
         sqlx::query_as(
@@ -160,6 +168,7 @@ pub struct Member {
     pub free_plan_grace_ends_at: Option<i64>,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn members(c: &mut Conn<'_>, org_id: &str) -> Result<Vec<Member>> {
     Ok(q!(c, |e| sqlx::query_as(
         "SELECT m.user_id, m.role, m.joined_at, u.email, u.name, m.free_plan_grace_ends_at \
@@ -171,6 +180,7 @@ pub async fn members(c: &mut Conn<'_>, org_id: &str) -> Result<Vec<Member>> {
     .await?))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn member(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Option<Member>> {
     Ok(q!(c, |e| {
         sqlx::query_as(
@@ -184,6 +194,7 @@ pub async fn member(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Opt
     }))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn member_count(c: &mut Conn<'_>, org_id: &str) -> Result<i64> {
     Ok(q!(c, |e| sqlx::query_scalar(
         "SELECT COUNT(*) FROM org_members WHERE org_id = $1"
@@ -193,6 +204,7 @@ pub async fn member_count(c: &mut Conn<'_>, org_id: &str) -> Result<i64> {
     .await?))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn owner_count(c: &mut Conn<'_>, org_id: &str) -> Result<i64> {
     Ok(q!(c, |e| sqlx::query_scalar(
         "SELECT COUNT(*) FROM org_members WHERE org_id = $1 AND role = 'owner'"
@@ -202,6 +214,7 @@ pub async fn owner_count(c: &mut Conn<'_>, org_id: &str) -> Result<i64> {
     .await?))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_role(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -220,6 +233,7 @@ pub async fn set_role(
     Ok(n == 1)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn remove_member(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<bool> {
     let n = q!(c, |e| sqlx::query(
         "DELETE FROM org_members WHERE org_id = $1 AND user_id = $2"
@@ -232,6 +246,7 @@ pub async fn remove_member(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Res
     Ok(n == 1)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn rename(c: &mut Conn<'_>, id: &str, name: &str, now: i64) -> Result<()> {
     q!(c, |e| sqlx::query(
         "UPDATE organizations SET name = $2, updated_at = $3 WHERE id = $1"
@@ -246,6 +261,7 @@ pub async fn rename(c: &mut Conn<'_>, id: &str, name: &str, now: i64) -> Result<
 }
 
 /// Deletes the organization; every tenant-owned row goes with it (foreign keys cascade).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(c: &mut Conn<'_>, id: &str) -> Result<()> {
     q!(c, |e| sqlx::query(
         "DELETE FROM organizations WHERE id = $1"
@@ -257,6 +273,7 @@ pub async fn delete(c: &mut Conn<'_>, id: &str) -> Result<()> {
     Ok(())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_stripe_ids(
     c: &mut Conn<'_>,
     id: &str,
@@ -277,6 +294,7 @@ pub async fn set_stripe_ids(
 }
 
 /// Starts the Free-plan grace period for every member of an organization that was downgraded.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn start_grace(c: &mut Conn<'_>, org_id: &str, ends_at: i64) -> Result<()> {
     q!(c, |e| sqlx::query(
         "UPDATE org_members SET free_plan_grace_ends_at = $2 WHERE org_id = $1"
@@ -290,6 +308,7 @@ pub async fn start_grace(c: &mut Conn<'_>, org_id: &str, ends_at: i64) -> Result
 }
 
 /// Remembers a Stripe webhook event by its id; false when it was recorded before.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn record_stripe_event(c: &mut Conn<'_>, id: &str, kind: &str, now: i64) -> Result<bool> {
     let r = q!(c, |e| sqlx::query(
         "INSERT INTO stripe_events (id, event_type, received_at) VALUES ($1, $2, $3)"

@@ -19,6 +19,7 @@ impl Session {
     }
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(
     c: &mut Conn<'_>,
     id: &str,
@@ -42,6 +43,7 @@ pub async fn insert(
     Ok(())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn by_id(c: &mut Conn<'_>, id: &str) -> Result<Option<Session>> {
     Ok(q!(c, |e| sqlx::query_as(
         "SELECT id, user_id, current_org_id, expires_at, revoked_at FROM sessions WHERE id = $1"
@@ -51,6 +53,7 @@ pub async fn by_id(c: &mut Conn<'_>, id: &str) -> Result<Option<Session>> {
     .await?))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn revoke(c: &mut Conn<'_>, id: &str, now: i64) -> Result<()> {
     q!(c, |e| sqlx::query(
         "UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL"
@@ -64,6 +67,7 @@ pub async fn revoke(c: &mut Conn<'_>, id: &str, now: i64) -> Result<()> {
 }
 
 /// Ends every session of a user (after a password change or reset); returns their ids.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn revoke_all_for_user(c: &mut Conn<'_>, user_id: &str, now: i64) -> Result<Vec<String>> {
     Ok(q!(c, |e| {
         sqlx::query_scalar(
@@ -76,6 +80,7 @@ pub async fn revoke_all_for_user(c: &mut Conn<'_>, user_id: &str, now: i64) -> R
     }))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_current_org(c: &mut Conn<'_>, id: &str, org_id: Option<&str>) -> Result<()> {
     q!(c, |e| sqlx::query(
         "UPDATE sessions SET current_org_id = $2 WHERE id = $1"
@@ -88,6 +93,7 @@ pub async fn set_current_org(c: &mut Conn<'_>, id: &str, org_id: Option<&str>) -
     Ok(())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert_refresh(
     c: &mut Conn<'_>,
     token_hash: &str,
@@ -116,6 +122,7 @@ pub struct RefreshToken {
     pub used_at: Option<i64>,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn refresh_by_hash(c: &mut Conn<'_>, token_hash: &str) -> Result<Option<RefreshToken>> {
     Ok(q!(c, |e| sqlx::query_as(
         "SELECT session_id, expires_at, used_at FROM refresh_tokens WHERE token_hash = $1"
@@ -126,6 +133,7 @@ pub async fn refresh_by_hash(c: &mut Conn<'_>, token_hash: &str) -> Result<Optio
 }
 
 /// Marks a refresh token used; false when it already was (a replay).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn use_refresh(c: &mut Conn<'_>, token_hash: &str, now: i64) -> Result<bool> {
     let n = q!(c, |e| sqlx::query(
         "UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL"

@@ -19,6 +19,7 @@ fn name_taken(e: sqlx::Error) -> AppError {
 }
 
 /// The user's tags, by name.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Vec<TagRow>> {
     let sql =
         format!("{SELECT} WHERE t.org_id = $1 AND t.user_id = $2 ORDER BY lower(t.name), t.id");
@@ -30,6 +31,7 @@ pub async fn list(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Vec<T
 }
 
 /// The user's tags with the most bookmarks first.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn top(c: &mut Conn<'_>, org_id: &str, user_id: &str, limit: i64) -> Result<Vec<TagRow>> {
     let sql = format!(
         "{SELECT} WHERE t.org_id = $1 AND t.user_id = $2 ORDER BY bookmark_count DESC, lower(t.name) LIMIT $3"
@@ -43,6 +45,7 @@ pub async fn top(c: &mut Conn<'_>, org_id: &str, user_id: &str, limit: i64) -> R
 }
 
 /// One of the user's tags; others' tags read as missing.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn own(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -59,6 +62,7 @@ pub async fn own(
 }
 
 /// The user's tags whose lower-cased name matches a `LIKE` pattern.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn search(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -78,6 +82,7 @@ pub async fn search(
         .await?))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn count(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<i64> {
     Ok(q!(c, |e| sqlx::query_scalar(
         "SELECT COUNT(*) FROM tags WHERE org_id = $1 AND user_id = $2"
@@ -88,6 +93,7 @@ pub async fn count(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<i64>
     .await?))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -111,6 +117,7 @@ pub async fn insert(
     Ok(())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn rename(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -133,6 +140,7 @@ pub async fn rename(
 }
 
 /// Deletes the tag; its bookmarks stay.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(c: &mut Conn<'_>, org_id: &str, user_id: &str, id: &str) -> Result<bool> {
     let n = q!(c, |e| sqlx::query(
         "DELETE FROM tags WHERE org_id = $1 AND user_id = $2 AND id = $3"

@@ -29,6 +29,7 @@ fn name_taken(e: sqlx::Error) -> AppError {
 }
 
 /// Every team of the organization, by name.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(c: &mut Conn<'_>, org_id: &str) -> Result<Vec<TeamRow>> {
     let sql = format!("{SELECT} WHERE t.org_id = $1 ORDER BY lower(t.name), t.id");
     Ok(q!(c, |e| sqlx::query_as(&sql)
@@ -38,6 +39,7 @@ pub async fn list(c: &mut Conn<'_>, org_id: &str) -> Result<Vec<TeamRow>> {
 }
 
 /// The teams of the organization the user is in, by name.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_for_member(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -54,6 +56,7 @@ pub async fn list_for_member(
         .await?))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn by_id(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<Option<TeamRow>> {
     let sql = format!("{SELECT} WHERE t.org_id = $1 AND t.id = $2");
     Ok(q!(c, |e| sqlx::query_as(&sql)
@@ -63,6 +66,7 @@ pub async fn by_id(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<Option<Te
         .await?))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn members(c: &mut Conn<'_>, org_id: &str, team_id: &str) -> Result<Vec<Person>> {
     Ok(q!(c, |e| sqlx::query_as(
         "SELECT u.id, u.name, u.email FROM team_members m JOIN users u ON u.id = m.user_id \
@@ -74,6 +78,7 @@ pub async fn members(c: &mut Conn<'_>, org_id: &str, team_id: &str) -> Result<Ve
     .await?))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -99,6 +104,7 @@ pub async fn insert(
     Ok(())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -124,6 +130,7 @@ pub async fn update(
     Ok(())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<bool> {
     let n = q!(c, |e| sqlx::query(
         "DELETE FROM teams WHERE org_id = $1 AND id = $2"
@@ -137,6 +144,7 @@ pub async fn delete(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<bool> {
 }
 
 /// Adds people (already checked to be members of the organization); those already in stay.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn add_members(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -162,6 +170,7 @@ pub async fn add_members(
     Ok(())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn remove_member(
     c: &mut Conn<'_>,
     org_id: &str,
@@ -181,6 +190,7 @@ pub async fn remove_member(
 }
 
 /// The organization's people other than `user_id`, for picking whom to share with.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn people_for_sharing(
     c: &mut Conn<'_>,
     org_id: &str,

@@ -28,6 +28,7 @@ pub struct TokenAuth {
     pub last_used_at: Option<i64>,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(
     c: &mut Conn<'_>,
     id: &str,
@@ -53,6 +54,7 @@ pub async fn insert(
     Ok(())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn count_for_user(c: &mut Conn<'_>, user_id: &str) -> Result<i64> {
     Ok(q!(c, |e| sqlx::query_scalar(
         "SELECT COUNT(*) FROM api_tokens WHERE user_id = $1"
@@ -62,6 +64,7 @@ pub async fn count_for_user(c: &mut Conn<'_>, user_id: &str) -> Result<i64> {
     .await?))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_for_user(c: &mut Conn<'_>, user_id: &str) -> Result<Vec<TokenInfo>> {
     Ok(q!(c, |e| {
         sqlx::query_as(
@@ -73,6 +76,7 @@ pub async fn list_for_user(c: &mut Conn<'_>, user_id: &str) -> Result<Vec<TokenI
     }))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn by_hash(c: &mut Conn<'_>, token_hash: &str) -> Result<Option<TokenAuth>> {
     Ok(q!(c, |e| {
         sqlx::query_as(
@@ -85,6 +89,7 @@ pub async fn by_hash(c: &mut Conn<'_>, token_hash: &str) -> Result<Option<TokenA
 }
 
 /// Deletes one of the user's tokens; false when the user has no such token.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(c: &mut Conn<'_>, user_id: &str, id: &str) -> Result<bool> {
     let n = q!(c, |e| sqlx::query(
         "DELETE FROM api_tokens WHERE id = $1 AND user_id = $2"
@@ -97,6 +102,7 @@ pub async fn delete(c: &mut Conn<'_>, user_id: &str, id: &str) -> Result<bool> {
     Ok(n == 1)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn touch(c: &mut Conn<'_>, id: &str, now: i64) -> Result<()> {
     q!(c, |e| sqlx::query(
         "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1"
@@ -109,6 +115,7 @@ pub async fn touch(c: &mut Conn<'_>, id: &str, now: i64) -> Result<()> {
     Ok(())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_current_org(c: &mut Conn<'_>, id: &str, org_id: Option<&str>) -> Result<()> {
     q!(c, |e| sqlx::query(
         "UPDATE api_tokens SET current_org_id = $2 WHERE id = $1"

@@ -74,6 +74,7 @@ pub struct NewUser<'a> {
     pub now: i64,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(c: &mut Conn<'_>, u: &NewUser<'_>) -> Result<()> {
     q!(c, |e| {
         sqlx::query(
@@ -94,6 +95,7 @@ pub async fn insert(c: &mut Conn<'_>, u: &NewUser<'_>) -> Result<()> {
     Ok(())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn by_id(c: &mut Conn<'_>, id: &str) -> Result<Option<User>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
     Ok(q!(c, |e| sqlx::query_as(&sql)
@@ -102,6 +104,7 @@ pub async fn by_id(c: &mut Conn<'_>, id: &str) -> Result<Option<User>> {
         .await?))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn by_email(c: &mut Conn<'_>, email: &str) -> Result<Option<User>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE email = $1");
     Ok(q!(c, |e| sqlx::query_as(&sql)
@@ -110,12 +113,14 @@ pub async fn by_email(c: &mut Conn<'_>, email: &str) -> Result<Option<User>> {
         .await?))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn count(c: &mut Conn<'_>) -> Result<i64> {
     Ok(q!(c, |e| sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(e)
         .await?))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_verified(c: &mut Conn<'_>, id: &str, now: i64) -> Result<()> {
     q!(c, |e| sqlx::query(
         "UPDATE users SET email_verified = TRUE, updated_at = $2 WHERE id = $1"
@@ -128,6 +133,7 @@ pub async fn set_verified(c: &mut Conn<'_>, id: &str, now: i64) -> Result<()> {
     Ok(())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_password(c: &mut Conn<'_>, id: &str, hash: &str, now: i64) -> Result<()> {
     q!(c, |e| sqlx::query(
         "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1"
@@ -141,6 +147,7 @@ pub async fn set_password(c: &mut Conn<'_>, id: &str, hash: &str, now: i64) -> R
     Ok(())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_email(c: &mut Conn<'_>, id: &str, email: &str, now: i64) -> Result<()> {
     q!(c, |e| sqlx::query(
         "UPDATE users SET email = $2, email_verified = TRUE, updated_at = $3 WHERE id = $1"
@@ -156,6 +163,7 @@ pub async fn set_email(c: &mut Conn<'_>, id: &str, email: &str, now: i64) -> Res
 
 /// Mirrors whether the user has a confirmed second factor (`user_mfa.enabled_at`); called in
 /// the same transaction that changes it.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_mfa_enabled(c: &mut Conn<'_>, id: &str, enabled: bool, now: i64) -> Result<()> {
     q!(c, |e| sqlx::query(
         "UPDATE users SET mfa_enabled = $2, updated_at = $3 WHERE id = $1"
@@ -178,6 +186,7 @@ pub struct ProfileChange {
     pub ai_suggestions_enabled: Option<bool>,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update_profile(c: &mut Conn<'_>, id: &str, p: &ProfileChange, now: i64) -> Result<()> {
     q!(c, |e| {
         sqlx::query(
@@ -197,6 +206,7 @@ pub async fn update_profile(c: &mut Conn<'_>, id: &str, p: &ProfileChange, now: 
     Ok(())
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_last_org(c: &mut Conn<'_>, id: &str, org_id: &str) -> Result<()> {
     q!(c, |e| sqlx::query(
         "UPDATE users SET last_org_id = $2 WHERE id = $1"
@@ -210,6 +220,7 @@ pub async fn set_last_org(c: &mut Conn<'_>, id: &str, org_id: &str) -> Result<()
 }
 
 /// Takes the user's row lock for the rest of the transaction (per-user limits such as tokens).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn lock(c: &mut Conn<'_>, id: &str) -> Result<()> {
     q!(c, |e| sqlx::query(
         "UPDATE users SET updated_at = updated_at WHERE id = $1"
@@ -222,6 +233,7 @@ pub async fn lock(c: &mut Conn<'_>, id: &str) -> Result<()> {
 }
 
 /// Records that the self-hosted instance has been set up; false when it already was.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn mark_instance_initialized(c: &mut Conn<'_>, now: i64) -> Result<bool> {
     let r = q!(c, |e| sqlx::query(
         "INSERT INTO instance_state (id, initialized_at) VALUES (1, $1)"
@@ -233,6 +245,7 @@ pub async fn mark_instance_initialized(c: &mut Conn<'_>, now: i64) -> Result<boo
     super::inserted_once(r)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn instance_initialized(c: &mut Conn<'_>) -> Result<bool> {
     let n: i64 = q!(c, |e| sqlx::query_scalar(
         "SELECT COUNT(*) FROM instance_state"
