@@ -681,3 +681,27 @@ async fn the_plan_config_describes_the_current_organization() {
         "Not a member of this organization"
     );
 }
+
+#[tokio::test]
+async fn an_unknown_plan_in_the_database_is_an_error_not_a_free_organization() {
+    let app = spawn_app(Mode::Cloud).await;
+    let bo = app.signup("bo@example.com", "Bo").await;
+    let org = current_org(&app, &bo).await;
+    app.exec(
+        "UPDATE organizations SET plan = 'enterprise' WHERE id = $1",
+        &[&org],
+    )
+    .await;
+    for path in ["/api/config/plan", "/api/organizations"] {
+        let body = expect(
+            app.get(path, Some(&bo.jwt)).await,
+            StatusCode::INTERNAL_SERVER_ERROR,
+        )
+        .await;
+        assert_eq!(
+            body,
+            json!({"error": "Internal server error"}),
+            "{path}: no detail leaks"
+        );
+    }
+}
