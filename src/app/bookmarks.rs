@@ -283,21 +283,26 @@ pub async fn list(
             total
         }
     };
-    let rows = bookmark_list::rows(
-        &mut c,
-        org.id(),
-        org.user_id(),
-        filter,
-        sort,
-        limit,
-        offset,
-        total,
-    )
-    .await?;
+    // Past the last bookmark there is nothing to read.
+    let rows = if offset >= total {
+        Vec::new()
+    } else {
+        bookmark_list::rows(
+            &mut c,
+            org.id(),
+            org.user_id(),
+            filter,
+            sort,
+            limit,
+            offset,
+            total,
+        )
+        .await?
+    };
     let shown = rows.len() as i64;
     Ok(Page {
         items: hydrate(&mut c, org, rows).await?,
         total,
-        has_more: offset + shown < total,
+        has_more: offset.saturating_add(shown) < total,
     })
 }

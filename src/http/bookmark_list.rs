@@ -3,6 +3,7 @@
 
 use axum::extract::{Query, State};
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::{RefOr, Schema};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -12,6 +13,7 @@ use crate::domain::ids::parse_id;
 use crate::domain::SearchTerms;
 use crate::error::{AppError, Result};
 use crate::http::bookmarks::{bookmarks, Bookmark};
+use crate::http::fields::{self, or_blank};
 use crate::http::CurrentOrg;
 use crate::http::Json;
 use crate::state::AppState;
@@ -32,15 +34,15 @@ pub const MAX_IDS: i64 = 10_000;
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Only bookmarks in this folder.
-    #[param(schema_with = crate::http::fields::uuid)]
+    #[param(schema_with = id_schema)]
     folder_id: Option<String>,
     /// Only bookmarks with this tag.
-    #[param(schema_with = crate::http::fields::uuid)]
+    #[param(schema_with = id_schema)]
     tag_id: Option<String>,
     /// `all` (default), `mine`, `shared_with_me` or `shared_by_me`.
     #[param(schema_with = scope_schema)]
     scope: Option<String>,
-    #[param(value_type = Option<bool>, nullable = false)]
+    #[param(schema_with = pinned_schema)]
     pinned: Option<String>,
     /// Words to find in title, URL or slug (the last one as a prefix).
     #[param(nullable = false)]
@@ -49,25 +51,44 @@ pub struct ListQuery {
     #[param(schema_with = sort_schema)]
     sort_by: Option<String>,
     /// Page size (default 50); values outside 1–500 are brought within them.
-    #[param(value_type = Option<i64>, nullable = false)]
+    #[param(schema_with = limit_schema)]
     limit: Option<String>,
     /// How many to skip (default 0).
-    #[param(value_type = Option<i64>, nullable = false, minimum = 0)]
+    #[param(schema_with = offset_schema)]
     offset: Option<String>,
 }
 
-fn one_of(values: &[&'static str]) -> utoipa::openapi::Object {
-    utoipa::openapi::ObjectBuilder::new()
-        .schema_type(utoipa::openapi::Type::String)
-        .enum_values(Some(values.iter().copied()))
-        .build()
+// Every filter may also be left empty, as a search form sends it: it then reads as absent.
+fn id_schema() -> RefOr<Schema> {
+    or_blank(fields::uuid())
 }
 
-fn scope_schema() -> utoipa::openapi::Object {
+fn pinned_schema() -> RefOr<Schema> {
+    or_blank(fields::boolean())
+}
+
+fn limit_schema() -> RefOr<Schema> {
+    or_blank(fields::integer(None))
+}
+
+fn offset_schema() -> RefOr<Schema> {
+    or_blank(fields::integer(Some(0.0)))
+}
+
+fn one_of(values: &[&'static str]) -> RefOr<Schema> {
+    or_blank(
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .enum_values(Some(values.iter().copied()))
+            .build(),
+    )
+}
+
+fn scope_schema() -> RefOr<Schema> {
     one_of(&["all", "mine", "shared_with_me", "shared_by_me"])
 }
 
-fn sort_schema() -> utoipa::openapi::Object {
+fn sort_schema() -> RefOr<Schema> {
     one_of(&[
         "recently_added",
         "alphabetical",
@@ -86,11 +107,20 @@ fn filter_id(v: &Option<String>, name: &str) -> Result<Option<String>> {
         .transpose()
 }
 
+/// A whole number; one too large to hold is as large as can be (the paging rules clamp it), so
+/// any integer the document allows is taken.
 fn number(v: &Option<String>, name: &str) -> Result<Option<i64>> {
     present(v)
         .map(|s| {
-            s.parse::<i64>()
-                .map_err(|_| AppError::bad_request(format!("{name} must be a number")))
+            let digits = s.strip_prefix('-').unwrap_or(s);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(AppError::bad_request(format!("{name} must be a number")));
+            }
+            Ok(s.parse::<i64>().unwrap_or(if s.starts_with('-') {
+                i64::MIN
+            } else {
+                i64::MAX
+            }))
         })
         .transpose()
 }

@@ -15,8 +15,6 @@ use utoipa::openapi::{RefOr, Schema};
 const PRINTABLE: &str = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$";
 /// [`PRINTABLE`] with at least one character that is not whitespace.
 const PRESENT: &str = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$";
-/// Present text where only NUL is refused (names the handlers check without the domain).
-const PRESENT_NO_NUL: &str = r"^[^\u0000]*[^\s\u0000][^\u0000]*$";
 /// The password policy: an upper-case and a lower-case letter, a digit and a symbol.
 /// (NUL is refused in every JSON string.)
 const PASSWORD: &str =
@@ -104,20 +102,14 @@ pub fn name_100() -> Object {
     text(100)
 }
 
-/// An organization's or an API token's name: trimmed, 1–`max` characters.
-fn label(max: usize) -> Object {
-    string()
-        .max_length(Some(max))
-        .pattern(Some(PRESENT_NO_NUL))
-        .build()
-}
-
+/// An organization's name: the domain's one rule for names (`bounded_name`), like a person's.
 pub fn org_name() -> Object {
-    label(255)
+    text(255)
 }
 
+/// An API token's name: the same rule, at most 100 characters.
 pub fn token_name() -> Object {
-    label(100)
+    text(100)
 }
 
 pub fn name_255() -> Object {
@@ -153,4 +145,28 @@ pub fn some_uuids() -> RefOr<Schema> {
 /// An opaque token from an emailed link or a login step.
 pub fn token() -> Object {
     string().min_length(Some(1)).pattern(Some(NO_NUL)).build()
+}
+
+/// A query parameter the server reads as absent when it is empty or blank (as an HTML form
+/// sends an empty field): `schema`, or text with nothing but white space in it.
+pub fn or_blank(schema: impl Into<RefOr<Schema>>) -> RefOr<Schema> {
+    let blank = string().pattern(Some(r"^\s*$")).build();
+    let any_of = utoipa::openapi::schema::AnyOfBuilder::new()
+        .item(schema)
+        .item(blank)
+        .build();
+    RefOr::T(Schema::AnyOf(any_of))
+}
+
+/// A whole number of at least `minimum`.
+pub fn integer(minimum: Option<f64>) -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(minimum)
+        .build()
+}
+
+/// `true` or `false`.
+pub fn boolean() -> Object {
+    ObjectBuilder::new().schema_type(Type::Boolean).build()
 }

@@ -131,6 +131,28 @@ async fn the_list_filters_sorts_and_pages() {
             .await;
         expect(res, StatusCode::BAD_REQUEST).await;
     }
+
+    // Empty filters (as a search form sends them) read as absent; an offset past the end, even
+    // one too large to hold, is an empty last page.
+    let all = get_ok(app, alice, "/api/bookmarks").await;
+    let blank = get_ok(
+        app,
+        alice,
+        "/api/bookmarks?scope=&sort_by=&pinned=&limit=&offset=&folder_id=&tag_id=&q=",
+    )
+    .await;
+    assert_eq!(blank, all);
+    let past = get_ok(
+        app,
+        alice,
+        "/api/bookmarks?offset=7219703214098418009198896655368192",
+    )
+    .await;
+    assert_eq!(past["items"], json!([]));
+    assert_eq!(
+        (&past["total"], &past["hasMore"]),
+        (&all["total"], &json!(false))
+    );
 }
 
 #[tokio::test]
