@@ -59,7 +59,14 @@ impl AccessCounter {
             count: 1,
             last_at: Timestamp::now().millis(),
         };
-        self.merge(bookmark_id.to_string(), now);
+        // The common case, a link already counted since the last flush, copies no string.
+        let mut pending = self.lock();
+        match pending.get_mut(bookmark_id) {
+            Some(v) => v.add(now),
+            None => {
+                pending.insert(bookmark_id.to_string(), now);
+            }
+        }
     }
 
     fn merge(&self, bookmark_id: String, visits: Visits) {

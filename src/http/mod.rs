@@ -112,12 +112,12 @@ fn request_span(req: &Request) -> tracing::Span {
     let route = req
         .extensions()
         .get::<axum::extract::MatchedPath>()
-        .map(|m| m.as_str().to_owned());
+        .map_or("-", axum::extract::MatchedPath::as_str);
     tracing::info_span!(
         "request",
         method = %req.method(),
         path = %req.uri().path(),
-        route = route.as_deref().unwrap_or("-"),
+        route,
         user_id = tracing::field::Empty,
         org_id = tracing::field::Empty,
     )
