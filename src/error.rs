@@ -140,7 +140,25 @@ pub fn forbidden_body() -> Value {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let (status, body) = match self {
+        let retry_after = match &self {
+            AppError::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        };
+        let (status, body) = self.into_parts();
+        let mut res = (status, axum::Json(body)).into_response();
+        if let Some(secs) = retry_after {
+            res.headers_mut()
+                .insert("retry-after", secs.to_string().parse().unwrap());
+        }
+        res
+    }
+}
+
+impl AppError {
+    /// The status and JSON body a client gets: the one place they are decided. The pages show
+    /// the same refusal in words (`web::errors`); internal errors are logged here, once.
+    pub fn into_parts(self) -> (StatusCode, Value) {
+        match self {
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, json!({ "error": m })),
             AppError::Unauthorized => (StatusCode::UNAUTHORIZED, unauthorized_body()),
             AppError::SignInRefused { error, code } => {
@@ -161,17 +179,14 @@ impl IntoResponse for AppError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 json!({"error": "Content-Type must be application/json"}),
             ),
-            AppError::TooManyRequests { retry_after_secs } => {
-                let body = json!({
+            AppError::TooManyRequests { retry_after_secs } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                json!({
                     "error": "Too many requests, please try again later",
                     "code": "RATE_LIMITED",
                     "retry_after": retry_after_secs,
-                });
-                let mut res = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
-                res.headers_mut()
-                    .insert("retry-after", retry_after_secs.to_string().parse().unwrap());
-                return res;
-            }
+                }),
+            ),
             AppError::Upstream(m) => (StatusCode::BAD_GATEWAY, json!({ "error": m })),
             AppError::Coded { status, body } => (status, body),
             // A uniqueness rule that no store function named: still the client's doing.
@@ -191,8 +206,7 @@ impl IntoResponse for AppError {
                 tracing::error!(error = %cause_chain(e.as_ref()), "internal error");
                 internal()
             }
-        };
-        (status, axum::Json(body)).into_response()
+        }
     }
 }
 

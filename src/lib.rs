@@ -21,5 +21,6 @@ pub mod startup;
 pub mod state;
 pub mod store;
 pub mod ui;
+pub mod web;
 
 pub use startup::Application;

@@ -89,10 +89,15 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 /// The whole application for `state`.
 pub fn build_app(state: AppState) -> Router {
     let (api, openapi) = api();
-    api.with_state(state)
+    api.with_state(state.clone())
         .merge(meta::docs_router(openapi))
+        .merge(crate::web::router(state.clone()))
         .fallback(not_found)
         .layer(middleware::from_fn(json_errors))
+        .layer(middleware::from_fn_with_state(
+            state,
+            crate::web::page_headers,
+        ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -127,12 +132,7 @@ async fn not_found(req: Request) -> Response {
     if req.uri().path().starts_with("/api") {
         (StatusCode::NOT_FOUND, Json(json!({"error": "Not found"}))).into_response()
     } else {
-        (
-            StatusCode::NOT_FOUND,
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            "<!doctype html><title>Not found</title><h1>Not found</h1>",
-        )
-            .into_response()
+        crate::web::not_found()
     }
 }
 

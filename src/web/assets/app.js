@@ -1,0 +1,70 @@
+// SlugBase pages: small helpers on top of pages that already work without JavaScript.
+// Loaded as a module (deferred); the CSP allows only our own files, so no inline handlers.
+
+document.documentElement.classList.add("js");
+
+const live = (() => {
+  let el = document.getElementById("js-live");
+  if (!el) {
+    el = document.createElement("p");
+    el.id = "js-live";
+    el.className = "visually-hidden";
+    el.setAttribute("role", "status");
+    document.body.append(el);
+  }
+  return (text) => { el.textContent = ""; setTimeout(() => { el.textContent = text; }, 30); };
+})();
+
+// A <select data-autosubmit> submits its form when changed (the button stays for no-JS).
+for (const select of document.querySelectorAll("select[data-autosubmit]")) {
+  select.addEventListener("change", () => select.form?.requestSubmit());
+}
+
+// <button data-copy="text" data-copied="Copied">: copies and says so.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) return;
+  event.preventDefault();
+  try {
+    await navigator.clipboard.writeText(button.dataset.copy);
+    live(button.dataset.copied || "Copied");
+  } catch {
+    window.prompt("", button.dataset.copy);
+  }
+});
+
+// <input type="checkbox" data-select-all="name">: ticks every checkbox called `name` in the
+// same form; <output data-selected-count> shows how many are ticked.
+for (const all of document.querySelectorAll("input[data-select-all]")) {
+  const form = all.form || all.closest("form");
+  const boxes = () => form ? [...form.querySelectorAll(`input[type=checkbox][name="${all.dataset.selectAll}"]`)] : [];
+  const update = () => {
+    const n = boxes().filter((b) => b.checked).length;
+    for (const out of document.querySelectorAll("[data-selected-count]")) out.textContent = String(n);
+    all.checked = n > 0 && n === boxes().length;
+    all.indeterminate = n > 0 && n < boxes().length;
+  };
+  all.addEventListener("change", () => { for (const b of boxes()) b.checked = all.checked; update(); });
+  form?.addEventListener("change", (e) => { if (e.target !== all) update(); });
+}
+
+// <form data-progress>: shows upload progress in its <progress> while sending the file.
+for (const form of document.querySelectorAll("form[data-progress]")) {
+  form.addEventListener("submit", (event) => {
+    const bar = form.querySelector("progress");
+    if (!bar || !window.XMLHttpRequest) return;
+    event.preventDefault();
+    const xhr = new XMLHttpRequest();
+    xhr.open(form.method || "post", form.action);
+    bar.hidden = false;
+    xhr.upload.addEventListener("progress", (e) => { if (e.lengthComputable) bar.value = e.loaded / e.total; });
+    xhr.addEventListener("load", () => {
+      document.open();
+      document.write(xhr.responseText);
+      document.close();
+      history.replaceState(null, "", xhr.responseURL || form.action);
+    });
+    xhr.addEventListener("error", () => form.submit());
+    xhr.send(new FormData(form));
+  });
+}

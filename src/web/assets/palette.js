@@ -1,0 +1,1 @@
+// The Ctrl/⌘+K command palette (filled in by the library pages).

@@ -1,0 +1,73 @@
+//! Forms: a `POST`ed `application/x-www-form-urlencoded` body whose `csrf_token` field must
+//! match the browser's CSRF cookie (a signed double-submit token, as the API's header is).
+//! Repeated fields (`tag_id=1&tag_id=2`) read into a `Vec`.
+
+use axum::body::Bytes;
+use axum::extract::{FromRef, FromRequest, Request};
+use axum::http::{HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+use crate::error::AppError;
+use crate::http::cookies;
+use crate::security::csrf;
+use crate::state::AppState;
+use crate::web::errors::PageError;
+
+/// The name of the hidden field every form carries.
+pub const FIELD: &str = "csrf_token";
+
+/// A form whose CSRF token checked out.
+pub struct Form<T>(pub T);
+
+/// Refuses unless `submitted` is this browser's CSRF token.
+pub fn check_csrf(
+    state: &AppState,
+    headers: &HeaderMap,
+    submitted: Option<&str>,
+) -> Result<(), PageError> {
+    let cookie = cookies::get(headers, csrf::COOKIE);
+    if csrf::check(&state.csrf_secret, submitted, cookie.as_deref()) {
+        Ok(())
+    } else {
+        Err(csrf_refused().into())
+    }
+}
+
+pub fn csrf_refused() -> AppError {
+    AppError::Coded {
+        status: StatusCode::FORBIDDEN,
+        body: json!({"error": "Invalid CSRF token", "code": "CSRF"}),
+    }
+}
+
+impl<S, T> FromRequest<S> for Form<T>
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+    T: DeserializeOwned,
+{
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let app = AppState::from_ref(state);
+        let headers = req.headers().clone();
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::PayloadTooLarge
+            } else {
+                AppError::bad_request("Could not read the form")
+            }
+        })?;
+        let token = url::form_urlencoded::parse(&bytes)
+            .find(|(k, _)| k == FIELD)
+            .map(|(_, v)| v.into_owned());
+        check_csrf(&app, &headers, token.as_deref())?;
+        if bytes.contains(&0) || String::from_utf8_lossy(&bytes).contains("%00") {
+            return Err(AppError::bad_request("A field holds a NUL character").into());
+        }
+        serde_html_form::from_bytes(&bytes)
+            .map(Form)
+            .map_err(|e| AppError::bad_request(format!("Invalid form: {e}")).into())
+    }
+}

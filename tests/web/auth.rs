@@ -1,0 +1,1 @@
+//! The auth pages in a browser.
