@@ -92,6 +92,28 @@ pub async fn serve(Path(name): Path<String>) -> Response {
         .into_response()
 }
 
+/// `GET /favicon.ico`, which browsers ask for on pages that name no icon (the API reference).
+pub async fn favicon() -> Response {
+    let a = &FILES[FILES
+        .iter()
+        .position(|a| a.name == "favicon.svg")
+        .expect("embedded")];
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(a.content_type),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+        ],
+        a.bytes,
+    )
+        .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

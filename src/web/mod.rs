@@ -40,6 +40,7 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/assets/{name}", get(assets::serve))
+        .route("/favicon.ico", get(assets::favicon))
         .route("/api/auth/resume", get(session::resume))
         .route("/session/org", post(switch_org))
         .merge(auth::router())
@@ -57,11 +58,15 @@ pub fn not_found() -> Response {
 /// personal data, so no shared cache keeps them. Sits around the whole app, so the go-link
 /// pages and the 404 page get them too.
 pub async fn page_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    // The API reference (Swagger UI) boots from an inline script of its own and shows no one's
+    // data: it keeps the browser's defaults rather than the pages' policy.
+    let is_reference = req.uri().path().starts_with("/api-docs");
     let mut res = session::ensure_csrf(&state, req, next).await;
-    let is_html = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let is_html = !is_reference
+        && res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     let h = res.headers_mut();
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,

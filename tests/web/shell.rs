@@ -200,3 +200,14 @@ async fn the_header_switcher_changes_the_current_organization_only_with_the_csrf
     assert_eq!(res.status(), 403);
     assert_eq!(&current().await, target);
 }
+
+#[tokio::test]
+async fn the_api_reference_keeps_working_under_the_pages_headers() {
+    let app = spawn_app(Mode::Selfhosted).await;
+    let b = Browser::open(&app.base).await;
+    b.goto("/api-docs").await;
+    b.find(".swagger-ui").await;
+    let errors = b.console_errors().await;
+    assert!(errors.is_empty(), "{errors:?}");
+    b.close().await;
+}
