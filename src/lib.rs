@@ -20,7 +20,6 @@ pub mod security;
 pub mod startup;
 pub mod state;
 pub mod store;
-pub mod ui;
 pub mod web;
 
 pub use startup::Application;

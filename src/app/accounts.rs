@@ -44,6 +44,24 @@ pub struct SignUp {
 }
 
 impl SignUp {
+    /// Validates in the order people see the messages: presence, email, name, password.
+    pub fn parse(
+        email: Option<&str>,
+        name: Option<&str>,
+        password: Option<&str>,
+    ) -> Result<SignUp> {
+        let (Some(email), Some(name), Some(password)) = (email, name, password) else {
+            return Err(AppError::bad_request(
+                "Email, name, and password are required",
+            ));
+        };
+        Ok(SignUp {
+            email: Email::parse(email)?,
+            name: PersonName::parse(name)?,
+            password: Password::parse(password)?,
+        })
+    }
+
     fn account(self, is_admin: bool, email_verified: bool) -> NewAccount {
         NewAccount {
             email: self.email,

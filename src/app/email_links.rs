@@ -119,9 +119,9 @@ pub async fn send_signup(outbox: &Outbox<'_>, to: &str, token: &str) -> Result<(
 
 const SIGNUP_LINK_USED: &str = "This verification link has already been used";
 
-/// Confirms a sign-up email address with the emailed token.
+/// Confirms a sign-up email address with the emailed token; answers whose it was.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn verify_signup(store: &Store, token: &str) -> Result<()> {
+pub async fn verify_signup(store: &Store, token: &str) -> Result<String> {
     let mut tx = store.begin().await?;
     let t = match lookup(&mut tx.conn(), Purpose::Signup, token).await? {
         Lookup::Unknown => {
@@ -140,7 +140,7 @@ pub async fn verify_signup(store: &Store, token: &str) -> Result<()> {
     }
     users::set_verified(&mut tx.conn(), &t.user_id, Timestamp::now().millis()).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(t.user_id)
 }
 
 /// Where a sign-up link stands: `valid`, `used`, `expired` or `invalid`, with the address it

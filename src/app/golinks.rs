@@ -21,6 +21,17 @@ pub struct Candidate {
     pub owner_name: String,
 }
 
+impl From<&bookmarks::BookmarkRow> for Candidate {
+    fn from(r: &bookmarks::BookmarkRow) -> Self {
+        Candidate {
+            id: r.id.clone(),
+            title: r.title.clone(),
+            url: r.url.clone(),
+            owner_name: r.owner_name.clone(),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub enum Resolution {
     Go { bookmark_id: String, url: String },
@@ -124,22 +135,31 @@ pub async fn resolve(
         match rows.as_slice() {
             [] => Resolution::NotFound,
             [only] => go(only),
-            several => Resolution::Choose(
-                several
-                    .iter()
-                    .map(|r| Candidate {
-                        id: r.id.clone(),
-                        title: r.title.clone(),
-                        url: r.url.clone(),
-                        owner_name: r.owner_name.clone(),
-                    })
-                    .collect(),
-            ),
+            several => Resolution::Choose(several.iter().map(Candidate::from).collect()),
         }
     };
     let resolution = Arc::new(resolution);
     cache.links.put(key, resolution.clone(), generation);
     Ok(resolution)
+}
+
+/// The bookmark `bookmark_id` when `/go/<slug>` may open it for the person (for the page that
+/// asks them to confirm "always use this"); changes nothing.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn choice(
+    store: &Store,
+    org_id: &str,
+    user_id: &str,
+    slug: &Slug,
+    bookmark_id: &str,
+) -> Result<Option<Candidate>> {
+    let mut db = store.read().await?;
+    let rows =
+        bookmarks::forwarding_by_slug(&mut db.conn(), org_id, user_id, slug.as_str()).await?;
+    Ok(rows
+        .iter()
+        .find(|b| b.id == bookmark_id)
+        .map(Candidate::from))
 }
 
 /// Saves which bookmark `/go/<slug>` opens for the person ("always use this"), when it is one

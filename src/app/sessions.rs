@@ -144,6 +144,23 @@ pub async fn rotate(
     )))
 }
 
+/// A new session for a person who proved who they are another way (the link that verified
+/// their address), with the person.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn start_for(
+    store: &Store,
+    keys: &SessionKeys,
+    user_id: &str,
+) -> Result<(Issued, users::User)> {
+    let mut tx = store.begin().await?;
+    let user = users::by_id(&mut tx.conn(), user_id)
+        .await?
+        .ok_or_else(|| AppError::internal("user vanished"))?;
+    let issued = start(keys, &mut tx.conn(), user_id, None).await?;
+    tx.commit().await?;
+    Ok((issued, user))
+}
+
 /// How a right password went on.
 pub enum LogIn {
     /// A session started.

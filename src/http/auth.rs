@@ -11,7 +11,7 @@ use utoipa_axum::routes;
 
 use crate::app::accounts::{self, SignUp};
 use crate::app::sessions::{self, Issued, LogIn};
-use crate::domain::{Email, Password, PersonName};
+use crate::domain::Email;
 use crate::error::{AppError, Result};
 use crate::http::extract::ClientIp;
 use crate::http::{cookies, CurrentUser, Json, MaybeUser};
@@ -40,19 +40,12 @@ pub struct AccountBody {
 }
 
 impl AccountBody {
-    /// Validates in the order clients see the messages: presence, email, name, password.
     fn validate(self) -> Result<SignUp> {
-        let (Some(email), Some(name), Some(password)) = (self.email, self.name, self.password)
-        else {
-            return Err(AppError::bad_request(
-                "Email, name, and password are required",
-            ));
-        };
-        Ok(SignUp {
-            email: Email::parse(&email)?,
-            name: PersonName::parse(&name)?,
-            password: Password::parse(&password)?,
-        })
+        SignUp::parse(
+            self.email.as_deref(),
+            self.name.as_deref(),
+            self.password.as_deref(),
+        )
     }
 }
 

@@ -80,3 +80,14 @@ pub fn mfa_pending(state: &AppState, token: String, ttl_secs: i64) -> HeaderValu
 pub fn clear_mfa_pending(state: &AppState) -> HeaderValue {
     build(state, MFA_PENDING, String::new(), 0, true, MFA_PATH)
 }
+
+/// The sign-in page's second step (`/mfa`) holds the pending token in a cookie of its own path.
+pub const MFA_PAGE_PATH: &str = "/mfa";
+
+pub fn mfa_pending_page(state: &AppState, token: String, ttl_secs: i64) -> HeaderValue {
+    build(state, MFA_PENDING, token, ttl_secs, true, MFA_PAGE_PATH)
+}
+
+pub fn clear_mfa_pending_page(state: &AppState) -> HeaderValue {
+    build(state, MFA_PENDING, String::new(), 0, true, MFA_PAGE_PATH)
+}

@@ -3,8 +3,8 @@
 
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
@@ -21,12 +21,14 @@ use crate::http::tenancy::OrgHeader;
 use crate::http::{CurrentOrg, Json, MaybeUser};
 use crate::state::AppState;
 use crate::store::go_preferences;
-use crate::ui::go_pages;
+use crate::web::go_pages::{self, GoPage};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(go))
         .routes(routes!(remember))
+        // The form behind "always use this": a page form with its CSRF field, not an API route.
+        .route("/go/{slug}/remember/{bookmarkId}", post(go_pages::remember))
         .route("/go/{slug}/{*rest}", get(go_with_path))
         .routes(routes!(list_preferences, save_preference))
         .routes(routes!(delete_preference))
@@ -49,8 +51,13 @@ fn redirect(location: &str) -> Response {
     }
 }
 
-fn not_found_page(slug: &str) -> Response {
-    (StatusCode::NOT_FOUND, Html(go_pages::not_found(slug))).into_response()
+fn not_found_page(slug: &str, user: Option<&crate::http::CurrentUser>) -> Response {
+    go_pages::respond(
+        GoPage::NotFound {
+            slug: slug.to_string(),
+        },
+        user.cloned(),
+    )
 }
 
 /// Redirects to the bookmark with this slug: the person's saved preference, else their own,
@@ -100,11 +107,11 @@ async fn serve(
         return Ok(redirect(&login_redirect(asked)));
     };
     if Slug::parse(slug).is_err() {
-        return Ok(not_found_page(slug));
+        return Ok(not_found_page(slug, Some(&user)));
     }
     let Some(org_id) = golinks::organization(&state.store, &state.go_cache, &user, header).await?
     else {
-        return Ok(not_found_page(slug));
+        return Ok(not_found_page(slug, Some(&user)));
     };
     let resolution =
         golinks::resolve(&state.store, &state.go_cache, &org_id, user.id(), slug).await?;
@@ -113,16 +120,25 @@ async fn serve(
             state.access_counter.hit(bookmark_id);
             redirect(&expand_target(url, rest, uri.query()))
         }
-        Resolution::Choose(candidates) => Html(go_pages::chooser(slug, candidates)).into_response(),
-        Resolution::NotFound => not_found_page(slug),
+        Resolution::Choose(candidates) => go_pages::respond(
+            GoPage::Chooser {
+                slug: slug.to_string(),
+                candidates: candidates.clone(),
+            },
+            Some(user),
+        ),
+        Resolution::NotFound => not_found_page(slug, Some(&user)),
     })
 }
 
-/// Saves the choice of bookmark for this slug ("always use this") and goes there.
+/// Shows one bookmark of the chooser with the form that saves it as the person's choice for
+/// this slug ("always use this"). A `GET` changes nothing: the form `POST`s here with the CSRF
+/// token, which saves the choice and redirects to the bookmark.
 #[utoipa::path(get, path = "/go/{slug}/remember/{bookmarkId}", tag = "go-links",
     params(("slug" = String, Path), ("bookmarkId" = String, Path)),
     security((), ("bearer" = [])),
-    responses((status = 302, description = "To the chosen bookmark"),
+    responses((status = 200, description = "HTML page with the form that saves the choice", body = String, content_type = "text/html"),
+        (status = 302, description = "To /login when signed out"),
         (status = 404, description = "HTML page", body = String, content_type = "text/html")))]
 async fn remember(
     State(state): State<AppState>,
@@ -140,13 +156,18 @@ async fn remember(
         parse_id(&bookmark_id),
         golinks::organization(&state.store, &state.go_cache, &user, header.as_deref()).await?,
     ) else {
-        return Ok(not_found_page(&slug));
+        return Ok(not_found_page(&slug, Some(&user)));
     };
-    let Some(url) = golinks::remember(&state.store, &org_id, user.id(), &parsed, &id).await? else {
-        return Ok(not_found_page(&slug));
-    };
-    state.access_counter.hit(&id);
-    Ok(redirect(&url))
+    match golinks::choice(&state.store, &org_id, user.id(), &parsed, &id).await? {
+        Some(candidate) => Ok(go_pages::respond(
+            GoPage::Confirm {
+                slug: parsed.as_str().to_string(),
+                candidate,
+            },
+            Some(user),
+        )),
+        None => Ok(not_found_page(&slug, Some(&user))),
+    }
 }
 
 /// The person's saved go-link choices in the current organization.

@@ -9,6 +9,7 @@ pub mod assets;
 pub mod auth;
 pub mod errors;
 pub mod form;
+pub mod go_pages;
 pub mod i18n;
 pub mod layout;
 pub mod library;

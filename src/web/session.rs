@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::extract::{FromRef, FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -24,6 +24,7 @@ use crate::security::csrf;
 use crate::state::AppState;
 use crate::store::orgs::Membership;
 use crate::web::errors::PageError;
+use crate::web::go_pages;
 use crate::web::i18n::Lang;
 use crate::web::nav;
 
@@ -43,18 +44,18 @@ impl LangSlot {
 }
 
 /// Gives every page request a CSRF token (setting the cookie when the browser has none or a
-/// forged one) and a [`LangSlot`]; the API keeps its own `GET /api/csrf-token`.
+/// forged one) and a [`LangSlot`]; the API keeps its own `GET /api/csrf-token`. Under `/go/`,
+/// which mostly redirects, the work is done only when a page comes back
+/// ([`go_pages::Deferred`]).
 pub async fn ensure_csrf(state: &AppState, mut req: Request, next: Next) -> Response {
     let path = req.uri().path();
     if path.starts_with("/api/") || path.starts_with("/assets/") {
         return next.run(req).await;
     }
-    let existing = cookies::get(req.headers(), csrf::COOKIE)
-        .filter(|t| csrf::check(&state.csrf_secret, Some(t), Some(t)));
-    let (token, fresh) = match existing {
-        Some(t) => (t, false),
-        None => (csrf::issue(&state.csrf_secret), true),
-    };
+    if path.starts_with("/go/") {
+        return go_page(state, req, next).await;
+    }
+    let (token, fresh) = csrf_token(state, req.headers());
     req.extensions_mut().insert(CsrfToken(token.clone()));
     let slot = LangSlot::default();
     let fallback = Lang::choose(None, req.headers());
@@ -63,6 +64,48 @@ pub async fn ensure_csrf(state: &AppState, mut req: Request, next: Next) -> Resp
     if let Some(failure) = res.extensions_mut().remove::<crate::web::errors::Failure>() {
         res = failure.render(slot.get().unwrap_or(fallback));
     }
+    if fresh {
+        res.headers_mut()
+            .append(header::SET_COOKIE, cookies::csrf(state, token));
+    }
+    res
+}
+
+/// The browser's CSRF token when it is one we signed, else a new one (`true`: set the cookie).
+fn csrf_token(state: &AppState, headers: &HeaderMap) -> (String, bool) {
+    match cookies::get(headers, csrf::COOKIE)
+        .filter(|t| csrf::check(&state.csrf_secret, Some(t), Some(t)))
+    {
+        Some(t) => (t, false),
+        None => (csrf::issue(&state.csrf_secret), true),
+    }
+}
+
+async fn go_page(state: &AppState, req: Request, next: Next) -> Response {
+    // Cheap to keep (reference-counted), and only read when a page must be drawn.
+    let cookie = req.headers().get(header::COOKIE).cloned();
+    let language = req.headers().get(header::ACCEPT_LANGUAGE).cloned();
+    let uri = req.uri().clone();
+    let mut res = next.run(req).await;
+    let Some(deferred) = res.extensions_mut().remove::<go_pages::Deferred>() else {
+        if let Some(failure) = res.extensions_mut().remove::<crate::web::errors::Failure>() {
+            res = failure.render(Lang::En);
+        }
+        return res;
+    };
+    let mut headers = HeaderMap::new();
+    if let Some(v) = cookie {
+        headers.insert(header::COOKIE, v);
+    }
+    if let Some(v) = language {
+        headers.insert(header::ACCEPT_LANGUAGE, v);
+    }
+    let (token, fresh) = csrf_token(state, &headers);
+    let here = uri
+        .path_and_query()
+        .map_or("/", |pq| pq.as_str())
+        .to_string();
+    let mut res = go_pages::render(deferred, &headers, here, token.clone(), state.is_cloud());
     if fresh {
         res.headers_mut()
             .append(header::SET_COOKIE, cookies::csrf(state, token));

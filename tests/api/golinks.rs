@@ -324,7 +324,40 @@ async fn ones_own_link_wins_and_several_shared_ones_offer_a_choice_that_can_be_r
     assert!(html.contains("alice.example.com") && html.contains("carol.example.com"));
     assert!(html.contains(&format!("/go/wiki/remember/{c}")) && html.contains("Always use this"));
 
+    // Following the link only shows the choice again; nothing is saved by a GET.
     let res = go(app, Some(&o.bob), &format!("/go/wiki/remember/{c}")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("method=\"post\"") && html.contains("carol.example.com"));
+    assert_eq!(
+        go(app, Some(&o.bob), "/go/wiki").await.status(),
+        StatusCode::OK
+    );
+
+    // The form saves it: a POST from the browser's session with the page's CSRF token.
+    let page = no_redirects()
+        .get(app.url("/no-such-page"))
+        .send()
+        .await
+        .unwrap();
+    let csrf = crate::helpers::cookie(&page, "csrf_token").unwrap();
+    let remember = |token: String| {
+        no_redirects()
+            .post(app.url(&format!("/go/wiki/remember/{c}")))
+            .header("cookie", format!("token={}; csrf_token={csrf}", o.bob.jwt))
+            .form(&[("csrf_token", token)])
+            .send()
+    };
+    assert_eq!(
+        remember("forged".into()).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        go(app, Some(&o.bob), "/go/wiki").await.status(),
+        StatusCode::OK
+    );
+    let res = remember(csrf.clone()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&res), "https://carol.example.com/wiki");
     assert_eq!(
         location(&go(app, Some(&o.bob), "/go/WIKI").await),

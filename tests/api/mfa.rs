@@ -2,59 +2,13 @@
 //! backup code, and what must never work (replays, someone else's code, a pending token used as
 //! a session).
 
-use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::helpers::{
+    cookie, expect, spawn_app, spawn_with, Authenticator, Person, TestApp, PASSWORD,
+};
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
 use slugbase::config::Mode;
-use totp_rs::{Algorithm, Secret, TOTP};
-
-use crate::helpers::{cookie, expect, spawn_app, spawn_with, Person, TestApp, PASSWORD};
-
-/// An authenticator app holding a secret. A server accepts each time step's code once and
-/// refuses older steps after a newer one, so like a person waiting for the next code, this app
-/// never offers a step at or before the last one it gave. The server accepts one step either
-/// way of its clock; codes are picked so they stay acceptable for a couple of seconds, so a step
-/// boundary passing mid-request cannot make a test flaky. At most three codes fit in a window.
-struct Authenticator {
-    totp: TOTP,
-    last_step: Option<u64>,
-}
-
-impl Authenticator {
-    fn new(secret: &str) -> Self {
-        let bytes = Secret::Encoded(secret.to_string()).to_bytes().unwrap();
-        Self {
-            totp: TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes).unwrap(),
-            last_step: None,
-        }
-    }
-
-    /// The next code the server has not seen, as a person's app shows it. The server accepts
-    /// the steps around now, each once; when they are used up (a test that starts in the last
-    /// seconds of a window has fewer), wait for the clock to reach the next window, as a person
-    /// would wait for their app's next code.
-    fn code(&mut self) -> String {
-        loop {
-            let now = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap()
-                .as_secs();
-            let lowest = (now + 2) / 30 - 1;
-            let highest = now / 30 + 1;
-            let step = self.last_step.map_or(lowest, |s| lowest.max(s + 1));
-            if step <= highest {
-                self.last_step = Some(step);
-                return self.totp.generate(step * 30);
-            }
-            assert!(
-                step <= highest + 1,
-                "a test used more than three codes in one window"
-            );
-            std::thread::sleep(std::time::Duration::from_secs(30 - now % 30));
-        }
-    }
-}
 
 /// Enrolls `who` and returns their app and their backup codes.
 async fn enable_mfa(app: &TestApp, who: &Person) -> (Authenticator, Vec<String>) {

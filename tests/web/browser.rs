@@ -244,6 +244,18 @@ impl Browser {
         self.c.execute(script, vec![]).await.unwrap()
     }
 
+    /// Signs in through the sign-in page and waits to leave it.
+    pub async fn sign_in(&self, email: &str, password: &str) {
+        if !self.path().await.starts_with("/login") {
+            self.goto("/login").await;
+        }
+        self.fill("input[name=email]", email).await;
+        self.fill("input[name=password]", password).await;
+        self.click("form[action='/login'] button[type=submit]")
+            .await;
+        self.wait_path(|p| !p.starts_with("/login")).await;
+    }
+
     pub async fn set_size(&self, (w, h): (u32, u32)) {
         self.c.set_window_size(w, h).await.unwrap();
     }

@@ -1,9 +1,74 @@
-//! The auth pages.
+//! Signing in and the account links: `/setup`, `/login`, `/mfa`, `/logout`, `/signup`,
+//! `/verify-email`, `/confirm-email`, `/forgot-password`, `/reset-password`.
 
+mod links;
+mod sign_in;
+
+use axum::http::header;
+use axum::response::Response;
+use axum::routing::{get, post};
 use axum::Router;
+use maud::{html, Markup};
 
-use crate::state::AppState;
+use crate::app::sessions::Issued;
+use crate::http::cookies;
+use crate::state::{AppState, REFRESH_TTL_SECS};
+use crate::web::layout;
+use crate::web::nav;
+use crate::web::session::Ctx;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/setup", get(sign_in::setup_page).post(sign_in::setup))
+        .route("/login", get(sign_in::login_page).post(sign_in::login))
+        .route("/mfa", get(sign_in::mfa_page).post(sign_in::mfa))
+        .route("/logout", post(sign_in::logout))
+        .route("/signup", get(links::signup_page).post(links::signup))
+        .route("/signup/resend", post(links::resend))
+        .route("/verify-email", get(links::verify_email))
+        .route("/confirm-email", get(links::confirm_email))
+        .route(
+            "/forgot-password",
+            get(links::forgot_page).post(links::forgot),
+        )
+        .route("/reset-password", get(links::reset_page).post(links::reset))
+}
+
+/// A started session: the cookies the API sets, and on to `to`.
+fn signed_in(state: &AppState, issued: Issued, to: &str) -> Response {
+    let mut res = nav::see_other(to);
+    let h = res.headers_mut();
+    h.append(
+        header::SET_COOKIE,
+        cookies::access(state, issued.access_token),
+    );
+    if let Some(refresh) = issued.refresh_token {
+        h.append(
+            header::SET_COOKIE,
+            cookies::refresh(state, refresh, REFRESH_TTL_SECS),
+        );
+    }
+    res
+}
+
+/// The narrow card the signed-out pages share: a heading, an optional lead, the form.
+fn card(title: &str, lead: Option<&str>, body: Markup) -> Markup {
+    html! {
+        div.narrow-card {
+            h1 { (title) }
+            @if let Some(lead) = lead { p.muted { (lead) } }
+            div.card-form { (body) }
+        }
+    }
+}
+
+fn page(ctx: &Ctx, title: &str, lead: Option<&str>, body: Markup) -> axum::response::Html<String> {
+    layout::page(ctx, title, card(title, lead, body))
+}
+
+/// The `redirect` field a form carries on to its POST.
+fn redirect_field(to: &str) -> Markup {
+    html! {
+        @if to != "/" { input type="hidden" name="redirect" value=(to); }
+    }
 }

@@ -1,0 +1,174 @@
+//! The pages `/go/<slug>` shows instead of redirecting: a choice between several bookmarks, the
+//! confirmation of "always use this", and "no such go-link" (which offers to create it).
+//!
+//! The go-link handler answers thousands of redirects a second, so it does no page work: it
+//! returns a [`Deferred`] page, and the pages' middleware draws it (with the CSRF token and the
+//! language) only when one is returned.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use crate::app::golinks::{self, Candidate};
+use crate::app::identity::CurrentUser;
+use crate::domain::ids::parse_id;
+use crate::domain::Slug;
+use crate::state::AppState;
+use crate::web::errors::PageResult;
+use crate::web::form::Form;
+use crate::web::i18n::Lang;
+use crate::web::layout::{self, csrf_field};
+use crate::web::nav;
+use crate::web::session::{Account, Ctx, Signed};
+
+#[derive(Clone, Debug)]
+pub enum GoPage {
+    /// Several bookmarks shared with the person answer to the slug.
+    Chooser {
+        slug: String,
+        candidates: Vec<Candidate>,
+    },
+    /// `GET /go/<slug>/remember/<id>`: the choice, with the form that saves it.
+    Confirm { slug: String, candidate: Candidate },
+    /// Nothing the person can see answers to the slug.
+    NotFound { slug: String },
+}
+
+/// A go-link page waiting to be drawn by the middleware.
+#[derive(Clone, Debug)]
+pub struct Deferred {
+    pub page: GoPage,
+    pub user: Option<CurrentUser>,
+}
+
+/// The answer a go-link handler gives for `page`.
+pub fn respond(page: GoPage, user: Option<CurrentUser>) -> Response {
+    let status = match page {
+        GoPage::NotFound { .. } => StatusCode::NOT_FOUND,
+        _ => StatusCode::OK,
+    };
+    let mut res = status.into_response();
+    res.extensions_mut().insert(Deferred { page, user });
+    res
+}
+
+/// Draws a deferred page for the request whose `headers` (cookie, language) and path are given.
+pub fn render(
+    d: Deferred,
+    headers: &HeaderMap,
+    here: String,
+    csrf: String,
+    is_cloud: bool,
+) -> Response {
+    let profile = d.user.as_ref().map(|u| u.user.language.clone());
+    let lang = Lang::choose(profile.as_deref(), headers);
+    let theme = d
+        .user
+        .as_ref()
+        .map_or_else(|| "auto".to_string(), |u| u.user.theme.clone());
+    let ctx = Ctx {
+        lang,
+        theme,
+        csrf,
+        here,
+        is_cloud,
+        account: d.user.map(|user| Account {
+            user,
+            orgs: Vec::new(),
+            current_org_id: None,
+        }),
+    };
+    let (status, title, body) = match &d.page {
+        GoPage::Chooser { slug, candidates } => (
+            StatusCode::OK,
+            ctx.tf("go.choose_title", &[("slug", slug)]),
+            chooser(&ctx, slug, candidates),
+        ),
+        GoPage::Confirm { slug, candidate } => (
+            StatusCode::OK,
+            ctx.tf("go.choose_title", &[("slug", slug)]),
+            html! {
+                h1 { "go/" (slug) }
+                p { (ctx.t("go.confirm_lead")) }
+                ul.plain { (item(&ctx, slug, candidate)) }
+            },
+        ),
+        GoPage::NotFound { slug } => (
+            StatusCode::NOT_FOUND,
+            ctx.t("go.missing_title").to_string(),
+            missing(&ctx, slug),
+        ),
+    };
+    (status, layout::page(&ctx, &title, body)).into_response()
+}
+
+fn chooser(ctx: &Ctx, slug: &str, candidates: &[Candidate]) -> Markup {
+    html! {
+        h1 { "go/" (slug) }
+        p { (ctx.t("go.choose_lead")) }
+        ul.grid { @for c in candidates { (item(ctx, slug, c)) } }
+    }
+}
+
+fn item(ctx: &Ctx, slug: &str, c: &Candidate) -> Markup {
+    html! {
+        li.card {
+            h2 { (c.title) }
+            p.muted { (ctx.tf("go.shared_by", &[("name", &c.owner_name)])) }
+            p.url { (c.url) }
+            div.actions {
+                a.button.secondary href=(c.url) { (ctx.t("go.open_once")) }
+                form.inline method="post" action=(format!("/go/{slug}/remember/{}", c.id)) {
+                    (csrf_field(ctx))
+                    button type="submit" { (ctx.t("go.always")) }
+                }
+            }
+        }
+    }
+}
+
+fn missing(ctx: &Ctx, slug: &str) -> Markup {
+    let create = format!(
+        "/bookmarks/new?slug={}",
+        url::form_urlencoded::byte_serialize(slug.as_bytes()).collect::<String>()
+    );
+    html! {
+        h1 { "go/" (slug) }
+        p role="alert" { (ctx.t("go.missing_lead")) }
+        div.actions {
+            @if ctx.account.is_some() && Slug::parse(slug).is_ok() {
+                a.button href=(create) { (ctx.t("go.create")) }
+            }
+            a href="/" { (ctx.t("nav.home")) }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+/// `POST /go/<slug>/remember/<bookmarkId>`: saves "always use this" and goes there.
+pub async fn remember(
+    State(state): State<AppState>,
+    Signed { user, .. }: Signed,
+    Path((slug, bookmark_id)): Path<(String, String)>,
+    Form(_): Form<Empty>,
+) -> PageResult {
+    let missing = || respond(GoPage::NotFound { slug: slug.clone() }, Some(user.clone()));
+    let (Ok(parsed), Some(id)) = (Slug::parse(&slug), parse_id(&bookmark_id)) else {
+        return Ok(missing());
+    };
+    let Some(org_id) = golinks::organization(&state.store, &state.go_cache, &user, None).await?
+    else {
+        return Ok(missing());
+    };
+    match golinks::remember(&state.store, &org_id, user.id(), &parsed, &id).await? {
+        Some(url) => {
+            state.access_counter.hit(&id);
+            Ok(nav::see_other(&url))
+        }
+        None => Ok(missing()),
+    }
+}
