@@ -92,19 +92,22 @@ def wrk(url, token=None, script=None, seconds=10):
     return rps, p99_ms, int(errors.group(1)) if errors else 0
 
 
-def median_ms(port, path, token, n=200):
+def median_ms(port, path, token, n=200, page=False):
+    """Median time of `path` over keep-alive requests; a page is asked for as a browser does,
+    with the session cookie, and its HTML is returned as is."""
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     times = []
+    headers = {"cookie": f"token={token}"} if page else {"authorization": f"Bearer {token}"}
     for i in range(n + 10):
         t = time.perf_counter()
-        c.request("GET", path, headers={"authorization": f"Bearer {token}"})
+        c.request("GET", path, headers=headers)
         r = c.getresponse(); body = r.read()
         if r.status != 200:
             sys.exit(f"{path}: {r.status} {body[:200]}")
         if i >= 10:  # warm-up excluded
             times.append((time.perf_counter() - t) * 1000)
     c.close()
-    return statistics.median(times), json.loads(body)
+    return statistics.median(times), (body.decode() if page else json.loads(body))
 
 
 def rss_mb(pid):
@@ -160,6 +163,9 @@ def main():
         rss = rss_mb(server.pid)
         list_ms, page = median_ms(port, "/api/bookmarks", token)
         search_ms, found = median_ms(port, "/api/bookmarks?q=zanzibar", token)
+        dash_ms, dash = median_ms(port, "/", token, page=True)
+        page_ms, html = median_ms(port, "/bookmarks", token, page=True)
+        assert "link-" in dash and html.count('class="card"') == 50, "pages show the library"
         assert page["total"] == a.bookmarks and len(page["items"]) == 50, page["total"]
         assert found["total"] == len([i for i in range(a.bookmarks) if i % 10_000 == 7]), found["total"]
 
@@ -174,6 +180,8 @@ def main():
         print("| --- | ---: |")
         print(f"| GET /api/bookmarks (first page of 50, total {page['total']}) | {list_ms:.2f} ms |")
         print(f"| GET /api/bookmarks?q=zanzibar ({found['total']} hits) | {search_ms:.2f} ms |")
+        print(f"| page GET / (dashboard) | {dash_ms:.2f} ms |")
+        print(f"| page GET /bookmarks (first page, 50 cards) | {page_ms:.2f} ms |")
         print(f"\nserver memory after the load: {rss:.0f} MB RSS; non-2xx/3xx answers: "
               f"{health[2] + go_hot[2] + go_spread[2]}")
     finally:

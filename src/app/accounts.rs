@@ -310,3 +310,33 @@ pub async fn mark_initialized(c: &mut Conn<'_>) -> Result<bool> {
 pub async fn is_initialized(c: &mut Conn<'_>) -> Result<bool> {
     users::instance_initialized(c).await
 }
+
+/// Changes a signed-in person's password after checking the current one. Every session of the
+/// account ends (a thief's too); the person's own browser gets the new one this answers.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn change_password(
+    store: &Store,
+    keys: &SessionKeys,
+    me: &CurrentUser,
+    current: &str,
+    new: &Password,
+) -> Result<Issued> {
+    let ok = passwords::verify(current, me.user.password_hash.as_deref()).await?;
+    if !ok {
+        return Err(DomainError::invalid("Current password is incorrect").into());
+    }
+    let hash = passwords::hash(new.expose()).await?;
+    let mut tx = store.begin().await?;
+    let now = Timestamp::now().millis();
+    users::set_password(&mut tx.conn(), me.id(), &hash, now).await?;
+    crate::store::sessions::revoke_all_for_user(&mut tx.conn(), me.id(), now).await?;
+    let issued = sessions::start(
+        keys,
+        &mut tx.conn(),
+        me.id(),
+        me.user.last_org_id.as_deref(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(issued)
+}

@@ -43,6 +43,25 @@ pub async fn export(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Vec
         .collect())
 }
 
+/// An export as a file: its text, media type and extension (a Netscape bookmark file that
+/// browsers import, or SlugBase's JSON array).
+pub fn export_file(
+    entries: Vec<Entry>,
+    html: bool,
+) -> Result<(String, &'static str, &'static str)> {
+    if html {
+        return Ok((
+            crate::domain::bookmark_file::netscape::render(&entries),
+            "text/html; charset=utf-8",
+            "html",
+        ));
+    }
+    let list: Vec<crate::domain::bookmark_file::json::JsonBookmark> =
+        entries.into_iter().map(Into::into).collect();
+    let text = serde_json::to_string(&list).map_err(anyhow::Error::from)?;
+    Ok((text, "application/json", "json"))
+}
+
 /// The names `map` holds for bookmark `id`, taken out of it.
 fn names(map: &mut Links, id: &str) -> Vec<String> {
     map.remove(id)

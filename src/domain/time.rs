@@ -20,6 +20,14 @@ impl Timestamp {
         self.0
     }
 
+    /// The UTC day, `YYYY-MM-DD`, as pages show dates.
+    pub fn date(self) -> String {
+        DateTime::<Utc>::from_timestamp_millis(self.0)
+            .unwrap_or_default()
+            .format("%Y-%m-%d")
+            .to_string()
+    }
+
     pub fn to_rfc3339(self) -> String {
         DateTime::<Utc>::from_timestamp_millis(self.0)
             .unwrap_or_default()

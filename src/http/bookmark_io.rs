@@ -11,8 +11,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::bookmark_io::{self, ImportReport};
+use crate::domain::bookmark_file;
 use crate::domain::bookmark_file::json::JsonBookmark;
-use crate::domain::bookmark_file::{self, netscape};
 use crate::error::{AppError, Result};
 use crate::http::CurrentOrg;
 use crate::http::Json;
@@ -56,17 +56,7 @@ async fn export(
     };
     let mut db = state.store.read().await?;
     let entries = bookmark_io::export(&mut db.conn(), org.id(), org.user_id()).await?;
-    let (body, content_type, extension) = if html {
-        (
-            netscape::render(&entries),
-            "text/html; charset=utf-8",
-            "html",
-        )
-    } else {
-        let list: Vec<JsonBookmark> = entries.into_iter().map(JsonBookmark::from).collect();
-        let text = serde_json::to_string(&list).map_err(anyhow::Error::from)?;
-        (text, "application/json", "json")
-    };
+    let (body, content_type, extension) = bookmark_io::export_file(entries, html)?;
     let disposition = format!("attachment; filename=\"slugbase-bookmarks.{extension}\"");
     Ok((
         [

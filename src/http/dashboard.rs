@@ -7,15 +7,14 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::bookmarks::hydrate;
+use crate::app::dashboard;
 use crate::error::Result;
 use crate::http::bookmarks::{bookmarks, Bookmark};
 use crate::http::library::PersonRef;
 use crate::http::CurrentOrg;
 use crate::http::Json;
 use crate::state::AppState;
-use crate::store::bookmark_list::{self, Filter, Scope, Sort};
-use crate::store::{folders, tags, teams, Conn};
+use crate::store::teams;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -24,8 +23,6 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// How many bookmarks each dashboard list shows.
-const DASHBOARD_LIST: i64 = 10;
-
 #[derive(Serialize, ToSchema)]
 pub struct TopTag {
     id: String,
@@ -51,67 +48,28 @@ pub struct DashboardStats {
     pinned_bookmarks: Vec<Bookmark>,
 }
 
-async fn count(c: &mut Conn<'_>, org: &CurrentOrg, scope: Scope) -> Result<i64> {
-    let filter = Filter {
-        scope,
-        ..Filter::default()
-    };
-    let (_, total) = bookmark_list::page(
-        c,
-        org.id(),
-        org.user_id(),
-        &filter,
-        Sort::RecentlyAdded,
-        1,
-        0,
-    )
-    .await?;
-    Ok(total)
-}
-
-async fn top(
-    c: &mut Conn<'_>,
-    org: &CurrentOrg,
-    filter: Filter,
-    sort: Sort,
-) -> Result<Vec<Bookmark>> {
-    let (rows, _) =
-        bookmark_list::page(c, org.id(), org.user_id(), &filter, sort, DASHBOARD_LIST, 0).await?;
-    Ok(bookmarks(hydrate(c, org, rows).await?))
-}
-
-/// Counts and short lists for the caller's dashboard in the current organization.
 #[utoipa::path(get, path = "/api/dashboard/stats", tag = "dashboard",
     responses((status = 200, body = DashboardStats), (status = 401)))]
 async fn stats(State(state): State<AppState>, org: CurrentOrg) -> Result<Json<DashboardStats>> {
-    let mut db = state.store.read().await?;
-    let c = &mut db.conn();
-    let (total_folders, shared_folders) = folders::counts(c, org.id(), org.user_id()).await?;
-    let top_tags = tags::top(c, org.id(), org.user_id(), DASHBOARD_LIST)
-        .await?
-        .into_iter()
-        .map(|t| TopTag {
-            id: t.id,
-            name: t.name,
-            bookmark_count: t.bookmark_count,
-        })
-        .collect();
-    let mut quick = top(c, &org, Filter::default(), Sort::MostUsed).await?;
-    quick.retain(|b| b.access_count > 0);
-    let pinned = Filter {
-        pinned: Some(true),
-        ..Filter::default()
-    };
+    let o = dashboard::overview(&state.store, &org).await?;
     Ok(Json(DashboardStats {
-        total_bookmarks: count(c, &org, Scope::Mine).await?,
-        total_folders,
-        total_tags: tags::count(c, org.id(), org.user_id()).await?,
-        shared_bookmarks: count(c, &org, Scope::SharedWithMe).await?,
-        shared_folders,
-        recent_bookmarks: top(c, &org, Filter::default(), Sort::RecentlyAdded).await?,
-        top_tags,
-        quick_access_bookmarks: quick,
-        pinned_bookmarks: top(c, &org, pinned, Sort::RecentlyAdded).await?,
+        total_bookmarks: o.total_bookmarks,
+        total_folders: o.total_folders,
+        total_tags: o.total_tags,
+        shared_bookmarks: o.shared_bookmarks,
+        shared_folders: o.shared_folders,
+        recent_bookmarks: bookmarks(o.recent),
+        top_tags: o
+            .top_tags
+            .into_iter()
+            .map(|t| TopTag {
+                id: t.id,
+                name: t.name,
+                bookmark_count: t.bookmark_count,
+            })
+            .collect(),
+        quick_access_bookmarks: bookmarks(o.quick_access),
+        pinned_bookmarks: bookmarks(o.pinned),
     }))
 }
 

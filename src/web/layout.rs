@@ -41,7 +41,10 @@ pub fn page(ctx: &Ctx, title: &str, main: Markup) -> Html<String> {
                     (notice(ctx))
                     (main)
                 }
-                @if ctx.account.is_some() { (palette(ctx)) }
+                @if ctx.account.is_some() {
+                    (palette(ctx))
+                    script type="module" src=(assets::url("palette.js")) {}
+                }
             }
         }
     };

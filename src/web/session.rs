@@ -294,14 +294,26 @@ where
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Signed { user, ctx } = Signed::from_request_parts(parts, state).await?;
-        let state = AppState::from_ref(state);
-        let org_id = ctx.account.as_ref().and_then(|a| a.current_org_id.clone());
-        let org = tenancy::current_org(&state.store, user, org_id.as_deref(), state.plan_policy())
-            .await?;
-        tracing::Span::current().record("org_id", org.id());
-        Ok(Member { org, ctx })
+        let Signed { ctx, .. } = Signed::from_request_parts(parts, state).await?;
+        member(&AppState::from_ref(state), ctx).await
     }
+}
+
+/// The signed-in person of `ctx` in their current organization.
+pub async fn member(state: &AppState, ctx: Ctx) -> Result<Member, PageError> {
+    let account = ctx
+        .account
+        .as_ref()
+        .ok_or(PageError::Redirect(nav::login_url(&ctx.here)))?;
+    let org = tenancy::current_org(
+        &state.store,
+        account.user.clone(),
+        account.current_org_id.as_deref(),
+        state.plan_policy(),
+    )
+    .await?;
+    tracing::Span::current().record("org_id", org.id());
+    Ok(Member { org, ctx })
 }
 
 /// `GET /api/auth/resume?redirect=…` (cloud): renews the session from the refresh cookie (which

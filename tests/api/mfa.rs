@@ -2,7 +2,6 @@
 //! backup code, and what must never work (replays, someone else's code, a pending token used as
 //! a session).
 
-
 use crate::helpers::{
     cookie, expect, spawn_app, spawn_with, Authenticator, Person, TestApp, PASSWORD,
 };

@@ -1,1 +1,357 @@
-//! The library pages in a browser.
+//! The library in a browser: dashboard, bookmarks, folders, tags, go-links and the palette.
+
+use fantoccini::key::Key;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use slugbase::config::Mode;
+
+use crate::browser::Browser;
+use crate::helpers::{cookie, expect, spawn_app, Person, TestApp, PASSWORD};
+
+async fn api_post(app: &TestApp, who: &Person, path: &str, body: Value) -> String {
+    let res = app.post(path, Some(&who.jwt), body).await;
+    let status = res.status();
+    let v = expect(
+        res,
+        if status == StatusCode::OK {
+            StatusCode::OK
+        } else {
+            StatusCode::CREATED
+        },
+    )
+    .await;
+    v["id"].as_str().unwrap_or_default().to_string()
+}
+
+#[tokio::test]
+async fn a_bookmark_is_created_edited_found_filtered_and_deleted() {
+    let app = spawn_app(Mode::Selfhosted).await;
+    let ada = app.setup_admin("ada@example.com").await;
+    app.add_user("bob@example.com").await;
+    let work = api_post(&app, &ada, "/api/folders", json!({"name": "Work"})).await;
+    api_post(&app, &ada, "/api/tags", json!({"name": "docs"})).await;
+
+    let b = Browser::open(&app.base).await;
+    b.sign_in("ada@example.com", PASSWORD).await;
+    assert_eq!(b.path().await, "/");
+    b.wait_text("Your library is empty").await;
+    b.check_page("lib-dashboard-empty").await;
+
+    b.click_text("New bookmark").await;
+    b.wait_path(|p| p == "/bookmarks/new").await;
+    b.check_page("lib-new").await;
+    b.fill("input[name=title]", "Rust docs").await;
+    b.fill("input[name=url]", "javascript:alert(1)").await;
+    b.fill("input[name=slug]", "rust").await;
+    b.click("form[action='/bookmarks/new'] button[type=submit]")
+        .await;
+    b.find("[role=alert]").await;
+    assert_eq!(
+        b.find("input[name=title]")
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("Rust docs")
+    );
+    b.fill("input[name=url]", "https://doc.rust-lang.org/")
+        .await;
+    b.click("input[name=forwarding_enabled]").await;
+    b.click("input[name=folder_ids]").await;
+    b.click("input[name=tag_ids]").await;
+    b.click("input[name=user_ids]").await;
+    b.click("form[action='/bookmarks/new'] button[type=submit]")
+        .await;
+    b.wait_text("Bookmark saved").await;
+    b.wait_text("go/rust").await;
+    b.check_page("lib-bookmarks").await;
+
+    b.click_text("Edit Rust docs").await;
+    b.wait_path(|p| p.ends_with("/edit")).await;
+    b.check_page("lib-edit").await;
+    b.fill("input[name=title]", "The Rust book").await;
+    b.click("form[action$='/edit'] button[type=submit]").await;
+    b.wait_text("Changes saved").await;
+    b.wait_text("The Rust book").await;
+
+    b.goto("/bookmarks?q=book").await;
+    b.wait_text("The Rust book").await;
+    b.goto("/bookmarks?q=nothingmatches").await;
+    b.wait_text("No bookmarks match").await;
+    b.goto(&format!("/bookmarks?folder_id={work}")).await;
+    b.wait_text("The Rust book").await;
+    b.goto("/bookmarks").await;
+    b.click_text("#docs").await;
+    b.wait_path(|p| p.contains("tag_id=")).await;
+    b.wait_text("The Rust book").await;
+    b.goto("/bookmarks?view=table").await;
+    b.check_page("lib-bookmarks-table").await;
+
+    // Bob sees it as shared with him.
+    let bob = Browser::open(&app.base).await;
+    bob.sign_in("bob@example.com", PASSWORD).await;
+    bob.goto("/bookmarks?scope=shared_with_me").await;
+    bob.wait_text("The Rust book").await;
+    bob.wait_text("Shared by Admin").await;
+    bob.close().await;
+
+    b.goto("/bookmarks").await;
+    b.click_text("Delete The Rust book").await;
+    b.wait_path(|p| p.ends_with("/delete")).await;
+    b.check_page("lib-delete").await;
+    b.click("form[action$='/delete'] button.danger").await;
+    b.wait_text("Bookmark deleted").await;
+    b.wait_text("No bookmarks match").await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn folders_tags_go_links_and_the_palette() {
+    let app = spawn_app(Mode::Selfhosted).await;
+    let ada = app.setup_admin("ada@example.com").await;
+    for (slug, path) in [("version", "/api/version"), ("health", "/api/health")] {
+        api_post(
+            &app,
+            &ada,
+            "/api/bookmarks",
+            json!({"title": format!("Server {slug}"), "url": app.url(path), "slug": slug, "forwarding_enabled": true, "pinned": true}),
+        )
+        .await;
+    }
+    let b = Browser::open(&app.base).await;
+    b.sign_in("ada@example.com", PASSWORD).await;
+    b.wait_text("Server version").await;
+    b.check_page("lib-dashboard").await;
+
+    b.goto("/folders").await;
+    b.fill("input[name=name]", "Reading").await;
+    b.click("form[action='/folders'] button").await;
+    b.wait_text("Folder added").await;
+    b.fill("input[name=name]", "reading").await;
+    b.click("form[action='/folders'] button").await;
+    b.wait_text("already exists").await;
+    b.check_page("lib-folders").await;
+    b.goto("/tags").await;
+    b.fill("input[name=name]", "infra").await;
+    b.click("form[action='/tags'] button").await;
+    b.wait_text("Tag added").await;
+    b.check_page("lib-tags").await;
+    b.click_text("Delete infra").await;
+    b.wait_text("Tag deleted").await;
+
+    b.goto("/go-preferences").await;
+    b.check_page("lib-go-preferences").await;
+    b.goto("/search-engine").await;
+    let template = b
+        .find("#f-template")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(template, format!("{}/go/%s", app.state.config.base_url()));
+    b.check_page("lib-search-engine").await;
+
+    // The palette: open from the header, type "go ver", Enter opens the go-link.
+    b.goto("/bookmarks").await;
+    b.click("[data-palette-open]").await;
+    b.fill("#palette-input", "go ver").await;
+    b.c.wait()
+        .for_element(fantoccini::Locator::XPath(
+            "//li[@role='option'][contains(., 'go/version')]",
+        ))
+        .await
+        .unwrap();
+    let shown = b.text("#palette-results").await;
+    assert!(
+        shown.contains("go/version") && !shown.contains("go/health"),
+        "{shown}"
+    );
+    b.find("#palette-input")
+        .await
+        .send_keys(&char::from(Key::Enter).to_string())
+        .await
+        .unwrap();
+    assert_eq!(b.wait_path(|p| p == "/api/version").await, "/api/version");
+
+    // Ctrl+K opens it from anywhere, and it finds pages and folders too.
+    b.goto("/tags").await;
+    b.find("body")
+        .await
+        .send_keys(&format!("{}k", char::from(Key::Control)))
+        .await
+        .unwrap();
+    b.fill("#palette-input", "Readi").await;
+    b.c.wait()
+        .for_element(fantoccini::Locator::XPath(
+            "//li[@role='option'][contains(., 'Reading')]",
+        ))
+        .await
+        .unwrap();
+    b.check_page("lib-palette").await;
+    b.close().await;
+}
+
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn pages_keep_organizations_apart_and_refuse_bad_forms() {
+    let app = spawn_app(Mode::Cloud).await;
+    let ada = app.signup("ada@example.com", "Ada").await;
+    let eve = app.signup("eve@example.com", "Eve").await;
+    let secret = api_post(
+        &app,
+        &ada,
+        "/api/bookmarks",
+        json!({"title": "Ada's secret plan", "url": "https://secret.example", "slug": "plan"}),
+    )
+    .await;
+    let client = no_redirects();
+    let page = client.get(app.url("/login")).send().await.unwrap();
+    let csrf = cookie(&page, "csrf_token").unwrap();
+    let eve_cookies = format!("token={}; csrf_token={csrf}", eve.jwt);
+    let get = |path: String| {
+        client
+            .get(app.url(&path))
+            .header("cookie", &eve_cookies)
+            .send()
+    };
+
+    for path in [
+        format!("/bookmarks/{secret}/edit"),
+        format!("/bookmarks/{secret}/delete"),
+        "/bookmarks/not-a-uuid/edit".to_string(),
+    ] {
+        let res = get(path.clone()).await.unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    for path in [
+        "/bookmarks",
+        "/bookmarks?q=secret",
+        "/",
+        "/palette?q=plan",
+        "/palette?q=go%20pl",
+    ] {
+        let text = get(path.to_string()).await.unwrap().text().await.unwrap();
+        assert!(
+            !text.contains("secret plan"),
+            "{path} shows another organization's bookmark"
+        );
+    }
+    let res = client
+        .post(app.url(&format!("/bookmarks/{secret}/delete")))
+        .header("cookie", &eve_cookies)
+        .form(&[("csrf_token", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(&format!("/api/bookmarks/{secret}"), Some(&ada.jwt))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+
+    // Forms need their token; bad input is a 4xx page that changes nothing.
+    let create = |token: &str, url: &str| {
+        client
+            .post(app.url("/bookmarks/new"))
+            .header("cookie", &eve_cookies)
+            .form(&[("csrf_token", token), ("title", "T"), ("url", url)])
+            .send()
+    };
+    assert_eq!(
+        create("", "https://a.example").await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    for bad in ["", "javascript:alert(1)", "nope"] {
+        let res = create(&csrf, bad).await.unwrap();
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{bad:?}");
+        assert!(res.text().await.unwrap().contains("role=\"alert\""));
+    }
+    let list = expect(
+        app.get("/api/bookmarks", Some(&eve.jwt)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(list["total"], 0);
+    for bad in [
+        "/bookmarks?scope=bogus",
+        "/bookmarks?offset=-1",
+        "/bookmarks?folder_id=x",
+    ] {
+        assert_eq!(
+            get(bad.to_string()).await.unwrap().status(),
+            StatusCode::BAD_REQUEST,
+            "{bad}"
+        );
+    }
+    let res = create(&csrf, "https://ok.example").await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+
+    // Bulk delete asks first, then deletes only what was confirmed.
+    let list = expect(
+        app.get("/api/bookmarks", Some(&eve.jwt)).await,
+        StatusCode::OK,
+    )
+    .await;
+    let id = list["items"][0]["id"].as_str().unwrap().to_string();
+    let bulk = |extra: &[(&str, &str)]| {
+        let mut form = vec![
+            ("csrf_token", csrf.as_str()),
+            ("action", "delete"),
+            ("ids", id.as_str()),
+        ];
+        form.extend_from_slice(extra);
+        client
+            .post(app.url("/bookmarks/bulk"))
+            .header("cookie", &eve_cookies)
+            .form(&form)
+            .send()
+    };
+    let res = bulk(&[]).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("name=\"confirm\""));
+    assert_eq!(
+        expect(
+            app.get("/api/bookmarks", Some(&eve.jwt)).await,
+            StatusCode::OK
+        )
+        .await["total"],
+        1
+    );
+    assert_eq!(
+        bulk(&[("confirm", "yes")]).await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        expect(
+            app.get("/api/bookmarks", Some(&eve.jwt)).await,
+            StatusCode::OK
+        )
+        .await["total"],
+        0
+    );
+
+    // Signed out, a page asks to sign in and comes back.
+    let res = client.get(app.url("/bookmarks?q=x")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        res.headers()["location"],
+        "/api/auth/resume?redirect=%2Fbookmarks%3Fq%3Dx"
+    );
+
+    let xml = client.get(app.url("/opensearch.xml")).send().await.unwrap();
+    assert!(xml.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/opensearchdescription+xml"));
+    assert!(xml.text().await.unwrap().contains("/go/{searchTerms}"));
+}

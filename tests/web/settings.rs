@@ -1,1 +1,266 @@
-//! The settings pages in a browser.
+//! Settings in a browser: profile (language, theme), password, MFA, API tokens, import/export.
+
+use reqwest::StatusCode;
+use slugbase::config::Mode;
+
+use crate::browser::Browser;
+use crate::helpers::{spawn_app, Authenticator, PASSWORD};
+
+#[tokio::test]
+async fn language_and_theme_follow_the_profile() {
+    let app = spawn_app(Mode::Selfhosted).await;
+    app.setup_admin("ada@example.com").await;
+    let b = Browser::open(&app.base).await;
+    b.sign_in("ada@example.com", PASSWORD).await;
+    b.goto("/settings").await;
+    b.check_page("set-profile").await;
+    b.find("#f-language option[value=de]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    b.click("#theme-dark").await;
+    b.click("form[action='/settings'] button[type=submit]")
+        .await;
+    b.wait_text("Profil gespeichert").await;
+    assert_eq!(b.js("return document.documentElement.lang").await, "de");
+    assert_eq!(
+        b.js("return document.documentElement.dataset.theme").await,
+        "dark"
+    );
+    b.goto("/bookmarks").await;
+    b.wait_text("Lesezeichen").await;
+    b.check_page("set-german-bookmarks").await;
+
+    // A bad name is refused in the page's language and nothing changes.
+    let jwt =
+        b.c.get_named_cookie("token")
+            .await
+            .unwrap()
+            .value()
+            .to_string();
+    let csrf =
+        b.c.get_named_cookie("csrf_token")
+            .await
+            .unwrap()
+            .value()
+            .to_string();
+    let res = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(app.url("/settings"))
+        .header("cookie", format!("token={jwt}; csrf_token={csrf}"))
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("name", ""),
+            ("email", "ada@example.com"),
+            ("language", "de"),
+            ("theme", "dark"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("role=\"alert\"") && html.contains("<html lang=\"de\""));
+    let me = app.get("/api/auth/me", Some(&jwt)).await;
+    assert_eq!(
+        me.json::<serde_json::Value>().await.unwrap()["name"],
+        "Admin"
+    );
+    b.close().await;
+}
+
+#[tokio::test]
+async fn mfa_is_set_up_with_the_qr_page_and_then_asked_for_at_sign_in() {
+    let app = spawn_app(Mode::Selfhosted).await;
+    app.setup_admin("ada@example.com").await;
+    let b = Browser::open(&app.base).await;
+    b.sign_in("ada@example.com", PASSWORD).await;
+    b.goto("/settings/security").await;
+    b.check_page("set-security").await;
+    b.click_text("Set up two-step sign-in").await;
+    let secret = b.text("#mfa-secret").await;
+    assert!(
+        b.exists("figure.qr svg").await,
+        "the QR code is drawn on the page"
+    );
+    b.check_page("set-mfa-enrol").await;
+    let mut phone = Authenticator::new(&secret);
+    b.fill("input[name=code]", "123").await;
+    b.click("form[action='/settings/mfa/confirm'] button").await;
+    b.find("[role=alert]").await;
+    b.fill("input[name=code]", &phone.code()).await;
+    b.click("form[action='/settings/mfa/confirm'] button").await;
+    b.wait_text("Your backup codes").await;
+    let codes =
+        b.c.find_all(fantoccini::Locator::Css("#backup-codes li"))
+            .await
+            .unwrap();
+    assert_eq!(codes.len(), 10);
+    let backup = codes[0].text().await.unwrap();
+    b.check_page("set-mfa-codes").await;
+    b.goto("/settings/security").await;
+    b.wait_text("Two-step sign-in is on. 10 backup codes are left.")
+        .await;
+    assert!(
+        !b.body_text().await.contains(&backup),
+        "backup codes are shown once"
+    );
+
+    b.click_text("Sign out").await;
+    b.wait_path(|p| p.starts_with("/login")).await;
+    b.sign_in("ada@example.com", PASSWORD).await;
+    assert!(b
+        .wait_path(|p| p.starts_with("/mfa"))
+        .await
+        .starts_with("/mfa"));
+    b.fill("input[name=code]", &backup).await;
+    b.click("form[action='/mfa'] button").await;
+    b.wait_path(|p| p == "/").await;
+    b.goto("/settings/security").await;
+    b.wait_text("9 backup codes").await;
+    b.close().await;
+}
+
+#[tokio::test]
+async fn password_change_and_api_tokens() {
+    let app = spawn_app(Mode::Selfhosted).await;
+    app.setup_admin("ada@example.com").await;
+    let other_device = app.login_ok("ada@example.com").await;
+    let b = Browser::open(&app.base).await;
+    b.sign_in("ada@example.com", PASSWORD).await;
+    b.goto("/settings/security").await;
+    b.fill("input[name=current_password]", "wrong-one").await;
+    b.fill("input[name=password]", "Brand-new-789").await;
+    b.click("form[action='/settings/password'] button").await;
+    b.wait_text("Current password is incorrect").await;
+    b.fill("input[name=current_password]", PASSWORD).await;
+    b.fill("input[name=password]", "Brand-new-789").await;
+    b.click("form[action='/settings/password'] button").await;
+    b.wait_text("Password changed").await;
+    assert_eq!(
+        app.login("ada@example.com", PASSWORD).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.get("/api/auth/me", Some(&other_device.jwt))
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Still signed in here: tokens.
+    b.goto("/settings/tokens").await;
+    b.wait_text("You have no API tokens").await;
+    b.check_page("set-tokens").await;
+    b.fill("input[name=name]", "ci").await;
+    b.click("form[action='/settings/tokens'] button").await;
+    let token = b.text("#new-token").await;
+    assert!(token.starts_with("sb_"), "{token}");
+    b.check_page("set-token-created").await;
+    assert_eq!(
+        app.get("/api/auth/me", Some(&token)).await.status(),
+        StatusCode::OK
+    );
+    b.goto("/settings/tokens").await;
+    assert!(
+        !b.body_text().await.contains(&token),
+        "a token is shown once"
+    );
+    b.click_text("Revoke ci").await;
+    b.wait_text("Token revoked").await;
+    assert_eq!(
+        app.get("/api/auth/me", Some(&token)).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    b.close().await;
+}
+
+#[tokio::test]
+async fn a_browser_bookmark_file_is_imported_and_exported_again() {
+    let app = spawn_app(Mode::Selfhosted).await;
+    app.setup_admin("ada@example.com").await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bookmarks.html");
+    std::fs::write(
+        &file,
+        r#"<!DOCTYPE NETSCAPE-Bookmark-file-1>
+<META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=UTF-8">
+<TITLE>Bookmarks</TITLE>
+<H1>Bookmarks</H1>
+<DL><p>
+    <DT><H3>Reading</H3>
+    <DL><p>
+        <DT><A HREF="https://doc.rust-lang.org/book/" ICON="data:image/png;base64,iVBORw0KGgo=">The Rust book</A>
+        <DT><A HREF="https://example.com/" SHORTCUTURL="ex">Example</A>
+        <DT><A HREF="javascript:void(0)">Not a link</A>
+    </DL><p>
+</DL><p>
+"#,
+    )
+    .unwrap();
+    let b = Browser::open(&app.base).await;
+    b.sign_in("ada@example.com", PASSWORD).await;
+    b.goto("/settings/data").await;
+    b.check_page("set-data").await;
+    b.find("input[type=file]")
+        .await
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    b.click("form[action='/settings/data/import'] button").await;
+    b.wait_text("Imported 2 bookmarks; 1 could not be added")
+        .await;
+    b.wait_text("Not a link").await;
+    b.check_page("set-import-report").await;
+    b.goto("/bookmarks?q=rust").await;
+    b.wait_text("The Rust book").await;
+
+    // The export downloads with this browser's session.
+    let jwt =
+        b.c.get_named_cookie("token")
+            .await
+            .unwrap()
+            .value()
+            .to_string();
+    let res = app
+        .client
+        .get(app.url("/settings/data/export?format=html"))
+        .header("cookie", format!("token={jwt}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("slugbase-bookmarks.html"));
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("The Rust book")
+            && html.contains("Reading")
+            && html.contains("SHORTCUTURL=\"ex\"")
+    );
+    let res = app
+        .client
+        .get(app.url("/settings/data/export?format=json"))
+        .header("cookie", format!("token={jwt}"))
+        .send()
+        .await
+        .unwrap();
+    let list: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert_eq!(
+        app.client
+            .get(app.url("/settings/data/export?format=pdf"))
+            .header("cookie", format!("token={jwt}"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+    b.close().await;
+}

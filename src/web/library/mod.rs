@@ -1,9 +1,96 @@
-//! The library pages.
+//! The library: the dashboard, bookmarks (list, form, bulk), folders, tags, go-link
+//! preferences, the search-engine guide and the palette's data.
 
+mod bookmarks;
+mod dashboard;
+mod edit;
+mod go;
+mod groups;
+
+use axum::routing::{get, post};
 use axum::Router;
+use maud::{html, Markup};
 
+use crate::app::bookmarks::BookmarkView;
 use crate::state::AppState;
+use crate::web::session::Ctx;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/", get(dashboard::page))
+        .route("/bookmarks", get(bookmarks::list))
+        .route("/bookmarks/bulk", post(bookmarks::bulk))
+        .route("/bookmarks/new", get(edit::new_page).post(edit::create))
+        .route(
+            "/bookmarks/{id}/edit",
+            get(edit::edit_page).post(edit::update),
+        )
+        .route(
+            "/bookmarks/{id}/delete",
+            get(edit::delete_page).post(edit::delete),
+        )
+        .route("/folders", get(groups::folders).post(groups::create_folder))
+        .route("/folders/{id}/delete", post(groups::delete_folder))
+        .route("/tags", get(groups::tags).post(groups::create_tag))
+        .route("/tags/{id}/delete", post(groups::delete_tag))
+        .route("/go-preferences", get(go::preferences))
+        .route("/go-preferences/forget", post(go::forget))
+        .route("/search-engine", get(go::search_engine))
+        .route("/opensearch.xml", get(go::opensearch))
+        .route("/palette", get(go::palette))
+}
+
+/// `/go/<slug>` as a full URL, for copying.
+fn go_url(base: &str, slug: &str) -> String {
+    format!("{base}/go/{slug}")
+}
+
+/// A bookmark as a card: title, URL, go-link with a copy button, tags and folders, actions.
+fn card(ctx: &Ctx, base: &str, b: &BookmarkView, select: bool) -> Markup {
+    let r = &b.row;
+    html! {
+        li.card {
+            @if select {
+                div.check {
+                    input type="checkbox" name="ids" value=(r.id) id=(format!("sel-{}", r.id));
+                    label for=(format!("sel-{}", r.id)) { (ctx.t("lib.select")) " " span.visually-hidden { (r.title) } }
+                }
+            }
+            h3 { a href=(r.url) rel="noopener noreferrer" { (r.title) } @if r.pinned { " " span.chip { (ctx.t("lib.pinned")) } } }
+            p.url { (r.url) }
+            (golink(ctx, base, b))
+            (chips(b))
+            @if !b.mine { p.muted { (ctx.tf("lib.shared_by", &[("name", &r.owner_name)])) } }
+            @if b.mine {
+                div.actions {
+                    a.button.secondary href=(format!("/bookmarks/{}/edit", r.id)) { (ctx.t("lib.edit")) span.visually-hidden { " " (r.title) } }
+                    a.button.secondary href=(format!("/bookmarks/{}/delete", r.id)) { (ctx.t("lib.delete")) span.visually-hidden { " " (r.title) } }
+                }
+            }
+        }
+    }
+}
+
+fn golink(ctx: &Ctx, base: &str, b: &BookmarkView) -> Markup {
+    html! {
+        @if let Some(slug) = &b.row.slug {
+            p.actions {
+                a href=(format!("/go/{slug}")) { code { "go/" (slug) } }
+                button.secondary type="button" data-copy=(go_url(base, slug)) data-copied=(ctx.t("lib.copied")) {
+                    (ctx.t("lib.copy")) span.visually-hidden { " go/" (slug) }
+                }
+            }
+        }
+    }
+}
+
+fn chips(b: &BookmarkView) -> Markup {
+    html! {
+        @if !b.tags.is_empty() || !b.folders.is_empty() {
+            ul.chips {
+                @for f in &b.folders { li { a.chip href=(format!("/bookmarks?folder_id={}", f.id)) { "▸ " (f.name) } } }
+                @for t in &b.tags { li { a.chip href=(format!("/bookmarks?tag_id={}", t.id)) { "#" (t.name) } } }
+            }
+        }
+    }
 }

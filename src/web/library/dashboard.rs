@@ -1,0 +1,87 @@
+//! `/`: counts, plan usage, pinned, quick access, recent and top tags.
+
+use axum::extract::State;
+use axum::response::IntoResponse;
+use maud::html;
+
+use super::card;
+use crate::app::bookmarks::BookmarkView;
+use crate::app::{accounts, dashboard};
+use crate::state::AppState;
+use crate::web::errors::PageResult;
+use crate::web::layout;
+use crate::web::nav;
+use crate::web::session::{self, Ctx, Member, Visitor};
+
+/// Anonymous visitors go to setup (before the first admin) or sign-in; others see their library.
+pub async fn page(State(state): State<AppState>, Visitor(ctx): Visitor) -> PageResult {
+    if ctx.account.is_none() {
+        let to = if accounts::is_set_up(&state.store, state.mode()).await? {
+            "/login"
+        } else {
+            "/setup"
+        };
+        return Ok(nav::see_other(to));
+    }
+    let member = session::member(&state, ctx).await?;
+    render(&state, member).await
+}
+
+fn section(ctx: &Ctx, base: &str, title: &str, items: &[BookmarkView]) -> maud::Markup {
+    html! {
+        @if !items.is_empty() {
+            section {
+                h2 { (title) }
+                ul.grid { @for b in items { (card(ctx, base, b, false)) } }
+            }
+        }
+    }
+}
+
+async fn render(state: &AppState, Member { org, ctx }: Member) -> PageResult {
+    let o = dashboard::overview(&state.store, &org).await?;
+    let base = state.config.base_url();
+    let limit = org.rules.bookmark_limit();
+    let body = html! {
+        div.toolbar {
+            h1 { (ctx.t("dash.title")) }
+            a.button href="/bookmarks/new" { (ctx.t("lib.new")) }
+        }
+        @if let Some(limit) = limit {
+            @if o.total_bookmarks >= limit {
+                p.banner role="status" { (ctx.tf("dash.over_limit", &[("count", &o.total_bookmarks.to_string()), ("limit", &limit.to_string())])) }
+            } @else {
+                p.muted { (ctx.tf("dash.usage", &[("count", &o.total_bookmarks.to_string()), ("limit", &limit.to_string())])) }
+            }
+        }
+        ul.stats {
+            li { strong { (o.total_bookmarks) } a href="/bookmarks?scope=mine" { (ctx.t("dash.bookmarks")) } }
+            li { strong { (o.shared_bookmarks) } a href="/bookmarks?scope=shared_with_me" { (ctx.t("dash.shared")) } }
+            li { strong { (o.total_folders) } a href="/folders" { (ctx.t("dash.folders")) } }
+            li { strong { (o.total_tags) } a href="/tags" { (ctx.t("dash.tags")) } }
+        }
+        @if o.total_bookmarks == 0 && o.shared_bookmarks == 0 {
+            div.banner {
+                p { (ctx.t("dash.empty")) }
+                p.actions {
+                    a.button href="/bookmarks/new" { (ctx.t("lib.new")) }
+                    a.button.secondary href="/settings/data" { (ctx.t("dash.import")) }
+                }
+            }
+        }
+        (section(&ctx, &base, ctx.t("dash.pinned"), &o.pinned))
+        (section(&ctx, &base, ctx.t("dash.quick"), &o.quick_access))
+        (section(&ctx, &base, ctx.t("dash.recent"), &o.recent))
+        @if !o.top_tags.is_empty() {
+            section {
+                h2 { (ctx.t("dash.top_tags")) }
+                ul.chips {
+                    @for t in &o.top_tags {
+                        li { a.chip href=(format!("/bookmarks?tag_id={}", t.id)) { "#" (t.name) " · " (t.bookmark_count) } }
+                    }
+                }
+            }
+        }
+    };
+    Ok(layout::page(&ctx, ctx.t("dash.title"), body).into_response())
+}
