@@ -7,6 +7,9 @@ use clap::{Args, ValueEnum};
 
 /// Request bodies above this size are refused with 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;
+/// The largest bookmark file an import takes (API and page): real browser exports carry an
+/// icon per bookmark and run to tens of megabytes.
+pub const IMPORT_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -39,6 +39,7 @@ pub async fn export(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Vec
             forwarding_enabled: Some(r.forwarding_enabled),
             pinned: r.pinned,
             created_at: Some(r.created_at),
+            repeats: 0,
         })
         .collect())
 }
@@ -88,6 +89,41 @@ pub struct ImportReport {
     /// Folders and tags made because no folder or tag of the caller had the name (any case).
     pub folders_created: usize,
     pub tags_created: usize,
+    /// Links the file held more than once (in several folders, say): each became one bookmark,
+    /// in all of its folders.
+    pub merged: usize,
+    /// Links the caller already had a bookmark for (same URL): not added again.
+    pub already_there: usize,
+    /// Bookmarks added without their keyword, because it was not a valid slug or was taken.
+    pub kept_without_slug: usize,
+    /// Every item that was not simply added, with what happened to it; at most
+    /// [`LISTED_ITEMS`] of them (`items_truncated` says when there were more).
+    pub items: Vec<ImportItem>,
+    pub items_truncated: bool,
+}
+
+/// How many items a report lists one by one.
+pub const LISTED_ITEMS: usize = 1_000;
+
+/// An item of the file that was not simply added.
+#[derive(Serialize, ToSchema, Debug, Clone, PartialEq, Eq)]
+pub struct ImportItem {
+    /// Its position in the file, from 0.
+    pub index: usize,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub outcome: Outcome,
+    /// Why, in words (for `kept_without_slug` and `failed`).
+    pub reason: Option<String>,
+}
+
+#[derive(Serialize, ToSchema, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Merged,
+    AlreadyThere,
+    KeptWithoutSlug,
+    Failed,
 }
 
 /// An item that was not imported.
@@ -120,6 +156,60 @@ pub async fn import(store: &Store, org: &CurrentOrg, items: Items) -> Result<Imp
     let report = importer.run(&mut tx.conn(), items).await?;
     tx.commit().await?;
     Ok(report)
+}
+
+/// A bookmark this import added, and what it is linked to.
+struct Added {
+    id: String,
+    folders: HashSet<String>,
+    tags: HashSet<String>,
+}
+
+impl ImportReport {
+    fn note(
+        &mut self,
+        index: usize,
+        title: Option<String>,
+        url: Option<String>,
+        outcome: Outcome,
+        reason: Option<String>,
+    ) {
+        if self.items.len() >= LISTED_ITEMS {
+            self.items_truncated = true;
+            return;
+        }
+        self.items.push(ImportItem {
+            index,
+            title,
+            url,
+            outcome,
+            reason,
+        });
+    }
+
+    fn fail(
+        &mut self,
+        index: usize,
+        title: Option<String>,
+        url: Option<String>,
+        error: String,
+        code: Option<String>,
+    ) {
+        self.note(
+            index,
+            title.clone(),
+            url.clone(),
+            Outcome::Failed,
+            Some(error.clone()),
+        );
+        self.errors.push(ImportError {
+            index,
+            title,
+            url,
+            error,
+            code,
+        });
+    }
 }
 
 /// Who is importing, and when.
@@ -162,6 +252,12 @@ impl Importer<'_> {
             .into_iter()
             .map(|s| s.to_lowercase())
             .collect();
+        // The caller's bookmarks by URL: `None` for those from before this import.
+        let mut urls: HashMap<String, Option<Added>> = bookmarks::own_urls(c, org_id, user_id)
+            .await?
+            .into_iter()
+            .map(|u| (u, None))
+            .collect();
         let mut folder_ids = NameIds::load(c, Target::OwnFolders, org_id, user_id).await?;
         let mut tag_ids = NameIds::load(c, Target::OwnTags, org_id, user_id).await?;
         let mut report = ImportReport::default();
@@ -170,48 +266,90 @@ impl Importer<'_> {
             let entry = match item {
                 Ok(entry) => entry,
                 Err(u) => {
-                    report.errors.push(ImportError {
-                        index,
-                        title: u.title,
-                        url: u.url,
-                        error: u.error,
-                        code: None,
-                    });
+                    report.fail(index, u.title, u.url, u.error, None);
                     continue;
                 }
             };
-            let refuse = |error: String, code: Option<String>| ImportError {
-                index,
-                title: Some(entry.title.clone()).filter(|t| !t.is_empty()),
-                url: Some(entry.url.clone()).filter(|u| !u.is_empty()),
-                error,
-                code,
+            let (title, url) = (
+                Some(entry.title.clone()).filter(|t| !t.is_empty()),
+                Some(entry.url.clone()).filter(|u| !u.is_empty()),
+            );
+            let note = |report: &mut ImportReport, outcome, reason: Option<String>| {
+                report.note(index, title.clone(), url.clone(), outcome, reason)
             };
-            let valid = match entry.validate() {
-                Ok(v) => v,
+            // A keyword that is not a valid slug costs the slug, not the bookmark.
+            let (mut valid, mut slug_lost) = match entry.validate() {
+                Ok(v) => (v, None),
+                Err(e) if entry.slug.is_some() => {
+                    let without = Entry {
+                        slug: None,
+                        forwarding_enabled: None,
+                        ..entry.clone()
+                    };
+                    match without.validate() {
+                        Ok(v) => (v, Some(e)),
+                        Err(e) => {
+                            report.fail(index, title.clone(), url.clone(), e, None);
+                            continue;
+                        }
+                    }
+                }
                 Err(e) => {
-                    report.errors.push(refuse(e, None));
+                    report.fail(index, title.clone(), url.clone(), e, None);
                     continue;
                 }
             };
+            match urls.get_mut(valid.bookmark.url.as_str()) {
+                Some(None) => {
+                    report.already_there += 1;
+                    note(&mut report, Outcome::AlreadyThere, None);
+                    continue;
+                }
+                Some(Some(added)) => {
+                    // The same link again in this file: one bookmark, in the folders of both.
+                    self.link_more(c, added, &valid, &mut folder_ids, &mut tag_ids)
+                        .await?;
+                    report.merged += 1;
+                    note(&mut report, Outcome::Merged, None);
+                    continue;
+                }
+                None => {}
+            }
             let slug_key = valid.bookmark.slug.as_ref().map(|s| s.lower());
             if slug_key.as_ref().is_some_and(|s| slugs.contains(s)) {
-                report
-                    .errors
-                    .push(refuse("Slug already exists".into(), None));
-                continue;
+                valid.bookmark.slug = None;
+                valid.bookmark.forwarding_enabled = false;
+                slug_lost = Some(format!(
+                    "The go-link {} is already taken",
+                    entry.slug.as_deref().unwrap_or_default()
+                ));
             }
             if let Some(quota) = quota {
                 let added = report.imported as i64;
                 if let Err(e) = quota.check_one_more(&self.org.rules, added, self.now) {
                     let (error, code) = refusal(e);
-                    report.errors.push(refuse(error, code));
+                    report.fail(index, title.clone(), url.clone(), error, code);
                     continue;
                 }
             }
-            self.add(c, &valid, &mut folder_ids, &mut tag_ids).await?;
-            slugs.extend(slug_key);
+            let added = self.add(c, &valid, &mut folder_ids, &mut tag_ids).await?;
+            if valid.bookmark.slug.is_some() {
+                slugs.extend(slug_key);
+            }
+            urls.insert(valid.bookmark.url.as_str().to_string(), Some(added));
             report.imported += 1;
+            if entry.repeats > 0 {
+                report.merged += entry.repeats;
+                note(
+                    &mut report,
+                    Outcome::Merged,
+                    Some(format!("In the file {} times", entry.repeats + 1)),
+                );
+            }
+            if let Some(why) = slug_lost {
+                report.kept_without_slug += 1;
+                note(&mut report, Outcome::KeptWithoutSlug, Some(why));
+            }
         }
 
         report.skipped = report.errors.len();
@@ -226,6 +364,35 @@ impl Importer<'_> {
         Ok(report)
     }
 
+    /// Links an added bookmark to the folders and tags of a repeat of it not linked yet.
+    async fn link_more(
+        &self,
+        c: &mut Conn<'_>,
+        added: &mut Added,
+        v: &ValidEntry,
+        folder_ids: &mut NameIds,
+        tag_ids: &mut NameIds,
+    ) -> Result<()> {
+        let mut folders = Vec::new();
+        for name in &v.folders {
+            let id = self.named(c, folder_ids, name).await?;
+            if added.folders.insert(id.clone()) {
+                folders.push(id);
+            }
+        }
+        let mut tags = Vec::new();
+        for name in &v.tags {
+            let id = self.named(c, tag_ids, name).await?;
+            if added.tags.insert(id.clone()) {
+                tags.push(id);
+            }
+        }
+        let org_id = self.org.id();
+        bookmarks::add_links(c, Link::BookmarkFolders, org_id, &added.id, &folders).await?;
+        bookmarks::add_links(c, Link::BookmarkTags, org_id, &added.id, &tags).await?;
+        Ok(())
+    }
+
     /// Writes one checked bookmark, making the folders and tags it names that do not exist yet.
     #[tracing::instrument(level = "debug", skip_all)]
     async fn add(
@@ -234,7 +401,7 @@ impl Importer<'_> {
         v: &ValidEntry,
         folder_ids: &mut NameIds,
         tag_ids: &mut NameIds,
-    ) -> Result<()> {
+    ) -> Result<Added> {
         let mut folder_links = Vec::with_capacity(v.folders.len());
         for name in &v.folders {
             folder_links.push(self.named(c, folder_ids, name).await?);
@@ -248,7 +415,11 @@ impl Importer<'_> {
         let org_id = self.org.id();
         bookmarks::add_links(c, Link::BookmarkFolders, org_id, &id, &folder_links).await?;
         bookmarks::add_links(c, Link::BookmarkTags, org_id, &id, &tag_links).await?;
-        Ok(())
+        Ok(Added {
+            id,
+            folders: folder_links.into_iter().collect(),
+            tags: tag_links.into_iter().collect(),
+        })
     }
 
     /// The id of the caller's folder or tag named `name` (in any case), made when there is none.

@@ -19,9 +19,14 @@ use crate::http::Json;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(export))
-        .routes(routes!(import))
+    // The import takes whole browser files; every other route keeps the small limit.
+    let import =
+        OpenApiRouter::new()
+            .routes(routes!(import))
+            .layer(axum::extract::DefaultBodyLimit::max(
+                crate::config::IMPORT_BODY_LIMIT,
+            ));
+    OpenApiRouter::new().routes(routes!(export)).merge(import)
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -85,6 +90,11 @@ pub enum ImportJson {
 /// transaction. Send a SlugBase JSON export as `application/json`, a browser's bookmark file as
 /// `text/html`, or either file's text as `{"format": "json"|"html", "content": "…"}`.
 ///
+/// Files up to 64 MiB and 100,000 bookmarks are taken. A link the caller already has (same
+/// URL) is reported `already_there` and not added again; the same link twice in the file is
+/// one bookmark in all its folders (`merged`); a keyword that is not a valid slug, or is
+/// taken, costs only the slug (`kept_without_slug`).
+///
 /// Folders (nested ones named `Parent/Child`) and tags are matched to the caller's by name,
 /// ignoring case, and made when missing. Each bookmark that cannot be added (invalid URL, title
 /// or slug, a slug the caller already uses, the Free plan's limit) is listed in `errors` with its
@@ -96,7 +106,7 @@ pub enum ImportJson {
     responses(
         (status = 200, body = ImportReport),
         (status = 400, description = "Empty, not JSON, not a bookmark file, or too many bookmarks"),
-        (status = 401), (status = 413, description = "Body over 1 MiB"),
+        (status = 401), (status = 413, description = "Body over 64 MiB"),
         (status = 415, description = "Content-Type is neither application/json nor text/html")))]
 async fn import(
     State(state): State<AppState>,

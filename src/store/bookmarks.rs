@@ -94,6 +94,18 @@ pub async fn own_slugs(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<
     .await?))
 }
 
+/// The URLs of the person's own bookmarks in the organization (an import matches on them).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn own_urls(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Vec<String>> {
+    Ok(q!(c, |e| sqlx::query_scalar(
+        "SELECT url FROM bookmarks WHERE org_id = $1 AND user_id = $2"
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .fetch_all(e)
+    .await?))
+}
+
 /// The bookmark `id` when `user_id` may see it in the organization; `None` for missing, foreign
 /// and unshared ones alike.
 #[tracing::instrument(level = "debug", skip_all)]

@@ -335,7 +335,7 @@ async fn a_partly_bad_file_keeps_the_good_bookmarks_and_reports_the_bad() {
 }
 
 #[tokio::test]
-async fn a_slug_already_taken_is_reported_not_a_server_error() {
+async fn a_taken_or_invalid_keyword_costs_the_slug_not_the_bookmark() {
     let o = office().await;
     let (app, alice, bob) = (&o.app, &o.alice, &o.bob);
     bookmark(
@@ -351,24 +351,39 @@ async fn a_slug_already_taken_is_reported_not_a_server_error() {
         {"title": "Bad slug", "url": "https://bad.example", "slug": "no spaces"},
     ]);
     let report = import_ok(app, alice, file.clone()).await;
-    assert_eq!(report["imported"], 1);
-    let errors = report["errors"].as_array().unwrap();
-    let reasons: Vec<(Value, Value)> = errors
+    assert_eq!(report["imported"], 4);
+    assert_eq!(report["kept_without_slug"], 3);
+    assert_eq!(report["errors"], json!([]));
+    let kept: Vec<(Value, Value)> = report["items"]
+        .as_array()
+        .unwrap()
         .iter()
-        .map(|e| (e["index"].clone(), e["error"].clone()))
+        .map(|i| (i["index"].clone(), i["outcome"].clone()))
         .collect();
     assert_eq!(
-        reasons[..2],
-        [
-            (json!(0), json!("Slug already exists")),
-            (json!(2), json!("Slug already exists"))
-        ]
+        kept,
+        [0, 2, 3].map(|i| (json!(i), json!("kept_without_slug")))
     );
-    assert_eq!(reasons[2].0, 3);
+    assert!(report["items"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("taken"));
+    let mine = export_json(app, alice).await;
+    let slug_of = |title: &str| {
+        mine.as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["title"] == title)
+            .unwrap()["slug"]
+            .clone()
+    };
+    assert_eq!(slug_of("New"), "new");
+    assert_eq!(slug_of("Other docs"), Value::Null);
+    assert_eq!(slug_of("Bad slug"), Value::Null);
     // Slugs are per owner: Bob, in the same organization, may use Alice's.
     let report = import_ok(app, bob, file).await;
-    assert_eq!(report["imported"], 2);
-    assert_eq!(report["errors"][0]["index"], 2);
+    assert_eq!(report["imported"], 4);
+    assert_eq!(report["kept_without_slug"], 2);
 }
 
 #[tokio::test]

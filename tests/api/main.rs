@@ -14,6 +14,7 @@ mod csrf;
 mod folders;
 mod golinks;
 mod import_export;
+mod import_files;
 mod invitations;
 mod library;
 mod mail;

@@ -127,6 +127,7 @@ fn item(v: Value) -> Result<Entry, Unreadable> {
         tags: names(it.tags),
         folders: names(it.folders),
         created_at: it.created_at.as_ref().and_then(parse_date),
+        repeats: 0,
     })
 }
 
@@ -150,6 +151,7 @@ mod tests {
             tags: vec!["a".into()],
             folders: vec!["F".into()],
             created_at: Some(1_700_000_000_123),
+            repeats: 0,
         });
         assert_eq!(
             serde_json::to_value(b).unwrap(),

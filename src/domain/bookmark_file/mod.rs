@@ -16,9 +16,8 @@ use chrono::{DateTime, NaiveDateTime};
 use crate::domain::error::DomainError;
 use crate::domain::library::{folder_name, tag_name, NewBookmark};
 
-/// At most this many bookmarks per import (the 1 MiB body limit allows tens of thousands of tiny
-/// ones, which would hold the write lock for too long).
-pub const MAX_ENTRIES: usize = 5_000;
+/// At most this many bookmarks per import: real browser exports run to tens of thousands.
+pub const MAX_ENTRIES: usize = 100_000;
 
 /// One bookmark as a file carries it, not yet checked.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -33,6 +32,9 @@ pub struct Entry {
     pub folders: Vec<String>,
     /// Milliseconds since the epoch.
     pub created_at: Option<i64>,
+    /// How many more times the file held this same link (in other folders): they are merged
+    /// into this one entry, in all of those folders.
+    pub repeats: usize,
 }
 
 /// An entry whose fields all passed the same checks creating a bookmark by hand applies.

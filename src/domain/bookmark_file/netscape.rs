@@ -157,6 +157,7 @@ fn finish_link(
     );
     if let Some(&i) = seen.get(&key) {
         let e = &mut entries[i];
+        e.repeats += 1;
         add_new(&mut e.folders, folders);
         add_new(&mut e.tags, tags(attr("tags")));
         return;
@@ -176,6 +177,7 @@ fn finish_link(
         tags: tags(attr("tags")),
         folders,
         created_at,
+        repeats: 0,
     });
 }
 
@@ -219,7 +221,8 @@ fn folder_name(open: &[Option<String>]) -> Option<String> {
     (!path.is_empty()).then(|| path[from..].join("/"))
 }
 
-/// Writes `entries` as a Netscape bookmark file.
+/// Writes `entries` as a Netscape bookmark file. A folder named `A/B` (as reading a nested
+/// file names it) is written as folder `B` inside folder `A`, as browsers nest them.
 pub fn render(entries: &[Entry]) -> String {
     let mut out = String::from(
         "<!DOCTYPE NETSCAPE-Bookmark-file-1>\n\
@@ -227,24 +230,48 @@ pub fn render(entries: &[Entry]) -> String {
          <META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=UTF-8\">\n\
          <TITLE>Bookmarks</TITLE>\n<H1>Bookmarks</H1>\n<DL><p>\n",
     );
-    let mut folders: Vec<&str> = entries
-        .iter()
-        .flat_map(|e| e.folders.iter().map(String::as_str))
-        .collect();
-    folders.sort_by_key(|f| (f.to_lowercase(), f.to_string()));
-    folders.dedup();
-    for e in entries.iter().filter(|e| e.folders.is_empty()) {
-        link(&mut out, e, "    ");
-    }
-    for f in folders {
-        out.push_str(&format!("    <DT><H3>{}</H3>\n    <DL><p>\n", escape(f)));
-        for e in entries.iter().filter(|e| e.folders.iter().any(|x| x == f)) {
-            link(&mut out, e, "        ");
+    let mut root = Folder::default();
+    for (i, e) in entries.iter().enumerate() {
+        if e.folders.is_empty() {
+            root.links.push(i);
         }
-        out.push_str("    </DL><p>\n");
+        for path in &e.folders {
+            let mut node = &mut root;
+            for part in path.split('/') {
+                node = node
+                    .children
+                    .entry((part.to_lowercase(), part.to_string()))
+                    .or_default();
+            }
+            node.links.push(i);
+        }
     }
+    write_folder(&mut out, &root, entries, 1);
     out.push_str("</DL><p>\n");
     out
+}
+
+/// A folder of the file being written: its links (indexes into the entries) and sub-folders,
+/// sorted by name ignoring case.
+#[derive(Default)]
+struct Folder {
+    links: Vec<usize>,
+    children: std::collections::BTreeMap<(String, String), Folder>,
+}
+
+fn write_folder(out: &mut String, f: &Folder, entries: &[Entry], depth: usize) {
+    let indent = "    ".repeat(depth);
+    for &i in &f.links {
+        link(out, &entries[i], &indent);
+    }
+    for ((_, name), child) in &f.children {
+        out.push_str(&format!(
+            "{indent}<DT><H3>{}</H3>\n{indent}<DL><p>\n",
+            escape(name)
+        ));
+        write_folder(out, child, entries, depth + 1);
+        out.push_str(&format!("{indent}</DL><p>\n"));
+    }
 }
 
 fn link(out: &mut String, e: &Entry, indent: &str) {

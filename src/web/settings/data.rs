@@ -8,7 +8,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::page as settings_page;
-use crate::app::bookmark_io::{self, ImportReport};
+use crate::app::bookmark_io::{self, ImportReport, Outcome};
 use crate::domain::bookmark_file;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -18,7 +18,7 @@ use crate::web::layout::{alert, csrf_field};
 use crate::web::session::{Ctx, Member};
 
 /// The largest file the import page takes (the rest of the site keeps its small limit).
-pub const IMPORT_LIMIT: usize = 64 * 1024 * 1024;
+pub const IMPORT_LIMIT: usize = crate::config::IMPORT_BODY_LIMIT;
 
 const HERE: &str = "/settings/data";
 
@@ -56,27 +56,40 @@ fn report_view(ctx: &Ctx, r: &ImportReport) -> Markup {
     html! {
         div.ok role="status" {
             p { (ctx.tf("set.import_done", &[("imported", &r.imported.to_string()), ("failed", &r.skipped.to_string())])) }
+            p { (ctx.tf("set.import_counts", &[("merged", &r.merged.to_string()), ("already", &r.already_there.to_string()), ("kept", &r.kept_without_slug.to_string())])) }
             @if r.folders_created + r.tags_created > 0 {
                 p { (ctx.tf("set.import_made", &[("folders", &r.folders_created.to_string()), ("tags", &r.tags_created.to_string())])) }
             }
         }
-        @if !r.errors.is_empty() {
+        @if !r.items.is_empty() {
             details open {
-                summary { (ctx.tf("set.import_failed", &[("count", &r.errors.len().to_string())])) }
+                summary { (ctx.tf("set.import_items", &[("count", &r.items.len().to_string())])) }
                 div.table-wrap { table {
                     thead { tr {
                         th scope="col" { "#" }
                         th scope="col" { (ctx.t("lib.title")) }
+                        th scope="col" { (ctx.t("set.outcome")) }
                         th scope="col" { (ctx.t("set.why")) }
                     } }
-                    tbody { @for e in r.errors.iter().take(500) { tr {
+                    tbody { @for e in &r.items { tr {
                         td { (e.index + 1) }
                         td { (e.title.as_deref().or(e.url.as_deref()).unwrap_or("—")) }
-                        td { (e.error) }
+                        td { (ctx.t(outcome_key(e.outcome))) }
+                        td { (e.reason.as_deref().unwrap_or("")) }
                     } } }
                 } }
+                @if r.items_truncated { p.muted { (ctx.t("set.import_truncated")) } }
             }
         }
+    }
+}
+
+fn outcome_key(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Merged => "set.outcome_merged",
+        Outcome::AlreadyThere => "set.outcome_already_there",
+        Outcome::KeptWithoutSlug => "set.outcome_kept_without_slug",
+        Outcome::Failed => "set.outcome_failed",
     }
 }
 

@@ -173,6 +173,7 @@ fn writes_what_it_reads_escaping_everything() {
             tags: vec![s("a&b"), s("<c>")],
             folders: vec![s("Zeta"), s("Al\"pha")],
             created_at: Some(1_700_000_000_000),
+            repeats: 0,
         },
         Entry {
             title: s("Plain"),
@@ -201,8 +202,38 @@ fn writes_what_it_reads_escaping_everything() {
     assert_eq!(back.len(), 2, "a bookmark in two folders is read back once");
     let mut first = entries[0].clone();
     first.folders.sort();
+    // Written under each of its folders, it is read as one link seen twice.
+    first.repeats = 1;
     assert_eq!(back[1], first);
     assert_eq!(back[0], entries[1]);
+}
+
+#[test]
+fn nested_folders_are_written_nested_and_read_back_with_the_same_names() {
+    let entries = vec![
+        Entry {
+            title: s("Deep"),
+            url: s("https://deep.example/"),
+            folders: vec![s("Work/Docs/Rust")],
+            ..Entry::default()
+        },
+        Entry {
+            title: s("Shallow"),
+            url: s("https://shallow.example/"),
+            folders: vec![s("Work")],
+            ..Entry::default()
+        },
+    ];
+    let html = render(&entries);
+    assert_eq!(html.matches("<H3>").count(), 3, "{html}");
+    assert!(!html.contains("Work/Docs"), "{html}");
+    let work = html.find("<H3>Work</H3>").unwrap();
+    let docs = html.find("<H3>Docs</H3>").unwrap();
+    let rust = html.find("<H3>Rust</H3>").unwrap();
+    assert!(work < docs && docs < rust);
+    let back = parse(&html).unwrap();
+    let folders: Vec<_> = back.iter().map(|e| e.folders.clone()).collect();
+    assert!(folders.contains(&vec![s("Work/Docs/Rust")]) && folders.contains(&vec![s("Work")]));
 }
 
 #[test]
