@@ -37,7 +37,7 @@ pub fn page(ctx: &Ctx, title: &str, main: Markup) -> Html<String> {
             body {
                 a.skip href="#main" { (ctx.t("nav.skip")) }
                 (header(ctx))
-                main #main tabindex="-1" {
+                main #main.narrow[ctx.account.is_none()] tabindex="-1" {
                     (notice(ctx))
                     (main)
                 }
