@@ -446,3 +446,31 @@ impl Authenticator {
         }
     }
 }
+
+/// Enrolls `who` and returns their app and their backup codes.
+pub async fn enable_mfa(app: &TestApp, who: &Person) -> (Authenticator, Vec<String>) {
+    let begun = expect(
+        app.post("/api/auth/mfa/enroll/begin", Some(&who.jwt), json!({}))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let mut auth = Authenticator::new(begun["secret"].as_str().unwrap());
+    let confirmed = expect(
+        app.post(
+            "/api/auth/mfa/enroll/confirm",
+            Some(&who.jwt),
+            json!({"code": auth.code()}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let codes = confirmed["backup_codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect();
+    (auth, codes)
+}

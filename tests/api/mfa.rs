@@ -3,39 +3,11 @@
 //! a session).
 
 use crate::helpers::{
-    cookie, expect, spawn_app, spawn_with, Authenticator, Person, TestApp, PASSWORD,
+    cookie, enable_mfa, expect, spawn_app, spawn_with, Authenticator, Person, TestApp, PASSWORD,
 };
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
 use slugbase::config::Mode;
-
-/// Enrolls `who` and returns their app and their backup codes.
-async fn enable_mfa(app: &TestApp, who: &Person) -> (Authenticator, Vec<String>) {
-    let begun = expect(
-        app.post("/api/auth/mfa/enroll/begin", Some(&who.jwt), json!({}))
-            .await,
-        StatusCode::OK,
-    )
-    .await;
-    let mut auth = Authenticator::new(begun["secret"].as_str().unwrap());
-    let confirmed = expect(
-        app.post(
-            "/api/auth/mfa/enroll/confirm",
-            Some(&who.jwt),
-            json!({"code": auth.code()}),
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
-    let codes = confirmed["backup_codes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c.as_str().unwrap().to_string())
-        .collect();
-    (auth, codes)
-}
 
 /// Signs in with the password and returns the MFA pending token.
 async fn password_step(app: &TestApp, email: &str) -> String {

@@ -4,15 +4,9 @@ use reqwest::StatusCode;
 use serde_json::json;
 use slugbase::config::Mode;
 
+use crate::browser::no_redirects;
 use crate::browser::Browser;
-use crate::helpers::{cookie, expect, spawn_app, Authenticator, PASSWORD};
-
-fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
+use crate::helpers::{cookie, enable_mfa, expect, spawn_app, PASSWORD};
 
 #[tokio::test]
 async fn first_run_setup_then_sign_out_and_back_in() {
@@ -179,23 +173,7 @@ async fn a_forgotten_password_is_reset_through_the_emailed_link() {
 async fn with_mfa_on_sign_in_asks_for_the_code() {
     let app = spawn_app(Mode::Selfhosted).await;
     let ada = app.setup_admin("ada@example.com").await;
-    let begun = expect(
-        app.post("/api/auth/mfa/enroll/begin", Some(&ada.jwt), json!({}))
-            .await,
-        StatusCode::OK,
-    )
-    .await;
-    let mut phone = Authenticator::new(begun["secret"].as_str().unwrap());
-    expect(
-        app.post(
-            "/api/auth/mfa/enroll/confirm",
-            Some(&ada.jwt),
-            json!({"code": phone.code()}),
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    let (mut phone, _) = enable_mfa(&app, &ada).await;
 
     let b = Browser::open(&app.base).await;
     b.goto("/login?redirect=%2Fapi%2Fversion").await;

@@ -394,6 +394,14 @@ impl Browser {
     }
 }
 
+/// A client that shows redirects instead of following them (for the HTTP tests of pages).
+pub fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
 fn xpath_literal(s: &str) -> String {
     if !s.contains('\'') {
         format!("'{s}'")

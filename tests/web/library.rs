@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use slugbase::config::Mode;
 
-use crate::browser::Browser;
+use crate::browser::{no_redirects, Browser};
 use crate::helpers::{cookie, expect, spawn_app, Person, TestApp, PASSWORD};
 
 async fn api_post(app: &TestApp, who: &Person, path: &str, body: Value) -> String {
@@ -191,13 +191,6 @@ async fn folders_tags_go_links_and_the_palette() {
         .unwrap();
     b.check_page("lib-palette").await;
     b.close().await;
-}
-
-fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
 }
 
 #[tokio::test]

@@ -1,6 +1,6 @@
 //! What every page shares: the headers, the assets, the 404 page.
 
-use crate::browser::Browser;
+use crate::browser::{no_redirects, Browser};
 use crate::helpers::spawn_app;
 use slugbase::config::Mode;
 
@@ -50,14 +50,6 @@ async fn assets_are_served_under_hashed_names_for_a_year() {
             .status(),
         404
     );
-}
-
-/// A client that shows redirects instead of following them.
-fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
 }
 
 fn location(res: &reqwest::Response) -> String {
