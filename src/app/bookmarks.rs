@@ -248,6 +248,31 @@ pub struct Page {
     pub has_more: bool,
 }
 
+/// How many bookmarks the caller can see through `filter`. Counting every visible bookmark is
+/// the costly part of a page (a whole-library scan); the total is kept until the next write, so
+/// paging through a large library, or opening the dashboard again, stays fast.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn total(
+    c: &mut Conn<'_>,
+    store: &Store,
+    totals: &ListTotals,
+    org: &CurrentOrg,
+    filter: &Filter,
+) -> Result<i64> {
+    let generation = store.generation().current();
+    let key = (
+        org.id().to_string(),
+        org.user_id().to_string(),
+        format!("{filter:?}"),
+    );
+    if let Some(total) = totals.get(&key, generation) {
+        return Ok(total);
+    }
+    let total = bookmark_list::count(c, org.id(), org.user_id(), filter).await?;
+    totals.put(key, total, generation);
+    Ok(total)
+}
+
 /// The bookmarks the caller can see, filtered, sorted and paged: `limit` defaults to 50 and is
 /// held to 1–500; `offset` must not be negative.
 #[tracing::instrument(level = "debug", skip_all)]
@@ -267,22 +292,7 @@ pub async fn list(
     }
     let mut db = store.read().await?;
     let mut c = db.conn();
-    // Counting every visible bookmark is the costly part of a page (a whole-library scan); the
-    // total is kept until the next write, so paging through a large library stays fast.
-    let generation = store.generation().current();
-    let key = (
-        org.id().to_string(),
-        org.user_id().to_string(),
-        format!("{filter:?}"),
-    );
-    let total = match totals.get(&key, generation) {
-        Some(total) => total,
-        None => {
-            let total = bookmark_list::count(&mut c, org.id(), org.user_id(), filter).await?;
-            totals.put(key, total, generation);
-            total
-        }
-    };
+    let total = total(&mut c, store, totals, org, filter).await?;
     // Past the last bookmark there is nothing to read.
     let rows = if offset >= total {
         Vec::new()

@@ -51,7 +51,7 @@ pub struct DashboardStats {
 #[utoipa::path(get, path = "/api/dashboard/stats", tag = "dashboard",
     responses((status = 200, body = DashboardStats), (status = 401)))]
 async fn stats(State(state): State<AppState>, org: CurrentOrg) -> Result<Json<DashboardStats>> {
-    let o = dashboard::overview(&state.store, &org).await?;
+    let o = dashboard::overview(&state.store, &state.list_totals, &org).await?;
     Ok(Json(DashboardStats {
         total_bookmarks: o.total_bookmarks,
         total_folders: o.total_folders,

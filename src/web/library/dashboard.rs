@@ -39,7 +39,7 @@ fn section(ctx: &Ctx, base: &str, title: &str, items: &[BookmarkView]) -> maud::
 }
 
 async fn render(state: &AppState, Member { org, ctx }: Member) -> PageResult {
-    let o = dashboard::overview(&state.store, &org).await?;
+    let o = dashboard::overview(&state.store, &state.list_totals, &org).await?;
     let base = state.config.base_url();
     let limit = org.rules.bookmark_limit();
     let body = html! {
