@@ -4,7 +4,7 @@
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
@@ -26,9 +26,7 @@ use crate::web::go_pages::{self, GoPage};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(go))
-        .routes(routes!(remember))
-        // The form behind "always use this": a page form with its CSRF field, not an API route.
-        .route("/go/{slug}/remember/{bookmarkId}", post(go_pages::remember))
+        .routes(routes!(remember, remember_form))
         .route("/go/{slug}/{*rest}", get(go_with_path))
         .routes(routes!(list_preferences, save_preference))
         .routes(routes!(delete_preference))
@@ -129,6 +127,32 @@ async fn serve(
         ),
         Resolution::NotFound => not_found_page(slug, Some(&user)),
     })
+}
+
+/// The form behind "always use this" (section 12): a page form, sent by a signed-in browser
+/// with its session cookie and the `csrf_token` field, that saves the choice and redirects to
+/// the bookmark. Signed out, it redirects to sign-in; a wrong token is a 403.
+#[utoipa::path(post, path = "/go/{slug}/remember/{bookmarkId}", tag = "go-links",
+    params(("slug" = String, Path), ("bookmarkId" = String, Path)),
+    request_body(content = RememberForm, content_type = "application/x-www-form-urlencoded"),
+    security(("cookie" = [], "csrf" = [])),
+    responses((status = 303, description = "To the bookmark once saved; to /login when signed out"),
+        (status = 404, description = "HTML page: no such go-link or bookmark for this person", body = String, content_type = "text/html")))]
+async fn remember_form(
+    state: State<AppState>,
+    signed: crate::web::session::Signed,
+    path: Path<(String, String)>,
+    form: crate::web::form::Form<go_pages::Empty>,
+) -> crate::web::errors::PageResult {
+    go_pages::remember(state, signed, path, form).await
+}
+
+/// The body of the "always use this" form.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+struct RememberForm {
+    /// This browser's CSRF token (the value of its `csrf_token` cookie).
+    csrf_token: String,
 }
 
 /// Shows one bookmark of the chooser with the form that saves it as the person's choice for

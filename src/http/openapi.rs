@@ -141,6 +141,10 @@ const STANDARD: &[(&str, u16)] = &[
     ("BadGateway", 502),
 ];
 
+/// Page forms the contract lists among its routes: a signed-in browser sends them with its
+/// session cookie and the form's `csrf_token` field, never with a Bearer token.
+const PAGE_FORMS: &[(&str, &str)] = &[("post", "/go/{slug}/remember/{bookmarkId}")];
+
 /// Operations that send an email or ask the billing provider, and so may answer 502 when that
 /// service fails.
 const UPSTREAM: &[(&str, &str)] = &[
@@ -243,6 +247,10 @@ fn complete(path: &str, method: &'static str, op: &mut Operation) {
         ];
         if access == Access::Optional {
             reqs.insert(0, SecurityRequirement::default());
+        }
+        if PAGE_FORMS.contains(&(method, path)) {
+            reqs = vec![SecurityRequirement::new(COOKIE, Vec::<String>::new())
+                .add(CSRF, Vec::<String>::new())];
         }
         op.security = Some(reqs);
     }

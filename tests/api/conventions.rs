@@ -207,6 +207,7 @@ async fn openapi_describes_every_route_and_the_docs_page_serves_offline_assets()
         ("/api/config/plan", "get"),
         ("/go/{slug}", "get"),
         ("/go/{slug}/remember/{bookmarkId}", "get"),
+        ("/go/{slug}/remember/{bookmarkId}", "post"),
         ("/api/go/preferences", "get"),
         ("/api/go/preferences", "post"),
         ("/api/go/preferences/{slug}", "delete"),
@@ -487,7 +488,7 @@ async fn the_openapi_document_is_complete_enough_to_generate_a_client() {
             assert!(!tenant || org_header, "{name}: X-Organization-Id");
         }
     }
-    assert_eq!(operations, 87);
+    assert_eq!(operations, 88);
     let login = &doc["paths"]["/api/auth/login"]["post"];
     let body = &doc["components"]["schemas"]["LoginBody"];
     assert_eq!(body["required"], json!(["email", "password"]));

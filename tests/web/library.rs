@@ -88,11 +88,39 @@ async fn a_bookmark_is_created_edited_found_filtered_and_deleted() {
     b.goto("/bookmarks?view=table").await;
     b.check_page("lib-bookmarks-table").await;
 
-    // Bob sees it as shared with him.
+    // A second bookmark, shared with Bob in bulk from the table.
+    let second = api_post(
+        &app,
+        &ada,
+        "/api/bookmarks",
+        json!({"title": "Cargo guide", "url": "https://doc.rust-lang.org/cargo/"}),
+    )
+    .await;
+    b.goto("/bookmarks?view=table").await;
+    b.click(&format!("input[name=ids][value='{second}']")).await;
+    b.find("#f-bulk-action")
+        .await
+        .select_by_value("share")
+        .await
+        .unwrap();
+    let bob_option = b.find("#f-bulk-share optgroup option").await;
+    assert!(bob_option.text().await.unwrap().contains("bob@example.com"));
+    let bob_value = bob_option.attr("value").await.unwrap().unwrap();
+    b.find("#f-bulk-share")
+        .await
+        .select_by_value(&bob_value)
+        .await
+        .unwrap();
+    b.click("form[action='/bookmarks/bulk'] button[type=submit]")
+        .await;
+    b.wait_text("Bookmarks updated").await;
+
+    // Bob sees both as shared with him.
     let bob = Browser::open(&app.base).await;
     bob.sign_in("bob@example.com", PASSWORD).await;
     bob.goto("/bookmarks?scope=shared_with_me").await;
     bob.wait_text("The Rust book").await;
+    bob.wait_text("Cargo guide").await;
     bob.wait_text("Shared by Admin").await;
     bob.close().await;
 
@@ -102,7 +130,8 @@ async fn a_bookmark_is_created_edited_found_filtered_and_deleted() {
     b.check_page("lib-delete").await;
     b.click("form[action$='/delete'] button.danger").await;
     b.wait_text("Bookmark deleted").await;
-    b.wait_text("No bookmarks match").await;
+    b.wait_text("Cargo guide").await;
+    assert!(!b.body_text().await.contains("The Rust book"));
     b.close().await;
 }
 
@@ -309,6 +338,30 @@ async fn pages_keep_organizations_apart_and_refuse_bad_forms() {
             .form(&form)
             .send()
     };
+    // An id from another organization stops the whole action: nothing is deleted.
+    let res = client
+        .post(app.url("/bookmarks/bulk"))
+        .header("cookie", &eve_cookies)
+        .form(&[
+            ("csrf_token", csrf.as_str()),
+            ("action", "delete"),
+            ("confirm", "yes"),
+            ("ids", id.as_str()),
+            ("ids", secret.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    for (who, path) in [
+        (&eve, format!("/api/bookmarks/{id}")),
+        (&ada, format!("/api/bookmarks/{secret}")),
+    ] {
+        assert_eq!(
+            app.get(&path, Some(&who.jwt)).await.status(),
+            StatusCode::OK
+        );
+    }
     let res = bulk(&[]).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.text().await.unwrap().contains("name=\"confirm\""));

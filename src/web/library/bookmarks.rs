@@ -10,6 +10,7 @@ use super::{card, chips, golink};
 use crate::app::bookmarks::{self as use_case, BookmarkInput, BookmarkView};
 use crate::app::list_params::ListParams;
 use crate::app::sharing::LinkInput;
+use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{folders, tags};
 use crate::web::errors::{explain, PageResult};
@@ -100,6 +101,11 @@ pub async fn list(
             tags::list(&mut db.conn(), org.id(), org.user_id()).await?,
         )
     };
+    let (people, teams) = if page.items.iter().any(|b| b.mine) {
+        super::edit::share_targets(&state, &org).await?
+    } else {
+        Default::default()
+    };
     let base = state.config.base_url();
     let any = |key: &str| vec![(String::new(), ctx.t(key).to_string())];
     let mut folder_opts = any("lib.any_folder");
@@ -164,7 +170,7 @@ pub async fn list(
         @if !page.items.is_empty() {
             form method="post" action="/bookmarks/bulk" {
                 (csrf_field(&ctx))
-                (bulk_bar(&ctx, &own_folders, &own_tags))
+                (bulk_bar(&ctx, &own_folders, &own_tags, &people, &teams))
                 @if view == "table" { (table(&ctx, &base, &page.items)) }
                 @else { ul.grid { @for b in &page.items { (card(&ctx, &base, b, b.mine)) } } }
             }
@@ -177,7 +183,13 @@ pub async fn list(
     Ok(layout::page(&ctx, ctx.t("lib.bookmarks"), body).into_response())
 }
 
-fn bulk_bar(ctx: &Ctx, own_folders: &[folders::FolderRow], own_tags: &[tags::TagRow]) -> Markup {
+fn bulk_bar(
+    ctx: &Ctx,
+    own_folders: &[folders::FolderRow],
+    own_tags: &[tags::TagRow],
+    people: &[(String, String)],
+    teams: &[(String, String)],
+) -> Markup {
     html! {
         fieldset.bulk {
             legend { (ctx.t("lib.bulk")) " (" output data-selected-count { "0" } ")" }
@@ -191,6 +203,7 @@ fn bulk_bar(ctx: &Ctx, own_folders: &[folders::FolderRow], own_tags: &[tags::Tag
                     select #f-bulk-action name="action" {
                         option value="move" { (ctx.t("lib.bulk_move")) }
                         option value="tag" { (ctx.t("lib.bulk_tag")) }
+                        option value="share" { (ctx.t("lib.bulk_share")) }
                         option value="delete" { (ctx.t("lib.bulk_delete")) }
                     }
                 }
@@ -206,6 +219,22 @@ fn bulk_bar(ctx: &Ctx, own_folders: &[folders::FolderRow], own_tags: &[tags::Tag
                     select #f-bulk-tag name="tag_id" {
                         option value="" { "—" }
                         @for t in own_tags { option value=(t.id) { (t.name) } }
+                    }
+                }
+                div.field {
+                    label for="f-bulk-share" { (ctx.t("lib.bulk_share_with")) }
+                    select #f-bulk-share name="share_with" {
+                        option value="" { "—" }
+                        @if !people.is_empty() {
+                            optgroup label=(ctx.t("lib.share_people")) {
+                                @for (id, name) in people { option value=(format!("user:{id}")) { (name) } }
+                            }
+                        }
+                        @if !teams.is_empty() {
+                            optgroup label=(ctx.t("lib.share_teams")) {
+                                @for (id, name) in teams { option value=(format!("team:{id}")) { (name) } }
+                            }
+                        }
                     }
                 }
                 button.secondary type="submit" { (ctx.t("lib.apply")) }
@@ -252,10 +281,51 @@ pub struct BulkForm {
     action: Option<String>,
     folder_id: Option<String>,
     tag_id: Option<String>,
+    share_with: Option<String>,
     confirm: Option<String>,
 }
 
-/// Move, tag or delete the ticked bookmarks, each through the same use case as one at a time.
+/// The change one bulk action makes to one bookmark: its folder set to `folder` (or none), `tag`
+/// added to its tags, or one more person (`user:<id>`) or team (`team:<id>`) it is shared with.
+fn bulk_links(
+    action: &str,
+    b: &BookmarkView,
+    folder: Option<&str>,
+    tag: Option<&str>,
+    share: Option<&str>,
+) -> LinkInput {
+    let ids = |links: &[crate::store::bookmark_list::LinkRow], more: Option<&str>| {
+        let mut ids: Vec<String> = links.iter().map(|l| l.id.clone()).collect();
+        ids.extend(
+            more.filter(|m| !ids.iter().any(|i| i == m))
+                .map(str::to_string),
+        );
+        Some(ids)
+    };
+    match action {
+        "move" => LinkInput {
+            folder_ids: Some(folder.into_iter().map(str::to_string).collect()),
+            ..Default::default()
+        },
+        "tag" => LinkInput {
+            tag_ids: ids(&b.tags, tag),
+            ..Default::default()
+        },
+        _ => match share.and_then(|s| s.split_once(':')) {
+            Some(("team", id)) => LinkInput {
+                team_ids: ids(&b.shared.teams, Some(id)),
+                ..Default::default()
+            },
+            Some((_, id)) => LinkInput {
+                user_ids: ids(&b.shared.users, Some(id)),
+                ..Default::default()
+            },
+            None => LinkInput::default(),
+        },
+    }
+}
+
+/// Move, tag, share or delete the ticked bookmarks, each through the same use case as one at a time.
 /// Deleting asks first.
 pub async fn bulk(
     State(state): State<AppState>,
@@ -289,55 +359,71 @@ pub async fn bulk(
             return Ok(layout::page(&ctx, ctx.t("lib.bulk"), body).into_response());
         }
         Some("delete") => {
+            // As above: an id that is not the person's stops the action before anything changes.
             let mut r = Ok(());
             for id in &form.ids {
-                r = use_case::delete(&state.store, &org, id).await;
+                let mut db = state.store.read().await?;
+                r = use_case::view(&mut db.conn(), &org, id)
+                    .await
+                    .and_then(|b| {
+                        b.mine
+                            .then_some(())
+                            .ok_or_else(|| AppError::not_found("Bookmark not found"))
+                    });
                 if r.is_err() {
                     break;
                 }
             }
+            for id in &form.ids {
+                if r.is_ok() {
+                    r = use_case::delete(&state.store, &org, id).await;
+                }
+            }
             r.map(|_| "deleted_many")
         }
-        Some(action @ ("move" | "tag")) => {
+        Some(action @ ("move" | "tag" | "share")) => {
             let (folder, tag) = (target(&form.folder_id), target(&form.tag_id));
+            let share = target(&form.share_with);
+            // Every bookmark is looked up first, so an id that is not the person's changes none.
+            let mut current = Vec::with_capacity(form.ids.len());
             let mut r = Ok("updated_many");
             for id in &form.ids {
-                let current = {
-                    let mut db = state.store.read().await?;
-                    use_case::view(&mut db.conn(), &org, id).await
-                };
-                let current = match current {
-                    Ok(c) => c,
+                let mut db = state.store.read().await?;
+                match use_case::view(&mut db.conn(), &org, id).await {
+                    Ok(v) => current.push(v),
                     Err(e) => {
                         r = Err(e);
                         break;
                     }
-                };
-                let links = if action == "move" {
-                    LinkInput {
-                        folder_ids: Some(folder.iter().cloned().collect()),
-                        ..Default::default()
-                    }
-                } else {
-                    let mut ids: Vec<String> = current.tags.iter().map(|t| t.id.clone()).collect();
-                    ids.extend(tag.iter().cloned());
-                    LinkInput {
-                        tag_ids: Some(ids),
-                        ..Default::default()
-                    }
-                };
+                }
+            }
+            if r.is_ok() && action == "share" && share.is_none() {
+                r = Err(AppError::bad_request(
+                    "Choose whom to share the bookmarks with",
+                ));
+            }
+            for b in &current {
+                if r.is_err() {
+                    break;
+                }
+                let links = bulk_links(
+                    action,
+                    b,
+                    folder.as_deref(),
+                    tag.as_deref(),
+                    share.as_deref(),
+                );
                 let input = BookmarkInput {
                     links,
                     ..Default::default()
                 };
-                if let Err(e) = use_case::update(&state.store, &org, id, input).await {
+                if let Err(e) = use_case::update(&state.store, &org, &b.row.id, input).await {
                     r = Err(e);
-                    break;
                 }
             }
             r
         }
-        _ => Err(crate::error::AppError::bad_request(
+        _ => Err(AppError::bad_request(
             "Choose what to do with the bookmarks",
         )),
     };

@@ -95,23 +95,35 @@ async fn choices(state: &AppState, org: &CurrentOrg) -> Result<Choices, AppError
         .into_iter()
         .map(|t| (t.id, t.name))
         .collect();
-    let people = team_store::people_for_sharing(c, org.id(), org.user_id())
-        .await?
-        .into_iter()
-        .map(|p| (p.id, format!("{} <{}>", p.name, p.email)))
-        .collect();
     drop(db);
-    let teams = teams::list(&state.store, org)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t.name))
-        .collect();
+    let (people, teams) = share_targets(state, org).await?;
     Ok(Choices {
         folders,
         tags,
         people,
         teams,
     })
+}
+
+/// Whom the person can share with in their organization: people (`id`, "name <email>") and teams.
+pub(super) async fn share_targets(
+    state: &AppState,
+    org: &CurrentOrg,
+) -> Result<(Vec<(String, String)>, Vec<(String, String)>), AppError> {
+    let people = {
+        let mut db = state.store.read().await?;
+        team_store::people_for_sharing(&mut db.conn(), org.id(), org.user_id()).await?
+    };
+    let people = people
+        .into_iter()
+        .map(|p| (p.id, format!("{} <{}>", p.name, p.email)))
+        .collect();
+    let teams = teams::list(&state.store, org)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect();
+    Ok((people, teams))
 }
 
 fn boxes(
