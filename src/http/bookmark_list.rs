@@ -184,8 +184,8 @@ pub struct SearchQuery {
     q: Option<String>,
 }
 
-/// One search result: a bookmark (with `title`, `url`, `slug`), a folder (`name`, `icon`) or a
-/// tag (`name`).
+/// One search result: a bookmark (with `title`, `url`, `slug`), a folder (`title` and `name`
+/// both its name, `icon`) or a tag (`title` and `name`).
 #[derive(Serialize, ToSchema)]
 pub struct SearchHit {
     /// `bookmark`, `folder` or `tag`.
@@ -269,11 +269,13 @@ async fn search(
         })
         .collect();
     out.extend(folder_rows.into_iter().map(|f| SearchHit {
+        title: Some(f.name.clone()),
         name: Some(f.name),
         icon: f.icon,
         ..hit("folder", f.id)
     }));
     out.extend(tag_rows.into_iter().map(|t| SearchHit {
+        title: Some(t.name.clone()),
         name: Some(t.name),
         ..hit("tag", t.id)
     }));

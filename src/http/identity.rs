@@ -3,7 +3,8 @@
 //! Credentials are checked in the order of the contract: `Authorization: Bearer sb_…` (a
 //! personal API token), `Authorization: Bearer <jwt>`, then the `token` cookie. A bad Bearer
 //! credential is a 401, never an anonymous request. A write authenticated by cookie alone must
-//! carry a valid `X-CSRF-Token`.
+//! carry a valid `X-CSRF-Token`, except `POST /api/auth/logout`, which only ends the caller's
+//! own session (a forged sign-out harms nothing and must always work).
 
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
@@ -47,6 +48,9 @@ fn presented(parts: &Parts) -> Result<Presented, AppError> {
     })
 }
 
+/// The one cookie-authenticated write that needs no CSRF token (section 7 of the contract).
+const LOGOUT: &str = "/api/auth/logout";
+
 fn is_write(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -80,7 +84,7 @@ async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<CurrentUser>,
         },
         Presented::CookieJwt(jwt) => {
             let user = state.auth.by_jwt(&jwt).await?;
-            if user.is_some() && is_write(&parts.method) {
+            if user.is_some() && is_write(&parts.method) && parts.uri.path() != LOGOUT {
                 check_csrf(state, parts)?;
             }
             Ok(user)

@@ -191,21 +191,34 @@ pub struct Disabled {
     enabled: bool,
 }
 
-/// Turns MFA off with a TOTP or backup code; the secret and backup codes are deleted.
-#[utoipa::path(post, path = "/api/auth/mfa/disable", tag = "auth", request_body = CodeBody,
+/// Turns MFA off with the password and a TOTP or backup code; the secret and backup codes are
+/// deleted.
+#[utoipa::path(post, path = "/api/auth/mfa/disable", tag = "auth", request_body = CodeAndPasswordBody,
     responses((status = 200, body = Disabled),
-        (status = 400, description = "Invalid code (INVALID_CODE), or MFA is not enabled"),
-        (status = 401), (status = 429)))]
+        (status = 400, description = "Invalid code (INVALID_CODE), no password (PASSWORD_REQUIRED), or MFA is not enabled"),
+        (status = 401, description = "Not signed in, or a wrong password (INVALID_PASSWORD)"), (status = 429)))]
 async fn disable(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     user: CurrentUser,
-    Json(body): Json<CodeBody>,
+    Json(body): Json<CodeAndPasswordBody>,
 ) -> Result<Json<Disabled>> {
     limit(&state, ip, user.id())?;
     let code = required_code(body.code)?;
-    mfa::disable(&state.store, user.id(), &code).await?;
+    mfa::disable(&state.store, &user, &code, body.password.as_deref()).await?;
     Ok(Json(Disabled { enabled: false }))
+}
+
+/// A code and the account's password: what turning MFA off and renewing backup codes ask for.
+#[derive(Deserialize, ToSchema)]
+pub struct CodeAndPasswordBody {
+    /// A six-digit TOTP code or a backup code `xxxx-xxxx`.
+    #[schema(required = true, schema_with = crate::http::fields::token)]
+    code: Option<String>,
+    /// The account's password (400 `PASSWORD_REQUIRED` without it, 401 `INVALID_PASSWORD`
+    /// when wrong).
+    #[schema(required = true, schema_with = crate::http::fields::token)]
+    password: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -214,19 +227,20 @@ pub struct BackupCodes {
     backup_codes: Vec<String>,
 }
 
-/// Replaces the backup codes, given a TOTP or backup code.
-#[utoipa::path(post, path = "/api/auth/mfa/backup/regenerate", tag = "auth", request_body = CodeBody,
+/// Replaces the backup codes, given the password and a TOTP or backup code.
+#[utoipa::path(post, path = "/api/auth/mfa/backup/regenerate", tag = "auth", request_body = CodeAndPasswordBody,
     responses((status = 200, body = BackupCodes),
-        (status = 400, description = "Invalid code (INVALID_CODE), or MFA is not enabled"),
-        (status = 401), (status = 429)))]
+        (status = 400, description = "Invalid code (INVALID_CODE), no password (PASSWORD_REQUIRED), or MFA is not enabled"),
+        (status = 401, description = "Not signed in, or a wrong password (INVALID_PASSWORD)"), (status = 429)))]
 async fn regenerate_backup_codes(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     user: CurrentUser,
-    Json(body): Json<CodeBody>,
+    Json(body): Json<CodeAndPasswordBody>,
 ) -> Result<Json<BackupCodes>> {
     limit(&state, ip, user.id())?;
     let code = required_code(body.code)?;
-    let backup_codes = mfa::regenerate_backup_codes(&state.store, user.id(), &code).await?;
+    let backup_codes =
+        mfa::regenerate_backup_codes(&state.store, &user, &code, body.password.as_deref()).await?;
     Ok(Json(BackupCodes { backup_codes }))
 }

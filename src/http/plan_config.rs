@@ -1,4 +1,5 @@
-//! `GET /api/config/plan`: what the current organization's plan allows and how much of it is used.
+//! `GET /api/config/plan`: what the current organization's plan allows and how much of it is used;
+//! `GET /api/config/ai-suggestions`: whether AI suggestions are on (they are not built yet).
 
 use axum::extract::State;
 use serde::Serialize;
@@ -10,13 +11,15 @@ use crate::app::organizations;
 use crate::domain::plan::Features;
 use crate::domain::{time, Plan, Timestamp};
 use crate::error::Result;
-use crate::http::CurrentOrg;
 use crate::http::Json;
+use crate::http::{CurrentOrg, CurrentUser};
 use crate::state::AppState;
 use crate::store::{bookmarks, orgs};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(plan))
+    OpenApiRouter::new()
+        .routes(routes!(plan))
+        .routes(routes!(ai_suggestions))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -59,4 +62,23 @@ async fn plan(State(state): State<AppState>, org: CurrentOrg) -> Result<Json<Pla
         free_plan_grace_ends_at: limit.and(me.and_then(|m| m.free_plan_grace_ends_at)),
         features: org.rules.features(),
     }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AiSuggestions {
+    /// Whether suggestions are on for the caller.
+    enabled: bool,
+    /// Whether the feature exists on this server (clients show its profile switch only then).
+    available: bool,
+}
+
+/// Whether AI suggestions (titles, tags) are on for the caller. This server has none yet, so
+/// both are `false`; the original web client reads this at start-up.
+#[utoipa::path(get, path = "/api/config/ai-suggestions", tag = "meta",
+    responses((status = 200, body = AiSuggestions), (status = 401)))]
+async fn ai_suggestions(_user: CurrentUser) -> Json<AiSuggestions> {
+    Json(AiSuggestions {
+        enabled: false,
+        available: false,
+    })
 }

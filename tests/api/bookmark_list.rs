@@ -275,8 +275,8 @@ async fn mixed_search_returns_bookmarks_folders_and_tags() {
         hits,
         json!([
             {"type": "bookmark", "id": b, "title": "Design docs", "url": "https://d.example", "slug": "design"},
-            {"type": "folder", "id": f, "name": "Design", "icon": "🎨"},
-            {"type": "tag", "id": t, "name": "design-system"},
+            {"type": "folder", "id": f, "title": "Design", "name": "Design", "icon": "🎨"},
+            {"type": "tag", "id": t, "title": "design-system", "name": "design-system"},
         ])
     );
     assert_eq!(

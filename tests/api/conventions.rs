@@ -20,6 +20,25 @@ async fn health_and_version_answer_without_credentials() {
 }
 
 #[tokio::test]
+async fn ai_suggestions_are_reported_off_to_signed_in_people() {
+    let app = spawn_app(Mode::Selfhosted).await;
+    let ada = app.setup_admin("ada@example.com").await;
+    assert_eq!(
+        expect(
+            app.get("/api/config/ai-suggestions", Some(&ada.jwt)).await,
+            StatusCode::OK
+        )
+        .await,
+        json!({"enabled": false, "available": false})
+    );
+    expect(
+        app.get("/api/config/ai-suggestions", None).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn an_unknown_api_route_is_404_json() {
     let app = spawn_app(Mode::Selfhosted).await;
     let body = expect(
@@ -150,6 +169,7 @@ async fn openapi_describes_every_route_and_the_docs_page_serves_offline_assets()
     for (path, method) in [
         ("/api/health", "get"),
         ("/api/version", "get"),
+        ("/api/config/ai-suggestions", "get"),
         ("/api/csrf-token", "get"),
         ("/api/auth/setup/status", "get"),
         ("/api/auth/setup", "post"),
@@ -488,7 +508,7 @@ async fn the_openapi_document_is_complete_enough_to_generate_a_client() {
             assert!(!tenant || org_header, "{name}: X-Organization-Id");
         }
     }
-    assert_eq!(operations, 88);
+    assert_eq!(operations, 89);
     let login = &doc["paths"]["/api/auth/login"]["post"];
     let body = &doc["components"]["schemas"]["LoginBody"];
     assert_eq!(body["required"], json!(["email", "password"]));

@@ -10,17 +10,7 @@ use crate::helpers::{expect, spawn_app};
 async fn a_cookie_write_without_the_csrf_header_is_refused_and_changes_nothing() {
     let app = spawn_app(Mode::Selfhosted).await;
     let ada = app.setup_admin("ada@example.com").await;
-    let browser = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let login = browser
-        .post(app.url("/api/auth/login"))
-        .json(&json!({"email": ada.email, "password": crate::helpers::PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), StatusCode::OK);
+    let (browser, _) = app.browser_signed_in(&ada.email).await;
 
     // Reads need nothing more than the cookie.
     assert_eq!(
@@ -99,6 +89,41 @@ async fn bearer_writes_need_no_csrf_token() {
         app.post("/api/tokens", Some(&ada.jwt), json!({"name": "x"}))
             .await,
         StatusCode::CREATED,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn signing_out_with_the_cookie_needs_no_csrf_token_and_ends_only_that_session() {
+    let app = spawn_app(Mode::Selfhosted).await;
+    let ada = app.setup_admin("ada@example.com").await;
+    let (browser, login) = app.browser_signed_in(&ada.email).await;
+    let token = crate::helpers::cookie(&login, "token").unwrap();
+    let me = |c: &reqwest::Client| c.get(app.url("/api/auth/me")).send();
+    assert_eq!(me(&browser).await.unwrap().status(), StatusCode::OK);
+
+    let out = browser
+        .post(app.url("/api/auth/logout"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        expect(out, StatusCode::OK).await,
+        json!({"message": "Logged out"})
+    );
+    assert_eq!(
+        me(&browser).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // That session is over even for a copy of its cookie; the one started elsewhere is not.
+    expect(
+        app.get("/api/auth/me", Some(&token)).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    expect(
+        app.get("/api/auth/me", Some(&ada.jwt)).await,
+        StatusCode::OK,
     )
     .await;
 }

@@ -165,6 +165,23 @@ impl TestApp {
         .await
     }
 
+    /// A client that keeps cookies, as a browser does, signed in as `email` (with
+    /// [`PASSWORD`]); also the login answer, for its cookies.
+    pub async fn browser_signed_in(&self, email: &str) -> (reqwest::Client, Response) {
+        let browser = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        let login = browser
+            .post(self.url("/api/auth/login"))
+            .json(&serde_json::json!({"email": email, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(login.status(), StatusCode::OK);
+        (browser, login)
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

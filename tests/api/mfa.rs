@@ -135,17 +135,7 @@ async fn the_pending_cookie_alone_carries_the_sign_in_to_its_second_step() {
     let app = spawn_app(Mode::Selfhosted).await;
     let ada = app.setup_admin("ada@example.com").await;
     let (mut phone, _) = enable_mfa(&app, &ada).await;
-    let browser = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let login = browser
-        .post(app.url("/api/auth/login"))
-        .json(&json!({"email": ada.email, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    expect(login, StatusCode::OK).await;
+    let (browser, _) = app.browser_signed_in(&ada.email).await;
     let res = browser
         .post(app.url("/api/auth/mfa/verify"))
         .json(&json!({"code": phone.code()}))
@@ -304,7 +294,7 @@ async fn disabling_takes_a_code_and_then_the_password_alone_signs_in() {
         app.post(
             "/api/auth/mfa/disable",
             Some(&ada.jwt),
-            json!({"code": "000000"}),
+            json!({"code": "000000", "password": PASSWORD}),
         )
         .await,
         StatusCode::BAD_REQUEST,
@@ -318,13 +308,41 @@ async fn disabling_takes_a_code_and_then_the_password_alone_signs_in() {
     )
     .await;
     assert_eq!(missing["error"], "Code is required");
+    // The password is asked for too, and checked before the code: a wrong one spends no
+    // backup code.
+    let no_password = expect(
+        app.post(
+            "/api/auth/mfa/disable",
+            Some(&ada.jwt),
+            json!({"code": codes[1]}),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(no_password["code"], "PASSWORD_REQUIRED");
+    let wrong = expect(
+        app.post(
+            "/api/auth/mfa/disable",
+            Some(&ada.jwt),
+            json!({"code": codes[1], "password": "not the password"}),
+        )
+        .await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_eq!(
+        wrong,
+        json!({"error": "Invalid password", "code": "INVALID_PASSWORD"})
+    );
     assert_eq!(status(&app, &ada).await["enabled"], true);
+    assert_eq!(status(&app, &ada).await["backup_codes_remaining"], 10);
 
     let off = expect(
         app.post(
             "/api/auth/mfa/disable",
             Some(&ada.jwt),
-            json!({"code": phone.code()}),
+            json!({"code": phone.code(), "password": PASSWORD}),
         )
         .await,
         StatusCode::OK,
@@ -339,7 +357,7 @@ async fn disabling_takes_a_code_and_then_the_password_alone_signs_in() {
         app.post(
             "/api/auth/mfa/disable",
             Some(&ada.jwt),
-            json!({"code": codes[0]}),
+            json!({"code": codes[0], "password": PASSWORD}),
         )
         .await,
         StatusCode::BAD_REQUEST,
@@ -358,7 +376,7 @@ async fn disabling_takes_a_code_and_then_the_password_alone_signs_in() {
         app.post(
             "/api/auth/mfa/disable",
             Some(&ada.jwt),
-            json!({"code": codes[3]}),
+            json!({"code": codes[3], "password": PASSWORD}),
         )
         .await,
         StatusCode::OK,
@@ -376,7 +394,7 @@ async fn regenerating_backup_codes_retires_the_old_ones() {
         app.post(
             "/api/auth/mfa/backup/regenerate",
             Some(&ada.jwt),
-            json!({"code": "abcd-efgh"}),
+            json!({"code": "abcd-efgh", "password": PASSWORD}),
         )
         .await,
         StatusCode::BAD_REQUEST,
@@ -388,7 +406,7 @@ async fn regenerating_backup_codes_retires_the_old_ones() {
         app.post(
             "/api/auth/mfa/backup/regenerate",
             Some(&ada.jwt),
-            json!({"code": phone.code()}),
+            json!({"code": phone.code(), "password": PASSWORD}),
         )
         .await,
         StatusCode::OK,
@@ -547,17 +565,7 @@ async fn enrollment_says_what_is_wrong() {
 async fn cookie_authenticated_mfa_changes_need_the_csrf_token() {
     let app = spawn_app(Mode::Selfhosted).await;
     let ada = app.setup_admin("ada@example.com").await;
-    let browser = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let login = browser
-        .post(app.url("/api/auth/login"))
-        .json(&json!({"email": ada.email, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    expect(login, StatusCode::OK).await;
+    let (browser, _) = app.browser_signed_in(&ada.email).await;
 
     let refused = browser
         .post(app.url("/api/auth/mfa/enroll/begin"))

@@ -121,6 +121,17 @@ async fn mfa_is_set_up_with_the_qr_page_and_then_asked_for_at_sign_in() {
     b.wait_path(|p| p == "/").await;
     b.goto("/settings/security").await;
     b.wait_text("9 backup codes").await;
+
+    // Turning it off asks for the password as well as a code.
+    b.fill("#f-password-disable", "not-the-password").await;
+    b.fill("#f-code-disable", &phone.code()).await;
+    b.click("form[action='/settings/mfa/disable'] button").await;
+    b.wait_text("Invalid password").await;
+    b.wait_text("9 backup codes").await;
+    b.fill("#f-password-disable", PASSWORD).await;
+    b.fill("#f-code-disable", &phone.code()).await;
+    b.click("form[action='/settings/mfa/disable'] button").await;
+    b.wait_text("Two-step sign-in is off.").await;
     b.close().await;
 }
 

@@ -43,6 +43,16 @@ fn code_field(ctx: &Ctx, id: &str) -> Markup {
     }
 }
 
+/// The account's password, which turning MFA off and renewing backup codes ask for.
+fn password_field(ctx: &Ctx, id: &str) -> Markup {
+    html! {
+        div.field {
+            label for=(id) { (ctx.t("set.current_password")) }
+            input id=(id) name="password" type="password" autocomplete="current-password" required;
+        }
+    }
+}
+
 async fn mfa_section(
     state: &AppState,
     ctx: &Ctx,
@@ -57,11 +67,13 @@ async fn mfa_section(
             p role="status" { (ctx.tf("set.mfa_on", &[("count", &status.backup_codes_remaining.to_string())])) }
             form.card-form method="post" action="/settings/mfa/backup-codes" {
                 (csrf_field(ctx))
+                (password_field(ctx, "f-password-regenerate"))
                 (code_field(ctx, "f-code-regenerate"))
                 button.secondary type="submit" { (ctx.t("set.mfa_regenerate")) }
             }
             form.card-form method="post" action="/settings/mfa/disable" {
                 (csrf_field(ctx))
+                (password_field(ctx, "f-password-disable"))
                 (code_field(ctx, "f-code-disable"))
                 button.danger type="submit" { (ctx.t("set.mfa_disable")) }
             }
@@ -253,6 +265,7 @@ pub async fn confirm(
 #[derive(Deserialize)]
 pub struct CodeForm {
     code: Option<String>,
+    password: Option<String>,
 }
 
 pub async fn disable(
@@ -266,8 +279,9 @@ pub async fn disable(
         .check(&format!("mfa-user:{}", user.id()))?;
     match mfa::disable(
         &state.store,
-        user.id(),
+        &user,
         f.code.as_deref().unwrap_or("").trim(),
+        f.password.as_deref(),
     )
     .await
     {
@@ -291,8 +305,9 @@ pub async fn regenerate(
         .check(&format!("mfa-user:{}", user.id()))?;
     match mfa::regenerate_backup_codes(
         &state.store,
-        user.id(),
+        &user,
         f.code.as_deref().unwrap_or("").trim(),
+        f.password.as_deref(),
     )
     .await
     {
