@@ -63,34 +63,6 @@ async fn spend_code(c: &mut Conn<'_>, m: &Mfa, code: &str) -> Result<bool> {
     }
 }
 
-/// Turning MFA off or renewing backup codes also asks for the account's password (when it has
-/// one), checked before the code so a wrong password spends no backup code: 400
-/// `PASSWORD_REQUIRED` without it, 401 `INVALID_PASSWORD` when it is wrong.
-async fn confirm_password(user: &CurrentUser, password: Option<&str>) -> Result<()> {
-    let Some(hash) = user.user.password_hash.as_deref() else {
-        return Ok(());
-    };
-    let refuse = |status, error: &str, code: &str| AppError::Coded {
-        status,
-        body: serde_json::json!({"error": error, "code": code}),
-    };
-    let password = password.filter(|p| !p.is_empty()).ok_or_else(|| {
-        refuse(
-            axum::http::StatusCode::BAD_REQUEST,
-            "Password is required",
-            "PASSWORD_REQUIRED",
-        )
-    })?;
-    if !crate::security::passwords::verify(password, Some(hash)).await? {
-        return Err(refuse(
-            axum::http::StatusCode::UNAUTHORIZED,
-            "Invalid password",
-            "INVALID_PASSWORD",
-        ));
-    }
-    Ok(())
-}
-
 /// Spends `code` against the user's enabled second factor (400 `MFA is not enabled` when it is
 /// off, 400 `INVALID_CODE` when the code is wrong): what turning it off and renewing the backup
 /// codes ask for.
@@ -246,7 +218,7 @@ pub async fn disable(
     code: &str,
     password: Option<&str>,
 ) -> Result<()> {
-    confirm_password(user, password).await?;
+    crate::app::account_removal::confirm_password(user, password).await?;
     let user_id = user.id();
     let mut tx = store.begin().await?;
     spend_own_code(&mut tx.conn(), user_id, code).await?;
@@ -266,7 +238,7 @@ pub async fn regenerate_backup_codes(
     code: &str,
     password: Option<&str>,
 ) -> Result<Vec<String>> {
-    confirm_password(user, password).await?;
+    crate::app::account_removal::confirm_password(user, password).await?;
     let user_id = user.id();
     let mut tx = store.begin().await?;
     spend_own_code(&mut tx.conn(), user_id, code).await?;

@@ -3,6 +3,7 @@
 //! `http/`, the pages and the command line are thin adapters over it.
 
 pub mod access_counter;
+pub mod account_removal;
 pub mod accounts;
 pub mod billing;
 pub mod bookmark_io;

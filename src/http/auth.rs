@@ -160,9 +160,7 @@ async fn logout(
     let session_id = user.as_ref().and_then(|u| u.credential.session_id());
     let refresh = cookies::get(&headers, cookies::REFRESH);
     sessions::log_out(&state.store, session_id, refresh.as_deref()).await?;
-    let mut headers = HeaderMap::new();
-    headers.append(header::SET_COOKIE, cookies::clear_access(&state));
-    headers.append(header::SET_COOKIE, cookies::clear_refresh(&state));
+    let headers = cookies::signed_out(&state);
     Ok((headers, Json(json!({"message": "Logged out"}))).into_response())
 }
 

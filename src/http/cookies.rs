@@ -65,6 +65,14 @@ pub fn csrf(state: &AppState, token: String) -> HeaderValue {
     )
 }
 
+/// `Set-Cookie` headers that sign this browser out (access and refresh cookies cleared).
+pub fn signed_out(state: &AppState) -> axum::http::HeaderMap {
+    let mut headers = axum::http::HeaderMap::new();
+    headers.append(axum::http::header::SET_COOKIE, clear_access(state));
+    headers.append(axum::http::header::SET_COOKIE, clear_refresh(state));
+    headers
+}
+
 pub fn clear_access(state: &AppState) -> HeaderValue {
     build(state, ACCESS, String::new(), 0, true, "/")
 }

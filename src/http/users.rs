@@ -21,7 +21,7 @@ use crate::store::users::PublicUser;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(get_me, update_me))
+        .routes(routes!(get_me, update_me, delete_me))
         .routes(routes!(verify_change))
         .routes(routes!(confirm_change))
 }
@@ -30,6 +30,40 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/users/me", tag = "users", responses((status = 200, body = PublicUser), (status = 401)))]
 async fn get_me(user: CurrentUser) -> Json<PublicUser> {
     Json(PublicUser::from((*user.user).clone()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DeleteAccountBody {
+    /// The account's password (400 `PASSWORD_REQUIRED` without it, 401 `INVALID_PASSWORD` when
+    /// wrong).
+    #[schema(required = true, schema_with = crate::http::fields::token)]
+    password: Option<String>,
+}
+
+/// Deletes the signed-in person's account: its sessions and tokens end at once, its memberships
+/// go, and what it owned in each organization is deleted (an organization it was alone in goes
+/// too). Refused while it is the last owner of an organization with other members
+/// (`LAST_OWNER`), or the last admin of a self-hosted instance.
+#[utoipa::path(delete, path = "/api/users/me", tag = "users", request_body = DeleteAccountBody,
+    responses((status = 200, body = crate::http::doc_schemas::Message, description = "Account deleted; the session cookies are cleared"),
+        (status = 400, description = "No password (PASSWORD_REQUIRED), the last owner of an organization with other members (LAST_OWNER), or the last admin"),
+        (status = 401, description = "Not signed in, or a wrong password (INVALID_PASSWORD)"), (status = 429)))]
+async fn delete_me(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    user: CurrentUser,
+    Json(body): Json<DeleteAccountBody>,
+) -> Result<Response> {
+    state.limits.auth.check(&format!("delete-account:{ip}"))?;
+    crate::app::account_removal::delete_own_account(
+        &state.store,
+        state.mode(),
+        &user,
+        body.password.as_deref(),
+    )
+    .await?;
+    let headers = crate::http::cookies::signed_out(&state);
+    Ok((headers, Json(json!({"message": "Account deleted"}))).into_response())
 }
 
 #[derive(Deserialize, ToSchema)]

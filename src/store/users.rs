@@ -120,6 +120,28 @@ pub async fn count(c: &mut Conn<'_>) -> Result<i64> {
         .await?))
 }
 
+/// Self-hosted instance admins.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn admin_count(c: &mut Conn<'_>) -> Result<i64> {
+    Ok(q!(c, |e| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE is_admin = TRUE"
+    )
+    .fetch_one(e)
+    .await?))
+}
+
+/// Deletes the person; their sessions, tokens, memberships and everything they own go with
+/// them (foreign keys cascade).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn delete(c: &mut Conn<'_>, id: &str) -> Result<()> {
+    q!(c, |e| sqlx::query("DELETE FROM users WHERE id = $1")
+        .bind(id)
+        .execute(e)
+        .await?
+        .rows_affected());
+    Ok(())
+}
+
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_verified(c: &mut Conn<'_>, id: &str, now: i64) -> Result<()> {
     q!(c, |e| sqlx::query(

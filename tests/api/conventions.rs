@@ -170,6 +170,7 @@ async fn openapi_describes_every_route_and_the_docs_page_serves_offline_assets()
         ("/api/health", "get"),
         ("/api/version", "get"),
         ("/api/config/ai-suggestions", "get"),
+        ("/api/users/me", "delete"),
         ("/api/csrf-token", "get"),
         ("/api/auth/setup/status", "get"),
         ("/api/auth/setup", "post"),
@@ -508,7 +509,7 @@ async fn the_openapi_document_is_complete_enough_to_generate_a_client() {
             assert!(!tenant || org_header, "{name}: X-Organization-Id");
         }
     }
-    assert_eq!(operations, 89);
+    assert_eq!(operations, 90);
     let login = &doc["paths"]["/api/auth/login"]["post"];
     let body = &doc["components"]["schemas"]["LoginBody"];
     assert_eq!(body["required"], json!(["email", "password"]));

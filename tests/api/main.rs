@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod account_deletion;
 mod accounts_cloud;
 mod accounts_selfhosted;
 mod billing;
