@@ -256,7 +256,8 @@ pub async fn check_password_reset(store: &Store, token: &str) -> Result<LinkChec
     )
 }
 
-/// Sets a new password with a reset token, and ends every session of the account.
+/// Sets a new password with a reset token, and ends every session and API token of the
+/// account (whoever had the old password may have made them).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn reset_password(store: &Store, token: &str, password: &Password) -> Result<()> {
     let hash = passwords::hash(password.expose()).await?;
@@ -270,6 +271,7 @@ pub async fn reset_password(store: &Store, token: &str, password: &Password) -> 
     let now = Timestamp::now().millis();
     users::set_password(&mut tx.conn(), &t.user_id, &hash, now).await?;
     sessions::revoke_all_for_user(&mut tx.conn(), &t.user_id, now).await?;
+    crate::store::tokens::delete_all_for_user(&mut tx.conn(), &t.user_id, None).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -44,6 +44,19 @@ fn no_enrollment() -> AppError {
     AppError::bad_request("No MFA enrollment in progress")
 }
 
+/// After MFA is turned on or off, every other session and every API token of the person ends:
+/// whatever was signed in under the old rules signs in again under the new ones. The session
+/// (or token) making the change stays.
+async fn end_other_credentials(c: &mut Conn<'_>, user: &CurrentUser, now: i64) -> Result<()> {
+    let (session, token) = match &user.credential {
+        crate::app::identity::Credential::Session { id, .. } => (Some(id.as_str()), None),
+        crate::app::identity::Credential::ApiToken { id, .. } => (None, Some(id.as_str())),
+    };
+    crate::store::sessions::revoke_others(c, user.id(), session.unwrap_or(""), now).await?;
+    crate::store::tokens::delete_all_for_user(c, user.id(), token).await?;
+    Ok(())
+}
+
 /// Spends `code` against the user's enabled second factor: a TOTP code of a time step later
 /// than the last one accepted, or an unused backup code. False when it is neither; nothing is
 /// spent then.
@@ -145,7 +158,12 @@ pub async fn begin_enrollment(store: &Store, user: &CurrentUser) -> Result<Enrol
 
 /// Turns MFA on once a TOTP code from the new secret checks; answers the first backup codes.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn confirm_enrollment(store: &Store, user_id: &str, code: &str) -> Result<Vec<String>> {
+pub async fn confirm_enrollment(
+    store: &Store,
+    user: &CurrentUser,
+    code: &str,
+) -> Result<Vec<String>> {
+    let user_id = user.id();
     let mut tx = store.begin().await?;
     let pending = match mfa::by_user(&mut tx.conn(), user_id).await? {
         Some(m) if m.is_enabled() => return Err(already_enabled()),
@@ -161,6 +179,7 @@ pub async fn confirm_enrollment(store: &Store, user_id: &str, code: &str) -> Res
     }
     users::set_mfa_enabled(&mut tx.conn(), user_id, true, now).await?;
     let codes = issue_backup_codes(&mut tx.conn(), user_id).await?;
+    end_other_credentials(&mut tx.conn(), user, now).await?;
     tx.commit().await?;
     tracing::info!(user_id = %user_id, "MFA enabled");
     Ok(codes)
@@ -225,6 +244,7 @@ pub async fn disable(
     mfa::delete(&mut tx.conn(), user_id).await?;
     let now = Timestamp::now().millis();
     users::set_mfa_enabled(&mut tx.conn(), user_id, false, now).await?;
+    end_other_credentials(&mut tx.conn(), user, now).await?;
     tx.commit().await?;
     tracing::info!(user_id = %user_id, "MFA disabled");
     Ok(())

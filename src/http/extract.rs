@@ -17,7 +17,7 @@ use crate::state::AppState;
 /// message, as clients that POST without a body expect), but an empty `PUT` or `PATCH` is 400:
 /// a change with nothing in it is a client's mistake. Malformed JSON, a top-level value that is
 /// not an object, or wrong types are 400; a body over the limit is 413; a non-empty body that is
-/// not JSON is 415.
+/// not `application/json` (or has no `Content-Type`) is 415.
 pub struct Json<T>(pub T);
 
 impl<S, T> FromRequest<S> for Json<T>
@@ -33,10 +33,7 @@ where
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .map(|ct| {
-                let ct = ct.to_ascii_lowercase();
-                ct.starts_with("application/json") || ct.contains("+json")
-            });
+            .map(is_json_media_type);
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 AppError::PayloadTooLarge
@@ -67,7 +64,9 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8], is_json: Option<bool>) -> R
     if is_blank(bytes) {
         return serde_json::from_slice(b"{}").map_err(body_error);
     }
-    if is_json == Some(false) {
+    // A body needs `Content-Type: application/json`: without it, or with any other type
+    // (`text/plain`, `application/x+json`), a browser may send it cross-site with no preflight.
+    if is_json != Some(true) {
         return Err(AppError::UnsupportedMediaType);
     }
     let value: Value = serde_json::from_slice(bytes).map_err(body_error)?;
@@ -80,6 +79,12 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8], is_json: Option<bool>) -> R
         ));
     }
     T::deserialize(value).map_err(body_error)
+}
+
+/// `application/json`, with parameters (`; charset=utf-8`) or without.
+fn is_json_media_type(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    essence.eq_ignore_ascii_case("application/json")
 }
 
 fn holds_nul(v: &Value) -> bool {

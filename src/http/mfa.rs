@@ -132,7 +132,7 @@ async fn enroll_confirm(
 ) -> Result<Json<Enabled>> {
     limit(&state, ip, user.id())?;
     let code = required_code(body.code)?;
-    let backup_codes = mfa::confirm_enrollment(&state.store, user.id(), &code).await?;
+    let backup_codes = mfa::confirm_enrollment(&state.store, &user, &code).await?;
     Ok(Json(Enabled {
         enabled: true,
         backup_codes,

@@ -66,6 +66,23 @@ pub async fn revoke(c: &mut Conn<'_>, id: &str, now: i64) -> Result<()> {
     Ok(())
 }
 
+/// Ends every session of a user but `keep` (the one making an MFA change).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn revoke_others(c: &mut Conn<'_>, user_id: &str, keep: &str, now: i64) -> Result<()> {
+    q!(c, |e| {
+        sqlx::query(
+        "UPDATE sessions SET revoked_at = $3 WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL"
+    )
+    .bind(user_id)
+    .bind(keep)
+    .bind(now)
+    .execute(e)
+    .await?
+    .rows_affected()
+    });
+    Ok(())
+}
+
 /// Ends every session of a user (after a password change or reset); returns their ids.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn revoke_all_for_user(c: &mut Conn<'_>, user_id: &str, now: i64) -> Result<Vec<String>> {

@@ -88,6 +88,24 @@ pub async fn by_hash(c: &mut Conn<'_>, token_hash: &str) -> Result<Option<TokenA
     }))
 }
 
+/// Deletes every token of the user but `keep` (after a password reset or an MFA change).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn delete_all_for_user(
+    c: &mut Conn<'_>,
+    user_id: &str,
+    keep: Option<&str>,
+) -> Result<()> {
+    q!(c, |e| sqlx::query(
+        "DELETE FROM api_tokens WHERE user_id = $1 AND id <> $2"
+    )
+    .bind(user_id)
+    .bind(keep.unwrap_or(""))
+    .execute(e)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
 /// Deletes one of the user's tokens; false when the user has no such token.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(c: &mut Conn<'_>, user_id: &str, id: &str) -> Result<bool> {

@@ -4,7 +4,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use slugbase::config::Mode;
 
-use crate::helpers::{expect, spawn_app};
+use crate::helpers::{cookie, expect, spawn_app, PASSWORD};
 
 #[tokio::test]
 async fn health_and_version_answer_without_credentials() {
@@ -128,6 +128,36 @@ async fn a_non_json_body_is_415() {
         .await
         .unwrap();
     expect(res, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
+
+    // Types a browser may send cross-site without a preflight, or none at all, are refused
+    // too, and sign nobody in.
+    app.setup_admin("ada@example.com").await;
+    let body = format!(r#"{{"email":"ada@example.com","password":"{PASSWORD}"}}"#);
+    for content_type in [
+        None,
+        Some("application/x+json"),
+        Some("application/vnd.api+json"),
+    ] {
+        let mut req = app
+            .client
+            .post(app.url("/api/auth/login"))
+            .body(body.clone());
+        if let Some(ct) = content_type {
+            req = req.header("content-type", ct);
+        }
+        let res = req.send().await.unwrap();
+        assert!(cookie(&res, "token").is_none(), "{content_type:?}");
+        expect(res, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
+    }
+    let res = app
+        .client
+        .post(app.url("/api/auth/login"))
+        .header("content-type", "Application/JSON; charset=utf-8")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    expect(res, StatusCode::OK).await;
 }
 
 #[tokio::test]

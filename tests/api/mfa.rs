@@ -643,3 +643,55 @@ async fn in_the_cloud_the_second_step_also_sets_the_refresh_cookie() {
     assert!(cookie(&res, "refresh_token").is_some());
     expect(res, StatusCode::OK).await;
 }
+
+#[tokio::test]
+async fn turning_mfa_on_or_off_ends_every_other_session_and_token() {
+    let app = spawn_app(Mode::Selfhosted).await;
+    let ada = app.setup_admin("ada@example.com").await;
+    let new_token = |who: Person| {
+        let app = &app;
+        async move {
+            expect(
+                app.post("/api/tokens", Some(&who.jwt), json!({"name": "cli"}))
+                    .await,
+                StatusCode::CREATED,
+            )
+            .await["token"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let me = |credential: String| {
+        let app = &app;
+        async move { app.get("/api/auth/me", Some(&credential)).await.status() }
+    };
+
+    let phone_session = app.login_ok("ada@example.com").await;
+    let token = new_token(ada.clone()).await;
+    let (mut phone, _) = enable_mfa(&app, &ada).await;
+    assert_eq!(
+        me(ada.jwt.clone()).await,
+        StatusCode::OK,
+        "the session that turned it on stays"
+    );
+    assert_eq!(
+        me(phone_session.jwt.clone()).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(me(token).await, StatusCode::UNAUTHORIZED);
+
+    let token = new_token(ada.clone()).await;
+    expect(
+        app.post(
+            "/api/auth/mfa/disable",
+            Some(&ada.jwt),
+            json!({"code": phone.code(), "password": PASSWORD}),
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(me(ada.jwt.clone()).await, StatusCode::OK);
+    assert_eq!(me(token).await, StatusCode::UNAUTHORIZED);
+}

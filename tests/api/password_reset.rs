@@ -12,6 +12,15 @@ const SENT: &str = "If an account with this email exists, a password reset link 
 async fn a_reset_link_sets_a_new_password_once_and_ends_old_sessions() {
     let app = spawn_app(Mode::Selfhosted).await;
     let ada = app.setup_admin("ada@example.com").await;
+    let api_token = expect(
+        app.post("/api/tokens", Some(&ada.jwt), json!({"name": "laptop"}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let res = app
         .post(
             "/api/password-reset/request",
@@ -50,11 +59,14 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_old_sessions() {
         expect(res, StatusCode::OK).await["message"],
         "Password reset successfully"
     );
-    expect(
-        app.get("/api/auth/me", Some(&ada.jwt)).await,
-        StatusCode::UNAUTHORIZED,
-    )
-    .await;
+    // Every session and API token made with the old password ends.
+    for credential in [&ada.jwt, &api_token] {
+        expect(
+            app.get("/api/auth/me", Some(credential)).await,
+            StatusCode::UNAUTHORIZED,
+        )
+        .await;
+    }
     assert_eq!(
         app.login("ada@example.com", PASSWORD).await.status(),
         StatusCode::UNAUTHORIZED

@@ -244,7 +244,7 @@ pub async fn confirm(
         .auth
         .check(&format!("mfa-user:{}", user.id()))?;
     let code = f.code.as_deref().unwrap_or("").trim();
-    match mfa::confirm_enrollment(&state.store, user.id(), code).await {
+    match mfa::confirm_enrollment(&state.store, &user, code).await {
         Ok(codes) => Ok(respond(&ctx, StatusCode::OK, backup_codes(&ctx, &codes))),
         Err(e) => {
             let (status, message) = explain(ctx.lang, e);
