@@ -60,10 +60,15 @@ impl Mailer {
     }
 
     pub async fn send(&self, email: Email<'_>) -> Result<()> {
-        let to: Mailbox = email
-            .to
-            .parse()
-            .map_err(|_| AppError::bad_request("Invalid email format"))?;
+        // The bare address, parsed with the grammar `Email::parse` checks (no display name or
+        // comments read into it).
+        let to = Mailbox::new(
+            None,
+            email
+                .to
+                .parse::<lettre::Address>()
+                .map_err(|_| AppError::bad_request("Invalid email format"))?,
+        );
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)

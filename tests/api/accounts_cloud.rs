@@ -309,3 +309,28 @@ fn jwt_claims(jwt: &str) -> serde_json::Value {
         .unwrap();
     serde_json::from_slice(&bytes).unwrap()
 }
+
+#[tokio::test]
+async fn an_address_the_mailer_cannot_send_to_is_refused_before_any_account_exists() {
+    let app = spawn_app(Mode::Cloud).await;
+    for email in ["q\"x@w.test", "(c)x@w.test", ".dot@w.test"] {
+        let res = app
+            .post(
+                "/api/auth/register",
+                None,
+                json!({"email": email, "name": "X", "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(
+            expect(res, StatusCode::BAD_REQUEST).await,
+            json!({"error": "Invalid email format"}),
+            "{email}"
+        );
+    }
+    let mut db = app.state.store.read().await.unwrap();
+    assert_eq!(
+        slugbase::store::users::count(&mut db.conn()).await.unwrap(),
+        0,
+        "no account was made"
+    );
+}
