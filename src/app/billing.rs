@@ -131,7 +131,8 @@ pub async fn receive_event(
     if !orgs::record_stripe_event(&mut tx.conn(), id, kind, now.millis()).await? {
         return Ok(Received::Duplicate);
     }
-    apply(&mut tx.conn(), kind, &event["data"]["object"]).await?;
+    let created = event["created"].as_i64();
+    apply(&mut tx.conn(), kind, created, &event["data"]["object"]).await?;
     tx.commit().await?;
     Ok(Received::Applied)
 }
@@ -146,10 +147,17 @@ fn seats_from(v: &Value) -> i64 {
     .clamp(0, 10_000)
 }
 
-/// Applies one event to the organization it names; events about no organization of ours, or
-/// of kinds we do not handle, change nothing.
+/// Where an event stands among those about one organization: its own `created` second, a
+/// deletion after anything else of the same second (Stripe does not deliver in order).
+fn order_key(kind: &str, created: i64) -> i64 {
+    created.saturating_mul(2) + i64::from(kind == "customer.subscription.deleted")
+}
+
+/// Applies one event to the organization it names; events about no organization of ours, of
+/// kinds we do not handle, or older than the last one applied to that organization (say an
+/// update delivered after the deletion that followed it) change nothing.
 #[tracing::instrument(level = "debug", skip_all)]
-async fn apply(c: &mut Conn<'_>, kind: &str, object: &Value) -> Result<()> {
+async fn apply(c: &mut Conn<'_>, kind: &str, created: Option<i64>, object: &Value) -> Result<()> {
     let meta = &object["metadata"];
     let org_id = match kind {
         "checkout.session.completed" => object["client_reference_id"]
@@ -163,6 +171,13 @@ async fn apply(c: &mut Conn<'_>, kind: &str, object: &Value) -> Result<()> {
     let Some(org) = orgs::by_id(c, &org_id).await? else {
         return Ok(());
     };
+    let key = created.map(|t| order_key(kind, t));
+    if let (Some(key), Some(last)) = (key, orgs::billing_event_order(c, &org.id).await?) {
+        if key < last {
+            tracing::info!(org_id = %org.id, kind, "stale billing event ignored");
+            return Ok(());
+        }
+    }
     let customer = object["customer"].as_str();
     let bought = || {
         meta["plan"]
@@ -199,5 +214,8 @@ async fn apply(c: &mut Conn<'_>, kind: &str, object: &Value) -> Result<()> {
         extra_seats: Some(extra),
     };
     plans::set_plan(c, &org, change).await?;
+    if let Some(key) = key {
+        orgs::set_billing_event_order(c, &org.id, key).await?;
+    }
     Ok(())
 }

@@ -293,6 +293,31 @@ pub async fn set_stripe_ids(
     Ok(())
 }
 
+/// The order key of the last Stripe event applied to the organization's plan.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn billing_event_order(c: &mut Conn<'_>, id: &str) -> Result<Option<i64>> {
+    Ok(q!(c, |e| sqlx::query_scalar(
+        "SELECT billing_event_order FROM organizations WHERE id = $1"
+    )
+    .bind(id)
+    .fetch_optional(e)
+    .await?)
+    .flatten())
+}
+
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn set_billing_event_order(c: &mut Conn<'_>, id: &str, key: i64) -> Result<()> {
+    q!(c, |e| sqlx::query(
+        "UPDATE organizations SET billing_event_order = $2 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(key)
+    .execute(e)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
 /// Starts the Free-plan grace period for every member of an organization that was downgraded.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn start_grace(c: &mut Conn<'_>, org_id: &str, ends_at: i64) -> Result<()> {

@@ -367,3 +367,44 @@ async fn webhooks_apply_subscriptions_once_and_refuse_bad_signatures() {
         "an event id applies once"
     );
 }
+
+#[tokio::test]
+async fn a_late_subscription_update_cannot_undo_the_cancellation_that_followed_it() {
+    let (app, _) = billing_app().await;
+    let bo = app.signup("bo@example.com", "Bo").await;
+    let org = current_org(&app, &bo).await;
+    let at = |mut event: Value, created: i64| {
+        event["created"] = json!(created);
+        event
+    };
+    let send = |event: Value| {
+        let app = &app;
+        async move {
+            expect(
+                send_event(app, &event, "whsec_test", 0).await,
+                StatusCode::OK,
+            )
+            .await;
+        }
+    };
+    let plan = || async { org_row(&app, &org).await.plan.as_str().to_string() };
+    let update = |id: &str| subscription(id, "customer.subscription.updated", &org, "team", "2");
+    let deleted = |id: &str| {
+        json!({"id": id, "type": "customer.subscription.deleted", "data": {"object": {
+        "id": "sub_1", "object": "subscription", "customer": "cus_1", "status": "canceled",
+        "metadata": {"organization_id": org}}}})
+    };
+
+    send(at(update("evt_1"), 1_000)).await;
+    assert_eq!(plan().await, "team");
+    send(at(deleted("evt_3"), 1_200)).await;
+    assert_eq!(plan().await, "free");
+    // Delivered late: an update made before the cancellation, and one of the same second.
+    send(at(update("evt_2"), 1_100)).await;
+    assert_eq!(plan().await, "free");
+    send(at(update("evt_2b"), 1_200)).await;
+    assert_eq!(plan().await, "free");
+    // A newer subscription counts again.
+    send(at(update("evt_4"), 1_300)).await;
+    assert_eq!(plan().await, "team");
+}
