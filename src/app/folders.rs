@@ -5,6 +5,7 @@ use crate::app::sharing::{check_owner, LinkInput, Links, Owner, SharedWith, Shar
 use crate::app::tenancy::CurrentOrg;
 use crate::domain::ids::parse_id;
 use crate::domain::library::{folder_icon, folder_name};
+use crate::domain::library::{over_count, MAX_FOLDERS_PER_PERSON};
 use crate::domain::{new_id, Timestamp};
 use crate::error::{AppError, Result};
 use crate::store::folders::{self, Fields, FolderRow};
@@ -90,6 +91,9 @@ pub async fn create(store: &Store, org: &CurrentOrg, input: FolderInput) -> Resu
     let links = Links::parse(&input.links, Owner::Folder, org)?;
     let mut tx = store.begin().await?;
     let mut c = tx.conn();
+    crate::store::users::lock(&mut c, org.user_id()).await?;
+    let (own, _) = folders::counts(&mut c, org.id(), org.user_id()).await?;
+    over_count(own, MAX_FOLDERS_PER_PERSON, "folders")?;
     let id = new_id();
     let now = Timestamp::now().millis();
     folders::insert(&mut c, org.id(), org.user_id(), &id, &fields, now).await?;

@@ -140,8 +140,28 @@ impl Links {
             users,
             all_teams: input.share_all_teams,
         };
+        links.check_sizes()?;
         links.check_plan(owner, &org.rules)?;
         Ok(links)
+    }
+
+    fn check_sizes(&self) -> Result<()> {
+        use crate::domain::library::{MAX_LABELS_PER_ITEM, MAX_SHARES_PER_ITEM};
+        let lists = [
+            (&self.folders, "folder_ids", MAX_LABELS_PER_ITEM),
+            (&self.tags, "tag_ids", MAX_LABELS_PER_ITEM),
+            (&self.teams, "team_ids", MAX_SHARES_PER_ITEM),
+            (&self.users, "user_ids", MAX_SHARES_PER_ITEM),
+        ];
+        for (ids, field, max) in lists {
+            if ids.as_ref().is_some_and(|i| i.len() > max) {
+                return Err(crate::domain::DomainError::invalid(format!(
+                    "{field} can name at most {max} entries"
+                ))
+                .into());
+            }
+        }
+        Ok(())
     }
 
     fn check_plan(&self, owner: Owner, rules: &Rules) -> Result<()> {

@@ -4,6 +4,7 @@
 use crate::app::tenancy::CurrentOrg;
 use crate::domain::ids::parse_id;
 use crate::domain::library::tag_name;
+use crate::domain::library::{over_count, MAX_TAGS_PER_PERSON};
 use crate::domain::{new_id, Timestamp};
 use crate::error::{AppError, Result};
 use crate::store::tags::{self, TagRow};
@@ -28,6 +29,9 @@ pub async fn create(store: &Store, org: &CurrentOrg, name: Option<&str>) -> Resu
     let name = tag_name(name.unwrap_or(""))?;
     let id = new_id();
     let mut tx = store.begin().await?;
+    crate::store::users::lock(&mut tx.conn(), org.user_id()).await?;
+    let count = tags::count(&mut tx.conn(), org.id(), org.user_id()).await?;
+    over_count(count, MAX_TAGS_PER_PERSON, "tags")?;
     let now = Timestamp::now().millis();
     tags::insert(&mut tx.conn(), org.id(), org.user_id(), &id, &name, now).await?;
     let row = own(&mut tx.conn(), org, &id).await?;

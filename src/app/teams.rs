@@ -5,6 +5,7 @@ use crate::app::sharing::check_targets;
 use crate::app::tenancy::CurrentOrg;
 use crate::domain::ids::parse_id;
 use crate::domain::library::{id_list, team_description, team_name};
+use crate::domain::library::{over_count, MAX_TEAMS_PER_ORGANIZATION};
 use crate::domain::{new_id, DomainError, Timestamp};
 use crate::error::{AppError, Result};
 use crate::store::bookmarks::Target;
@@ -83,6 +84,13 @@ pub async fn create(store: &Store, org: &CurrentOrg, input: TeamInput) -> Result
     let ids = id_list(&raw_users, "user_ids")?;
     let mut tx = store.begin().await?;
     let mut c = tx.conn();
+    crate::store::users::lock(&mut c, org.user_id()).await?;
+    let count = teams::count(&mut c, org.id()).await?;
+    over_count(
+        count,
+        MAX_TEAMS_PER_ORGANIZATION,
+        "teams in an organization",
+    )?;
     let id = new_id();
     let now = Timestamp::now().millis();
     teams::insert(&mut c, org.id(), &id, &name, desc.as_deref(), now).await?;

@@ -1,6 +1,27 @@
 //! The fields of bookmarks, folders, tags and teams, each checked once at the edge.
 
 use crate::domain::error::DomainError;
+
+/// Tags one person can have in one organization.
+pub const MAX_TAGS_PER_PERSON: i64 = 1_000;
+/// Folders one person can have in one organization.
+pub const MAX_FOLDERS_PER_PERSON: i64 = 1_000;
+/// Teams one organization can have.
+pub const MAX_TEAMS_PER_ORGANIZATION: i64 = 500;
+/// Folders or tags on one bookmark.
+pub const MAX_LABELS_PER_ITEM: usize = 100;
+/// People or teams one bookmark or folder is shared with one by one.
+pub const MAX_SHARES_PER_ITEM: usize = 500;
+
+/// The refusal when a person (or organization) already has `max` of `what`.
+pub fn over_count(count: i64, max: i64, what: &str) -> Result<(), DomainError> {
+    if count >= max {
+        return Err(DomainError::invalid(format!(
+            "You can have at most {max} {what}; delete some first"
+        )));
+    }
+    Ok(())
+}
 use crate::domain::ids::parse_id;
 
 /// A bookmark title: trimmed, 1–500 characters.

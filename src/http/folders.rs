@@ -121,6 +121,10 @@ async fn create(
     org: CurrentOrg,
     Json(body): Json<FolderBody>,
 ) -> Result<Response> {
+    state
+        .limits
+        .library
+        .check(&format!("library:{}", org.user_id()))?;
     let out = use_case::create(&state.store, &org, body.into()).await?;
     Ok((StatusCode::CREATED, Json(Folder::from(out))).into_response())
 }

@@ -65,6 +65,10 @@ async fn create(
     org: CurrentOrg,
     Json(body): Json<TagBody>,
 ) -> Result<Response> {
+    state
+        .limits
+        .library
+        .check(&format!("library:{}", org.user_id()))?;
     let row = use_case::create(&state.store, &org, body.name.as_deref()).await?;
     Ok((StatusCode::CREATED, Json(Tag::from(row))).into_response())
 }

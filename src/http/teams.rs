@@ -118,6 +118,10 @@ async fn create(
     org: CurrentOrg,
     Json(body): Json<TeamBody>,
 ) -> Result<Response> {
+    state
+        .limits
+        .library
+        .check(&format!("library:{}", org.user_id()))?;
     let out = use_case::create(&state.store, &org, body.into()).await?;
     Ok((StatusCode::CREATED, Json(TeamDetail::from(out))).into_response())
 }

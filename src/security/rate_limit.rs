@@ -98,6 +98,8 @@ pub struct Limits {
     pub auth: Limiter,
     /// Creating API tokens and invitations, by user.
     pub writes: Limiter,
+    /// Creating tags, folders and teams, by user: three times `writes`.
+    pub library: Limiter,
 }
 
 impl Limits {
@@ -105,6 +107,7 @@ impl Limits {
         Self {
             auth: Limiter::per_minute(auth_per_minute),
             writes: Limiter::per_minute(writes_per_minute),
+            library: Limiter::per_minute(writes_per_minute.saturating_mul(3)),
         }
     }
 
@@ -112,6 +115,7 @@ impl Limits {
     pub fn sweep(&self) {
         self.auth.sweep();
         self.writes.sweep();
+        self.library.sweep();
     }
 }
 

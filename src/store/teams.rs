@@ -29,6 +29,17 @@ fn name_taken(e: sqlx::Error) -> AppError {
 }
 
 /// Every team of the organization, by name.
+/// Teams of the organization.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn count(c: &mut Conn<'_>, org_id: &str) -> Result<i64> {
+    Ok(q!(c, |e| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM teams WHERE org_id = $1"
+    )
+    .bind(org_id)
+    .fetch_one(e)
+    .await?))
+}
+
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(c: &mut Conn<'_>, org_id: &str) -> Result<Vec<TeamRow>> {
     let sql = format!("{SELECT} WHERE t.org_id = $1 ORDER BY lower(t.name), t.id");

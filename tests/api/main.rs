@@ -18,6 +18,7 @@ mod import_export;
 mod import_files;
 mod invitations;
 mod library;
+mod limits;
 mod mail;
 mod mfa;
 mod organizations;
