@@ -37,6 +37,12 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
     img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
     base-uri 'none'; frame-ancestors 'none'";
 
+/// The API reference's policy: Swagger UI's own inline start-up script and styles, nothing from
+/// elsewhere, and no framing.
+const REFERENCE_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; \
+    base-uri 'none'; frame-ancestors 'none'";
+
 /// Every page route.
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -60,7 +66,7 @@ pub fn not_found() -> Response {
 /// pages and the 404 page get them too.
 pub async fn page_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     // The API reference (Swagger UI) boots from an inline script of its own and shows no one's
-    // data: it keeps the browser's defaults rather than the pages' policy.
+    // data: it gets a policy of its own that allows that script, and may not be framed either.
     let is_reference = req.uri().path().starts_with("/api-docs");
     let mut res = session::ensure_csrf(&state, req, next).await;
     let is_html = !is_reference
@@ -77,6 +83,13 @@ pub async fn page_headers(State(state): State<AppState>, req: Request, next: Nex
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
+    if is_reference {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(REFERENCE_CSP),
+        );
+        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
     if is_html {
         h.insert(
             header::CONTENT_SECURITY_POLICY,

@@ -296,6 +296,11 @@ async fn openapi_describes_every_route_and_the_docs_page_serves_offline_assets()
     }
     let page = app.get("/api-docs", None).await;
     assert_eq!(page.status(), StatusCode::OK);
+    // It may not be framed (clickjacking), and loads nothing from elsewhere.
+    let csp = page.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'self'"));
+    assert_eq!(page.headers()["x-frame-options"], "DENY");
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
     let html = page.text().await.unwrap();
     assert!(html.contains("/openapi.json") && html.contains("swagger-ui-bundle.js"));
     assert!(
