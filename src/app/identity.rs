@@ -45,6 +45,8 @@ pub struct CurrentUser {
     /// Shared, so that serving a cached credential copies no strings.
     pub user: std::sync::Arc<users::User>,
     pub credential: Credential,
+    /// The address the request came from (for the audit log); set per request, never cached.
+    pub ip: Option<std::net::IpAddr>,
 }
 
 impl CurrentUser {
@@ -129,6 +131,7 @@ async fn user_for_jwt(state: &Authenticator, jwt: &str) -> Result<Option<Current
             id: session.id,
             current_org_id: session.current_org_id,
         },
+        ip: None,
     };
     state
         .cache
@@ -165,6 +168,7 @@ async fn user_for_api_token(state: &Authenticator, token: &str) -> Result<Option
                     id: t.id,
                     current_org_id: t.current_org_id,
                 },
+                ip: None,
             };
             state
                 .cache

@@ -104,8 +104,12 @@ where
             return Ok(MaybeUser(Some(u.clone())));
         }
         let state = AppState::from_ref(state);
-        let user = resolve(parts, &state).await?;
-        if let Some(u) = &user {
+        let mut user = resolve(parts, &state).await?;
+        if let Some(u) = &mut user {
+            u.ip = Some(crate::http::extract::client_ip(
+                parts,
+                state.config.trust_proxy,
+            ));
             tracing::Span::current().record("user_id", u.id());
             parts.extensions.insert(u.clone());
         }

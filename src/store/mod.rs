@@ -10,6 +10,7 @@
 //! guarantee from [`lock_org`]'s row lock).
 
 pub mod access;
+pub mod audit;
 pub mod bookmark_list;
 pub mod bookmarks;
 pub mod email_tokens;

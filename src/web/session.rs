@@ -161,7 +161,16 @@ fn lang_slot(parts: &Parts, lang: Lang) {
 /// The person the access cookie names, if it is valid (a stale or forged cookie is signed out).
 async fn cookie_user(parts: &Parts, state: &AppState) -> Result<Option<CurrentUser>, PageError> {
     match cookies::get(&parts.headers, cookies::ACCESS) {
-        Some(jwt) if !jwt.is_empty() => Ok(state.auth.by_jwt(&jwt).await?),
+        Some(jwt) if !jwt.is_empty() => {
+            let user = state.auth.by_jwt(&jwt).await?;
+            Ok(user.map(|mut u| {
+                u.ip = Some(crate::http::extract::client_ip(
+                    parts,
+                    state.config.trust_proxy,
+                ));
+                u
+            }))
+        }
         _ => Ok(None),
     }
 }
