@@ -146,9 +146,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 included_seats,
                 extra_seats,
             };
-            let seats = plans::set_plan(&mut tx.conn(), &org, change)
-                .await
-                .map_err(app_error)?;
+            let seats = plans::set_plan(
+                &mut tx.conn(),
+                &crate::app::audit::Actor::system(),
+                &org,
+                change,
+            )
+            .await
+            .map_err(app_error)?;
             tx.commit().await?;
             println!(
                 "{org_id}: plan {plan}, {} included seats, {} extra seats",
@@ -167,9 +172,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Some(org) => StartsIn::Named(org),
                 None => StartsIn::Inherited(None),
             };
-            let token = tokens::create(&state.store, &user.id, &name, starts_in)
-                .await
-                .map_err(app_error)?;
+            let token = tokens::create(
+                &state.store,
+                &crate::app::audit::Actor::system(),
+                &user.id,
+                &name,
+                starts_in,
+            )
+            .await
+            .map_err(app_error)?;
             println!("{}", token.secret);
             Ok(())
         }

@@ -3,6 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
+use crate::app::audit::{self, Actor, Event};
 use crate::app::identity::CurrentUser;
 use crate::config::Mode;
 use crate::domain::{DomainError, OrgRole};
@@ -75,8 +76,13 @@ pub async fn delete_own_account(
     }
     for org_id in &alone_in {
         orgs::delete(&mut tx.conn(), org_id).await?;
+        crate::store::audit::delete_for_org(&mut tx.conn(), org_id).await?;
     }
     users::delete(&mut tx.conn(), me.id()).await?;
+    let event = Event::new("account.deleted", "user")
+        .entity(me.id())
+        .detail("organizations_deleted", alone_in.len());
+    audit::record(&mut tx.conn(), &Actor::of(me), event).await?;
     tx.commit().await?;
     tracing::info!(user_id = %me.id(), organizations_deleted = alone_in.len(), "account deleted");
     Ok(())

@@ -3,6 +3,7 @@
 
 use rand::Rng;
 
+use crate::app::audit::{self, Actor, Event};
 use crate::app::email_links::{self, Outbox};
 use crate::app::identity::CurrentUser;
 use crate::app::organizations;
@@ -179,6 +180,10 @@ pub async fn set_up(
     let user = users::by_id(&mut tx.conn(), &user_id)
         .await?
         .ok_or_else(|| AppError::internal("user vanished"))?;
+    let event = Event::new("instance.set_up", "organization")
+        .entity(&org_id)
+        .org(&org_id);
+    audit::record(&mut tx.conn(), &Actor::person(&user, None), event).await?;
     tx.commit().await?;
     tracing::info!(user_id = %user.id, "instance set up");
     Ok((issued, user))
@@ -337,6 +342,8 @@ pub async fn change_password(
         me.user.last_org_id.as_deref(),
     )
     .await?;
+    let event = Event::new("password.changed", "user").entity(me.id());
+    audit::record(&mut tx.conn(), &Actor::of(me), event).await?;
     tx.commit().await?;
     Ok(issued)
 }

@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use crate::app::audit::{self, Actor, Event};
 use crate::app::identity::CurrentUser;
 use crate::app::organizations::membership;
 use crate::app::plans::{self, PlanChange};
@@ -132,7 +133,7 @@ pub async fn receive_event(
         return Ok(Received::Duplicate);
     }
     let created = event["created"].as_i64();
-    apply(&mut tx.conn(), kind, created, &event["data"]["object"]).await?;
+    apply(&mut tx.conn(), id, kind, created, &event["data"]["object"]).await?;
     tx.commit().await?;
     Ok(Received::Applied)
 }
@@ -157,7 +158,13 @@ fn order_key(kind: &str, created: i64) -> i64 {
 /// kinds we do not handle, or older than the last one applied to that organization (say an
 /// update delivered after the deletion that followed it) change nothing.
 #[tracing::instrument(level = "debug", skip_all)]
-async fn apply(c: &mut Conn<'_>, kind: &str, created: Option<i64>, object: &Value) -> Result<()> {
+async fn apply(
+    c: &mut Conn<'_>,
+    event_id: &str,
+    kind: &str,
+    created: Option<i64>,
+    object: &Value,
+) -> Result<()> {
     let meta = &object["metadata"];
     let org_id = match kind {
         "checkout.session.completed" => object["client_reference_id"]
@@ -178,6 +185,12 @@ async fn apply(c: &mut Conn<'_>, kind: &str, created: Option<i64>, object: &Valu
             return Ok(());
         }
     }
+    let event = Event::new("billing.event", "organization")
+        .entity(&org.id)
+        .org(&org.id)
+        .detail("type", kind)
+        .detail("event_id", event_id);
+    audit::record(c, &Actor::system(), event).await?;
     let customer = object["customer"].as_str();
     let bought = || {
         meta["plan"]
@@ -213,7 +226,7 @@ async fn apply(c: &mut Conn<'_>, kind: &str, created: Option<i64>, object: &Valu
         included_seats: None,
         extra_seats: Some(extra),
     };
-    plans::set_plan(c, &org, change).await?;
+    plans::set_plan(c, &Actor::system(), &org, change).await?;
     if let Some(key) = key {
         orgs::set_billing_event_order(c, &org.id, key).await?;
     }

@@ -3,6 +3,7 @@
 //! an opening; only its owner changes, re-shares or deletes it (others who can see it are
 //! refused with 403; those who cannot get 404).
 
+use crate::app::audit::{self, Actor, Event};
 use crate::app::cache::GenCache;
 use crate::app::sharing::{check_owner, LinkInput, Links, Owner, SharedWith, SharesOfPage};
 use crate::app::tenancy::CurrentOrg;
@@ -167,7 +168,7 @@ pub async fn create(store: &Store, org: &CurrentOrg, input: BookmarkInput) -> Re
     }
     let share_all_teams = links.all_teams.unwrap_or(false);
     let id = insert_new(&mut c, org, &new, share_all_teams, now).await?;
-    links.save(&mut c, Owner::Bookmark, org, &id).await?;
+    links.save(&mut c, Owner::Bookmark, org, &id, false).await?;
     let out = view(&mut c, org, &id).await?;
     tx.commit().await?;
     Ok(out)
@@ -208,8 +209,11 @@ pub async fn update(
         share_all_teams: links.all_teams.unwrap_or(row.share_all_teams),
     };
     let now = Timestamp::now().millis();
+    let was_all_teams = row.share_all_teams;
     bookmarks::update(&mut c, org.id(), &row.id, &fields, now).await?;
-    links.save(&mut c, Owner::Bookmark, org, &row.id).await?;
+    links
+        .save(&mut c, Owner::Bookmark, org, &row.id, was_all_teams)
+        .await?;
     let out = view(&mut c, org, &row.id).await?;
     tx.commit().await?;
     Ok(out)
@@ -221,6 +225,13 @@ pub async fn delete(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<()>
     let mut tx = store.begin().await?;
     let row = owned(&mut tx.conn(), org, raw_id).await?;
     bookmarks::delete(&mut tx.conn(), org.id(), &row.id).await?;
+    let event = Event::new("bookmark.deleted", "bookmark")
+        .entity(&row.id)
+        .org(org.id())
+        .detail("title", row.title.as_str())
+        .detail("url", row.url.as_str())
+        .detail("slug", row.slug.as_deref());
+    audit::record(&mut tx.conn(), &Actor::of(&org.user), event).await?;
     tx.commit().await
 }
 

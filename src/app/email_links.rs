@@ -2,6 +2,7 @@
 //! resetting a password, confirming a new email address. The token travels only inside the
 //! email; the database keeps its SHA-256.
 
+use crate::app::audit::{self, Actor, Event};
 use crate::domain::{Email, Password, Timestamp};
 use crate::error::{AppError, Result};
 use crate::mail::{self, Mailer};
@@ -272,6 +273,12 @@ pub async fn reset_password(store: &Store, token: &str, password: &Password) -> 
     users::set_password(&mut tx.conn(), &t.user_id, &hash, now).await?;
     sessions::revoke_all_for_user(&mut tx.conn(), &t.user_id, now).await?;
     crate::store::tokens::delete_all_for_user(&mut tx.conn(), &t.user_id, None).await?;
+    let actor = Actor {
+        user_id: Some(t.user_id.clone()),
+        ..Actor::default()
+    };
+    let event = Event::new("password.reset", "user").entity(&t.user_id);
+    audit::record(&mut tx.conn(), &actor, event).await?;
     tx.commit().await?;
     Ok(())
 }

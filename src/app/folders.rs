@@ -1,6 +1,7 @@
 //! Folders: a person's own, optionally shared with people, teams or all teams. Only a folder's
 //! owner renames, re-shares or deletes it; deleting a folder keeps its bookmarks.
 
+use crate::app::audit::{self, Actor, Event};
 use crate::app::sharing::{check_owner, LinkInput, Links, Owner, SharedWith, SharesOfPage};
 use crate::app::tenancy::CurrentOrg;
 use crate::domain::ids::parse_id;
@@ -97,7 +98,7 @@ pub async fn create(store: &Store, org: &CurrentOrg, input: FolderInput) -> Resu
     let id = new_id();
     let now = Timestamp::now().millis();
     folders::insert(&mut c, org.id(), org.user_id(), &id, &fields, now).await?;
-    links.save(&mut c, Owner::Folder, org, &id).await?;
+    links.save(&mut c, Owner::Folder, org, &id, false).await?;
     let out = view(&mut c, org, &id).await?;
     tx.commit().await?;
     Ok(out)
@@ -127,8 +128,11 @@ pub async fn update(
     };
     let links = Links::parse(&input.links, Owner::Folder, org)?;
     let now = Timestamp::now().millis();
+    let was_all_teams = row.share_all_teams;
     folders::update(&mut c, org.id(), &row.id, &fields, now).await?;
-    links.save(&mut c, Owner::Folder, org, &row.id).await?;
+    links
+        .save(&mut c, Owner::Folder, org, &row.id, was_all_teams)
+        .await?;
     let out = view(&mut c, org, &row.id).await?;
     tx.commit().await?;
     Ok(out)
@@ -140,5 +144,10 @@ pub async fn delete(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<()>
     let mut tx = store.begin().await?;
     let row = owned(&mut tx.conn(), org, raw_id).await?;
     folders::delete(&mut tx.conn(), org.id(), &row.id).await?;
+    let event = Event::new("folder.deleted", "folder")
+        .entity(&row.id)
+        .org(org.id())
+        .detail("name", row.name.as_str());
+    audit::record(&mut tx.conn(), &Actor::of(&org.user), event).await?;
     tx.commit().await
 }

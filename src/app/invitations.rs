@@ -2,6 +2,7 @@
 //! and accepts. The checks run in the contract's order, and seats are counted under the
 //! organization's lock, so racing invitations can never take more seats than there are.
 
+use crate::app::audit::{self, Actor, Event};
 use crate::app::email_links::{LinkCheck, Outbox};
 use crate::app::identity::CurrentUser;
 use crate::app::organizations::{membership, membership_locked, seats, Membership};
@@ -122,6 +123,12 @@ pub async fn invite(
     let invitation = invitations::in_org(&mut tx.conn(), &org.id, &id)
         .await?
         .ok_or_else(invitation_not_found)?;
+    let event = Event::new("invitation.sent", "invitation")
+        .entity(&id)
+        .org(&org.id)
+        .detail("email", email)
+        .detail("role", invitee.role.as_str());
+    audit::record(&mut tx.conn(), &Actor::of(user), event).await?;
     tx.commit().await?;
 
     // If sending fails the invitation is withdrawn rather than left holding a seat nobody was
@@ -130,6 +137,12 @@ pub async fn invite(
         tracing::error!(error = %e, "invitation email failed");
         let mut tx = store.begin().await?;
         invitations::set_status(&mut tx.conn(), &id, InvitationStatus::Cancelled, now).await?;
+        let event = Event::new("invitation.cancelled", "invitation")
+            .entity(&id)
+            .org(&org.id)
+            .detail("email", email)
+            .detail("reason", "email_failed");
+        audit::record(&mut tx.conn(), &Actor::system(), event).await?;
         tx.commit().await?;
         return Err(AppError::Upstream(
             "Could not send the invitation email. Please try again.",
@@ -180,9 +193,14 @@ pub async fn cancel(
     invitation_id: &str,
 ) -> Result<()> {
     let mut tx = store.begin().await?;
-    let (_, inv) = managed_pending(&mut tx.conn(), user, org_id, invitation_id).await?;
+    let (m, inv) = managed_pending(&mut tx.conn(), user, org_id, invitation_id).await?;
     let now = Timestamp::now().millis();
     invitations::set_status(&mut tx.conn(), &inv.id, InvitationStatus::Cancelled, now).await?;
+    let event = Event::new("invitation.cancelled", "invitation")
+        .entity(&inv.id)
+        .org(&m.org.id)
+        .detail("email", inv.email.as_str());
+    audit::record(&mut tx.conn(), &Actor::of(user), event).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -204,6 +222,11 @@ pub async fn resend(
     let inv = invitations::in_org(&mut tx.conn(), &m.org.id, &inv.id)
         .await?
         .ok_or_else(invitation_not_found)?;
+    let event = Event::new("invitation.resent", "invitation")
+        .entity(&inv.id)
+        .org(&m.org.id)
+        .detail("email", inv.email.as_str());
+    audit::record(&mut tx.conn(), &Actor::of(user), event).await?;
     tx.commit().await?;
     send_invitation(outbox, &inv.email, &m.org.name, &user.user.name, &token).await?;
     Ok(inv)
@@ -294,6 +317,20 @@ pub async fn accept(
     }
     invitations::set_status(&mut tx.conn(), &inv.id, InvitationStatus::Accepted, now).await?;
     select_org(&mut tx.conn(), user, &org.id).await?;
+    let actor = Actor::of(user);
+    let event = Event::new("invitation.accepted", "invitation")
+        .entity(&inv.id)
+        .org(&org.id)
+        .detail("email", inv.email.as_str());
+    audit::record(&mut tx.conn(), &actor, event).await?;
+    if !already {
+        let event = Event::new("member.joined", "membership")
+            .entity(user.id())
+            .org(&org.id)
+            .detail("role", inv.role.as_str())
+            .detail("invitation_id", inv.id.as_str());
+        audit::record(&mut tx.conn(), &actor, event).await?;
+    }
     tx.commit().await?;
     Ok(Accepted {
         org_id: org.id,

@@ -2,6 +2,7 @@
 //! at least one owner; the checks run under the organization's lock, so two owners demoting each
 //! other at once cannot both succeed.
 
+use crate::app::audit::{self, Actor, Event};
 use crate::app::identity::CurrentUser;
 use crate::app::organizations::{membership, membership_locked};
 use crate::domain::ids::parse_id;
@@ -64,6 +65,13 @@ pub async fn change_role(
         .await?;
     }
     orgs::set_role(&mut tx.conn(), &m.org.id, &member_id, role).await?;
+    let event = Event::new("member.role_changed", "membership")
+        .entity(&member_id)
+        .org(&m.org.id)
+        .detail("email", target.email.as_str())
+        .detail("from", target.role.as_str())
+        .detail("to", role.as_str());
+    audit::record(&mut tx.conn(), &Actor::of(user), event).await?;
     tx.commit().await?;
     target.role = role;
     Ok(target)
@@ -100,6 +108,12 @@ pub async fn remove(
         .await?;
     }
     orgs::remove_member(&mut tx.conn(), &m.org.id, &member_id).await?;
+    let event = Event::new("member.removed", "membership")
+        .entity(&member_id)
+        .org(&m.org.id)
+        .detail("email", target.email.as_str())
+        .detail("role", target.role.as_str());
+    audit::record(&mut tx.conn(), &Actor::of(user), event).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -124,6 +138,11 @@ pub async fn leave(store: &Store, user: &CurrentUser, org_id: &str) -> Result<()
         .await?;
     }
     orgs::remove_member(&mut tx.conn(), &m.org.id, user.id()).await?;
+    let event = Event::new("member.left", "membership")
+        .entity(user.id())
+        .org(&m.org.id)
+        .detail("role", m.role.as_str());
+    audit::record(&mut tx.conn(), &Actor::of(user), event).await?;
     tx.commit().await?;
     Ok(())
 }

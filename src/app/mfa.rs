@@ -3,6 +3,7 @@
 //! Every code is spent when accepted: a TOTP code cannot be used twice (nor an older one after
 //! it), a backup code works once. `users.mfa_enabled` is kept in step.
 
+use crate::app::audit::{self, Actor, Event};
 use crate::app::identity::CurrentUser;
 use crate::app::sessions::{self, Issued, SessionKeys};
 use crate::domain::DomainError;
@@ -180,6 +181,8 @@ pub async fn confirm_enrollment(
     users::set_mfa_enabled(&mut tx.conn(), user_id, true, now).await?;
     let codes = issue_backup_codes(&mut tx.conn(), user_id).await?;
     end_other_credentials(&mut tx.conn(), user, now).await?;
+    let event = Event::new("mfa.enabled", "user").entity(user_id);
+    audit::record(&mut tx.conn(), &Actor::of(user), event).await?;
     tx.commit().await?;
     tracing::info!(user_id = %user_id, "MFA enabled");
     Ok(codes)
@@ -211,7 +214,9 @@ pub async fn complete_sign_in(
     keys: &SessionKeys,
     user_id: &str,
     code: &str,
+    ip: Option<std::net::IpAddr>,
 ) -> Result<(Issued, users::User)> {
+    let how = sessions::SignedInBy::new("password+mfa", ip);
     let mut tx = store.begin().await?;
     let user = users::by_id(&mut tx.conn(), user_id)
         .await?
@@ -222,9 +227,12 @@ pub async fn complete_sign_in(
         .filter(Mfa::is_enabled)
         .ok_or_else(pending_invalid)?;
     if !spend_code(&mut tx.conn(), &m, code).await? {
+        drop(tx);
+        sessions::record_refused_sign_in(store, Some(&user), &how, "invalid_code").await?;
         return Err(invalid_sign_in_code());
     }
     let issued = sessions::start(keys, &mut tx.conn(), &user.id, None).await?;
+    sessions::record_sign_in(&mut tx.conn(), &user, &how).await?;
     tx.commit().await?;
     Ok((issued, user))
 }
@@ -245,6 +253,8 @@ pub async fn disable(
     let now = Timestamp::now().millis();
     users::set_mfa_enabled(&mut tx.conn(), user_id, false, now).await?;
     end_other_credentials(&mut tx.conn(), user, now).await?;
+    let event = Event::new("mfa.disabled", "user").entity(user_id);
+    audit::record(&mut tx.conn(), &Actor::of(user), event).await?;
     tx.commit().await?;
     tracing::info!(user_id = %user_id, "MFA disabled");
     Ok(())
@@ -263,6 +273,8 @@ pub async fn regenerate_backup_codes(
     let mut tx = store.begin().await?;
     spend_own_code(&mut tx.conn(), user_id, code).await?;
     let codes = issue_backup_codes(&mut tx.conn(), user_id).await?;
+    let event = Event::new("mfa.backup_codes_renewed", "user").entity(user_id);
+    audit::record(&mut tx.conn(), &Actor::of(user), event).await?;
     tx.commit().await?;
     Ok(codes)
 }

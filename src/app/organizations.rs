@@ -2,6 +2,7 @@
 //! rule starts from. An organization named by id that the caller does not belong to is refused
 //! exactly as one that does not exist (404 `Organization not found`).
 
+use crate::app::audit::{self, Actor, Event};
 use crate::app::identity::CurrentUser;
 use crate::config::Mode;
 use crate::domain::ids::parse_id;
@@ -117,6 +118,11 @@ pub async fn create(
     let org = orgs::by_id(&mut tx.conn(), &id)
         .await?
         .ok_or_else(org_not_found)?;
+    let event = Event::new("organization.created", "organization")
+        .entity(&id)
+        .org(&id)
+        .detail("name", name.as_str());
+    audit::record(&mut tx.conn(), &Actor::of(user), event).await?;
     tx.commit().await?;
     Ok(org)
 }
@@ -165,6 +171,12 @@ pub async fn rename(
     let org = orgs::by_id(&mut tx.conn(), &m.org.id)
         .await?
         .ok_or_else(org_not_found)?;
+    let event = Event::new("organization.renamed", "organization")
+        .entity(&org.id)
+        .org(&org.id)
+        .detail("from", m.org.name.as_str())
+        .detail("to", org.name.as_str());
+    audit::record(&mut tx.conn(), &Actor::of(user), event).await?;
     let out = overview(&mut tx.conn(), Membership { org, role: m.role }).await?;
     tx.commit().await?;
     Ok(out)
@@ -178,6 +190,12 @@ pub async fn delete(store: &Store, user: &CurrentUser, org_id: &str) -> Result<(
     let m = membership(&mut tx.conn(), org_id, user.id()).await?;
     m.require_owner()?;
     orgs::delete(&mut tx.conn(), &m.org.id).await?;
+    // Its events go with the rest of its data; the deletion itself stays, for instance admins.
+    crate::store::audit::delete_for_org(&mut tx.conn(), &m.org.id).await?;
+    let event = Event::new("organization.deleted", "organization")
+        .entity(&m.org.id)
+        .detail("name", m.org.name.as_str());
+    audit::record(&mut tx.conn(), &Actor::of(user), event).await?;
     tx.commit().await?;
     tracing::info!(org_id = %m.org.id, by = %user.id(), "organization deleted");
     Ok(())

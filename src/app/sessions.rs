@@ -2,6 +2,9 @@
 //! token and signing out. A refresh token presented twice is a sign it was stolen: the whole
 //! session ends. And the organization a credential (login session or `sb_` token) acts in.
 
+use std::net::IpAddr;
+
+use crate::app::audit::{self, Actor, Event};
 use crate::app::identity::{Credential, CurrentUser};
 use crate::app::mfa::PENDING_TTL_SECS;
 use crate::app::tenancy::{not_a_member, resolve_default};
@@ -151,14 +154,90 @@ pub async fn start_for(
     store: &Store,
     keys: &SessionKeys,
     user_id: &str,
+    how: SignedInBy,
 ) -> Result<(Issued, users::User)> {
     let mut tx = store.begin().await?;
     let user = users::by_id(&mut tx.conn(), user_id)
         .await?
         .ok_or_else(|| AppError::internal("user vanished"))?;
     let issued = start(keys, &mut tx.conn(), user_id, None).await?;
+    record_sign_in(&mut tx.conn(), &user, &how).await?;
     tx.commit().await?;
     Ok((issued, user))
+}
+
+/// How a person proved who they are, for the audit log, and where from.
+#[derive(Clone, Debug)]
+pub struct SignedInBy {
+    pub method: &'static str,
+    /// The OIDC provider's key, for `oidc`.
+    pub provider: Option<String>,
+    pub ip: Option<IpAddr>,
+}
+
+impl SignedInBy {
+    pub fn new(method: &'static str, ip: Option<IpAddr>) -> Self {
+        Self {
+            method,
+            provider: None,
+            ip,
+        }
+    }
+}
+
+/// The organization a person's sign-in concerns: the one they last chose, else the first they
+/// joined (its owners and admins see the event).
+#[tracing::instrument(level = "debug", skip_all)]
+async fn home_org(c: &mut Conn<'_>, user: &users::User) -> Result<Option<String>> {
+    if let Some(id) = &user.last_org_id {
+        if orgs::role_of(c, id, &user.id).await?.is_some() {
+            return Ok(Some(id.clone()));
+        }
+    }
+    orgs::first_joined(c, &user.id).await
+}
+
+fn sign_in_event(action: &'static str, how: &SignedInBy, org: Option<String>) -> Event {
+    let mut event = Event::new(action, "session").detail("method", how.method);
+    if let Some(p) = &how.provider {
+        event = event.detail("provider", p.as_str());
+    }
+    if let Some(org) = org {
+        event = event.org(&org);
+    }
+    event
+}
+
+/// Records a sign-in on the transaction that starts its session.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn record_sign_in(c: &mut Conn<'_>, user: &users::User, how: &SignedInBy) -> Result<()> {
+    let org = home_org(c, user).await?;
+    let event = sign_in_event("auth.login", how, org).entity(&user.id);
+    audit::record(c, &Actor::person(user, how.ip), event).await
+}
+
+/// Records a refused sign-in, in a transaction of its own (nothing else changes). `user` is the
+/// account it was for when there is one; the address typed is never written otherwise (it may be
+/// a password typed into the wrong field).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn record_refused_sign_in(
+    store: &Store,
+    user: Option<&users::User>,
+    how: &SignedInBy,
+    reason: &'static str,
+) -> Result<()> {
+    let mut tx = store.begin().await?;
+    let (actor, org) = match user {
+        Some(u) => (Actor::person(u, how.ip), home_org(&mut tx.conn(), u).await?),
+        None => (Actor::anonymous(how.ip), None),
+    };
+    let mut event = sign_in_event("auth.login_failed", how, org).detail("reason", reason);
+    if let Some(u) = user {
+        event = event.entity(&u.id);
+    }
+    audit::record(&mut tx.conn(), &actor, event).await?;
+    // Nothing cached reads the log.
+    tx.commit_quietly().await
 }
 
 /// How a right password went on.
@@ -177,20 +256,28 @@ pub async fn log_in(
     keys: &SessionKeys,
     email: &Email,
     password: &str,
+    ip: Option<IpAddr>,
 ) -> Result<LogIn> {
+    let how = SignedInBy::new("password", ip);
     let user = {
         let mut db = store.read().await?;
         users::by_email(&mut db.conn(), email.as_str()).await?
     };
     let hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
     let ok = passwords::verify(password, hash).await?;
-    let Some(user) = user.filter(|_| ok) else {
-        return Err(AppError::SignInRefused {
-            error: "Invalid email or password",
-            code: None,
-        });
+    let refused = || AppError::SignInRefused {
+        error: "Invalid email or password",
+        code: None,
+    };
+    if !ok {
+        record_refused_sign_in(store, user.as_ref(), &how, "invalid_credentials").await?;
+        return Err(refused());
+    }
+    let Some(user) = user else {
+        return Err(refused());
     };
     if keys.is_cloud() && !user.email_verified {
+        record_refused_sign_in(store, Some(&user), &how, "email_not_verified").await?;
         return Err(DomainError::EmailNotVerified.into());
     }
     if user.mfa_enabled {
@@ -200,6 +287,7 @@ pub async fn log_in(
     }
     let mut tx = store.begin().await?;
     let issued = start(keys, &mut tx.conn(), &user.id, None).await?;
+    record_sign_in(&mut tx.conn(), &user, &how).await?;
     tx.commit().await?;
     Ok(LogIn::SignedIn(issued, Box::new(user)))
 }

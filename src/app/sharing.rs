@@ -2,6 +2,7 @@
 //! must name the caller's own folder or tag, a team or a member of the organization, and the
 //! plan decides whether folders and team shares are allowed at all.
 
+use crate::app::audit::{self, Actor, Event};
 use crate::app::tenancy::CurrentOrg;
 use crate::domain::library::id_list;
 use crate::domain::Rules;
@@ -178,6 +179,8 @@ impl Links {
     /// Makes each list given the complete set of that kind of link of `id`, once every id in
     /// it is found to be the caller's own folder or tag, a team or a member of the
     /// organization (otherwise a 400 saying which kind was not found, and nothing changes).
+    /// A change of whom it is shared with is recorded in the audit log; `was_all_teams` is
+    /// whether it was shared with all teams before.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn save(
         &self,
@@ -185,7 +188,13 @@ impl Links {
         owner: Owner,
         org: &CurrentOrg,
         id: &str,
+        was_all_teams: bool,
     ) -> Result<()> {
+        let sharing = self.teams.is_some() || self.users.is_some() || self.all_teams.is_some();
+        let before = match sharing {
+            true => Some(shared_ids(c, owner, org, id).await?),
+            false => None,
+        };
         let lists = [
             (&self.folders, Target::OwnFolders),
             (&self.tags, Target::OwnTags),
@@ -203,8 +212,57 @@ impl Links {
                 bookmarks::replace_links(c, link, org.id(), id, ids).await?;
             }
         }
+        if let Some((teams, users)) = before {
+            let sorted = |v: &Option<Vec<String>>, old: &Vec<String>| {
+                let mut v = v.clone().unwrap_or_else(|| old.clone());
+                v.sort();
+                v
+            };
+            let (teams_now, users_now) = (sorted(&self.teams, &teams), sorted(&self.users, &users));
+            let all_now = self.all_teams.unwrap_or(was_all_teams);
+            if teams_now != teams || users_now != users || all_now != was_all_teams {
+                let (action, kind) = match owner {
+                    Owner::Bookmark => ("bookmark.sharing_changed", "bookmark"),
+                    Owner::Folder => ("folder.sharing_changed", "folder"),
+                };
+                let event = Event::new(action, kind)
+                    .entity(id)
+                    .org(org.id())
+                    .detail("team_ids", teams_now)
+                    .detail("user_ids", users_now)
+                    .detail("share_all_teams", all_now);
+                audit::record(c, &Actor::of(&org.user), event).await?;
+            }
+        }
         Ok(())
     }
+}
+
+/// The teams and the people item `id` is shared with now, each sorted.
+#[tracing::instrument(level = "debug", skip_all)]
+async fn shared_ids(
+    c: &mut Conn<'_>,
+    owner: Owner,
+    org: &CurrentOrg,
+    id: &str,
+) -> Result<(Vec<String>, Vec<String>)> {
+    let (teams, users) = owner.shares();
+    let item = [id.to_string()];
+    let mut out = Vec::with_capacity(2);
+    for detail in [teams, users] {
+        let mut links = bookmark_list::links(c, detail, org.id(), org.user_id(), &item).await?;
+        let mut ids: Vec<String> = links
+            .remove(id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|l| l.id)
+            .collect();
+        ids.sort();
+        out.push(ids);
+    }
+    let users = out.pop().unwrap_or_default();
+    let teams = out.pop().unwrap_or_default();
+    Ok((teams, users))
 }
 
 /// Refuses `ids` (already deduplicated) unless each is an acceptable `target` for the caller.

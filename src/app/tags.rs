@@ -1,6 +1,7 @@
 //! Tags: each person's own labels for their bookmarks. Others' tags read as missing (404);
 //! deleting a tag keeps its bookmarks.
 
+use crate::app::audit::{self, Actor, Event};
 use crate::app::tenancy::CurrentOrg;
 use crate::domain::ids::parse_id;
 use crate::domain::library::tag_name;
@@ -60,10 +61,15 @@ pub async fn rename(
 /// Deletes one of the caller's tags; the bookmarks that carried it stay.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<()> {
-    let id = parse_id(raw_id).ok_or_else(not_found)?;
     let mut tx = store.begin().await?;
-    if !tags::delete(&mut tx.conn(), org.id(), org.user_id(), &id).await? {
+    let row = own(&mut tx.conn(), org, raw_id).await?;
+    if !tags::delete(&mut tx.conn(), org.id(), org.user_id(), &row.id).await? {
         return Err(not_found());
     }
+    let event = Event::new("tag.deleted", "tag")
+        .entity(&row.id)
+        .org(org.id())
+        .detail("name", row.name.as_str());
+    audit::record(&mut tx.conn(), &Actor::of(&org.user), event).await?;
     tx.commit().await
 }

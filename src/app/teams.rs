@@ -1,6 +1,7 @@
 //! Teams of an organization, managed by its owners and admins. A team's members must be
 //! members of its organization; deleting a team ends what was shared through it.
 
+use crate::app::audit::{self, Actor, Event};
 use crate::app::sharing::check_targets;
 use crate::app::tenancy::CurrentOrg;
 use crate::domain::ids::parse_id;
@@ -95,6 +96,11 @@ pub async fn create(store: &Store, org: &CurrentOrg, input: TeamInput) -> Result
     let now = Timestamp::now().millis();
     teams::insert(&mut c, org.id(), &id, &name, desc.as_deref(), now).await?;
     add_people(&mut c, org, &id, &ids).await?;
+    let event = Event::new("team.members_added", "team")
+        .entity(&id)
+        .org(org.id())
+        .detail("user_ids", ids.clone());
+    audit::record(&mut c, &Actor::of(&org.user), event).await?;
     let out = view(&mut c, org.id(), &id).await?;
     tx.commit().await?;
     Ok(out)
@@ -134,9 +140,15 @@ pub async fn delete(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<()>
     org.require_manager()?;
     let id = team_id(raw_id)?;
     let mut tx = store.begin().await?;
+    let row = team(&mut tx.conn(), org.id(), &id).await?;
     if !teams::delete(&mut tx.conn(), org.id(), &id).await? {
         return Err(not_found());
     }
+    let event = Event::new("team.deleted", "team")
+        .entity(&id)
+        .org(org.id())
+        .detail("name", row.name.as_str());
+    audit::record(&mut tx.conn(), &Actor::of(&org.user), event).await?;
     tx.commit().await
 }
 
@@ -158,6 +170,11 @@ pub async fn add_members(
         return Err(DomainError::invalid("user_ids must list at least one user").into());
     }
     add_people(&mut c, org, &id, &ids).await?;
+    let event = Event::new("team.members_added", "team")
+        .entity(&id)
+        .org(org.id())
+        .detail("user_ids", ids.clone());
+    audit::record(&mut c, &Actor::of(&org.user), event).await?;
     let out = view(&mut c, org.id(), &id).await?;
     tx.commit().await?;
     Ok(out)
@@ -176,13 +193,19 @@ pub async fn remove_member(
     let mut tx = store.begin().await?;
     let mut c = tx.conn();
     team(&mut c, org.id(), &id).await?;
-    let removed = match parse_id(raw_user_id) {
-        Some(u) => teams::remove_member(&mut c, org.id(), &id, &u).await?,
+    let user_id = parse_id(raw_user_id);
+    let removed = match &user_id {
+        Some(u) => teams::remove_member(&mut c, org.id(), &id, u).await?,
         None => false,
     };
     if !removed {
         return Err(AppError::not_found("User is not a member of this team"));
     }
+    let event = Event::new("team.member_removed", "team")
+        .entity(&id)
+        .org(org.id())
+        .detail("user_id", user_id);
+    audit::record(&mut c, &Actor::of(&org.user), event).await?;
     let out = view(&mut c, org.id(), &id).await?;
     tx.commit().await?;
     Ok(out)

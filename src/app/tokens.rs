@@ -2,6 +2,7 @@
 //! create`) through the same use case, so both keep to the same name rule and the same limit of
 //! live tokens. The secret is shown once; the database keeps only its SHA-256.
 
+use crate::app::audit::{self, Actor, Event};
 use crate::app::tenancy::not_a_member;
 use crate::domain::account::{check_token_allowance, TokenName};
 use crate::domain::ids::parse_id;
@@ -44,6 +45,7 @@ pub async fn list(store: &Store, user_id: &str) -> Result<Vec<TokenInfo>> {
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn create(
     store: &Store,
+    actor: &Actor,
     user_id: &str,
     name: &TokenName,
     starts_in: StartsIn<'_>,
@@ -74,6 +76,13 @@ pub async fn create(
         now,
     )
     .await?;
+    let mut event = Event::new("token.created", "api_token")
+        .entity(&id)
+        .detail("name", name.as_str());
+    if let Some(org_id) = &org_id {
+        event = event.org(org_id);
+    }
+    audit::record(&mut tx.conn(), actor, event).await?;
     tx.commit().await?;
     Ok(NewToken {
         id,
@@ -86,13 +95,15 @@ pub async fn create(
 /// Revokes one of the person's tokens: it answers 401 from this moment on. Someone else's token
 /// is not found, exactly as one that does not exist.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn revoke(store: &Store, user_id: &str, token_id: &str) -> Result<()> {
+pub async fn revoke(store: &Store, actor: &Actor, user_id: &str, token_id: &str) -> Result<()> {
     let not_found = || AppError::not_found("Token not found");
     let id = parse_id(token_id).ok_or_else(not_found)?;
     let mut tx = store.begin().await?;
     if !tokens::delete(&mut tx.conn(), user_id, &id).await? {
         return Err(not_found());
     }
+    let event = Event::new("token.revoked", "api_token").entity(&id);
+    audit::record(&mut tx.conn(), actor, event).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -141,7 +141,7 @@ async fn login(
         return Err(AppError::bad_request("Email and password are required"));
     }
     let email = Email::parse(&email)?;
-    match sessions::log_in(&state.store, &state.sessions, &email, &password).await? {
+    match sessions::log_in(&state.store, &state.sessions, &email, &password, Some(ip)).await? {
         LogIn::SignedIn(issued, user) => Ok(signed_in(&state, issued, *user, StatusCode::OK)),
         LogIn::SecondFactor { mfa_token } => {
             Ok(crate::http::mfa::second_factor_required(&state, mfa_token))

@@ -178,7 +178,7 @@ async fn verify(
     state.limits.auth.check(&format!("mfa-user:{user_id}"))?;
     let code = required_code(body.code)?;
     let (issued, user) =
-        mfa::complete_sign_in(&state.store, &state.sessions, &user_id, &code).await?;
+        mfa::complete_sign_in(&state.store, &state.sessions, &user_id, &code, Some(ip)).await?;
     let mut res = auth::signed_in(&state, issued, user, StatusCode::OK);
     res.headers_mut()
         .append(header::SET_COOKIE, cookies::clear_mfa_pending(&state));

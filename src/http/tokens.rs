@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::app::audit::Actor;
 use crate::app::tokens::{self, StartsIn};
 use crate::domain::account::TokenName;
 use crate::domain::time;
@@ -61,7 +62,8 @@ async fn create(
         .check(&format!("tokens:{}", user.id()))?;
     let name = TokenName::parse(body.name.as_deref())?;
     let starts_in = StartsIn::Inherited(user.credential.current_org_id());
-    let token = tokens::create(&state.store, user.id(), &name, starts_in).await?;
+    let token =
+        tokens::create(&state.store, &Actor::of(&user), user.id(), &name, starts_in).await?;
     let created = Created {
         id: token.id,
         name: token.name,
@@ -79,6 +81,6 @@ async fn revoke(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response> {
-    tokens::revoke(&state.store, user.id(), &id).await?;
+    tokens::revoke(&state.store, &Actor::of(&user), user.id(), &id).await?;
     Ok(Json(json!({"message": "Token revoked"})).into_response())
 }

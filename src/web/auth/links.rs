@@ -153,7 +153,13 @@ pub async fn verify_email(
     let token = q.token.unwrap_or_default();
     match email_links::verify_signup(&state.store, &token).await {
         Ok(user_id) => {
-            let (issued, _) = sessions::start_for(&state.store, &state.sessions, &user_id).await?;
+            let (issued, _) = sessions::start_for(
+                &state.store,
+                &state.sessions,
+                &user_id,
+                sessions::SignedInBy::new("email_link", Some(ip)),
+            )
+            .await?;
             Ok(signed_in(
                 &state,
                 issued,

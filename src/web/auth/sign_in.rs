@@ -158,7 +158,7 @@ pub async fn login(
         if password.is_empty() {
             return Err(AppError::bad_request("Email and password are required"));
         }
-        sessions::log_in(&state.store, &state.sessions, &email, password).await
+        sessions::log_in(&state.store, &state.sessions, &email, password, Some(ip)).await
     }
     .await;
     match outcome {
@@ -268,7 +268,7 @@ pub async fn mfa(
     state.limits.auth.check(&format!("mfa:{ip}"))?;
     state.limits.auth.check(&format!("mfa-user:{user_id}"))?;
     let code = form.code.as_deref().unwrap_or("").trim().to_string();
-    match mfa::complete_sign_in(&state.store, &state.sessions, &user_id, &code).await {
+    match mfa::complete_sign_in(&state.store, &state.sessions, &user_id, &code, Some(ip)).await {
         Ok((issued, _)) => {
             let mut res = signed_in(&state, issued, &to);
             res.headers_mut()

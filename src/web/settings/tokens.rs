@@ -6,6 +6,7 @@ use maud::html;
 use serde::Deserialize;
 
 use super::page as settings_page;
+use crate::app::audit::Actor;
 use crate::app::tokens::{self, NewToken, StartsIn};
 use crate::domain::account::TokenName;
 use crate::domain::time::Timestamp;
@@ -93,7 +94,7 @@ pub async fn create(
     let outcome = match TokenName::parse(f.name.as_deref()) {
         Ok(name) => {
             let starts = StartsIn::Inherited(user.credential.current_org_id());
-            tokens::create(&state.store, user.id(), &name, starts).await
+            tokens::create(&state.store, &Actor::of(&user), user.id(), &name, starts).await
         }
         Err(e) => Err(e.into()),
     };
@@ -126,7 +127,7 @@ pub async fn revoke(
     Path(id): Path<String>,
     Form(_): Form<Empty>,
 ) -> PageResult {
-    tokens::revoke(&state.store, user.id(), &id).await?;
+    tokens::revoke(&state.store, &Actor::of(&user), user.id(), &id).await?;
     Ok(nav::see_other(&nav::with_notice(
         "/settings/tokens",
         "token_revoked",
