@@ -39,6 +39,7 @@ const TENANT_SCOPED: &[&str] = &[
     "/api/tags",
     "/api/teams",
     "/api/admin/teams",
+    "/api/admin/audit-log",
     "/api/users/for-sharing",
     "/api/dashboard",
     "/api/config/plan",

@@ -64,7 +64,8 @@ pub async fn insert(c: &mut Conn<'_>, e: &AuditEvent) -> Result<()> {
 /// Which events to read.
 #[derive(Clone, Debug, Default)]
 pub struct Query {
-    /// Only this organization's events; `None` reads every event (instance admins).
+    /// Only this organization's events and its members' own account events; `None` reads
+    /// every event (instance admins).
     pub organization_id: Option<String>,
     pub action: Option<String>,
     pub actor_user_id: Option<String>,
@@ -80,7 +81,13 @@ pub async fn list(c: &mut Conn<'_>, f: &Query) -> Result<Vec<AuditEvent>> {
     let mut args = Args::default();
     let mut conditions = Vec::new();
     if let Some(org) = &f.organization_id {
-        conditions.push(format!("organization_id = {}", args.text(org)));
+        // The organization's own events, and what its members did to their own accounts
+        // (tokens, MFA, passwords), which belongs to no organization.
+        let org = args.text(org);
+        conditions.push(format!(
+            "(organization_id = {org} OR (organization_id IS NULL AND actor_user_id IN \
+             (SELECT user_id FROM org_members WHERE org_id = {org})))"
+        ));
     }
     for (column, value) in [
         ("action", &f.action),

@@ -1,0 +1,72 @@
+//! `GET /api/admin/audit-log`: who did what, newest first, a page at a time.
+
+use axum::extract::{Query, State};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::audit::{self, LogParams};
+use crate::error::Result;
+use crate::http::tenancy::OrgHeader;
+use crate::http::{CurrentUser, Json};
+use crate::state::AppState;
+use crate::store::audit::AuditEvent;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LogQuery {
+    /// Events per page, 1 to 500 (default 50).
+    limit: Option<String>,
+    /// The `next_cursor` of the previous page.
+    before: Option<String>,
+    /// Only events with this action, e.g. `member.role_changed`.
+    action: Option<String>,
+    /// Only events by this person.
+    actor_user_id: Option<String>,
+    /// Only events about this kind of thing, e.g. `bookmark`.
+    entity_type: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LogPage {
+    events: Vec<AuditEvent>,
+    /// Pass as `before` for the next page; `null` on the last one.
+    next_cursor: Option<String>,
+}
+
+/// The audit log. Owners and admins of the current organization (or the one named by
+/// `X-Organization-Id`) read its events; a self-hosted instance admin without the header reads
+/// every event of the instance.
+#[utoipa::path(get, path = "/api/admin/audit-log", tag = "admin", params(LogQuery),
+    responses((status = 200, body = LogPage), (status = 400), (status = 401), (status = 403)))]
+async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    OrgHeader(header): OrgHeader,
+    Query(q): Query<LogQuery>,
+) -> Result<Json<LogPage>> {
+    let params = LogParams {
+        limit: q.limit,
+        before: q.before,
+        action: q.action,
+        actor_user_id: q.actor_user_id,
+        entity_type: q.entity_type,
+    };
+    let page = audit::read(
+        &state.store,
+        user,
+        header.as_deref(),
+        state.plan_policy(),
+        &params,
+    )
+    .await?;
+    Ok(Json(LogPage {
+        events: page.events,
+        next_cursor: page.next_cursor,
+    }))
+}
