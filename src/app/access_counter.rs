@@ -12,10 +12,12 @@ use std::time::Duration;
 
 use crate::domain::Timestamp;
 use crate::error::Result;
-use crate::store::{bookmarks, Store};
+use crate::store::{bookmarks, stats, Store};
 
 /// How often the visits counted in memory are written.
 pub const FLUSH_EVERY: Duration = Duration::from_secs(1);
+
+const HOUR_MS: i64 = 3_600_000;
 
 /// Visits not written yet, by bookmark id.
 #[derive(Default)]
@@ -99,8 +101,16 @@ impl AccessCounter {
 #[tracing::instrument(level = "debug", skip_all)]
 async fn write(store: &Store, batch: &[(String, Visits)]) -> Result<()> {
     let mut tx = store.begin().await?;
+    let mut hours: HashMap<i64, i64> = HashMap::new();
     for (id, v) in batch {
         bookmarks::add_visits(&mut tx.conn(), id, v.count, v.last_at).await?;
+        *hours
+            .entry(v.last_at - v.last_at.rem_euclid(HOUR_MS))
+            .or_default() += v.count;
+    }
+    // For the instance statistics, in the same transaction: the totals and the counts agree.
+    for (hour, n) in hours {
+        stats::add_redirects(&mut tx.conn(), hour, n).await?;
     }
     // Counters are part of no cached answer, so the caches keep what they hold.
     tx.commit_quietly().await

@@ -15,6 +15,7 @@ pub mod email_links;
 pub mod folders;
 pub mod golinks;
 pub mod identity;
+pub mod instance_stats;
 pub mod invitations;
 pub mod list_params;
 pub mod members;

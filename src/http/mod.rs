@@ -2,7 +2,7 @@
 //! Routes are registered through `utoipa-axum`, so `/openapi.json` is generated from the same
 //! code that routes requests and cannot drift from it.
 
-pub mod audit_log;
+pub mod admin;
 pub mod auth;
 pub mod billing;
 pub mod bookmark_io;
@@ -82,7 +82,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(tags::router())
         .merge(teams::router())
         .merge(dashboard::router())
-        .merge(audit_log::router())
+        .merge(admin::router())
         .split_for_parts();
     openapi::Conventions.modify(&mut doc);
     (router, doc)

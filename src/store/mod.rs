@@ -21,6 +21,7 @@ pub mod mfa;
 pub mod orgs;
 pub mod sessions;
 pub mod sql;
+pub mod stats;
 pub mod tags;
 pub mod teams;
 pub mod tokens;

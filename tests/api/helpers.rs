@@ -194,6 +194,19 @@ impl TestApp {
         }
     }
 
+    /// `GET path` without following redirects, as a go-link is checked.
+    pub async fn go(&self, path: &str, bearer: Option<&str>) -> Response {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let mut req = client.get(self.url(path));
+        if let Some(b) = bearer {
+            req = req.bearer_auth(b);
+        }
+        req.send().await.unwrap()
+    }
+
     pub async fn get(&self, path: &str, bearer: Option<&str>) -> Response {
         self.req(Method::GET, path, bearer).send().await.unwrap()
     }

@@ -17,6 +17,7 @@ mod folders;
 mod golinks;
 mod import_export;
 mod import_files;
+mod instance_stats;
 mod invitations;
 mod library;
 mod limits;

@@ -1,12 +1,15 @@
-//! `GET /api/admin/audit-log`: who did what, newest first, a page at a time.
+//! Administration: `GET /api/admin/audit-log` (who did what, newest first, a page at a time)
+//! and `GET /api/admin/stats` (the instance's totals, for monitoring).
 
 use axum::extract::{Query, State};
+use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::audit::{self, LogParams};
+use crate::app::instance_stats::{self, InstanceStats};
 use crate::error::Result;
 use crate::http::tenancy::OrgHeader;
 use crate::http::{CurrentUser, Json};
@@ -14,7 +17,9 @@ use crate::state::AppState;
 use crate::store::audit::AuditEvent;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list))
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(stats))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -69,4 +74,17 @@ async fn list(
         events: page.events,
         next_cursor: page.next_cursor,
     }))
+}
+
+/// The instance's totals, for a monitoring system: the header `X-Stats-Secret` must equal
+/// `STATS_ENDPOINT_SECRET`; without that setting this route does not exist.
+#[utoipa::path(get, path = "/api/admin/stats", tag = "admin", security(()),
+    params(("X-Stats-Secret" = String, Header, description = "Equal to `STATS_ENDPOINT_SECRET`")),
+    responses((status = 200, body = InstanceStats), (status = 401), (status = 404)))]
+async fn stats(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<InstanceStats>> {
+    let given = headers.get("x-stats-secret").and_then(|v| v.to_str().ok());
+    let secret = state.config.stats_endpoint_secret.as_deref();
+    Ok(Json(
+        instance_stats::read(&state.store, secret, given).await?,
+    ))
 }
