@@ -20,6 +20,7 @@ pub mod invitations;
 pub mod list_params;
 pub mod members;
 pub mod mfa;
+pub mod org_settings;
 pub mod organizations;
 pub mod plans;
 pub mod sessions;

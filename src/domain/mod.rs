@@ -10,6 +10,7 @@ pub mod library;
 pub mod plan;
 pub mod role;
 pub mod search;
+pub mod setting;
 pub mod text_enum;
 pub mod time;
 

@@ -3,6 +3,7 @@
 //! code that routes requests and cannot drift from it.
 
 pub mod admin;
+pub mod admin_settings;
 pub mod auth;
 pub mod billing;
 pub mod bookmark_io;
@@ -83,6 +84,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(teams::router())
         .merge(dashboard::router())
         .merge(admin::router())
+        .merge(admin_settings::router())
         .split_for_parts();
     openapi::Conventions.modify(&mut doc);
     (router, doc)

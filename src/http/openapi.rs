@@ -40,6 +40,7 @@ const TENANT_SCOPED: &[&str] = &[
     "/api/teams",
     "/api/admin/teams",
     "/api/admin/audit-log",
+    "/api/admin/settings",
     "/api/users/for-sharing",
     "/api/dashboard",
     "/api/config/plan",

@@ -20,6 +20,7 @@ pub mod invitations;
 pub mod mfa;
 pub mod orgs;
 pub mod sessions;
+pub mod settings;
 pub mod sql;
 pub mod stats;
 pub mod tags;

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use slugbase::config::Mode;
 
 use crate::helpers::{enable_mfa, expect, Person, TestApp, PASSWORD};
-use crate::tenancy::{two_tenants, TwoTenants};
+use crate::tenancy::{invited_member, two_tenants, TwoTenants};
 
 async fn log(app: &TestApp, who: &Person, query: &str) -> Value {
     expect(
@@ -257,21 +257,7 @@ async fn members_are_refused_and_another_organization_is_not_readable() {
         org_a,
         org_b,
     } = two_tenants(Mode::Cloud).await;
-    let carol = app.signup("carol@example.com", "Carol").await;
-    let invited = app
-        .post(
-            &format!("/api/organizations/{org_a}/invitations"),
-            Some(&alice.jwt),
-            json!({"email": "carol@example.com"}),
-        )
-        .await;
-    expect(invited, StatusCode::CREATED).await;
-    let token = app.token_from_mail("carol@example.com", "/invite?token=");
-    let body = json!({ "token": token });
-    let accepted = app
-        .post("/api/invitations/accept", Some(&carol.jwt), body)
-        .await;
-    expect(accepted, StatusCode::OK).await;
+    let carol = invited_member(&app, &alice, &org_a, "carol@example.com").await;
 
     let as_member = app
         .req(Method::GET, "/api/admin/audit-log", Some(&carol.jwt))

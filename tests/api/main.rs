@@ -6,6 +6,7 @@ mod helpers;
 mod account_deletion;
 mod accounts_cloud;
 mod accounts_selfhosted;
+mod admin_settings;
 mod audit_log;
 mod billing;
 mod bookmark_list;

@@ -69,6 +69,26 @@ pub async fn two_tenants(mode: Mode) -> TwoTenants {
     }
 }
 
+/// Cloud: a new person (signed up as `email`) invited into `org` by its owner, who accepts.
+pub async fn invited_member(app: &TestApp, owner: &Person, org: &str, email: &str) -> Person {
+    let person = app.signup(email, "Member").await;
+    let invited = app
+        .post(
+            &format!("/api/organizations/{org}/invitations"),
+            Some(&owner.jwt),
+            json!({ "email": email }),
+        )
+        .await;
+    expect(invited, StatusCode::CREATED).await;
+    let token = app.token_from_mail(email, "/invite?token=");
+    let body = json!({ "token": token });
+    let accepted = app
+        .post("/api/invitations/accept", Some(&person.jwt), body)
+        .await;
+    expect(accepted, StatusCode::OK).await;
+    person
+}
+
 pub async fn current_org(app: &TestApp, who: &Person) -> String {
     let body = expect(
         app.get("/api/session/org", Some(&who.jwt)).await,
