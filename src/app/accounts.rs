@@ -63,7 +63,7 @@ impl SignUp {
         })
     }
 
-    fn account(self, is_admin: bool, email_verified: bool) -> NewAccount {
+    pub(crate) fn account(self, is_admin: bool, email_verified: bool) -> NewAccount {
         NewAccount {
             email: self.email,
             name: self.name,

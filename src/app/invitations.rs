@@ -281,12 +281,29 @@ pub async fn accept(
     token: &str,
 ) -> Result<Accepted> {
     let mut tx = store.begin().await?;
-    let inv = invitations::by_token_hash(&mut tx.conn(), &sha256_hex(token))
+    let actor = Actor::of(user);
+    let accepted = accept_in(&mut tx.conn(), policy, &user.user, &actor, token).await?;
+    select_org(&mut tx.conn(), user, &accepted.org_id).await?;
+    tx.commit().await?;
+    Ok(accepted)
+}
+
+/// [`accept`] on the transaction `c`, for `person`, without choosing the organization for a
+/// session (a new account's first session starts in it).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn accept_in(
+    c: &mut Conn<'_>,
+    policy: PlanPolicy,
+    person: &users::User,
+    actor: &Actor,
+    token: &str,
+) -> Result<Accepted> {
+    let inv = invitations::by_token_hash(c, &sha256_hex(token))
         .await?
         .ok_or_else(invitation_not_found)?;
-    crate::store::lock_org(&mut tx.conn(), &inv.org_id).await?;
+    crate::store::lock_org(c, &inv.org_id).await?;
     // Read again under the lock: a racing accept or cancel has finished by now.
-    let inv = invitations::in_org(&mut tx.conn(), &inv.org_id, &inv.id)
+    let inv = invitations::in_org(c, &inv.org_id, &inv.id)
         .await?
         .ok_or_else(invitation_not_found)?;
     let now = Timestamp::now().millis();
@@ -298,40 +315,33 @@ pub async fn accept(
     if inv.expires_at <= now {
         return Err(AppError::bad_request("Invitation has expired"));
     }
-    if !constant_time_eq(inv.email.as_bytes(), user.user.email.as_bytes()) {
+    if !constant_time_eq(inv.email.as_bytes(), person.email.as_bytes()) {
         return Err(DomainError::WrongInvitee.into());
     }
-    let org = orgs::by_id(&mut tx.conn(), &inv.org_id)
+    let org = orgs::by_id(c, &inv.org_id)
         .await?
         .ok_or_else(invitation_not_found)?;
-    let already = orgs::role_of(&mut tx.conn(), &org.id, user.id())
-        .await?
-        .is_some();
+    let already = orgs::role_of(c, &org.id, &person.id).await?.is_some();
     if !already {
         let rules = policy.rules(org.plan);
         rules.check_can_invite()?;
-        seats(&mut tx.conn(), &org, now)
-            .await?
-            .check_accept(&rules)?;
-        orgs::add_member(&mut tx.conn(), &org.id, user.id(), inv.role, now).await?;
+        seats(c, &org, now).await?.check_accept(&rules)?;
+        orgs::add_member(c, &org.id, &person.id, inv.role, now).await?;
     }
-    invitations::set_status(&mut tx.conn(), &inv.id, InvitationStatus::Accepted, now).await?;
-    select_org(&mut tx.conn(), user, &org.id).await?;
-    let actor = Actor::of(user);
+    invitations::set_status(c, &inv.id, InvitationStatus::Accepted, now).await?;
     let event = Event::new("invitation.accepted", "invitation")
         .entity(&inv.id)
         .org(&org.id)
         .detail("email", inv.email.as_str());
-    audit::record(&mut tx.conn(), &actor, event).await?;
+    audit::record(c, actor, event).await?;
     if !already {
         let event = Event::new("member.joined", "membership")
-            .entity(user.id())
+            .entity(&person.id)
             .org(&org.id)
             .detail("role", inv.role.as_str())
             .detail("invitation_id", inv.id.as_str());
-        audit::record(&mut tx.conn(), &actor, event).await?;
+        audit::record(c, actor, event).await?;
     }
-    tx.commit().await?;
     Ok(Accepted {
         org_id: org.id,
         joined: !already,

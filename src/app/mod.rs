@@ -17,6 +17,7 @@ pub mod golinks;
 pub mod identity;
 pub mod instance_stats;
 pub mod invitations;
+pub mod invited_signup;
 pub mod list_params;
 pub mod members;
 pub mod mfa;

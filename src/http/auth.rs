@@ -10,6 +10,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::accounts::{self, SignUp};
+use crate::app::invited_signup;
 use crate::app::sessions::{self, Issued, LogIn};
 use crate::domain::Email;
 use crate::error::{AppError, Result};
@@ -97,16 +98,43 @@ async fn setup(
     Ok(signed_in(&state, issued, user, StatusCode::OK))
 }
 
-/// Cloud sign-up: creates an unverified account and its own workspace, and emails a link.
-#[utoipa::path(post, path = "/api/auth/register", tag = "auth", security(()), request_body = AccountBody,
-    responses((status = 201, body = crate::http::doc_schemas::Message, description = "Check your email to verify your account"), (status = 400), (status = 403), (status = 429)))]
+#[derive(Deserialize, ToSchema)]
+pub struct RegisterBody {
+    #[serde(flatten)]
+    account: AccountBody,
+    /// The token of an invitation sent to `email` (from the `/invite?token=` link): the account
+    /// is created verified, joins that organization and is signed in, in both modes.
+    #[schema(schema_with = crate::http::fields::token)]
+    invitation_token: Option<String>,
+}
+
+/// Cloud sign-up: creates an unverified account and its own workspace, and emails a link. With
+/// `invitation_token` (both modes) the account is created verified, joins the inviting
+/// organization and is signed in at once (201 with the user and the session cookies).
+#[utoipa::path(post, path = "/api/auth/register", tag = "auth", security(()), request_body = RegisterBody,
+    responses((status = 201, body = crate::http::doc_schemas::Message, description = "Check your email to verify your account; with an invitation, the signed-in user"),
+        (status = 400), (status = 403), (status = 404, description = "Invitation not found"), (status = 429)))]
 async fn register(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    Json(body): Json<AccountBody>,
+    Json(body): Json<RegisterBody>,
 ) -> Result<Response> {
     state.limits.auth.check(&format!("register:{ip}"))?;
-    accounts::register(&state.store, &state.outbox(), state.mode(), body.validate()).await?;
+    let sign_up = body.account.validate();
+    if let Some(token) = body.invitation_token.as_deref() {
+        let policy = state.plan_policy();
+        let (issued, user) = invited_signup::register(
+            &state.store,
+            &state.sessions,
+            policy,
+            sign_up,
+            token,
+            Some(ip),
+        )
+        .await?;
+        return Ok(signed_in(&state, issued, user, StatusCode::CREATED));
+    }
+    accounts::register(&state.store, &state.outbox(), state.mode(), sign_up).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({"message": "Check your email to verify your account"})),

@@ -20,6 +20,7 @@ mod import_export;
 mod import_files;
 mod instance_stats;
 mod invitations;
+mod invited_signup;
 mod library;
 mod limits;
 mod mail;
