@@ -9,7 +9,7 @@ use crate::config::Mode;
 use crate::domain::{DomainError, OrgRole};
 use crate::error::{AppError, Result};
 use crate::security::passwords;
-use crate::store::{orgs, users, Store};
+use crate::store::{orgs, users, Conn, Store};
 
 /// Asks for the account's password before a sensitive change (turning MFA off, renewing backup
 /// codes, deleting the account): 400 `PASSWORD_REQUIRED` without it, 401 `INVALID_PASSWORD`
@@ -52,38 +52,59 @@ pub async fn delete_own_account(
 ) -> Result<()> {
     confirm_password(me, password).await?;
     let mut tx = store.begin().await?;
-    users::lock(&mut tx.conn(), me.id()).await?;
-    if mode == Mode::Selfhosted
-        && me.user.is_admin
-        && users::admin_count(&mut tx.conn()).await? <= 1
-    {
+    let alone_in = remove(&mut tx.conn(), mode, &me.user, &Actor::of(me)).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = %me.id(), organizations_deleted = alone_in, "account deleted");
+    Ok(())
+}
+
+/// Removes `user`'s account on the transaction `c` under the rules of [`delete_own_account`]
+/// (an instance admin deleting someone goes through here too); returns how many organizations
+/// went with it.
+pub(crate) async fn remove(
+    c: &mut Conn<'_>,
+    mode: Mode,
+    user: &users::User,
+    actor: &Actor,
+) -> Result<usize> {
+    // One lock for every admin change: two admins removing each other at once are serialized.
+    crate::store::user_admin::lock_admins(c).await?;
+    users::lock(c, &user.id).await?;
+    let fresh = users::by_id(c, &user.id)
+        .await?
+        .ok_or_else(|| AppError::not_found("User not found"))?;
+    if mode == Mode::Selfhosted && fresh.is_admin && users::admin_count(c).await? <= 1 {
         return Err(AppError::bad_request(
             "The last admin cannot delete their account; make someone else an admin first",
         ));
     }
     let mut alone_in = Vec::new();
-    for m in orgs::list_for_user(&mut tx.conn(), me.id()).await? {
-        let members = orgs::member_count(&mut tx.conn(), &m.id).await?;
+    for m in orgs::list_for_user(c, &user.id).await? {
+        let members = orgs::member_count(c, &m.id).await?;
         if members <= 1 {
             alone_in.push(m.id);
-        } else if m.role == OrgRole::Owner && orgs::owner_count(&mut tx.conn(), &m.id).await? <= 1 {
+        } else if m.role == OrgRole::Owner && orgs::owner_count(c, &m.id).await? <= 1 {
+            let who = if actor.user_id.as_deref() == Some(user.id.as_str()) {
+                "You are".to_string()
+            } else {
+                format!("{} is", fresh.name)
+            };
             return Err(DomainError::LastOwner(format!(
-                "You are the last owner of {}; make someone else an owner or delete it first",
+                "{who} the last owner of {}; make someone else an owner or delete it first",
                 m.name
             ))
             .into());
         }
     }
     for org_id in &alone_in {
-        orgs::delete(&mut tx.conn(), org_id).await?;
-        crate::store::audit::delete_for_org(&mut tx.conn(), org_id).await?;
+        orgs::delete(c, org_id).await?;
+        crate::store::audit::delete_for_org(c, org_id).await?;
     }
-    users::delete(&mut tx.conn(), me.id()).await?;
+    users::delete(c, &user.id).await?;
     let event = Event::new("account.deleted", "user")
-        .entity(me.id())
+        .entity(&user.id)
+        .detail("email", fresh.email.as_str())
         .detail("organizations_deleted", alone_in.len());
-    audit::record(&mut tx.conn(), &Actor::of(me), event).await?;
-    tx.commit().await?;
-    tracing::info!(user_id = %me.id(), organizations_deleted = alone_in.len(), "account deleted");
-    Ok(())
+    audit::record(c, actor, event).await?;
+    Ok(alone_in.len())
 }

@@ -31,7 +31,7 @@ fn filter_id(v: &Option<String>, name: &str) -> Result<Option<String>> {
 
 /// A whole number; one too large to hold is as large as can be (the paging rules clamp it), so
 /// any integer the document allows is taken.
-fn number(v: &Option<String>, name: &str) -> Result<Option<i64>> {
+pub fn number(v: &Option<String>, name: &str) -> Result<Option<i64>> {
     present(v)
         .map(|s| {
             let digits = s.strip_prefix('-').unwrap_or(s);

@@ -5,6 +5,7 @@
 pub mod access_counter;
 pub mod account_removal;
 pub mod accounts;
+pub mod admin_users;
 pub mod audit;
 pub mod billing;
 pub mod bookmark_io;

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod admin_settings;
+pub mod admin_users;
 pub mod auth;
 pub mod billing;
 pub mod bookmark_io;
@@ -85,6 +86,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(dashboard::router())
         .merge(admin::router())
         .merge(admin_settings::router())
+        .merge(admin_users::router())
         .split_for_parts();
     openapi::Conventions.modify(&mut doc);
     (router, doc)

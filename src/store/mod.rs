@@ -26,6 +26,7 @@ pub mod stats;
 pub mod tags;
 pub mod teams;
 pub mod tokens;
+pub mod user_admin;
 pub mod users;
 
 use std::str::FromStr;

@@ -7,6 +7,7 @@ mod account_deletion;
 mod accounts_cloud;
 mod accounts_selfhosted;
 mod admin_settings;
+mod admin_users;
 mod audit_log;
 mod billing;
 mod bookmark_list;

@@ -1,0 +1,170 @@
+//! `/api/admin/users`: self-hosted instance admins manage people's accounts.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::admin_users::{self as use_case, Edit, NewPerson};
+use crate::app::list_params::number;
+use crate::domain::{Email, Password, PersonName};
+use crate::error::{AppError, Result};
+use crate::http::doc_schemas::Message;
+use crate::http::{CurrentUser, Json};
+use crate::state::AppState;
+use crate::store::users::PublicUser;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get, update, delete))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Words that the name or email contains.
+    q: Option<String>,
+    /// 1 to 500 (default 50).
+    limit: Option<String>,
+    offset: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserPage {
+    items: Vec<PublicUser>,
+    total: i64,
+    #[serde(rename = "hasMore")]
+    has_more: bool,
+}
+
+/// Everyone on the instance, newest first.
+#[utoipa::path(get, path = "/api/admin/users", tag = "admin", params(ListQuery),
+    responses((status = 200, body = UserPage), (status = 400), (status = 401), (status = 403)))]
+async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<UserPage>> {
+    use_case::require_admin(state.mode(), &user)?;
+    let limit = number(&q.limit, "limit")?;
+    let offset = number(&q.offset, "offset")?;
+    let page = use_case::list(&state.store, q.q.as_deref(), limit, offset).await?;
+    Ok(Json(UserPage {
+        items: page.items.into_iter().map(PublicUser::from).collect(),
+        total: page.total,
+        has_more: page.has_more,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/admin/users/{id}", tag = "admin", params(("id" = String, Path)),
+    responses((status = 200, body = PublicUser), (status = 401), (status = 403), (status = 404)))]
+async fn get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<PublicUser>> {
+    use_case::require_admin(state.mode(), &user)?;
+    Ok(Json(use_case::get(&state.store, &id).await?.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateBody {
+    #[schema(required = true, schema_with = crate::http::fields::email)]
+    email: Option<String>,
+    #[schema(required = true, schema_with = crate::http::fields::person_name)]
+    name: Option<String>,
+    /// Required unless `send_invite` is set.
+    #[schema(schema_with = crate::http::fields::password)]
+    password: Option<String>,
+    is_admin: Option<bool>,
+    /// Without a password: email the person a link to choose one (valid 7 days).
+    send_invite: Option<bool>,
+}
+
+fn password(raw: Option<&str>) -> Result<Option<Password>> {
+    Ok(raw
+        .filter(|p| !p.is_empty())
+        .map(Password::parse)
+        .transpose()?)
+}
+
+/// Adds a person (verified) as a member of the instance's organization.
+#[utoipa::path(post, path = "/api/admin/users", tag = "admin", request_body = CreateBody,
+    responses((status = 201, body = PublicUser), (status = 400), (status = 401), (status = 403), (status = 429), (status = 502)))]
+async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(body): Json<CreateBody>,
+) -> Result<Response> {
+    use_case::require_admin(state.mode(), &user)?;
+    state
+        .limits
+        .writes
+        .check(&format!("admin-users:{}", user.id()))?;
+    let (Some(email), Some(name)) = (body.email.as_deref(), body.name.as_deref()) else {
+        return Err(AppError::bad_request("Email and name are required"));
+    };
+    let person = NewPerson {
+        email: Email::parse(email)?,
+        name: PersonName::parse(name)?,
+        password: password(body.password.as_deref())?,
+        is_admin: body.is_admin.unwrap_or(false),
+        send_invite: body.send_invite.unwrap_or(false),
+    };
+    let created = use_case::create(&state.store, &state.outbox(), &user, person).await?;
+    Ok((StatusCode::CREATED, Json(PublicUser::from(created))).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct UpdateBody {
+    #[schema(schema_with = crate::http::fields::person_name)]
+    name: Option<String>,
+    #[schema(schema_with = crate::http::fields::email)]
+    email: Option<String>,
+    is_admin: Option<bool>,
+    /// A new password; every session and API token of the person ends.
+    #[schema(schema_with = crate::http::fields::password)]
+    password: Option<String>,
+}
+
+/// Changes someone's name, email, admin flag or password. An admin cannot demote themselves,
+/// and the last admin stays.
+#[utoipa::path(put, path = "/api/admin/users/{id}", tag = "admin", params(("id" = String, Path)), request_body = UpdateBody,
+    responses((status = 200, body = PublicUser), (status = 400), (status = 401), (status = 403), (status = 404)))]
+async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(body): Json<UpdateBody>,
+) -> Result<Json<PublicUser>> {
+    use_case::require_admin(state.mode(), &user)?;
+    let edit = Edit {
+        name: body.name.as_deref().map(PersonName::parse).transpose()?,
+        email: body.email.as_deref().map(Email::parse).transpose()?,
+        is_admin: body.is_admin,
+        password: password(body.password.as_deref())?,
+    };
+    Ok(Json(
+        use_case::update(&state.store, &user, &id, edit)
+            .await?
+            .into(),
+    ))
+}
+
+/// Deletes someone's account; their sessions and tokens end at once. Not one's own.
+#[utoipa::path(delete, path = "/api/admin/users/{id}", tag = "admin", params(("id" = String, Path)),
+    responses((status = 200, body = Message), (status = 400), (status = 401), (status = 403), (status = 404)))]
+async fn delete(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<Value>> {
+    use_case::require_admin(state.mode(), &user)?;
+    use_case::delete(&state.store, state.mode(), &user, &id).await?;
+    Ok(Json(json!({"message": "User deleted"})))
+}
