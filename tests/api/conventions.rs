@@ -544,7 +544,7 @@ async fn the_openapi_document_is_complete_enough_to_generate_a_client() {
             assert!(!tenant || org_header, "{name}: X-Organization-Id");
         }
     }
-    assert_eq!(operations, 90);
+    assert_eq!(operations, 101);
     let login = &doc["paths"]["/api/auth/login"]["post"];
     let body = &doc["components"]["schemas"]["LoginBody"];
     assert_eq!(body["required"], json!(["email", "password"]));
