@@ -221,6 +221,7 @@ fn refusal_body(refusal: DomainError) -> (StatusCode, Value) {
         | DomainError::NoOrganization
         | DomainError::WrongInvitee
         | DomainError::AlreadyInitialized
+        | DomainError::AdminRule(_)
         | DomainError::RegistrationClosed => return plain(StatusCode::FORBIDDEN),
         DomainError::LastOwner(_) | DomainError::InvalidCode => {
             let body = json!({ "error": refusal.message(), "code": refusal.code() });

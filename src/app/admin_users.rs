@@ -9,7 +9,7 @@ use crate::app::email_links::{self, Outbox};
 use crate::app::identity::CurrentUser;
 use crate::config::Mode;
 use crate::domain::ids::parse_id;
-use crate::domain::{Email, OrgRole, Password, PersonName, SearchTerms, Timestamp};
+use crate::domain::{DomainError, Email, OrgRole, Password, PersonName, SearchTerms, Timestamp};
 use crate::error::{AppError, Result};
 use crate::security::{passwords, random_token};
 use crate::store::email_tokens::Purpose;
@@ -186,12 +186,10 @@ pub async fn update(store: &Store, admin: &CurrentUser, id: &str, edit: Edit) ->
     let now = Timestamp::now().millis();
     if edit.is_admin == Some(false) && target.is_admin {
         if target.id == admin.id() {
-            return Err(AppError::bad_request(
-                "You cannot remove your own admin rights",
-            ));
+            return Err(DomainError::AdminRule("You cannot remove your own admin rights").into());
         }
         if users::admin_count(&mut tx.conn()).await? <= 1 {
-            return Err(AppError::bad_request("The last admin must stay an admin"));
+            return Err(DomainError::AdminRule("The last admin must stay an admin").into());
         }
     }
     if let Some(name) = &edit.name {
@@ -243,9 +241,10 @@ pub async fn update(store: &Store, admin: &CurrentUser, id: &str, edit: Edit) ->
 pub async fn delete(store: &Store, mode: Mode, admin: &CurrentUser, id: &str) -> Result<()> {
     let id = parse_id(id).ok_or_else(not_found)?;
     if id == admin.id() {
-        return Err(AppError::bad_request(
+        return Err(DomainError::AdminRule(
             "You cannot delete your own account here; use your profile",
-        ));
+        )
+        .into());
     }
     let mut tx = store.begin().await?;
     let target = users::by_id(&mut tx.conn(), &id)

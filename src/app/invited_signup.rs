@@ -12,8 +12,9 @@ use crate::app::sessions::{self, Issued, SessionKeys};
 use crate::config::Mode;
 use crate::domain::plan::PlanPolicy;
 use crate::error::{AppError, Result};
+use crate::security::sha256_hex;
 use crate::store::users::{self, User};
-use crate::store::Store;
+use crate::store::{invitations, Store};
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn register(
@@ -31,6 +32,10 @@ pub async fn register(
     let account = sign_up?.account(false, true);
     let taken = "Email already registered";
     let mut tx = store.begin().await?;
+    // An unknown token is a 404 before anything else is looked at.
+    invitations::by_token_hash(&mut tx.conn(), &sha256_hex(token))
+        .await?
+        .ok_or_else(|| AppError::not_found("Invitation not found"))?;
     // In the cloud every account has a workspace of its own; self-hosted, the invitation's
     // organization is the person's only one.
     let user_id = match keys.mode {

@@ -41,6 +41,9 @@ pub enum DomainError {
     /// First-run set-up was done already.
     #[error("System already initialized")]
     AlreadyInitialized,
+    /// An admin change the rules forbid: demoting or deleting oneself, or the last admin.
+    #[error("{0}")]
+    AdminRule(&'static str),
     /// Open sign-up is closed (self-hosted).
     #[error("Registrations are disabled")]
     RegistrationClosed,
@@ -75,6 +78,7 @@ impl DomainError {
             | Self::NoOrganization
             | Self::WrongInvitee
             | Self::AlreadyInitialized
+            | Self::AdminRule(_)
             | Self::RegistrationClosed => None,
             Self::LastOwner(_) => Some("LAST_OWNER"),
             Self::EmailNotVerified => Some("EMAIL_NOT_VERIFIED"),

@@ -26,6 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct LogQuery {
     /// Events per page, 1 to 500 (default 50).
+    #[param(schema_with = crate::http::admin_users::limit_schema)]
     limit: Option<String>,
     /// The `next_cursor` of the previous page.
     before: Option<String>,

@@ -30,7 +30,9 @@ pub struct ListQuery {
     /// Words that the name or email contains.
     q: Option<String>,
     /// 1 to 500 (default 50).
+    #[param(schema_with = crate::http::admin_users::limit_schema)]
     limit: Option<String>,
+    #[param(schema_with = crate::http::admin_users::offset_schema)]
     offset: Option<String>,
 }
 
@@ -167,4 +169,12 @@ async fn delete(
     use_case::require_admin(state.mode(), &user)?;
     use_case::delete(&state.store, state.mode(), &user, &id).await?;
     Ok(Json(json!({"message": "User deleted"})))
+}
+
+pub(crate) fn limit_schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::http::fields::or_blank(crate::http::fields::integer(None))
+}
+
+fn offset_schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    crate::http::fields::or_blank(crate::http::fields::integer(Some(0.0)))
 }

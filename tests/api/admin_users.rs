@@ -263,11 +263,11 @@ async fn an_admin_keeps_their_own_rights_and_the_last_admin_stays() {
     let app = spawn_app(Mode::Selfhosted).await;
     let ada = app.setup_admin("ada@example.com").await;
     let demote = put(&app, &ada, &ada.id, json!({"is_admin": false})).await;
-    expect(demote, StatusCode::BAD_REQUEST).await;
+    expect(demote, StatusCode::FORBIDDEN).await;
     let own = app
         .delete(&format!("/api/admin/users/{}", ada.id), Some(&ada.jwt))
         .await;
-    expect(own, StatusCode::BAD_REQUEST).await;
+    expect(own, StatusCode::FORBIDDEN).await;
     let me = expect(
         app.get("/api/auth/me", Some(&ada.jwt)).await,
         StatusCode::OK,
