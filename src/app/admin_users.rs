@@ -48,7 +48,10 @@ pub async fn list(
     offset: Option<i64>,
 ) -> Result<UserPage> {
     let limit = limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
-    let offset = offset.unwrap_or(0).max(0);
+    let offset = offset.unwrap_or(0);
+    if offset < 0 {
+        return Err(AppError::bad_request("offset must not be negative"));
+    }
     let pattern = q
         .and_then(SearchTerms::parse)
         .map(|t| t.like_pattern())
@@ -83,7 +86,7 @@ pub struct NewPerson {
 }
 
 /// Creates the account (verified: an admin vouches for the address) as a member of the
-/// instance's organization; with `send_invite` and no password, emails a link to choose one.
+/// instance's organization; with `send_invite`, emails a link to choose a password.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn create(
     store: &Store,
@@ -91,13 +94,9 @@ pub async fn create(
     admin: &CurrentUser,
     p: NewPerson,
 ) -> Result<User> {
-    if p.password.is_none() && !p.send_invite {
-        return Err(AppError::bad_request(
-            "A password is required unless send_invite is set",
-        ));
-    }
-    let invite = p.password.is_none();
-    // Nobody knows this one: the person chooses theirs through the emailed link.
+    let invite = p.send_invite;
+    // Without a password nobody knows this one: the person chooses theirs through the emailed
+    // link or "forgot password", or signs in through an OpenID provider.
     let password = match p.password {
         Some(pw) => pw,
         None => Password::parse(&format!("Aa1-{}", random_token()))?,
@@ -172,7 +171,8 @@ pub async fn update(store: &Store, admin: &CurrentUser, id: &str, edit: Edit) ->
         && edit.is_admin.is_none()
         && edit.password.is_none()
     {
-        return Err(AppError::bad_request("No fields to update"));
+        // Nothing this endpoint knows was sent: the person as they are.
+        return get(store, &id).await;
     }
     let hash = match &edit.password {
         Some(p) => Some(passwords::hash(p.expose()).await?),

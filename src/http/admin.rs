@@ -4,6 +4,7 @@
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::{ObjectBuilder, RefOr, Schema, Type};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -11,6 +12,7 @@ use utoipa_axum::routes;
 use crate::app::audit::{self, LogParams};
 use crate::app::instance_stats::{self, InstanceStats};
 use crate::error::Result;
+use crate::http::fields;
 use crate::http::tenancy::OrgHeader;
 use crate::http::{CurrentUser, Json};
 use crate::state::AppState;
@@ -29,13 +31,32 @@ pub struct LogQuery {
     #[param(schema_with = crate::http::admin_users::limit_schema)]
     limit: Option<String>,
     /// The `next_cursor` of the previous page.
+    #[param(schema_with = cursor_schema)]
     before: Option<String>,
     /// Only events with this action, e.g. `member.role_changed`.
+    #[param(schema_with = filter_schema)]
     action: Option<String>,
     /// Only events by this person.
+    #[param(schema_with = actor_schema)]
     actor_user_id: Option<String>,
     /// Only events about this kind of thing, e.g. `bookmark`.
+    #[param(schema_with = filter_schema)]
     entity_type: Option<String>,
+}
+
+fn cursor_schema() -> RefOr<Schema> {
+    let cursor = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(audit::CURSOR_PATTERN));
+    fields::or_blank(cursor.build())
+}
+
+fn filter_schema() -> RefOr<Schema> {
+    fields::or_blank(fields::token())
+}
+
+fn actor_schema() -> RefOr<Schema> {
+    fields::or_blank(fields::uuid())
 }
 
 #[derive(Serialize, ToSchema)]

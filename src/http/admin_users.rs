@@ -75,16 +75,17 @@ async fn get(
 }
 
 #[derive(Deserialize, ToSchema)]
-pub struct CreateBody {
+pub struct NewUserBody {
     #[schema(required = true, schema_with = crate::http::fields::email)]
     email: Option<String>,
     #[schema(required = true, schema_with = crate::http::fields::person_name)]
     name: Option<String>,
-    /// Required unless `send_invite` is set.
+    /// Without one the person signs in through an OpenID provider, the `send_invite` link or
+    /// "forgot password".
     #[schema(schema_with = crate::http::fields::password)]
     password: Option<String>,
     is_admin: Option<bool>,
-    /// Without a password: email the person a link to choose one (valid 7 days).
+    /// Email the person a link to choose their password (valid 7 days).
     send_invite: Option<bool>,
 }
 
@@ -96,12 +97,12 @@ fn password(raw: Option<&str>) -> Result<Option<Password>> {
 }
 
 /// Adds a person (verified) as a member of the instance's organization.
-#[utoipa::path(post, path = "/api/admin/users", tag = "admin", request_body = CreateBody,
+#[utoipa::path(post, path = "/api/admin/users", tag = "admin", request_body = NewUserBody,
     responses((status = 201, body = PublicUser), (status = 400), (status = 401), (status = 403), (status = 429), (status = 502)))]
 async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
-    Json(body): Json<CreateBody>,
+    Json(body): Json<NewUserBody>,
 ) -> Result<Response> {
     use_case::require_admin(state.mode(), &user)?;
     state
@@ -123,7 +124,7 @@ async fn create(
 }
 
 #[derive(Deserialize, ToSchema)]
-pub struct UpdateBody {
+pub struct UserEditBody {
     #[schema(schema_with = crate::http::fields::person_name)]
     name: Option<String>,
     #[schema(schema_with = crate::http::fields::email)]
@@ -136,13 +137,13 @@ pub struct UpdateBody {
 
 /// Changes someone's name, email, admin flag or password. An admin cannot demote themselves,
 /// and the last admin stays.
-#[utoipa::path(put, path = "/api/admin/users/{id}", tag = "admin", params(("id" = String, Path)), request_body = UpdateBody,
+#[utoipa::path(put, path = "/api/admin/users/{id}", tag = "admin", params(("id" = String, Path)), request_body = UserEditBody,
     responses((status = 200, body = PublicUser), (status = 400), (status = 401), (status = 403), (status = 404)))]
 async fn update(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-    Json(body): Json<UpdateBody>,
+    Json(body): Json<UserEditBody>,
 ) -> Result<Json<PublicUser>> {
     use_case::require_admin(state.mode(), &user)?;
     let edit = Edit {

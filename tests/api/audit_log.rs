@@ -328,7 +328,13 @@ async fn pages_run_newest_first_without_gaps_and_filters_narrow_them() {
         .iter()
         .all(|e| e["actor_user_id"] == alice.id.as_str()));
 
-    for bad in ["?before=garbage", "?limit=abc", "?before=MTIz"] {
+    for bad in [
+        "?before=garbage",
+        "?limit=abc",
+        "?before=MTIz",
+        "?actor_user_id=nope",
+        "?action=a%00b",
+    ] {
         let res = app
             .get(&format!("/api/admin/audit-log{bad}"), Some(&alice.jwt))
             .await;
