@@ -73,6 +73,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         go_cache: Default::default(),
         access_counter: Default::default(),
         list_totals: Arc::new(GenCache::new(std::time::Duration::from_secs(5), 50_000)),
+        oidc_http: crate::app::oidc_client::http_client(),
     }))
 }
 

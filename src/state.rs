@@ -49,6 +49,8 @@ pub struct Shared {
     pub access_counter: Arc<AccessCounter>,
     /// Totals of bookmark lists, by organization, user and filter (see `http::bookmark_list`).
     pub list_totals: Arc<GenCache<(String, String, String), i64>>,
+    /// Talks to OpenID providers (no redirects followed, a deadline on every request).
+    pub oidc_http: openidconnect::reqwest::Client,
 }
 
 impl Shared {

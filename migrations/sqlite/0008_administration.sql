@@ -32,42 +32,47 @@ CREATE TABLE org_settings (
 );
 
 -- OpenID Connect providers a self-hosted admin set up. The client secret is write-only through
--- the API.
+-- the API. `key` names the provider in its sign-in URLs (`/api/auth/<key>`).
 CREATE TABLE oidc_providers (
-    key TEXT PRIMARY KEY,
+    id TEXT PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
     issuer_url TEXT NOT NULL,
     client_id TEXT NOT NULL,
     client_secret TEXT NOT NULL,
     scopes TEXT NOT NULL,
     auto_create_users BOOLEAN NOT NULL DEFAULT FALSE,
-    default_role TEXT NOT NULL DEFAULT 'member' CHECK (default_role IN ('admin', 'member')),
+    default_role TEXT NOT NULL DEFAULT 'user' CHECK (default_role IN ('user', 'admin')),
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
 );
 
--- A person's account at a provider (issuer + subject), linked once.
+-- A person's account at an issuer (issuer + subject, as the verified ID token says), linked
+-- once; it goes with the provider it was linked through.
 CREATE TABLE user_identities (
-    provider_key TEXT NOT NULL REFERENCES oidc_providers(key) ON DELETE CASCADE,
+    issuer TEXT NOT NULL,
     subject TEXT NOT NULL,
+    provider_id TEXT NOT NULL REFERENCES oidc_providers(id) ON DELETE CASCADE,
     user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     created_at BIGINT NOT NULL,
-    PRIMARY KEY (provider_key, subject)
+    PRIMARY KEY (issuer, subject)
 );
 CREATE INDEX user_identities_by_user ON user_identities (user_id);
+CREATE INDEX user_identities_by_provider ON user_identities (provider_id);
 
 -- Sign-ins under way at a provider: the state (hashed), the browser it was started in (hashed
 -- binding cookie), the nonce and the PKCE verifier. Used once, then deleted.
 CREATE TABLE oidc_logins (
     state_hash TEXT PRIMARY KEY,
     browser_hash TEXT NOT NULL,
-    provider_key TEXT NOT NULL REFERENCES oidc_providers(key) ON DELETE CASCADE,
+    provider_id TEXT NOT NULL REFERENCES oidc_providers(id) ON DELETE CASCADE,
     nonce TEXT NOT NULL,
     pkce_verifier TEXT NOT NULL,
-    redirect_to TEXT,
+    redirect_to TEXT NOT NULL,
     created_at BIGINT NOT NULL,
     expires_at BIGINT NOT NULL
 );
+CREATE INDEX oidc_logins_by_expiry ON oidc_logins (expires_at);
 
 -- Go-link redirects per hour (for the instance statistics), written with the visit counts.
 CREATE TABLE go_redirect_hours (

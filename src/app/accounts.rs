@@ -122,28 +122,34 @@ pub async fn open_account(
 /// as a member, or, when there is none yet, set the instance up with their own.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn add_person(store: &Store, mode: Mode, a: &NewAccount) -> Result<String> {
-    let taken = "a user with this email already exists";
     let mut tx = store.begin().await?;
+    let user_id = add_person_in(&mut tx.conn(), mode, a).await?;
+    tx.commit().await?;
+    Ok(user_id)
+}
+
+/// [`add_person`] on the caller's transaction.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn add_person_in(c: &mut Conn<'_>, mode: Mode, a: &NewAccount) -> Result<String> {
+    let taken = "a user with this email already exists";
     let first_org = match mode {
         Mode::Cloud => None,
-        Mode::Selfhosted => orgs::oldest(&mut tx.conn()).await?,
+        Mode::Selfhosted => orgs::oldest(c).await?,
     };
-    let user_id = match first_org {
+    match first_org {
         Some(org_id) => {
-            let user_id = insert_user(&mut tx.conn(), a, taken).await?;
+            let user_id = insert_user(c, a, taken).await?;
             let now = Timestamp::now().millis();
-            orgs::add_member(&mut tx.conn(), &org_id, &user_id, OrgRole::Member, now).await?;
-            user_id
+            orgs::add_member(c, &org_id, &user_id, OrgRole::Member, now).await?;
+            Ok(user_id)
         }
         None => {
             if mode == Mode::Selfhosted {
-                mark_initialized(&mut tx.conn()).await?;
+                mark_initialized(c).await?;
             }
-            open_account(&mut tx.conn(), mode, a, taken).await?.0
+            Ok(open_account(c, mode, a, taken).await?.0)
         }
-    };
-    tx.commit().await?;
-    Ok(user_id)
+    }
 }
 
 /// Whether the first person exists (always, in cloud).

@@ -4,11 +4,14 @@
 use axum::http::{header, HeaderMap, HeaderValue};
 use cookie::{Cookie, SameSite};
 
+use crate::app::sessions::{Issued, REFRESH_TTL_SECS};
 use crate::state::AppState;
 
 pub const ACCESS: &str = "token";
 pub const REFRESH: &str = "refresh_token";
 pub const MFA_PENDING: &str = "slugbase.mfa_pending";
+/// Binds a sign-in at an OpenID provider to the browser that started it.
+pub const OIDC: &str = "slugbase.oidc";
 /// The pending cookie goes only to the MFA endpoints.
 const MFA_PATH: &str = "/api/auth/mfa";
 
@@ -98,4 +101,25 @@ pub fn mfa_pending_page(state: &AppState, token: String, ttl_secs: i64) -> Heade
 
 pub fn clear_mfa_pending_page(state: &AppState) -> HeaderValue {
     build(state, MFA_PENDING, String::new(), 0, true, MFA_PAGE_PATH)
+}
+
+/// Sent only to `/api/auth/…`, where the provider's callback arrives (a top-level navigation
+/// back from the provider, which `SameSite=Lax` lets through).
+pub fn oidc(state: &AppState, token: String, ttl_secs: i64) -> HeaderValue {
+    build(state, OIDC, token, ttl_secs, true, "/api/auth")
+}
+
+pub fn clear_oidc(state: &AppState) -> HeaderValue {
+    build(state, OIDC, String::new(), 0, true, "/api/auth")
+}
+
+/// Adds the cookies of a started session: the access token, and in cloud the refresh token.
+pub fn add_session(state: &AppState, headers: &mut HeaderMap, issued: Issued) {
+    headers.append(header::SET_COOKIE, access(state, issued.access_token));
+    if let Some(refresh_token) = issued.refresh_token {
+        headers.append(
+            header::SET_COOKIE,
+            refresh(state, refresh_token, REFRESH_TTL_SECS),
+        );
+    }
 }

@@ -23,6 +23,8 @@ pub mod library;
 pub mod members;
 pub mod meta;
 pub mod mfa;
+pub mod oidc;
+pub mod oidc_providers;
 pub mod openapi;
 pub mod organizations;
 pub mod password_reset;
@@ -87,6 +89,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(admin::router())
         .merge(admin_settings::router())
         .merge(admin_users::router())
+        .merge(oidc::router())
+        .merge(oidc_providers::router())
         .split_for_parts();
     openapi::Conventions.modify(&mut doc);
     (router, doc)

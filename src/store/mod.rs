@@ -18,6 +18,7 @@ pub mod folders;
 pub mod go_preferences;
 pub mod invitations;
 pub mod mfa;
+pub mod oidc;
 pub mod orgs;
 pub mod sessions;
 pub mod settings;

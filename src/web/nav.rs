@@ -42,6 +42,15 @@ pub fn login_url(to: &str) -> String {
     }
 }
 
+/// The second step of signing in, coming back to `to` afterwards.
+pub fn mfa_url(to: &str) -> String {
+    if to == "/" {
+        "/mfa".to_string()
+    } else {
+        format!("/mfa?redirect={}", encode(to))
+    }
+}
+
 /// Where an anonymous visitor of `here` goes: the sign-in page, or in cloud first the session
 /// renewal (an access token lives 15 minutes; the refresh cookie may still be good).
 pub fn sign_in_first(here: &str, cloud: bool) -> String {

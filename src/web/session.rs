@@ -345,16 +345,7 @@ pub async fn resume(State(state): State<AppState>, req: Request) -> Response {
     };
     let mut res = nav::see_other(&to);
     let h = res.headers_mut();
-    h.append(
-        header::SET_COOKIE,
-        cookies::access(&state, issued.access_token),
-    );
-    if let Some(refresh) = issued.refresh_token {
-        h.append(
-            header::SET_COOKIE,
-            cookies::refresh(&state, refresh, crate::state::REFRESH_TTL_SECS),
-        );
-    }
+    cookies::add_session(&state, h, issued);
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
 }

@@ -4,7 +4,6 @@
 mod links;
 mod sign_in;
 
-use axum::http::header;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
@@ -12,7 +11,7 @@ use maud::{html, Markup};
 
 use crate::app::sessions::Issued;
 use crate::http::cookies;
-use crate::state::{AppState, REFRESH_TTL_SECS};
+use crate::state::AppState;
 use crate::web::layout;
 use crate::web::nav;
 use crate::web::session::Ctx;
@@ -37,17 +36,7 @@ pub fn router() -> Router<AppState> {
 /// A started session: the cookies the API sets, and on to `to`.
 fn signed_in(state: &AppState, issued: Issued, to: &str) -> Response {
     let mut res = nav::see_other(to);
-    let h = res.headers_mut();
-    h.append(
-        header::SET_COOKIE,
-        cookies::access(state, issued.access_token),
-    );
-    if let Some(refresh) = issued.refresh_token {
-        h.append(
-            header::SET_COOKIE,
-            cookies::refresh(state, refresh, REFRESH_TTL_SECS),
-        );
-    }
+    cookies::add_session(state, res.headers_mut(), issued);
     res
 }
 

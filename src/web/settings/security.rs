@@ -2,7 +2,7 @@
 //! backup codes shown once, regenerate, disable.
 
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
@@ -138,17 +138,7 @@ pub async fn change_password(
     match outcome {
         Ok(issued) => {
             let mut res = nav::see_other(&nav::with_notice(HERE, "password_changed"));
-            let h = res.headers_mut();
-            h.append(
-                header::SET_COOKIE,
-                cookies::access(&state, issued.access_token),
-            );
-            if let Some(refresh) = issued.refresh_token {
-                h.append(
-                    header::SET_COOKIE,
-                    cookies::refresh(&state, refresh, crate::state::REFRESH_TTL_SECS),
-                );
-            }
+            cookies::add_session(&state, res.headers_mut(), issued);
             Ok(res)
         }
         Err(e) => {

@@ -1,0 +1,232 @@
+//! A self-hosted instance admin sets up OpenID providers: list, get, create, update, delete.
+//! The client secret goes in and never comes out. `GET /api/auth/providers` lists them for
+//! the sign-in page, by key and name only.
+
+use crate::app::admin_users::require_admin;
+use crate::app::audit::{self, Actor, Event};
+use crate::app::identity::CurrentUser;
+use crate::config::Mode;
+use crate::domain::ids::parse_id;
+use crate::domain::oidc::{self, DEFAULT_SCOPES};
+use crate::domain::{new_id, Timestamp};
+use crate::error::{AppError, Result};
+use crate::store::oidc::{self as store, Provider};
+use crate::store::Store;
+
+/// What the admin sends; absent means "keep" on update, "default" on create.
+#[derive(Default)]
+pub struct ProviderInput {
+    pub key: Option<String>,
+    pub name: Option<String>,
+    pub issuer_url: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+    pub scopes: Option<String>,
+    pub auto_create_users: Option<bool>,
+    pub default_role: Option<String>,
+}
+
+impl ProviderInput {
+    fn is_empty(&self) -> bool {
+        self.key.is_none()
+            && self.name.is_none()
+            && self.issuer_url.is_none()
+            && self.client_id.is_none()
+            && self.client_secret.as_deref().is_none_or(str::is_empty)
+            && self.scopes.is_none()
+            && self.auto_create_users.is_none()
+            && self.default_role.is_none()
+    }
+
+    /// Applies the input onto `p`, validating every field given.
+    fn apply(&self, p: &mut Provider) -> Result<()> {
+        if let Some(v) = &self.key {
+            p.key = oidc::provider_key(v)?;
+        }
+        if let Some(v) = &self.name {
+            p.name = oidc::provider_name(v)?;
+        }
+        if let Some(v) = &self.issuer_url {
+            p.issuer_url = oidc::issuer_url(v)?;
+        }
+        if let Some(v) = &self.client_id {
+            p.client_id = oidc::client_id(v)?;
+        }
+        // An empty secret keeps the stored one, as a form whose secret field was left blank.
+        if let Some(v) = self.client_secret.as_deref().filter(|s| !s.is_empty()) {
+            p.client_secret = oidc::client_secret(v)?;
+        }
+        if let Some(v) = &self.scopes {
+            p.scopes = oidc::scopes(v)?;
+        }
+        if let Some(v) = self.auto_create_users {
+            p.auto_create_users = v;
+        }
+        if let Some(v) = &self.default_role {
+            p.default_role = oidc::default_role(v)?;
+        }
+        Ok(())
+    }
+}
+
+fn not_found() -> AppError {
+    AppError::not_found("Provider not found")
+}
+
+/// Another provider has the key: 409, the request was fine but the name is taken.
+fn key_taken() -> AppError {
+    AppError::Coded {
+        status: axum::http::StatusCode::CONFLICT,
+        body: serde_json::json!({"error": "Provider with this key already exists"}),
+    }
+}
+
+fn or_key_taken(e: AppError) -> AppError {
+    if e.is_unique_violation() {
+        key_taken()
+    } else {
+        e
+    }
+}
+
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn list(store: &Store, mode: Mode, admin: &CurrentUser) -> Result<Vec<Provider>> {
+    require_admin(mode, admin)?;
+    let mut db = store.read().await?;
+    store::all(&mut db.conn()).await
+}
+
+/// The providers people may sign in with: `(key, name)`.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn public_list(store: &Store, mode: Mode) -> Result<Vec<(String, String)>> {
+    if mode == Mode::Cloud {
+        return Ok(Vec::new());
+    }
+    let mut db = store.read().await?;
+    let all = store::all(&mut db.conn()).await?;
+    Ok(all.into_iter().map(|p| (p.key, p.name)).collect())
+}
+
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn get(store: &Store, mode: Mode, admin: &CurrentUser, id: &str) -> Result<Provider> {
+    require_admin(mode, admin)?;
+    let id = parse_id(id).ok_or_else(not_found)?;
+    let mut db = store.read().await?;
+    store::by_id(&mut db.conn(), &id)
+        .await?
+        .ok_or_else(not_found)
+}
+
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn create(
+    store: &Store,
+    mode: Mode,
+    admin: &CurrentUser,
+    input: ProviderInput,
+) -> Result<Provider> {
+    require_admin(mode, admin)?;
+    let required = [
+        input.key.is_some(),
+        input.name.is_some(),
+        input.issuer_url.is_some(),
+        input.client_id.is_some(),
+        input
+            .client_secret
+            .as_deref()
+            .is_some_and(|s| !s.is_empty()),
+    ];
+    if required.contains(&false) {
+        return Err(AppError::bad_request(
+            "key, name, issuer_url, client_id and client_secret are required",
+        ));
+    }
+    let now = Timestamp::now().millis();
+    let mut p = Provider {
+        id: new_id(),
+        key: String::new(),
+        name: String::new(),
+        issuer_url: String::new(),
+        client_id: String::new(),
+        client_secret: String::new(),
+        scopes: DEFAULT_SCOPES.to_string(),
+        auto_create_users: false,
+        default_role: "user".to_string(),
+        created_at: now,
+        updated_at: now,
+    };
+    input.apply(&mut p)?;
+    let mut tx = store.begin().await?;
+    if store::by_key(&mut tx.conn(), &p.key).await?.is_some() {
+        return Err(key_taken());
+    }
+    store::save(&mut tx.conn(), &p)
+        .await
+        .map_err(or_key_taken)?;
+    let event = Event::new("oidc_provider.created", "oidc_provider")
+        .entity(&p.id)
+        .detail("key", p.key.as_str())
+        .detail("issuer_url", p.issuer_url.as_str());
+    audit::record(&mut tx.conn(), &Actor::of(admin), event).await?;
+    tx.commit().await?;
+    Ok(p)
+}
+
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn update(
+    store: &Store,
+    mode: Mode,
+    admin: &CurrentUser,
+    id: &str,
+    input: ProviderInput,
+) -> Result<Provider> {
+    require_admin(mode, admin)?;
+    let id = parse_id(id).ok_or_else(not_found)?;
+    let mut tx = store.begin().await?;
+    let mut p = store::by_id(&mut tx.conn(), &id)
+        .await?
+        .ok_or_else(not_found)?;
+    if input.is_empty() {
+        return Ok(p);
+    }
+    input.apply(&mut p)?;
+    if let Some(other) = store::by_key(&mut tx.conn(), &p.key).await? {
+        if other.id != p.id {
+            return Err(key_taken());
+        }
+    }
+    p.updated_at = Timestamp::now().millis();
+    store::save(&mut tx.conn(), &p)
+        .await
+        .map_err(or_key_taken)?;
+    let event = Event::new("oidc_provider.updated", "oidc_provider")
+        .entity(&p.id)
+        .detail("key", p.key.as_str())
+        .detail(
+            "changed_client_secret",
+            input
+                .client_secret
+                .as_deref()
+                .is_some_and(|s| !s.is_empty()),
+        );
+    audit::record(&mut tx.conn(), &Actor::of(admin), event).await?;
+    tx.commit().await?;
+    Ok(p)
+}
+
+/// Deletes the provider; the accounts linked through it stay, without the link.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn delete(store: &Store, mode: Mode, admin: &CurrentUser, id: &str) -> Result<()> {
+    require_admin(mode, admin)?;
+    let id = parse_id(id).ok_or_else(not_found)?;
+    let mut tx = store.begin().await?;
+    let p = store::by_id(&mut tx.conn(), &id)
+        .await?
+        .ok_or_else(not_found)?;
+    store::delete(&mut tx.conn(), &id).await?;
+    let event = Event::new("oidc_provider.deleted", "oidc_provider")
+        .entity(&id)
+        .detail("key", p.key.as_str());
+    audit::record(&mut tx.conn(), &Actor::of(admin), event).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,173 @@
+//! The settings of an OpenID provider a self-hosted admin sets up, validated: its key (which
+//! names it in `/api/auth/<key>`), name, issuer, client and scopes, and what happens to a new
+//! face (`auto_create_users`, `default_role`).
+
+use super::library::printable;
+use super::DomainError;
+
+/// Names under `/api/auth/` that the API itself uses; no provider may take them.
+const RESERVED: &[&str] = &[
+    "callback",
+    "login",
+    "logout",
+    "me",
+    "mfa",
+    "providers",
+    "refresh",
+    "register",
+    "resume",
+    "request-signup-resend",
+    "resend-signup-verification",
+    "setup",
+    "signup-verification",
+    "verify-signup",
+];
+
+pub const DEFAULT_SCOPES: &str = "openid email profile";
+
+/// A provider's key: 1 to 50 of `a-z 0-9 - _`, starting with a letter or digit.
+pub fn provider_key(raw: &str) -> Result<String, DomainError> {
+    let k = raw.trim();
+    let ok = (1..=50).contains(&k.len())
+        && k.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && k.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    if !ok {
+        return Err(DomainError::invalid(
+            "Provider key must be 1 to 50 lowercase letters, digits, - or _",
+        ));
+    }
+    if RESERVED.contains(&k) {
+        return Err(DomainError::invalid(format!(
+            "Provider key \"{k}\" is taken by the API"
+        )));
+    }
+    Ok(k.to_string())
+}
+
+fn text(raw: &str, field: &str, max: usize) -> Result<String, DomainError> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return Err(DomainError::invalid(format!("{field} is required")));
+    }
+    if t.chars().count() > max {
+        return Err(DomainError::invalid(format!(
+            "{field} must be no more than {max} characters"
+        )));
+    }
+    printable(t, field)?;
+    Ok(t.to_string())
+}
+
+/// The name people see on the sign-in button.
+pub fn provider_name(raw: &str) -> Result<String, DomainError> {
+    text(raw, "Provider name", 100)
+}
+
+/// The issuer's URL, where `/.well-known/openid-configuration` is found: http or https, no
+/// query or fragment.
+pub fn issuer_url(raw: &str) -> Result<String, DomainError> {
+    let u = text(raw, "Issuer URL", 2048)?;
+    let parsed = url::Url::parse(&u).map_err(|_| DomainError::invalid("Invalid issuer URL"))?;
+    if !matches!(parsed.scheme(), "http" | "https")
+        || parsed.host_str().is_none()
+        || parsed.query().is_some()
+        || parsed.fragment().is_some()
+    {
+        return Err(DomainError::invalid(
+            "Issuer URL must be an http or https URL without query or fragment",
+        ));
+    }
+    Ok(u)
+}
+
+/// The client id the provider issued: printable, no spaces.
+pub fn client_id(raw: &str) -> Result<String, DomainError> {
+    let id = text(raw, "Client ID", 255)?;
+    if id.contains(char::is_whitespace) {
+        return Err(DomainError::invalid("Client ID must not contain spaces"));
+    }
+    Ok(id)
+}
+
+pub fn client_secret(raw: &str) -> Result<String, DomainError> {
+    text(raw, "Client secret", 1024)
+}
+
+/// Space-separated scope names; `openid` is always among them.
+pub fn scopes(raw: &str) -> Result<String, DomainError> {
+    let mut names: Vec<&str> = raw.split_whitespace().collect();
+    let ok = names.iter().all(|s| {
+        s.bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
+    });
+    if !ok || raw.len() > 500 {
+        return Err(DomainError::invalid(
+            "Scopes must be scope names separated by spaces (at most 500 characters)",
+        ));
+    }
+    if !names.contains(&"openid") {
+        names.insert(0, "openid");
+    }
+    names.dedup();
+    Ok(names.join(" "))
+}
+
+/// What a person who signs in for the first time becomes: `user` or an instance `admin`.
+pub fn default_role(raw: &str) -> Result<String, DomainError> {
+    match raw.trim() {
+        r @ ("user" | "admin") => Ok(r.to_string()),
+        _ => Err(DomainError::invalid(
+            "default_role must be \"user\" or \"admin\"",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_url_safe_names_and_not_the_apis_own() {
+        assert_eq!(provider_key(" google ").unwrap(), "google");
+        assert_eq!(provider_key("corp-sso_2").unwrap(), "corp-sso_2");
+        for bad in [
+            "",
+            "Google",
+            "-x",
+            "a/b",
+            "a b",
+            "login",
+            "callback",
+            &"a".repeat(51),
+        ] {
+            assert!(provider_key(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn issuers_are_plain_http_urls() {
+        assert!(issuer_url("https://accounts.example.com").is_ok());
+        assert!(issuer_url("http://127.0.0.1:8080/realms/x").is_ok());
+        for bad in ["", "ftp://x", "https://x?y=1", "https://x#f", "not a url"] {
+            assert!(issuer_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn scopes_always_hold_openid() {
+        assert_eq!(scopes("email profile").unwrap(), "openid email profile");
+        assert_eq!(scopes("openid  email").unwrap(), "openid email");
+        assert_eq!(scopes("").unwrap(), "openid");
+        assert!(scopes("email \"x\"").is_err());
+    }
+
+    #[test]
+    fn roles_and_text() {
+        assert!(default_role("admin").is_ok());
+        assert!(default_role("owner").is_err());
+        assert!(client_id("a b").is_err());
+        assert!(provider_name("Corp\u{7}").is_err());
+        assert!(client_secret("  ").is_err());
+    }
+}

@@ -1,0 +1,275 @@
+//! `/api/oidc-providers` (self-hosted instance admins set up OpenID providers; the client
+//! secret is write-only) and `GET /api/auth/providers` (public: what the sign-in page offers).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use utoipa::openapi::{Object, ObjectBuilder, Type};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::oidc_providers::{self as use_case, ProviderInput};
+use crate::domain::time;
+use crate::error::Result;
+use crate::http::doc_schemas::Message;
+use crate::http::{CurrentUser, Json};
+use crate::state::AppState;
+use crate::store::oidc::Provider;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(public_list))
+        .routes(routes!(list, create))
+        .routes(routes!(get, update, delete))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProviderButton {
+    key: String,
+    name: String,
+}
+
+/// The providers people may sign in with (none in cloud).
+#[utoipa::path(get, path = "/api/auth/providers", tag = "auth", security(()),
+    responses((status = 200, body = [ProviderButton])))]
+async fn public_list(State(state): State<AppState>) -> Result<Json<Vec<ProviderButton>>> {
+    let all = use_case::public_list(&state.store, state.mode()).await?;
+    Ok(Json(
+        all.into_iter()
+            .map(|(key, name)| ProviderButton { key, name })
+            .collect(),
+    ))
+}
+
+/// A provider as an admin sees it: everything but the client secret.
+#[derive(Serialize, ToSchema)]
+pub struct ProviderView {
+    id: String,
+    key: String,
+    name: String,
+    issuer_url: String,
+    client_id: String,
+    /// Always true: a provider cannot be saved without one, and it is never shown.
+    has_client_secret: bool,
+    scopes: String,
+    auto_create_users: bool,
+    /// `user` or `admin`: what a person created at first sign-in becomes.
+    default_role: String,
+    /// Register this as the redirect URI at the provider.
+    callback_url: String,
+    #[serde(serialize_with = "time::millis")]
+    #[schema(value_type = String, format = DateTime)]
+    created_at: i64,
+    #[serde(serialize_with = "time::millis")]
+    #[schema(value_type = String, format = DateTime)]
+    updated_at: i64,
+}
+
+impl ProviderView {
+    fn new(state: &AppState, p: Provider) -> Self {
+        let base = state.config.base_url();
+        Self {
+            callback_url: format!("{}/api/auth/{}/callback", base.trim_end_matches('/'), p.key),
+            id: p.id,
+            key: p.key,
+            name: p.name,
+            issuer_url: p.issuer_url,
+            client_id: p.client_id,
+            has_client_secret: !p.client_secret.is_empty(),
+            scopes: p.scopes,
+            auto_create_users: p.auto_create_users,
+            default_role: p.default_role,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+/// Every key the API itself uses under `/api/auth/` is left out.
+fn key_schema() -> Object {
+    string(
+        "^(?!(callback|login|logout|me|mfa|providers|refresh|register|resume|request-signup-resend|resend-signup-verification|setup|signup-verification|verify-signup)$)[a-z0-9][a-z0-9_-]{0,49}$",
+    )
+    .build()
+}
+
+fn string(pattern: &str) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(pattern))
+}
+
+/// An http or https URL: a host name (or IPv4 address), a port, a path; no query or fragment.
+fn issuer_schema() -> Object {
+    const OCTET: &str = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+    let host = format!("(([A-Za-z0-9-]+\\.)*[A-Za-z][A-Za-z0-9-]*|{OCTET}(\\.{OCTET}){{3}})");
+    string(&format!(
+        "^[Hh][Tt][Tt][Pp][Ss]?://{host}(:[1-9][0-9]{{0,3}})?(/[A-Za-z0-9._~-]*)*$"
+    ))
+    .max_length(Some(2048))
+    .build()
+}
+
+fn client_id_schema() -> Object {
+    string("^[!-~]{1,255}$").build()
+}
+
+fn secret_schema() -> Object {
+    string("^[!-~][ -~]{0,1000}$").build()
+}
+
+/// On update a blank secret keeps the stored one.
+fn secret_or_blank_schema() -> Object {
+    string("^([!-~][ -~]{0,1000})?$").build()
+}
+
+fn scopes_schema() -> Object {
+    string(r"^[ ]*([!#-\[\]-~]+([ ]+|$)){0,30}$")
+        .max_length(Some(500))
+        .build()
+}
+
+fn role_schema() -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(["user", "admin"]))
+        .build()
+}
+
+/// What updating a provider takes: any of the fields.
+#[derive(Deserialize, ToSchema)]
+pub struct ProviderBody {
+    /// Names the provider in its URLs: `/api/auth/<key>`.
+    #[schema(schema_with = key_schema)]
+    key: Option<String>,
+    /// What the sign-in button says.
+    #[schema(schema_with = crate::http::fields::name_100)]
+    name: Option<String>,
+    #[schema(schema_with = issuer_schema)]
+    issuer_url: Option<String>,
+    #[schema(schema_with = client_id_schema)]
+    client_id: Option<String>,
+    /// Write-only; empty or absent keeps the stored one.
+    #[schema(schema_with = secret_or_blank_schema)]
+    client_secret: Option<String>,
+    /// Space-separated; `openid` is added when missing.
+    #[schema(schema_with = scopes_schema)]
+    scopes: Option<String>,
+    #[schema(nullable = false)]
+    auto_create_users: Option<bool>,
+    #[schema(schema_with = role_schema)]
+    default_role: Option<String>,
+}
+
+/// What creating a provider takes (documentation of the same body, with what is required).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct NewProviderBody {
+    /// Names the provider in its URLs: `/api/auth/<key>`.
+    #[schema(schema_with = key_schema)]
+    key: String,
+    /// What the sign-in button says.
+    #[schema(schema_with = crate::http::fields::name_100)]
+    name: String,
+    /// Where `/.well-known/openid-configuration` is found.
+    #[schema(schema_with = issuer_schema)]
+    issuer_url: String,
+    #[schema(schema_with = client_id_schema)]
+    client_id: String,
+    /// Write-only: never shown again.
+    #[schema(schema_with = secret_schema)]
+    client_secret: String,
+    /// Space-separated (default `openid email profile`); `openid` is added when missing.
+    #[schema(schema_with = scopes_schema)]
+    scopes: Option<String>,
+    /// Create an account at first sign-in for a verified email nobody here has (default false).
+    #[schema(nullable = false)]
+    auto_create_users: Option<bool>,
+    /// `user` (default) or `admin`: what a person created at first sign-in becomes.
+    #[schema(schema_with = role_schema)]
+    default_role: Option<String>,
+}
+
+impl From<ProviderBody> for ProviderInput {
+    fn from(b: ProviderBody) -> Self {
+        ProviderInput {
+            key: b.key,
+            name: b.name,
+            issuer_url: b.issuer_url,
+            client_id: b.client_id,
+            client_secret: b.client_secret,
+            scopes: b.scopes,
+            auto_create_users: b.auto_create_users,
+            default_role: b.default_role,
+        }
+    }
+}
+
+/// Every provider, by name.
+#[utoipa::path(get, path = "/api/oidc-providers", tag = "admin",
+    responses((status = 200, body = [ProviderView]), (status = 401), (status = 403)))]
+async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Vec<ProviderView>>> {
+    let all = use_case::list(&state.store, state.mode(), &user).await?;
+    Ok(Json(
+        all.into_iter()
+            .map(|p| ProviderView::new(&state, p))
+            .collect(),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/oidc-providers/{id}", tag = "admin", params(("id" = String, Path)),
+    responses((status = 200, body = ProviderView), (status = 401), (status = 403), (status = 404)))]
+async fn get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<ProviderView>> {
+    let p = use_case::get(&state.store, state.mode(), &user, &id).await?;
+    Ok(Json(ProviderView::new(&state, p)))
+}
+
+/// Sets up a provider: `key`, `name`, `issuer_url`, `client_id` and `client_secret` are
+/// required. Nothing is fetched from the issuer until someone signs in.
+#[utoipa::path(post, path = "/api/oidc-providers", tag = "admin", request_body = NewProviderBody,
+    responses((status = 201, body = ProviderView), (status = 400), (status = 401), (status = 403), (status = 409), (status = 429)))]
+async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(body): Json<ProviderBody>,
+) -> Result<Response> {
+    state
+        .limits
+        .writes
+        .check(&format!("oidc-providers:{}", user.id()))?;
+    let p = use_case::create(&state.store, state.mode(), &user, body.into()).await?;
+    Ok((StatusCode::CREATED, Json(ProviderView::new(&state, p))).into_response())
+}
+
+/// Changes the fields given; the others, and the secret unless a new one is given, stay.
+#[utoipa::path(put, path = "/api/oidc-providers/{id}", tag = "admin", params(("id" = String, Path)),
+    request_body = ProviderBody,
+    responses((status = 200, body = ProviderView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409)))]
+async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Json(body): Json<ProviderBody>,
+) -> Result<Json<ProviderView>> {
+    let p = use_case::update(&state.store, state.mode(), &user, &id, body.into()).await?;
+    Ok(Json(ProviderView::new(&state, p)))
+}
+
+/// Deletes the provider. People linked through it keep their accounts; they sign in another way.
+#[utoipa::path(delete, path = "/api/oidc-providers/{id}", tag = "admin", params(("id" = String, Path)),
+    responses((status = 200, body = Message), (status = 401), (status = 403), (status = 404)))]
+async fn delete(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<Value>> {
+    use_case::delete(&state.store, state.mode(), &user, &id).await?;
+    Ok(Json(json!({"message": "Provider deleted"})))
+}
