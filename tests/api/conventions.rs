@@ -544,7 +544,16 @@ async fn the_openapi_document_is_complete_enough_to_generate_a_client() {
             assert!(!tenant || org_header, "{name}: X-Organization-Id");
         }
     }
-    assert_eq!(operations, 101);
+    assert_eq!(operations, 109);
+    // Creating an OIDC provider documents what it requires; the client secret is write-only.
+    let new_provider = &doc["components"]["schemas"]["NewProviderBody"];
+    assert_eq!(
+        new_provider["required"],
+        json!(["key", "name", "issuer_url", "client_id", "client_secret"])
+    );
+    assert!(doc["components"]["schemas"]["ProviderView"]["properties"]
+        .get("client_secret")
+        .is_none());
     let login = &doc["paths"]["/api/auth/login"]["post"];
     let body = &doc["components"]["schemas"]["LoginBody"];
     assert_eq!(body["required"], json!(["email", "password"]));

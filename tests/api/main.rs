@@ -26,6 +26,8 @@ mod library;
 mod limits;
 mod mail;
 mod mfa;
+mod oidc;
+mod oidc_provider;
 mod organizations;
 mod password_reset;
 mod profile;

@@ -339,3 +339,30 @@ async fn sign_in_forms_need_their_csrf_token_and_never_leave_the_site() {
         404
     );
 }
+
+#[tokio::test]
+async fn the_sign_in_page_offers_the_openid_provider_and_explains_a_refusal() {
+    let (app, op, _admin) = crate::oidc_provider::instance(true).await;
+    op.prepare("sub-pat", "pat@example.com", true).await;
+    let b = Browser::open(&app.base).await;
+    b.goto("/login?redirect=%2Fbookmarks").await;
+    b.wait_text("Sign in with Corp SSO").await;
+    b.check_page("auth-login-providers").await;
+    // Through the real provider and back, signed in, where the person was going.
+    b.click_text("Sign in with Corp SSO").await;
+    assert_eq!(b.wait_path(|p| p == "/bookmarks").await, "/bookmarks");
+    b.wait_text("Pat Provider").await;
+    b.close().await;
+
+    // The provider vouches for an address nobody confirmed: back on the sign-in page, told why.
+    // (Another browser: in this one the provider still knows Pat.)
+    op.prepare("sub-eve", "eve@example.com", false).await;
+    let b = Browser::open(&app.base).await;
+    b.goto("/login").await;
+    b.click_text("Sign in with Corp SSO").await;
+    b.wait_path(|p| p == "/login?error=email_not_verified")
+        .await;
+    b.wait_text("did not confirm your email address").await;
+    b.check_page("auth-login-provider-refused").await;
+    b.close().await;
+}

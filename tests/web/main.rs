@@ -10,6 +10,10 @@ mod helpers;
 #[allow(dead_code)]
 mod browser;
 
+#[path = "../api/oidc_provider.rs"]
+#[allow(dead_code)]
+mod oidc_provider;
+
 mod shell;
 
 mod auth;

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::{page, redirect_field, signed_in};
 use crate::app::accounts::{self, SignUp};
 use crate::app::mfa::{self, PENDING_TTL_SECS};
+use crate::app::oidc_providers;
 use crate::app::sessions::{self, LogIn};
 use crate::domain::Email;
 use crate::error::AppError;
@@ -25,6 +26,8 @@ use crate::web::session::{Ctx, Guest, Visitor};
 pub struct Next {
     redirect: Option<String>,
     email: Option<String>,
+    /// Why a sign-in through an OpenID provider came back refused.
+    error: Option<String>,
 }
 
 impl Next {
@@ -105,6 +108,36 @@ pub async fn setup(
 
 // Sign-in.
 
+/// What the sign-in page says about a code `/api/auth/<key>/callback` sent it back with.
+fn provider_refusal(ctx: &Ctx, code: &str) -> &'static str {
+    match code {
+        "no_account" => ctx.t("auth.oidc_no_account"),
+        "email_not_verified" => ctx.t("auth.oidc_email_not_verified"),
+        "account_not_verified" => ctx.t("auth.oidc_account_not_verified"),
+        "access_denied" => ctx.t("auth.oidc_denied"),
+        "provider_unavailable" => ctx.t("auth.oidc_unavailable"),
+        "invalid_state" => ctx.t("auth.oidc_expired"),
+        _ => ctx.t("auth.oidc_failed"),
+    }
+}
+
+/// "Sign in with …" for each provider the instance offers.
+fn provider_buttons(ctx: &Ctx, providers: &[(String, String)], to: &str) -> maud::Markup {
+    let redirect: String = url::form_urlencoded::byte_serialize(to.as_bytes()).collect();
+    html! {
+        @if !providers.is_empty() {
+            div.providers {
+                p.muted { (ctx.t("auth.oidc_or")) }
+                @for (key, name) in providers {
+                    a.button.secondary href=(format!("/api/auth/{key}?redirect={redirect}")) {
+                        (ctx.tf("auth.oidc_with", &[("name", name.as_str())]))
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn login_form(ctx: &Ctx, email: &str, to: &str, error: Option<&str>) -> maud::Markup {
     html! {
         (alert(error))
@@ -132,7 +165,16 @@ pub async fn login_page(
     if needs_setup(&state).await? {
         return Ok(nav::see_other("/setup"));
     }
-    let body = login_form(&ctx, next.email.as_deref().unwrap_or(""), &next.to(), None);
+    let to = next.to();
+    let error = next
+        .error
+        .as_deref()
+        .map(|code| provider_refusal(&ctx, code));
+    let providers = oidc_providers::public_list(&state.store, state.mode()).await?;
+    let body = html! {
+        (login_form(&ctx, next.email.as_deref().unwrap_or(""), &to, error))
+        (provider_buttons(&ctx, &providers, &to))
+    };
     Ok(page(&ctx, ctx.t("auth.login_title"), None, body).into_response())
 }
 
@@ -164,7 +206,7 @@ pub async fn login(
     match outcome {
         Ok(LogIn::SignedIn(issued, _)) => Ok(signed_in(&state, issued, &to)),
         Ok(LogIn::SecondFactor { mfa_token }) => {
-            let mut res = nav::see_other(&mfa_url(&to));
+            let mut res = nav::see_other(&nav::mfa_url(&to));
             res.headers_mut().append(
                 header::SET_COOKIE,
                 cookies::mfa_pending_page(&state, mfa_token, PENDING_TTL_SECS),
@@ -195,17 +237,6 @@ pub async fn login(
             };
             Ok((status, page(&ctx, ctx.t("auth.login_title"), None, body)).into_response())
         }
-    }
-}
-
-fn mfa_url(to: &str) -> String {
-    if to == "/" {
-        "/mfa".into()
-    } else {
-        format!(
-            "/mfa?redirect={}",
-            url::form_urlencoded::byte_serialize(to.as_bytes()).collect::<String>()
-        )
     }
 }
 
