@@ -5,6 +5,7 @@
 
 use crate::app::audit::{self, Actor, Event};
 use crate::app::cache::GenCache;
+use crate::app::list_params::{self, Paging};
 use crate::app::sharing::{check_owner, LinkInput, Links, Owner, SharedWith, SharesOfPage};
 use crate::app::tenancy::CurrentOrg;
 use crate::domain::ids::parse_id;
@@ -246,18 +247,11 @@ pub async fn track_access(store: &Store, org: &CurrentOrg, raw_id: &str) -> Resu
     Ok(row)
 }
 
-pub const DEFAULT_LIMIT: i64 = 50;
-pub const MAX_LIMIT: i64 = 500;
-
 /// Totals of bookmark lists by organization, person and filter, kept until the next write.
 pub type ListTotals = GenCache<(String, String, String), i64>;
 
 /// One page of a bookmark list.
-pub struct Page {
-    pub items: Vec<BookmarkView>,
-    pub total: i64,
-    pub has_more: bool,
-}
+pub type Page = list_params::Page<BookmarkView>;
 
 /// How many bookmarks the caller can see through `filter`. Counting every visible bookmark is
 /// the costly part of a page (a whole-library scan); the total is kept until the next write, so
@@ -284,8 +278,8 @@ pub async fn total(
     Ok(total)
 }
 
-/// The bookmarks the caller can see, filtered, sorted and paged: `limit` defaults to 50 and is
-/// held to 1–500; `offset` must not be negative.
+/// The bookmarks the caller can see, filtered, sorted and paged by the rules of every list
+/// ([`Paging`]: `limit` defaults to 50 and is held to 1–500; `offset` must not be negative).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(
     store: &Store,
@@ -296,16 +290,12 @@ pub async fn list(
     limit: Option<i64>,
     offset: Option<i64>,
 ) -> Result<Page> {
-    let limit = limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
-    let offset = offset.unwrap_or(0);
-    if offset < 0 {
-        return Err(DomainError::invalid("offset must not be negative").into());
-    }
+    let paging = Paging::new(limit, offset)?;
     let mut db = store.read().await?;
     let mut c = db.conn();
     let total = total(&mut c, store, totals, org, filter).await?;
     // Past the last bookmark there is nothing to read.
-    let rows = if offset >= total {
+    let rows = if paging.past_end(total) {
         Vec::new()
     } else {
         bookmark_list::rows(
@@ -314,16 +304,16 @@ pub async fn list(
             org.user_id(),
             filter,
             sort,
-            limit,
-            offset,
+            paging.limit,
+            paging.offset,
             total,
         )
         .await?
     };
-    let shown = rows.len() as i64;
+    let has_more = paging.has_more(rows.len(), total);
     Ok(Page {
         items: hydrate(&mut c, org, rows).await?,
         total,
-        has_more: offset.saturating_add(shown) < total,
+        has_more,
     })
 }

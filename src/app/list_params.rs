@@ -1,10 +1,15 @@
-//! The bookmark list's parameters as a request gives them (query string or form), parsed once
-//! for the JSON API and the pages.
+//! The parameters of the lists as a request gives them (query string or form), parsed once for
+//! the JSON API and the pages, and the paging rules every list follows.
 
 use crate::domain::ids::parse_id;
-use crate::domain::SearchTerms;
+use crate::domain::{DomainError, SearchTerms};
 use crate::error::{AppError, Result};
 use crate::store::bookmark_list::{Filter, Scope, Sort};
+
+/// A page holds this many items unless the request asks for another number.
+pub const DEFAULT_LIMIT: i64 = 50;
+/// No page holds more.
+pub const MAX_LIMIT: i64 = 500;
 
 /// Every filter and paging parameter, unparsed; absent and blank mean "not given".
 #[derive(Clone, Debug, Default, serde::Deserialize)]
@@ -47,16 +52,74 @@ pub fn number(v: &Option<String>, name: &str) -> Result<Option<i64>> {
         .transpose()
 }
 
+/// One of the `allowed` values (`parse` reads them), or `None` when absent or blank; any other
+/// value is refused with a message naming them all.
+pub fn choice<T>(
+    v: &Option<String>,
+    name: &str,
+    allowed: &[&str],
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>> {
+    present(v)
+        .map(|s| {
+            parse(s).ok_or_else(|| {
+                AppError::bad_request(format!("{name} must be one of {}", allowed.join(", ")))
+            })
+        })
+        .transpose()
+}
+
+/// A list's `scope`: whose items it shows (absent or blank: all the caller can see).
+pub fn scope(v: &Option<String>) -> Result<Scope> {
+    Ok(choice(v, "scope", Scope::NAMES, Scope::parse)?.unwrap_or_default())
+}
+
+/// Where a page starts and how long it is, by the rules of every list: `limit` defaults to
+/// [`DEFAULT_LIMIT`] and is held to 1–[`MAX_LIMIT`]; `offset` defaults to 0 and must not be
+/// negative.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Paging {
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl Paging {
+    pub fn new(limit: Option<i64>, offset: Option<i64>) -> Result<Self> {
+        let limit = limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+        let offset = offset.unwrap_or(0);
+        if offset < 0 {
+            return Err(DomainError::invalid("offset must not be negative").into());
+        }
+        Ok(Self { limit, offset })
+    }
+
+    /// `limit` and `offset` as a request gives them.
+    pub fn parse(limit: &Option<String>, offset: &Option<String>) -> Result<Self> {
+        Self::new(number(limit, "limit")?, number(offset, "offset")?)
+    }
+
+    /// Whether items remain after a page of `shown` items out of `total`.
+    pub fn has_more(&self, shown: usize, total: i64) -> bool {
+        self.offset.saturating_add(shown as i64) < total
+    }
+
+    /// Whether the page starts past the last of `total` items (so there is nothing to read).
+    pub fn past_end(&self, total: i64) -> bool {
+        self.offset >= total
+    }
+}
+
+/// One page of a list: its items, how many there are in all and whether more follow.
+#[derive(Clone, Debug)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub has_more: bool,
+}
+
 impl ListParams {
     pub fn filter(&self) -> Result<(Filter, Sort)> {
-        let scope = match present(&self.scope) {
-            None => Scope::All,
-            Some(s) => Scope::parse(s).ok_or_else(|| {
-                AppError::bad_request(
-                    "scope must be one of all, mine, shared_with_me, shared_by_me",
-                )
-            })?,
-        };
+        let scope = scope(&self.scope)?;
         let sort = match present(&self.sort_by) {
             None => Sort::RecentlyAdded,
             Some(s) => Sort::parse(s).ok_or_else(|| {

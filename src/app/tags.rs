@@ -2,17 +2,51 @@
 //! deleting a tag keeps its bookmarks.
 
 use crate::app::audit::{self, Actor, Event};
+use crate::app::list_params::{self, Page, Paging};
 use crate::app::tenancy::CurrentOrg;
 use crate::domain::ids::parse_id;
 use crate::domain::library::tag_name;
 use crate::domain::library::{over_count, MAX_TAGS_PER_PERSON};
 use crate::domain::{new_id, Timestamp};
 use crate::error::{AppError, Result};
-use crate::store::tags::{self, TagRow};
+use crate::store::tags::{self, Sort, TagRow};
 use crate::store::{Conn, Store};
 
 pub fn not_found() -> AppError {
     AppError::not_found("Tag not found")
+}
+
+/// What a tag list asks for, as a request gives it; absent and blank mean "not given".
+#[derive(Clone, Debug, Default)]
+pub struct ListInput {
+    /// `alphabetical` (default), `recently_added` or `most_used`.
+    pub sort_by: Option<String>,
+    pub limit: Option<String>,
+    pub offset: Option<String>,
+}
+
+/// The caller's tags, sorted and paged by the rules of every list ([`Paging`]). Unknown values
+/// are refused with 400.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn list(store: &Store, org: &CurrentOrg, input: &ListInput) -> Result<Page<TagRow>> {
+    let sort = list_params::choice(&input.sort_by, "sort_by", Sort::NAMES, Sort::parse)?
+        .unwrap_or_default();
+    let paging = Paging::parse(&input.limit, &input.offset)?;
+    let mut db = store.read().await?;
+    let mut c = db.conn();
+    let (org_id, me) = (org.id(), org.user_id());
+    let total = tags::count(&mut c, org_id, me).await?;
+    let items = if paging.past_end(total) {
+        Vec::new()
+    } else {
+        tags::page(&mut c, org_id, me, sort, paging.limit, paging.offset).await?
+    };
+    let has_more = paging.has_more(items.len(), total);
+    Ok(Page {
+        items,
+        total,
+        has_more,
+    })
 }
 
 /// One of the caller's tags, or 404.

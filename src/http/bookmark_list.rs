@@ -40,7 +40,7 @@ pub struct ListQuery {
     #[param(schema_with = id_schema)]
     tag_id: Option<String>,
     /// `all` (default), `mine`, `shared_with_me` or `shared_by_me`.
-    #[param(schema_with = scope_schema)]
+    #[param(schema_with = fields::scope)]
     scope: Option<String>,
     #[param(schema_with = pinned_schema)]
     pinned: Option<String>,
@@ -51,10 +51,10 @@ pub struct ListQuery {
     #[param(schema_with = sort_schema)]
     sort_by: Option<String>,
     /// Page size (default 50); values outside 1–500 are brought within them.
-    #[param(schema_with = limit_schema)]
+    #[param(schema_with = fields::page_limit)]
     limit: Option<String>,
     /// How many to skip (default 0).
-    #[param(schema_with = offset_schema)]
+    #[param(schema_with = fields::page_offset)]
     offset: Option<String>,
 }
 
@@ -67,29 +67,8 @@ fn pinned_schema() -> RefOr<Schema> {
     or_blank(fields::boolean())
 }
 
-fn limit_schema() -> RefOr<Schema> {
-    or_blank(fields::integer(None))
-}
-
-fn offset_schema() -> RefOr<Schema> {
-    or_blank(fields::integer(Some(0.0)))
-}
-
-fn one_of(values: &[&'static str]) -> RefOr<Schema> {
-    or_blank(
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::Type::String)
-            .enum_values(Some(values.iter().copied()))
-            .build(),
-    )
-}
-
-fn scope_schema() -> RefOr<Schema> {
-    one_of(&["all", "mine", "shared_with_me", "shared_by_me"])
-}
-
 fn sort_schema() -> RefOr<Schema> {
-    one_of(&[
+    fields::one_of(&[
         "recently_added",
         "alphabetical",
         "most_used",

@@ -170,3 +170,23 @@ pub fn integer(minimum: Option<f64>) -> Object {
 pub fn boolean() -> Object {
     ObjectBuilder::new().schema_type(Type::Boolean).build()
 }
+
+/// One of `values`, or blank (read as absent).
+pub fn one_of(values: &[&'static str]) -> RefOr<Schema> {
+    or_blank(string().enum_values(Some(values.iter().copied())).build())
+}
+
+/// A list's `scope`.
+pub fn scope() -> RefOr<Schema> {
+    one_of(crate::store::bookmark_list::Scope::NAMES)
+}
+
+/// A list's page size: any whole number (the server holds it to its bounds), or blank.
+pub fn page_limit() -> RefOr<Schema> {
+    or_blank(integer(None))
+}
+
+/// How many items a page skips: a whole number of at least 0, or blank.
+pub fn page_offset() -> RefOr<Schema> {
+    or_blank(integer(Some(0.0)))
+}

@@ -1,18 +1,20 @@
 //! `/api/folders`: a person's folders and those shared with them, over the use cases in
 //! [`crate::app::folders`].
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::folders::{self as use_case, FolderInput, FolderView};
+use crate::app::folders::{self as use_case, FolderInput, FolderView, ListInput};
 use crate::app::sharing::LinkInput;
 use crate::domain::time;
 use crate::error::Result;
+use crate::http::fields;
 use crate::http::library::{nullable, refs, PersonRef, TeamRef};
 use crate::http::{CurrentOrg, Json};
 use crate::state::AppState;
@@ -70,14 +72,63 @@ impl From<FolderView> for Folder {
     }
 }
 
-/// The caller's folders and those shared with them, by name.
-#[utoipa::path(get, path = "/api/folders", tag = "folders",
-    responses((status = 200, body = [Folder]), (status = 401)))]
-async fn list(State(state): State<AppState>, org: CurrentOrg) -> Result<Json<Vec<Folder>>> {
-    let mut db = state.store.read().await?;
-    let rows = folders::list(&mut db.conn(), org.id(), org.user_id()).await?;
-    let views = use_case::hydrate(&mut db.conn(), &org, rows).await?;
-    Ok(Json(views.into_iter().map(Folder::from).collect()))
+/// The folder list's parameters; all optional, and blank reads as absent.
+#[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+pub struct FolderListQuery {
+    /// `all` (default: the caller's own and those shared with them), `mine`, `shared_with_me`
+    /// or `shared_by_me` (their own that they shared).
+    #[param(schema_with = fields::scope)]
+    scope: Option<String>,
+    /// `alphabetical` (default: by name, whatever the letter case) or `recently_added` (newest
+    /// first).
+    #[param(schema_with = sort_schema)]
+    sort_by: Option<String>,
+    /// Page size (default 50); values outside 1–500 are brought within them.
+    #[param(schema_with = fields::page_limit)]
+    limit: Option<String>,
+    /// How many to skip (default 0).
+    #[param(schema_with = fields::page_offset)]
+    offset: Option<String>,
+}
+
+fn sort_schema() -> RefOr<Schema> {
+    fields::one_of(folders::Sort::NAMES)
+}
+
+impl From<FolderListQuery> for ListInput {
+    fn from(q: FolderListQuery) -> Self {
+        ListInput {
+            scope: q.scope,
+            sort_by: q.sort_by,
+            limit: q.limit,
+            offset: q.offset,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FolderPage {
+    items: Vec<Folder>,
+    total: i64,
+    #[serde(rename = "hasMore")]
+    has_more: bool,
+}
+
+/// The caller's folders and those shared with them, in `scope`, sorted and paged.
+#[utoipa::path(get, path = "/api/folders", tag = "folders", params(FolderListQuery),
+    responses((status = 200, body = FolderPage), (status = 400), (status = 401)))]
+async fn list(
+    State(state): State<AppState>,
+    org: CurrentOrg,
+    Query(query): Query<FolderListQuery>,
+) -> Result<Json<FolderPage>> {
+    let page = use_case::list(&state.store, &org, &query.into()).await?;
+    Ok(Json(FolderPage {
+        items: page.items.into_iter().map(Folder::from).collect(),
+        total: page.total,
+        has_more: page.has_more,
+    }))
 }
 
 #[derive(Deserialize, ToSchema, Default)]

@@ -1,17 +1,18 @@
 //! `/api/tags`: each person's own tags. Others' tags answer 404; deleting a tag keeps its bookmarks.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::tags as use_case;
+use crate::app::tags::{self as use_case, ListInput};
 use crate::domain::time;
 use crate::error::Result;
-use crate::http::{CurrentOrg, Json};
+use crate::http::{fields, CurrentOrg, Json};
 use crate::state::AppState;
 use crate::store::tags::{self, TagRow};
 
@@ -48,13 +49,58 @@ pub struct TagBody {
     name: Option<String>,
 }
 
-/// The caller's tags, by name, with how many bookmarks carry each.
-#[utoipa::path(get, path = "/api/tags", tag = "tags",
-    responses((status = 200, body = [Tag]), (status = 401)))]
-async fn list(State(state): State<AppState>, org: CurrentOrg) -> Result<Json<Vec<Tag>>> {
-    let mut db = state.store.read().await?;
-    let rows = tags::list(&mut db.conn(), org.id(), org.user_id()).await?;
-    Ok(Json(rows.into_iter().map(Tag::from).collect()))
+/// The tag list's parameters; all optional, and blank reads as absent.
+#[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
+pub struct TagListQuery {
+    /// `alphabetical` (default: by name, whatever the letter case), `recently_added` (newest
+    /// first) or `most_used` (on the most bookmarks first, then by name).
+    #[param(schema_with = sort_schema)]
+    sort_by: Option<String>,
+    /// Page size (default 50); values outside 1–500 are brought within them.
+    #[param(schema_with = fields::page_limit)]
+    limit: Option<String>,
+    /// How many to skip (default 0).
+    #[param(schema_with = fields::page_offset)]
+    offset: Option<String>,
+}
+
+fn sort_schema() -> RefOr<Schema> {
+    fields::one_of(tags::Sort::NAMES)
+}
+
+impl From<TagListQuery> for ListInput {
+    fn from(q: TagListQuery) -> Self {
+        ListInput {
+            sort_by: q.sort_by,
+            limit: q.limit,
+            offset: q.offset,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TagPage {
+    items: Vec<Tag>,
+    total: i64,
+    #[serde(rename = "hasMore")]
+    has_more: bool,
+}
+
+/// The caller's tags, with how many bookmarks carry each, sorted and paged.
+#[utoipa::path(get, path = "/api/tags", tag = "tags", params(TagListQuery),
+    responses((status = 200, body = TagPage), (status = 400), (status = 401)))]
+async fn list(
+    State(state): State<AppState>,
+    org: CurrentOrg,
+    Query(query): Query<TagListQuery>,
+) -> Result<Json<TagPage>> {
+    let page = use_case::list(&state.store, &org, &query.into()).await?;
+    Ok(Json(TagPage {
+        items: page.items.into_iter().map(Tag::from).collect(),
+        total: page.total,
+        has_more: page.has_more,
+    }))
 }
 
 /// Creates a tag.

@@ -20,6 +20,9 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// The values of `scope`, as [`Scope::parse`] reads them.
+    pub const NAMES: &'static [&'static str] = &["all", "mine", "shared_with_me", "shared_by_me"];
+
     pub fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "all" => Scope::All,

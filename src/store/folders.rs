@@ -1,6 +1,7 @@
 //! Folders: a person's own, optionally shared with people, teams or all teams.
 
-use super::access::{folder_shared_with, folder_visible};
+use super::access::{folder_is_shared, folder_shared_with, folder_visible};
+use super::bookmark_list::Scope;
 use super::{q, Conn};
 use crate::error::{AppError, Result};
 
@@ -42,18 +43,103 @@ fn name_taken(e: sqlx::Error) -> AppError {
     AppError::from(e).on_unique("Folder already exists")
 }
 
-/// The folders the user can see: their own and those shared with them, by name.
+/// The orders of a folder list.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// By name, whatever its letter case (the default).
+    #[default]
+    Alphabetical,
+    /// Newest first.
+    RecentlyAdded,
+}
+
+impl Sort {
+    /// The values of `sort_by`, as [`Sort::parse`] reads them.
+    pub const NAMES: &'static [&'static str] = &["alphabetical", "recently_added"];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "alphabetical" => Sort::Alphabetical,
+            "recently_added" => Sort::RecentlyAdded,
+            _ => return None,
+        })
+    }
+
+    /// A total order, so that pages join up without repeats or gaps.
+    fn order_by(self) -> &'static str {
+        match self {
+            Sort::Alphabetical => "lower(f.name), f.created_at, f.id",
+            Sort::RecentlyAdded => "f.created_at DESC, f.id",
+        }
+    }
+}
+
+/// Which folders `scope` means over `folders f`, with `$1` = organization and `$2` = the user;
+/// every one of them stays inside the organization.
+fn in_scope(scope: Scope) -> String {
+    match scope {
+        Scope::All => folder_visible("f", "$1", "$2"),
+        Scope::Mine => "(f.org_id = $1 AND f.user_id = $2)".into(),
+        Scope::SharedWithMe => format!(
+            "(f.org_id = $1 AND f.user_id <> $2 AND {})",
+            folder_shared_with("f", "$1", "$2")
+        ),
+        Scope::SharedByMe => format!(
+            "(f.org_id = $1 AND f.user_id = $2 AND {})",
+            folder_is_shared("f")
+        ),
+    }
+}
+
+/// The folders the user can see (their own and those shared with them), by name.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Vec<FolderRow>> {
+    page(
+        c,
+        org_id,
+        user_id,
+        Scope::All,
+        Sort::Alphabetical,
+        i64::MAX,
+        0,
+    )
+    .await
+}
+
+/// Up to `limit` of the folders in `scope`, in `sort` order, after the first `offset`.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn page(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    user_id: &str,
+    scope: Scope,
+    sort: Sort,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<FolderRow>> {
     let sql = format!(
-        "{} WHERE {} ORDER BY lower(f.name), f.created_at, f.id",
+        "{} WHERE {} ORDER BY {} LIMIT $3 OFFSET $4",
         select(),
-        folder_visible("f", "$1", "$2")
+        in_scope(scope),
+        sort.order_by()
     );
     Ok(q!(c, |e| sqlx::query_as(&sql)
         .bind(org_id)
         .bind(user_id)
+        .bind(limit)
+        .bind(offset)
         .fetch_all(e)
+        .await?))
+}
+
+/// How many folders are in `scope`.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn count(c: &mut Conn<'_>, org_id: &str, user_id: &str, scope: Scope) -> Result<i64> {
+    let sql = format!("SELECT COUNT(*) FROM folders f WHERE {}", in_scope(scope));
+    Ok(q!(c, |e| sqlx::query_scalar(&sql)
+        .bind(org_id)
+        .bind(user_id)
+        .fetch_one(e)
         .await?))
 }
 
@@ -166,10 +252,9 @@ pub async fn search(
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn counts(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<(i64, i64)> {
     let sql = format!(
-        "SELECT \
-         (SELECT COUNT(*) FROM folders f WHERE f.org_id = $1 AND f.user_id = $2), \
-         (SELECT COUNT(*) FROM folders f WHERE f.org_id = $1 AND f.user_id <> $2 AND {})",
-        folder_shared_with("f", "$1", "$2")
+        "SELECT (SELECT COUNT(*) FROM folders f WHERE {}), (SELECT COUNT(*) FROM folders f WHERE {})",
+        in_scope(Scope::Mine),
+        in_scope(Scope::SharedWithMe)
     );
     Ok(q!(c, |e| sqlx::query_as(&sql)
         .bind(org_id)

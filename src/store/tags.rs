@@ -8,6 +8,8 @@ pub struct TagRow {
     pub id: String,
     pub name: String,
     pub created_at: i64,
+    /// The bookmarks carrying it. Only a tag's owner puts it on bookmarks, and only on their
+    /// own, so these are all bookmarks the owner sees.
     pub bookmark_count: i64,
 }
 
@@ -18,28 +20,73 @@ fn name_taken(e: sqlx::Error) -> AppError {
     AppError::from(e).on_unique("Tag already exists")
 }
 
+/// The orders of a tag list.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// By name, whatever its letter case (the default).
+    #[default]
+    Alphabetical,
+    /// Newest first.
+    RecentlyAdded,
+    /// The tags on the most bookmarks first, then by name.
+    MostUsed,
+}
+
+impl Sort {
+    /// The values of `sort_by`, as [`Sort::parse`] reads them.
+    pub const NAMES: &'static [&'static str] = &["alphabetical", "recently_added", "most_used"];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "alphabetical" => Sort::Alphabetical,
+            "recently_added" => Sort::RecentlyAdded,
+            "most_used" => Sort::MostUsed,
+            _ => return None,
+        })
+    }
+
+    /// A total order, so that pages join up without repeats or gaps.
+    fn order_by(self) -> &'static str {
+        match self {
+            Sort::Alphabetical => "lower(t.name), t.id",
+            Sort::RecentlyAdded => "t.created_at DESC, t.id",
+            Sort::MostUsed => "bookmark_count DESC, lower(t.name), t.id",
+        }
+    }
+}
+
 /// The user's tags, by name.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Vec<TagRow>> {
-    let sql =
-        format!("{SELECT} WHERE t.org_id = $1 AND t.user_id = $2 ORDER BY lower(t.name), t.id");
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(org_id)
-        .bind(user_id)
-        .fetch_all(e)
-        .await?))
+    page(c, org_id, user_id, Sort::Alphabetical, i64::MAX, 0).await
 }
 
 /// The user's tags with the most bookmarks first.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn top(c: &mut Conn<'_>, org_id: &str, user_id: &str, limit: i64) -> Result<Vec<TagRow>> {
+    page(c, org_id, user_id, Sort::MostUsed, limit, 0).await
+}
+
+/// Up to `limit` of the user's tags in `sort` order, after the first `offset` ([`count`] says
+/// how many there are).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn page(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    user_id: &str,
+    sort: Sort,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<TagRow>> {
     let sql = format!(
-        "{SELECT} WHERE t.org_id = $1 AND t.user_id = $2 ORDER BY bookmark_count DESC, lower(t.name) LIMIT $3"
+        "{SELECT} WHERE t.org_id = $1 AND t.user_id = $2 ORDER BY {} LIMIT $3 OFFSET $4",
+        sort.order_by()
     );
     Ok(q!(c, |e| sqlx::query_as(&sql)
         .bind(org_id)
         .bind(user_id)
         .bind(limit)
+        .bind(offset)
         .fetch_all(e)
         .await?))
 }
@@ -82,6 +129,7 @@ pub async fn search(
         .await?))
 }
 
+/// How many tags the user has.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn count(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<i64> {
     Ok(q!(c, |e| sqlx::query_scalar(

@@ -4,9 +4,9 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 use slugbase::config::Mode;
 
-use crate::helpers::{expect, spawn_app};
-use crate::library::{bookmark, folder, get_ok, id, office, titles};
-use crate::tenancy::{assert_foreign_ids_are_not_found, two_tenants, Probe};
+use crate::helpers::{expect, spawn_app, Person, TestApp};
+use crate::library::{bookmark, every_page, folder, get_ok, id, names, office, team, titles};
+use crate::tenancy::{assert_foreign_ids_are_not_found, invited_member, two_tenants, Probe};
 
 #[tokio::test]
 async fn a_folder_is_created_listed_changed_and_deleted_without_its_bookmarks() {
@@ -37,7 +37,7 @@ async fn a_folder_is_created_listed_changed_and_deleted_without_its_bookmarks() 
     .await);
 
     let list = get_ok(app, alice, "/api/folders").await;
-    let names: Vec<&str> = list
+    let names: Vec<&str> = list["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -153,7 +153,7 @@ async fn only_the_owner_changes_a_shared_folder() {
         .await;
         expect(app.delete(&path, Some(&bob.jwt)).await, status).await;
     }
-    let seen = get_ok(app, bob, "/api/folders").await;
+    let seen = &get_ok(app, bob, "/api/folders").await["items"];
     assert_eq!(seen.as_array().unwrap().len(), 1);
     assert_eq!(seen[0]["folder_type"], "shared");
     assert_eq!(seen[0]["user_email"], "alice@example.com");
@@ -255,9 +255,209 @@ async fn another_organizations_folders_are_not_found() {
         ],
     )
     .await;
-    assert_eq!(get_ok(&t.app, &t.bob, "/api/folders").await, json!([]));
+    assert_eq!(
+        get_ok(&t.app, &t.bob, "/api/folders").await["items"],
+        json!([])
+    );
     assert_eq!(
         get_ok(&t.app, &t.alice, &format!("/api/folders/{f}")).await["name"],
         "A"
     );
+}
+
+#[tokio::test]
+async fn folder_pages_join_up_without_repeats_and_count_every_folder() {
+    let o = office().await;
+    let (app, alice) = (&o.app, &o.alice);
+    for name in ["f3", "f1", "f5", "f2", "f4"] {
+        folder(app, alice, json!({ "name": name })).await;
+    }
+    let pages = every_page(app, alice, "/api/folders?sort_by=alphabetical", 2).await;
+    assert_eq!(pages, [vec!["f1", "f2"], vec!["f3", "f4"], vec!["f5"]]);
+    // Newest first: created in the same millisecond or not, the pages still join up.
+    let newest = names(&get_ok(app, alice, "/api/folders?sort_by=recently_added").await);
+    let paged: Vec<String> = every_page(app, alice, "/api/folders?sort_by=recently_added", 2)
+        .await
+        .concat();
+    assert_eq!(paged, newest);
+
+    let first = get_ok(app, alice, "/api/folders?limit=2").await;
+    assert_eq!(
+        (first["total"].as_i64(), first["hasMore"].as_bool()),
+        (Some(5), Some(true))
+    );
+    // Blank parameters read as absent: everything, by name.
+    let all = get_ok(app, alice, "/api/folders?scope=&sort_by=&limit=&offset=").await;
+    assert_eq!(names(&all), ["f1", "f2", "f3", "f4", "f5"]);
+    assert_eq!(
+        (all["total"].as_i64(), all["hasMore"].as_bool()),
+        (Some(5), Some(false))
+    );
+    // Past the end nothing is left; a limit outside 1–500 is brought within it.
+    let past = get_ok(app, alice, "/api/folders?offset=5").await;
+    assert_eq!(past["items"], json!([]));
+    assert_eq!(
+        (past["total"].as_i64(), past["hasMore"].as_bool()),
+        (Some(5), Some(false))
+    );
+    assert_eq!(
+        names(&get_ok(app, alice, "/api/folders?limit=0").await),
+        ["f1"]
+    );
+    let huge = get_ok(app, alice, "/api/folders?limit=99999999999999999999").await;
+    assert_eq!(names(&huge).len(), 5);
+}
+
+#[tokio::test]
+async fn folder_lists_sort_by_name_whatever_its_case_or_newest_first() {
+    let o = office().await;
+    let (app, alice) = (&o.app, &o.alice);
+    for (name, created_at) in [("banana", 3000), ("Apple", 1000), ("cherry", 2000)] {
+        let f = folder(app, alice, json!({ "name": name })).await;
+        app.exec(
+            &format!("UPDATE folders SET created_at = {created_at} WHERE id = $1"),
+            &[&f],
+        )
+        .await;
+    }
+    let order = |query: &'static str| async move {
+        names(&get_ok(app, alice, &format!("/api/folders{query}")).await)
+    };
+    assert_eq!(order("").await, ["Apple", "banana", "cherry"]);
+    assert_eq!(
+        order("?sort_by=alphabetical").await,
+        ["Apple", "banana", "cherry"]
+    );
+    assert_eq!(
+        order("?sort_by=recently_added").await,
+        ["banana", "cherry", "Apple"]
+    );
+    assert_eq!(
+        order("?sort_by=recently_added&limit=1&offset=1").await,
+        ["cherry"]
+    );
+}
+
+#[tokio::test]
+async fn the_folder_list_refuses_unknown_scopes_orders_and_bad_paging() {
+    let o = office().await;
+    for (query, message) in [
+        (
+            "scope=everyone",
+            "scope must be one of all, mine, shared_with_me, shared_by_me",
+        ),
+        (
+            "sort_by=most_used",
+            "sort_by must be one of alphabetical, recently_added",
+        ),
+        (
+            "sort_by=ALPHABETICAL",
+            "sort_by must be one of alphabetical, recently_added",
+        ),
+        ("limit=abc", "limit must be a number"),
+        ("offset=abc", "offset must be a number"),
+        ("offset=-1", "offset must not be negative"),
+    ] {
+        let res = o
+            .app
+            .get(&format!("/api/folders?{query}"), Some(&o.alice.jwt))
+            .await;
+        let body = expect(res, StatusCode::BAD_REQUEST).await;
+        assert_eq!(body["error"], message, "{query}");
+    }
+}
+
+/// `GET /api/folders?scope=…` as `who` acting in `org`, by name: the names and the total.
+async fn in_scope(app: &TestApp, who: &Person, org: &str, scope: &str) -> Vec<String> {
+    let path = format!("/api/folders?scope={scope}");
+    let res = app
+        .req(Method::GET, &path, Some(&who.jwt))
+        .header("X-Organization-Id", org)
+        .send()
+        .await
+        .unwrap();
+    let page = expect(res, StatusCode::OK).await;
+    let names = names(&page);
+    assert_eq!(page["total"].as_i64(), Some(names.len() as i64), "{path}");
+    names
+}
+
+#[tokio::test]
+async fn folder_scopes_separate_mine_shared_with_me_and_shared_by_me_within_one_organization() {
+    let t = two_tenants(Mode::Cloud).await;
+    let (app, alice, bob) = (&t.app, &t.alice, &t.bob);
+    app.set_plan(&t.org_a, "team").await;
+    let carol = invited_member(app, alice, &t.org_a, "carol@example.com").await;
+    let ops = team(app, alice, "Ops", &[&carol]).await;
+    for body in [
+        json!({"name": "A private"}),
+        json!({"name": "A shared", "user_ids": [carol.id]}),
+        json!({"name": "A team", "team_ids": [ops]}),
+        json!({"name": "A everyone", "share_all_teams": true}),
+    ] {
+        folder(app, alice, body).await;
+    }
+    for body in [
+        json!({"name": "C own"}),
+        json!({"name": "C shared", "user_ids": [alice.id]}),
+    ] {
+        let res = app
+            .req(Method::POST, "/api/folders", Some(&carol.jwt))
+            .header("X-Organization-Id", &t.org_a)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        expect(res, StatusCode::CREATED).await;
+    }
+    // In another organization, Bob's folder (even one named like theirs) stays his.
+    folder(app, bob, json!({"name": "A shared"})).await;
+
+    let org = t.org_a.as_str();
+    assert_eq!(
+        in_scope(app, &carol, org, "all").await,
+        ["A everyone", "A shared", "A team", "C own", "C shared"]
+    );
+    assert_eq!(
+        in_scope(app, &carol, org, "mine").await,
+        ["C own", "C shared"]
+    );
+    assert_eq!(
+        in_scope(app, &carol, org, "shared_with_me").await,
+        ["A everyone", "A shared", "A team"]
+    );
+    assert_eq!(
+        in_scope(app, &carol, org, "shared_by_me").await,
+        ["C shared"]
+    );
+    assert_eq!(
+        in_scope(app, alice, org, "all").await,
+        ["A everyone", "A private", "A shared", "A team", "C shared"]
+    );
+    assert_eq!(
+        in_scope(app, alice, org, "mine").await,
+        ["A everyone", "A private", "A shared", "A team"]
+    );
+    assert_eq!(
+        in_scope(app, alice, org, "shared_with_me").await,
+        ["C shared"]
+    );
+    assert_eq!(
+        in_scope(app, alice, org, "shared_by_me").await,
+        ["A everyone", "A shared", "A team"]
+    );
+    for scope in ["all", "mine"] {
+        assert_eq!(in_scope(app, bob, &t.org_b, scope).await, ["A shared"]);
+    }
+    for scope in ["shared_with_me", "shared_by_me"] {
+        assert!(in_scope(app, bob, &t.org_b, scope).await.is_empty());
+    }
+    // Bob cannot list Alice's organization at all.
+    let res = app
+        .req(Method::GET, "/api/folders", Some(&bob.jwt))
+        .header("X-Organization-Id", &t.org_a)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_client_error(), "{}", res.status());
 }

@@ -129,7 +129,7 @@ async fn nested_folders_go_out_nested_and_come_back_with_the_same_names() {
         StatusCode::OK,
     )
     .await;
-    let mut names: Vec<&str> = folders
+    let mut names: Vec<&str> = folders["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -156,7 +156,7 @@ async fn nested_folders_go_out_nested_and_come_back_with_the_same_names() {
         StatusCode::OK,
     )
     .await;
-    let mut names: Vec<&str> = folders
+    let mut names: Vec<&str> = folders["items"]
         .as_array()
         .unwrap()
         .iter()

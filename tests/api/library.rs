@@ -93,6 +93,35 @@ pub fn titles(page: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The names of a folder or tag page, in order.
+pub fn names(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|x| x["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Each page of the list at `path` (which has a query string) in turn, `limit` at a time, until
+/// `hasMore` says none are left; every page's `total` must be the same.
+pub async fn every_page(app: &TestApp, who: &Person, path: &str, limit: usize) -> Vec<Vec<String>> {
+    let mut pages = Vec::new();
+    let mut total = None;
+    loop {
+        let offset = pages.len() * limit;
+        let path = format!("{path}&limit={limit}&offset={offset}");
+        let page = get_ok(app, who, &path).await;
+        let t = page["total"].as_i64().unwrap();
+        assert_eq!(*total.get_or_insert(t), t, "{path}: the total changed");
+        pages.push(names(&page));
+        if !page["hasMore"].as_bool().unwrap() {
+            return pages;
+        }
+        assert!(pages.len() <= 10, "{path}: hasMore never ends");
+    }
+}
+
 /// Sends every request at once and returns their statuses.
 pub async fn concurrently(reqs: Vec<reqwest::RequestBuilder>) -> Vec<StatusCode> {
     let mut set = tokio::task::JoinSet::new();

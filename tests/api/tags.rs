@@ -5,7 +5,7 @@ use serde_json::json;
 use slugbase::config::Mode;
 
 use crate::helpers::expect;
-use crate::library::{bookmark, get_ok, id, office, tag, titles};
+use crate::library::{bookmark, every_page, get_ok, id, names, office, tag, titles};
 use crate::tenancy::{assert_foreign_ids_are_not_found, two_tenants, Probe};
 
 #[tokio::test]
@@ -30,7 +30,7 @@ async fn a_tag_is_created_listed_renamed_and_deleted_without_its_bookmarks() {
     )
     .await);
 
-    let list = get_ok(app, alice, "/api/tags").await;
+    let list = &get_ok(app, alice, "/api/tags").await["items"];
     let names: Vec<&str> = list
         .as_array()
         .unwrap()
@@ -142,7 +142,7 @@ async fn tags_are_private_to_their_owner() {
         StatusCode::NOT_FOUND,
     )
     .await;
-    assert_eq!(get_ok(app, bob, "/api/tags").await, json!([]));
+    assert_eq!(get_ok(app, bob, "/api/tags").await["items"], json!([]));
     assert_eq!(get_ok(app, alice, &path).await["name"], "secret");
     for (m, p) in [
         (Method::GET, "/api/tags".to_string()),
@@ -186,4 +186,169 @@ async fn another_organizations_tags_are_not_found() {
         get_ok(&t.app, &t.alice, &format!("/api/tags/{tg}")).await["name"],
         "a"
     );
+}
+
+#[tokio::test]
+async fn tag_pages_join_up_without_repeats_and_count_every_tag() {
+    let o = office().await;
+    let (app, alice) = (&o.app, &o.alice);
+    for name in ["t3", "t1", "t5", "t2", "t4"] {
+        tag(app, alice, name).await;
+    }
+    let pages = every_page(app, alice, "/api/tags?sort_by=alphabetical", 2).await;
+    assert_eq!(pages, [vec!["t1", "t2"], vec!["t3", "t4"], vec!["t5"]]);
+    for sort in ["recently_added", "most_used"] {
+        let whole = names(&get_ok(app, alice, &format!("/api/tags?sort_by={sort}")).await);
+        let paged = every_page(app, alice, &format!("/api/tags?sort_by={sort}"), 2).await;
+        assert_eq!(paged.concat(), whole, "{sort}");
+    }
+    let first = get_ok(app, alice, "/api/tags?limit=2").await;
+    assert_eq!(
+        (first["total"].as_i64(), first["hasMore"].as_bool()),
+        (Some(5), Some(true))
+    );
+    let all = get_ok(app, alice, "/api/tags?sort_by=&limit=&offset=").await;
+    assert_eq!(names(&all), ["t1", "t2", "t3", "t4", "t5"]);
+    assert_eq!(
+        (all["total"].as_i64(), all["hasMore"].as_bool()),
+        (Some(5), Some(false))
+    );
+    let past = get_ok(app, alice, "/api/tags?offset=9").await;
+    assert_eq!(past["items"], json!([]));
+    assert_eq!(
+        (past["total"].as_i64(), past["hasMore"].as_bool()),
+        (Some(5), Some(false))
+    );
+    assert_eq!(
+        names(&get_ok(app, alice, "/api/tags?limit=-3").await),
+        ["t1"]
+    );
+}
+
+#[tokio::test]
+async fn tag_lists_sort_by_name_newest_first_or_most_used() {
+    let o = office().await;
+    let (app, alice, bob) = (&o.app, &o.alice, &o.bob);
+    let mut ids = std::collections::HashMap::new();
+    for (name, created_at) in [
+        ("beta", 3000),
+        ("Alpha", 1000),
+        ("gamma", 2000),
+        ("delta", 4000),
+    ] {
+        let t = tag(app, alice, name).await;
+        app.exec(
+            &format!("UPDATE tags SET created_at = {created_at} WHERE id = $1"),
+            &[&t],
+        )
+        .await;
+        ids.insert(name, t);
+    }
+    for (url, on) in [
+        ("https://one.example", vec!["beta", "gamma", "delta"]),
+        ("https://two.example", vec!["gamma", "beta"]),
+    ] {
+        let tag_ids: Vec<&String> = on.iter().map(|n| &ids[n]).collect();
+        bookmark(
+            app,
+            alice,
+            json!({"title": "B", "url": url, "tag_ids": tag_ids}),
+        )
+        .await;
+    }
+    // Bob's tag on a bookmark he shares with Alice is his, and counts for nothing of hers.
+    let bobs = tag(app, bob, "beta").await;
+    bookmark(
+        app,
+        bob,
+        json!({"title": "Shared", "url": "https://s.example", "tag_ids": [bobs], "user_ids": [alice.id]}),
+    )
+    .await;
+
+    let order =
+        |query: &'static str| async move { get_ok(app, alice, &format!("/api/tags{query}")).await };
+    assert_eq!(names(&order("").await), ["Alpha", "beta", "delta", "gamma"]);
+    assert_eq!(
+        names(&order("?sort_by=alphabetical").await),
+        ["Alpha", "beta", "delta", "gamma"]
+    );
+    assert_eq!(
+        names(&order("?sort_by=recently_added").await),
+        ["delta", "beta", "gamma", "Alpha"]
+    );
+    let most = order("?sort_by=most_used").await;
+    assert_eq!(names(&most), ["beta", "gamma", "delta", "Alpha"]);
+    let counts: Vec<i64> = most["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["bookmark_count"].as_i64().unwrap())
+        .collect();
+    assert_eq!(counts, [2, 2, 1, 0]);
+    assert_eq!(
+        names(&order("?sort_by=most_used&limit=2&offset=1").await),
+        ["gamma", "delta"]
+    );
+    assert_eq!(names(&get_ok(app, bob, "/api/tags").await), ["beta"]);
+}
+
+#[tokio::test]
+async fn the_tag_list_refuses_unknown_orders_and_bad_paging() {
+    let o = office().await;
+    for (query, message) in [
+        (
+            "sort_by=popular",
+            "sort_by must be one of alphabetical, recently_added, most_used",
+        ),
+        (
+            "sort_by=recently_accessed",
+            "sort_by must be one of alphabetical, recently_added, most_used",
+        ),
+        ("limit=abc", "limit must be a number"),
+        ("limit=1.5", "limit must be a number"),
+        ("offset=-1", "offset must not be negative"),
+    ] {
+        let res = o
+            .app
+            .get(&format!("/api/tags?{query}"), Some(&o.alice.jwt))
+            .await;
+        let body = expect(res, StatusCode::BAD_REQUEST).await;
+        assert_eq!(body["error"], message, "{query}");
+    }
+}
+
+#[tokio::test]
+async fn another_organizations_tags_never_appear_in_the_list() {
+    let t = two_tenants(Mode::Cloud).await;
+    let (app, alice, bob) = (&t.app, &t.alice, &t.bob);
+    for name in ["a1", "a2"] {
+        tag(app, alice, name).await;
+    }
+    for name in ["a1", "b1"] {
+        tag(app, bob, name).await;
+    }
+    for sort in ["alphabetical", "recently_added", "most_used"] {
+        let path = format!("/api/tags?sort_by={sort}");
+        let mine = get_ok(app, alice, &path).await;
+        let mut got = names(&mine);
+        got.sort();
+        assert_eq!(
+            (got, mine["total"].as_i64()),
+            (vec!["a1".to_string(), "a2".into()], Some(2))
+        );
+        let his = get_ok(app, bob, &path).await;
+        let mut got = names(&his);
+        got.sort();
+        assert_eq!(
+            (got, his["total"].as_i64()),
+            (vec!["a1".to_string(), "b1".into()], Some(2))
+        );
+    }
+    let res = app
+        .req(Method::GET, "/api/tags", Some(&bob.jwt))
+        .header("X-Organization-Id", &t.org_a)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_client_error(), "{}", res.status());
 }
