@@ -80,6 +80,24 @@ impl AppError {
         matches!(self, AppError::Database(e) if crate::store::is_unique_violation(e))
     }
 
+    /// 409 with `msg`: the request was well formed, but what it names is taken.
+    pub fn conflict(msg: &str) -> Self {
+        AppError::Coded {
+            status: StatusCode::CONFLICT,
+            body: json!({ "error": msg }),
+        }
+    }
+
+    /// Where a name must be unique instance-wide (an account's email, a provider's key): a
+    /// duplicate, refused by the rules or by the database, becomes a 409 [`AppError::conflict`].
+    pub fn duplicate_as_conflict(self) -> Self {
+        match self {
+            AppError::Domain(DomainError::Duplicate(msg)) => Self::conflict(&msg),
+            e if e.is_unique_violation() => Self::conflict("Already exists"),
+            e => e,
+        }
+    }
+
     /// Turns a unique-constraint refusal into [`DomainError::Duplicate`] with `msg` (answered
     /// 400 naming the duplicate); anything else passes unchanged.
     pub fn on_unique(self, msg: &str) -> Self {

@@ -40,6 +40,9 @@ pub struct UserPage {
     pub has_more: bool,
 }
 
+/// Another account has the address: 409.
+const EMAIL_TAKEN: &str = "User with this email already exists";
+
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(
     store: &Store,
@@ -109,12 +112,9 @@ pub async fn create(
         email_verified: true,
     };
     let mut tx = store.begin().await?;
-    let id = insert_user(
-        &mut tx.conn(),
-        &account,
-        "User with this email already exists",
-    )
-    .await?;
+    let id = insert_user(&mut tx.conn(), &account, EMAIL_TAKEN)
+        .await
+        .map_err(AppError::duplicate_as_conflict)?;
     if let Some(org_id) = orgs::oldest(&mut tx.conn()).await? {
         let now = Timestamp::now().millis();
         orgs::add_member(&mut tx.conn(), &org_id, &id, OrgRole::Member, now).await?;
@@ -203,7 +203,7 @@ pub async fn update(store: &Store, admin: &CurrentUser, id: &str, edit: Edit) ->
         if email.as_str() != target.email {
             users::set_email(&mut tx.conn(), &id, email.as_str(), now)
                 .await
-                .map_err(|e| e.on_unique("User with this email already exists"))?;
+                .map_err(|e| e.on_unique(EMAIL_TAKEN).duplicate_as_conflict())?;
         }
     }
     if let Some(is_admin) = edit.is_admin {

@@ -75,10 +75,7 @@ fn not_found() -> AppError {
 
 /// Another provider has the key: 409, the request was fine but the name is taken.
 fn key_taken() -> AppError {
-    AppError::Coded {
-        status: axum::http::StatusCode::CONFLICT,
-        body: serde_json::json!({"error": "Provider with this key already exists"}),
-    }
+    AppError::conflict("Provider with this key already exists")
 }
 
 fn or_key_taken(e: AppError) -> AppError {

@@ -68,6 +68,16 @@ async fn sign_in(app: &TestApp, redirect: &str) -> (String, Option<String>) {
     deliver(&b, &callback).await
 }
 
+fn query_param(url: &str, name: &str) -> String {
+    url::Url::parse(url)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .unwrap()
+        .1
+        .into_owned()
+}
+
 async fn me(app: &TestApp, jwt: &str) -> Value {
     expect(app.get("/api/auth/me", Some(jwt)).await, StatusCode::OK).await
 }
@@ -205,16 +215,23 @@ async fn a_tampered_replayed_or_foreign_browser_callback_signs_nobody_in() {
         ("/login?error=invalid_state".into(), None)
     );
 
+    // The code of that sign-in, brought back under a fresh state of the same browser: the
+    // provider refuses a code it already exchanged.
+    let code = query_param(&callback, "code");
+    let fresh = to_callback(&app, &b, "/").await;
+    let fresh_state = query_param(&fresh, "state");
+    let replayed = app.url(&format!(
+        "/api/auth/corp/callback?code={code}&state={fresh_state}"
+    ));
+    assert_eq!(
+        deliver(&b, &replayed).await,
+        ("/login?error=code_refused".into(), None)
+    );
+
     // The provider said no.
     let b = browser();
     let callback = to_callback(&app, &b, "/").await;
-    let state = url::Url::parse(&callback)
-        .unwrap()
-        .query_pairs()
-        .find(|(k, _)| k == "state")
-        .unwrap()
-        .1
-        .into_owned();
+    let state = query_param(&callback, "state");
     let denied = app.url(&format!(
         "/api/auth/corp/callback?error=access_denied&state={state}"
     ));
