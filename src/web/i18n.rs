@@ -20,12 +20,14 @@ const EN: &[&str] = &[
     include_str!("i18n/en/auth.txt"),
     include_str!("i18n/en/library.txt"),
     include_str!("i18n/en/settings.txt"),
+    include_str!("i18n/en/admin.txt"),
 ];
 const DE: &[&str] = &[
     include_str!("i18n/de/common.txt"),
     include_str!("i18n/de/auth.txt"),
     include_str!("i18n/de/library.txt"),
     include_str!("i18n/de/settings.txt"),
+    include_str!("i18n/de/admin.txt"),
 ];
 
 fn parse(files: &[&'static str]) -> HashMap<&'static str, &'static str> {

@@ -98,6 +98,9 @@ fn header(ctx: &Ctx) -> Markup {
                     (link("/folders", "nav.folders"))
                     (link("/tags", "nav.tags"))
                     (link("/go-preferences", "nav.go"))
+                    @if !ctx.is_cloud && account.user.user.is_admin {
+                        (link("/admin/oidc", "nav.admin"))
+                    }
                 }
             }
             div.tools {
@@ -166,6 +169,34 @@ pub fn alert(message: Option<&str>) -> Markup {
     html! {
         @if let Some(m) = message { p.alert role="alert" { (m) } }
     }
+}
+
+/// A page with sections (settings, administration): the group's heading, the sections as a
+/// sub-navigation with `current` marked, then the section's title and body.
+pub fn sectioned(
+    ctx: &Ctx,
+    heading: &str,
+    sections: &[(&str, &str)],
+    current: &str,
+    title: &str,
+    body: Markup,
+) -> Html<String> {
+    page(
+        ctx,
+        title,
+        html! {
+            h1 { (heading) }
+            nav.subnav aria-label=(heading) {
+                ul {
+                    @for (href, key) in sections {
+                        li { a href=(href) aria-current=[(*href == current).then_some("page")] { (ctx.t(key)) } }
+                    }
+                }
+            }
+            h2 { (title) }
+            (body)
+        },
+    )
 }
 
 /// A labelled input.

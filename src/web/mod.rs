@@ -5,6 +5,7 @@
 //! string catalogues ([`i18n`]) and the embedded assets ([`assets`]). Pages never use the JSON
 //! API's extractors: those want an `X-CSRF-Token` header, a form carries its token in a field.
 
+pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod errors;
@@ -53,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(library::router())
         .merge(settings::router())
+        .merge(admin::router())
         .with_state(state)
 }
 

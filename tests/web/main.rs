@@ -16,6 +16,7 @@ mod oidc_provider;
 
 mod shell;
 
+mod admin;
 mod auth;
 mod library;
 mod settings;

@@ -9,7 +9,7 @@ mod tokens;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
-use maud::{html, Markup};
+use maud::Markup;
 
 use crate::state::AppState;
 use crate::web::session::Ctx;
@@ -33,35 +33,15 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-/// The settings sections, with the current one marked.
-fn sections(ctx: &Ctx, current: &str) -> Markup {
-    let items = [
-        ("/settings", "set.profile"),
-        ("/settings/security", "set.security"),
-        ("/settings/tokens", "set.tokens"),
-        ("/settings/data", "set.data"),
-    ];
-    html! {
-        nav.subnav aria-label=(ctx.t("nav.settings")) {
-            ul {
-                @for (href, key) in items {
-                    li { a href=(href) aria-current=[(href == current).then_some("page")] { (ctx.t(key)) } }
-                }
-            }
-        }
-    }
-}
+/// The settings sections.
+const SECTIONS: &[(&str, &str)] = &[
+    ("/settings", "set.profile"),
+    ("/settings/security", "set.security"),
+    ("/settings/tokens", "set.tokens"),
+    ("/settings/data", "set.data"),
+];
 
 /// A settings page: its heading, the sections, and the body.
 fn page(ctx: &Ctx, current: &str, title: &str, body: Markup) -> axum::response::Html<String> {
-    crate::web::layout::page(
-        ctx,
-        title,
-        html! {
-            h1 { (ctx.t("nav.settings")) }
-            (sections(ctx, current))
-            h2 { (title) }
-            (body)
-        },
-    )
+    crate::web::layout::sectioned(ctx, ctx.t("nav.settings"), SECTIONS, current, title, body)
 }

@@ -1,0 +1,108 @@
+//! Administration pages in a browser (self-hosted instance admins): sign-in providers.
+
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::browser::Browser;
+use crate::helpers::{expect, PASSWORD};
+
+#[tokio::test]
+async fn an_instance_admin_sets_up_sign_in_providers_and_a_member_cannot() {
+    let (app, op, admin) = crate::oidc_provider::instance(false).await;
+    let b = Browser::open(&app.base).await;
+    b.sign_in("admin@example.com", PASSWORD).await;
+    b.click_text("Administration").await;
+    assert_eq!(b.wait_path(|p| p == "/admin/oidc").await, "/admin/oidc");
+    b.wait_text("Corp SSO").await;
+    b.wait_text(&app.url("/api/auth/corp/callback")).await;
+
+    // A refusal keeps what was typed (never the secret) and says why.
+    b.fill("input[name=name]", "Team SSO").await;
+    b.fill("input[name=key]", "login").await;
+    b.fill("input[name=issuer_url]", &op.issuer).await;
+    b.fill("input[name=client_id]", "team-client").await;
+    b.fill("input[name=client_secret]", "team-secret").await;
+    b.click("form[action='/admin/oidc'] button[type=submit]")
+        .await;
+    b.wait_text("is taken by the API").await;
+    let kept = b
+        .find("input[name=name]")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("Team SSO"));
+    let secret = b
+        .find("input[name=client_secret]")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(secret.as_deref(), Some(""));
+    b.check_page("admin-oidc-refused").await;
+
+    b.fill("input[name=key]", "team").await;
+    b.fill("input[name=client_secret]", "team-secret").await;
+    b.click("#f-auto").await;
+    b.click("form[action='/admin/oidc'] button[type=submit]")
+        .await;
+    b.wait_text("Provider added").await;
+    b.wait_text(&app.url("/api/auth/team/callback")).await;
+    assert!(!b.body_text().await.contains("team-secret"));
+    b.check_page("admin-oidc").await;
+
+    // Renamed on its own page; the secret left blank stays as it was.
+    b.click_text("Edit Team SSO").await;
+    b.wait_path(|p| p.starts_with("/admin/oidc/")).await;
+    b.check_page("admin-oidc-edit").await;
+    b.fill("input[name=name]", "Team Login").await;
+    b.click("form[action^='/admin/oidc/'] button[type=submit]")
+        .await;
+    b.wait_text("Provider saved").await;
+    let jwt = Some(admin.jwt.as_str());
+    let list = expect(app.get("/api/oidc-providers", jwt).await, StatusCode::OK).await;
+    let team = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["key"] == "team")
+        .cloned()
+        .unwrap();
+    assert_eq!(team["name"], "Team Login");
+    assert_eq!(team["auto_create_users"], true);
+    assert_eq!(team["has_client_secret"], true);
+
+    b.click_text("Delete Corp SSO").await;
+    b.wait_text("Provider deleted").await;
+    let buttons: Value = expect(app.get("/api/auth/providers", None).await, StatusCode::OK).await;
+    assert_eq!(
+        buttons,
+        serde_json::json!([{"key": "team", "name": "Team Login"}])
+    );
+    b.close().await;
+
+    // A member sees no administration, is refused the page, and a forged form changes nothing.
+    app.add_user("bob@example.com").await;
+    let b = Browser::open(&app.base).await;
+    b.sign_in("bob@example.com", PASSWORD).await;
+    assert!(!b.body_text().await.contains("Administration"));
+    b.goto("/admin/oidc").await;
+    b.wait_text("You don't have permission").await;
+    b.goto("/").await;
+    b.wait_text("Sign out").await;
+    b.js(r#"
+        const f = document.createElement('form');
+        f.method = 'post'; f.action = '/admin/oidc';
+        const token = document.querySelector('input[name=csrf_token]').value;
+        for (const [k, v] of [['csrf_token', token], ['name', 'Mine'], ['key', 'mine'],
+            ['issuer_url', 'https://sso.example.com'], ['client_id', 'a'], ['client_secret', 'b']]) {
+            const i = document.createElement('input'); i.name = k; i.value = v; f.appendChild(i);
+        }
+        document.body.appendChild(f); f.submit();
+    "#)
+    .await;
+    b.wait_text("You don't have permission").await;
+    let list = expect(app.get("/api/oidc-providers", jwt).await, StatusCode::OK).await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    b.close().await;
+}
