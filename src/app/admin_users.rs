@@ -100,6 +100,7 @@ pub async fn create(
     let invite = p.send_invite;
     // Without a password nobody knows this one: the person chooses theirs through the emailed
     // link or "forgot password", or signs in through an OpenID provider.
+    let chose_password = p.password.is_some();
     let password = match p.password {
         Some(pw) => pw,
         None => Password::parse(&format!("Aa1-{}", random_token()))?,
@@ -115,6 +116,9 @@ pub async fn create(
     let id = insert_user(&mut tx.conn(), &account, EMAIL_TAKEN)
         .await
         .map_err(AppError::duplicate_as_conflict)?;
+    if !chose_password {
+        users::clear_password(&mut tx.conn(), &id, Timestamp::now().millis()).await?;
+    }
     if let Some(org_id) = orgs::oldest(&mut tx.conn()).await? {
         let now = Timestamp::now().millis();
         orgs::add_member(&mut tx.conn(), &org_id, &id, OrgRole::Member, now).await?;

@@ -279,7 +279,10 @@ async fn account_for(
                 is_admin: provider.default_role == "admin",
                 email_verified: true,
             };
-            add_person_in(&mut tx.conn(), cx.mode, &account).await?
+            let id = add_person_in(&mut tx.conn(), cx.mode, &account).await?;
+            // The random password was only a placeholder: nobody knows it.
+            users::clear_password(&mut tx.conn(), &id, now).await?;
+            id
         }
         None => {
             drop(tx);

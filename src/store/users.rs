@@ -170,6 +170,21 @@ pub async fn set_password(c: &mut Conn<'_>, id: &str, hash: &str, now: i64) -> R
     Ok(())
 }
 
+/// Leaves the account without a password: it signs in through a provider, or sets one through
+/// an emailed link.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn clear_password(c: &mut Conn<'_>, id: &str, now: i64) -> Result<()> {
+    q!(c, |e| sqlx::query(
+        "UPDATE users SET password_hash = NULL, updated_at = $2 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(now)
+    .execute(e)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_email(c: &mut Conn<'_>, id: &str, email: &str, now: i64) -> Result<()> {
     q!(c, |e| sqlx::query(

@@ -143,6 +143,21 @@ async fn a_new_face_gets_an_account_and_comes_back_to_the_same_one() {
         .count();
     assert_eq!(oidc, 2);
     assert!(!log.to_string().contains(CLIENT_SECRET));
+
+    // The account has no password anyone knows, so none is asked to delete it.
+    assert!(app
+        .login("pat@example.com", "")
+        .await
+        .status()
+        .is_client_error());
+    let res = app
+        .req(reqwest::Method::DELETE, "/api/users/me", Some(&jwt))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    expect(res, StatusCode::OK).await;
+    assert_eq!(user_count(&app, &admin).await, 1);
 }
 
 #[tokio::test]
