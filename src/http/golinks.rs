@@ -142,7 +142,7 @@ async fn remember_form(
     state: State<AppState>,
     signed: crate::web::session::Signed,
     path: Path<(String, String)>,
-    form: crate::web::form::Form<go_pages::Empty>,
+    form: crate::web::form::Form<crate::web::form::Empty>,
 ) -> crate::web::errors::PageResult {
     go_pages::remember(state, signed, path, form).await
 }

@@ -94,7 +94,7 @@ fn describe(lang: Lang, status: StatusCode, body: &Value) -> String {
     }
     let message = body.get("error").and_then(Value::as_str).unwrap_or("");
     match status.as_u16() {
-        400 | 502 if !message.is_empty() => message.to_string(),
+        400 | 409 | 502 if !message.is_empty() => message.to_string(),
         401 => lang.t("error.unauthorized").to_string(),
         403 if message == "Forbidden" => lang.t("error.forbidden").to_string(),
         403 if !message.is_empty() => message.to_string(),

@@ -17,6 +17,10 @@ use crate::web::errors::PageError;
 /// The name of the hidden field every form carries.
 pub const FIELD: &str = "csrf_token";
 
+/// A form with no fields of its own (a button): only its CSRF token is checked.
+#[derive(serde::Deserialize)]
+pub struct Empty {}
+
 /// A form whose CSRF token checked out.
 pub struct Form<T>(pub T);
 

@@ -9,7 +9,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
-use serde::Deserialize;
 
 use crate::app::golinks::{self, Candidate};
 use crate::app::identity::CurrentUser;
@@ -17,7 +16,7 @@ use crate::domain::ids::parse_id;
 use crate::domain::Slug;
 use crate::state::AppState;
 use crate::web::errors::PageResult;
-use crate::web::form::Form;
+use crate::web::form::{Empty, Form};
 use crate::web::i18n::Lang;
 use crate::web::layout::{self, csrf_field};
 use crate::web::nav;
@@ -145,9 +144,6 @@ fn missing(ctx: &Ctx, slug: &str) -> Markup {
         }
     }
 }
-
-#[derive(Deserialize)]
-pub struct Empty {}
 
 /// `POST /go/<slug>/remember/<bookmarkId>`: saves "always use this" and goes there.
 pub async fn remember(

@@ -99,7 +99,7 @@ fn header(ctx: &Ctx) -> Markup {
                     (link("/tags", "nav.tags"))
                     (link("/go-preferences", "nav.go"))
                     @if !ctx.is_cloud && account.user.user.is_admin {
-                        (link("/admin/oidc", "nav.admin"))
+                        (link("/admin", "nav.admin"))
                     }
                 }
             }

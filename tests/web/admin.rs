@@ -12,6 +12,8 @@ async fn an_instance_admin_sets_up_sign_in_providers_and_a_member_cannot() {
     let b = Browser::open(&app.base).await;
     b.sign_in("admin@example.com", PASSWORD).await;
     b.click_text("Administration").await;
+    b.wait_path(|p| p == "/admin/users").await;
+    b.click_text("Sign-in providers").await;
     assert_eq!(b.wait_path(|p| p == "/admin/oidc").await, "/admin/oidc");
     b.wait_text("Corp SSO").await;
     b.wait_text(&app.url("/api/auth/corp/callback")).await;
@@ -104,5 +106,80 @@ async fn an_instance_admin_sets_up_sign_in_providers_and_a_member_cannot() {
     b.wait_text("You don't have permission").await;
     let list = expect(app.get("/api/oidc-providers", jwt).await, StatusCode::OK).await;
     assert_eq!(list.as_array().unwrap().len(), 1);
+    b.close().await;
+}
+
+#[tokio::test]
+async fn an_instance_admin_adds_changes_and_deletes_people() {
+    let app = crate::helpers::spawn_app(slugbase::config::Mode::Selfhosted).await;
+    let ada = app.setup_admin("ada@example.com").await;
+    let b = Browser::open(&app.base).await;
+    b.sign_in("ada@example.com", PASSWORD).await;
+    b.click_text("Administration").await;
+    assert_eq!(b.wait_path(|p| p == "/admin/users").await, "/admin/users");
+    b.wait_text("People: 1").await;
+
+    // Added with an emailed link: the person chooses their password there.
+    b.fill("input[name=name]", "Dan Doe").await;
+    b.fill("input[name=email]", "dan@example.com").await;
+    b.click("#f-invite").await;
+    b.click("form[method=post][action='/admin/users'] button[type=submit]")
+        .await;
+    b.wait_text("Person added").await;
+    b.wait_text("dan@example.com").await;
+    b.check_page("admin-users").await;
+    assert!(
+        app.token_from_mail("dan@example.com", "/reset-password?token=")
+            .len()
+            > 10
+    );
+
+    // The same address again is refused, saying why, and what was typed stays.
+    b.fill("input[name=name]", "Dan Again").await;
+    b.fill("input[name=email]", "dan@example.com").await;
+    b.click("form[method=post][action='/admin/users'] button[type=submit]")
+        .await;
+    b.wait_text("already exists").await;
+    let kept = b
+        .find("input[name=name]")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("Dan Again"));
+
+    // Made an admin on their page; then deleted.
+    b.goto("/admin/users?q=dan").await;
+    b.click_text("Edit Dan Doe").await;
+    b.wait_path(|p| p.starts_with("/admin/users/")).await;
+    b.check_page("admin-user-edit").await;
+    b.click("#f-admin").await;
+    b.click("form[action^='/admin/users/'] button[type=submit]")
+        .await;
+    b.wait_text("Changes saved").await;
+    let dan = app.get("/api/admin/users?q=dan", Some(&ada.jwt)).await;
+    let dan = expect(dan, StatusCode::OK).await["items"][0].clone();
+    assert_eq!(dan["is_admin"], true);
+    b.goto(&format!("/admin/users/{}", dan["id"].as_str().unwrap()))
+        .await;
+    b.click_text("Delete Dan Doe").await;
+    b.wait_text("Account deleted").await;
+    b.wait_text("People: 1").await;
+
+    // Their own page offers no delete, and removing their own admin rights is refused, saying why.
+    b.goto(&format!("/admin/users/{}", ada.id)).await;
+    assert!(!b.body_text().await.contains("Delete Ada"));
+    b.click("#f-admin").await;
+    b.click("form[action^='/admin/users/'] button[type=submit]")
+        .await;
+    b.wait_text("cannot remove your own admin rights").await;
+    b.close().await;
+
+    // A member is refused the page.
+    app.add_user("bob@example.com").await;
+    let b = Browser::open(&app.base).await;
+    b.sign_in("bob@example.com", PASSWORD).await;
+    b.goto("/admin/users").await;
+    b.wait_text("You don't have permission").await;
     b.close().await;
 }

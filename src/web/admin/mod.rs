@@ -2,6 +2,7 @@
 //! same use cases as `/api/admin/…` and `/api/oidc-providers`, which refuse anyone else.
 
 mod oidc;
+mod users;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -12,13 +13,23 @@ use crate::web::session::Ctx;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route(
+            "/admin",
+            get(|| async { crate::web::nav::see_other("/admin/users") }),
+        )
+        .route("/admin/users", get(users::page).post(users::create))
+        .route(
+            "/admin/users/{id}",
+            get(users::edit_page).post(users::update),
+        )
+        .route("/admin/users/{id}/delete", post(users::delete))
         .route("/admin/oidc", get(oidc::page).post(oidc::create))
         .route("/admin/oidc/{id}", get(oidc::edit_page).post(oidc::update))
         .route("/admin/oidc/{id}/delete", post(oidc::delete))
 }
 
 /// The administration sections.
-const SECTIONS: &[(&str, &str)] = &[("/admin/oidc", "adm.oidc")];
+const SECTIONS: &[(&str, &str)] = &[("/admin/users", "adm.users"), ("/admin/oidc", "adm.oidc")];
 
 /// An administration page: its heading, the sections, and the body.
 fn page(ctx: &Ctx, current: &str, title: &str, body: Markup) -> axum::response::Html<String> {

@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::oidc::Provider;
 use crate::web::errors::{explain, PageResult};
-use crate::web::form::Form;
+use crate::web::form::{Empty, Form};
 use crate::web::layout::{alert, csrf_field, Field};
 use crate::web::nav;
 use crate::web::session::{Ctx, Signed};
@@ -230,9 +230,6 @@ pub async fn update(
         }
     }
 }
-
-#[derive(Deserialize)]
-pub struct Empty {}
 
 pub async fn delete(
     State(state): State<AppState>,

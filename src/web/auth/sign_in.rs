@@ -17,7 +17,7 @@ use crate::http::cookies;
 use crate::http::extract::ClientIp;
 use crate::state::AppState;
 use crate::web::errors::{explain, PageError, PageResult};
-use crate::web::form::Form;
+use crate::web::form::{Empty, Form};
 use crate::web::layout::{alert, csrf_field, Field};
 use crate::web::nav;
 use crate::web::session::{Ctx, Guest, Visitor};
@@ -330,9 +330,6 @@ pub async fn mfa(
 }
 
 // Sign-out.
-
-#[derive(Deserialize)]
-pub struct Empty {}
 
 /// Ends the session (and the one its refresh token belongs to) and clears the cookies. Works
 /// for a stale session too: the point is to leave signed out.

@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{folders, tags, teams as team_store};
 use crate::web::errors::{explain, PageResult};
-use crate::web::form::Form;
+use crate::web::form::{Empty, Form};
 use crate::web::layout::{self, alert, csrf_field, Field};
 use crate::web::nav;
 use crate::web::session::{Ctx, Member};
@@ -281,9 +281,6 @@ pub async fn delete_page(
     };
     Ok(layout::page(&ctx, ctx.t("lib.delete"), body).into_response())
 }
-
-#[derive(Deserialize)]
-pub struct Empty {}
 
 pub async fn delete(
     State(state): State<AppState>,

@@ -12,7 +12,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 use crate::store;
 use crate::web::errors::{explain, PageResult};
-use crate::web::form::Form;
+use crate::web::form::{Empty, Form};
 use crate::web::layout::{self, alert, csrf_field, Field};
 use crate::web::nav;
 use crate::web::session::{Ctx, Member};
@@ -21,9 +21,6 @@ use crate::web::session::{Ctx, Member};
 pub struct NameForm {
     name: Option<String>,
 }
-
-#[derive(Deserialize)]
-pub struct Empty {}
 
 /// One row: the name (linking to its bookmarks), a count, and a delete button whose form asks
 /// the browser to confirm nothing: deleting a folder or tag keeps its bookmarks.

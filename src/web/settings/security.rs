@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::http::cookies;
 use crate::state::AppState;
 use crate::web::errors::{explain, PageResult};
-use crate::web::form::Form;
+use crate::web::form::{Empty, Form};
 use crate::web::layout::{alert, csrf_field, Field};
 use crate::web::nav;
 use crate::web::session::{Ctx, Signed};
@@ -162,9 +162,6 @@ fn qr_svg(text: &str) -> Option<String> {
             .map_or(svg.clone(), |i| svg[i..].to_string()),
     )
 }
-
-#[derive(Deserialize)]
-pub struct Empty {}
 
 pub async fn begin(
     State(state): State<AppState>,

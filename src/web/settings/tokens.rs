@@ -13,7 +13,7 @@ use crate::domain::time::Timestamp;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::errors::{explain, PageResult};
-use crate::web::form::Form;
+use crate::web::form::{Empty, Form};
 use crate::web::layout::{alert, csrf_field, Field};
 use crate::web::nav;
 use crate::web::session::{Ctx, Signed};
@@ -117,9 +117,6 @@ pub async fn create(
     )
         .into_response())
 }
-
-#[derive(Deserialize)]
-pub struct Empty {}
 
 pub async fn revoke(
     State(state): State<AppState>,
