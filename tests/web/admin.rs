@@ -183,3 +183,47 @@ async fn an_instance_admin_adds_changes_and_deletes_people() {
     b.wait_text("You don't have permission").await;
     b.close().await;
 }
+
+#[tokio::test]
+async fn an_admin_reads_the_audit_log_filters_it_and_loads_more() {
+    let app = crate::helpers::spawn_app(slugbase::config::Mode::Selfhosted).await;
+    let ada = app.setup_admin("ada@example.com").await;
+    for who in ["dan", "eve", "fay"] {
+        let res = app
+            .post(
+                "/api/admin/users",
+                Some(&ada.jwt),
+                serde_json::json!({"email": format!("{who}@example.com"), "name": who}),
+            )
+            .await;
+        expect(res, StatusCode::CREATED).await;
+    }
+    let b = Browser::open(&app.base).await;
+    b.sign_in("ada@example.com", PASSWORD).await;
+    b.goto("/admin/users").await;
+    b.click_text("Audit log").await;
+    b.wait_path(|p| p == "/admin/audit-log").await;
+    b.wait_text("user.created").await;
+    b.wait_text("fay@example.com").await;
+    b.check_page("admin-audit-log").await;
+
+    // Two at a time, filtered to account creations: the newest first, then the rest.
+    b.goto("/admin/audit-log?action=user.created&limit=2").await;
+    b.wait_text("fay@example.com").await;
+    assert!(!b.body_text().await.contains("dan@example.com"));
+    let shown = b
+        .js("return [...document.querySelectorAll('.provider-list h3')].map(h => h.textContent)")
+        .await;
+    assert_eq!(shown, serde_json::json!(["user.created", "user.created"]));
+    b.click_text("Load more").await;
+    b.wait_text("dan@example.com").await;
+    assert!(!b.body_text().await.contains("Load more"));
+    b.close().await;
+
+    let b = Browser::open(&app.base).await;
+    app.add_user("bob@example.com").await;
+    b.sign_in("bob@example.com", PASSWORD).await;
+    b.goto("/admin/audit-log").await;
+    b.wait_text("You don't have permission").await;
+    b.close().await;
+}

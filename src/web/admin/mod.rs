@@ -1,6 +1,7 @@
 //! `/admin/…`: a self-hosted instance's administration, for its admins. Every page calls the
 //! same use cases as `/api/admin/…` and `/api/oidc-providers`, which refuse anyone else.
 
+mod audit_log;
 mod oidc;
 mod users;
 
@@ -23,13 +24,18 @@ pub fn router() -> Router<AppState> {
             get(users::edit_page).post(users::update),
         )
         .route("/admin/users/{id}/delete", post(users::delete))
+        .route("/admin/audit-log", get(audit_log::page))
         .route("/admin/oidc", get(oidc::page).post(oidc::create))
         .route("/admin/oidc/{id}", get(oidc::edit_page).post(oidc::update))
         .route("/admin/oidc/{id}/delete", post(oidc::delete))
 }
 
 /// The administration sections.
-const SECTIONS: &[(&str, &str)] = &[("/admin/users", "adm.users"), ("/admin/oidc", "adm.oidc")];
+const SECTIONS: &[(&str, &str)] = &[
+    ("/admin/users", "adm.users"),
+    ("/admin/audit-log", "adm.log"),
+    ("/admin/oidc", "adm.oidc"),
+];
 
 /// An administration page: its heading, the sections, and the body.
 fn page(ctx: &Ctx, current: &str, title: &str, body: Markup) -> axum::response::Html<String> {
