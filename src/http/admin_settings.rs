@@ -30,10 +30,10 @@ pub struct Setting {
 
 #[derive(Deserialize, ToSchema)]
 pub struct SettingBody {
-    #[schema(required = true, pattern = "^[a-z][a-z0-9_]{0,63}$")]
+    #[schema(required = true, nullable = false, pattern = "^[a-z][a-z0-9_]{0,63}$")]
     key: Option<String>,
     /// Text; a number or boolean is kept as its text. Writing `***SET***` to a secret keeps it.
-    #[schema(required = true, value_type = String, max_length = 4096,
+    #[schema(required = true, nullable = false, value_type = String, max_length = 4096,
         pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
     value: Option<Value>,
 }
