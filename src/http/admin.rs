@@ -101,7 +101,8 @@ async fn list(
 /// The instance's totals, for a monitoring system: the header `X-Stats-Secret` must equal
 /// `STATS_ENDPOINT_SECRET`; without that setting this route does not exist.
 #[utoipa::path(get, path = "/api/admin/stats", tag = "admin", security(()),
-    params(("X-Stats-Secret" = String, Header, description = "Equal to `STATS_ENDPOINT_SECRET`")),
+    params(("X-Stats-Secret" = Option<String>, Header,
+        description = "Equal to `STATS_ENDPOINT_SECRET`: without it 401, and 404 when that setting is not there")),
     responses((status = 200, body = InstanceStats), (status = 401), (status = 404)))]
 async fn stats(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<InstanceStats>> {
     let given = headers.get("x-stats-secret").and_then(|v| v.to_str().ok());
