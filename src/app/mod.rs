@@ -17,6 +17,7 @@ pub mod folders;
 pub mod golinks;
 pub mod identity;
 pub mod instance_stats;
+pub mod invitation_links;
 pub mod invitations;
 pub mod invited_signup;
 pub mod list_params;

@@ -12,6 +12,10 @@ pub const REFRESH: &str = "refresh_token";
 pub const MFA_PENDING: &str = "slugbase.mfa_pending";
 /// Binds a sign-in at an OpenID provider to the browser that started it.
 pub const OIDC: &str = "slugbase.oidc";
+/// Where the sign-up verification link goes on in this browser (the invitation sign-up started
+/// from), sent only to the verification page.
+pub const AFTER_VERIFY: &str = "slugbase.after_verify";
+pub const VERIFY_PAGE_PATH: &str = "/verify-email";
 /// The pending cookie goes only to the MFA endpoints.
 const MFA_PATH: &str = "/api/auth/mfa";
 
@@ -111,6 +115,40 @@ pub fn oidc(state: &AppState, token: String, ttl_secs: i64) -> HeaderValue {
 
 pub fn clear_oidc(state: &AppState) -> HeaderValue {
     build(state, OIDC, String::new(), 0, true, "/api/auth")
+}
+
+/// `to` (a path on this origin) for the verification page, good for a day.
+pub fn after_verify(state: &AppState, to: &str) -> HeaderValue {
+    let value: String = url::form_urlencoded::byte_serialize(to.as_bytes()).collect();
+    build(
+        state,
+        AFTER_VERIFY,
+        value,
+        24 * 3600,
+        true,
+        VERIFY_PAGE_PATH,
+    )
+}
+
+/// The path [`after_verify`] kept, decoded (the caller still makes it safe).
+pub fn read_after_verify(headers: &HeaderMap) -> Option<String> {
+    let raw = get(headers, AFTER_VERIFY)?;
+    let pair = format!("to={raw}");
+    url::form_urlencoded::parse(pair.as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .filter(|v| !v.is_empty())
+}
+
+pub fn clear_after_verify(state: &AppState) -> HeaderValue {
+    build(
+        state,
+        AFTER_VERIFY,
+        String::new(),
+        0,
+        true,
+        VERIFY_PAGE_PATH,
+    )
 }
 
 /// Adds the cookies of a started session: the access token, and in cloud the refresh token.

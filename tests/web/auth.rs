@@ -328,15 +328,27 @@ async fn sign_in_forms_need_their_csrf_token_and_never_leave_the_site() {
         );
         assert!(res.text().await.unwrap().contains("role=\"alert\""));
     }
-    // Signup is a cloud page.
+    // Self-hosted, accounts come from an admin or an invitation: sign-up says so and creates
+    // nothing without one.
+    let page = client.get(app.url("/signup")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("from an invitation"));
+    let res = client
+        .post(app.url("/signup"))
+        .header("cookie", format!("csrf_token={csrf}"))
+        .form(&[
+            ("email", "new@example.com"),
+            ("name", "New"),
+            ("password", PASSWORD),
+            ("csrf_token", &csrf),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(
-        client
-            .get(app.url("/signup"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        404
+        app.login("new@example.com", PASSWORD).await.status(),
+        StatusCode::UNAUTHORIZED
     );
 }
 

@@ -18,5 +18,6 @@ mod shell;
 
 mod admin;
 mod auth;
+mod invite;
 mod library;
 mod settings;

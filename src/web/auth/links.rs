@@ -1,18 +1,18 @@
-//! Cloud sign-up and the pages emailed links open: verify the address, confirm an email
-//! change, and reset a forgotten password.
+//! The pages emailed links open: verify the address, confirm an email change, and reset a
+//! forgotten password.
 
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde::Deserialize;
 
 use super::{page, signed_in};
-use crate::app::accounts::{self, SignUp};
 use crate::app::email_links::{self, LinkCheck};
 use crate::app::sessions;
 use crate::domain::{Email, Password};
 use crate::error::AppError;
+use crate::http::cookies;
 use crate::http::extract::ClientIp;
 use crate::state::AppState;
 use crate::web::errors::{explain, PageResult};
@@ -20,116 +20,6 @@ use crate::web::form::Form;
 use crate::web::layout::{alert, csrf_field, Field};
 use crate::web::nav;
 use crate::web::session::{Ctx, Guest, Visitor};
-
-#[derive(Deserialize, Default)]
-pub struct SignupForm {
-    name: Option<String>,
-    email: Option<String>,
-    password: Option<String>,
-}
-
-fn signup_form(ctx: &Ctx, form: &SignupForm, error: Option<&str>) -> maud::Markup {
-    html! {
-        (alert(error))
-        form method="post" action="/signup" {
-            (csrf_field(ctx))
-            (Field::new(ctx.t("auth.name"), "name").value(form.name.as_deref().unwrap_or("")).required().autocomplete("name").render())
-            (Field::new(ctx.t("auth.email"), "email").kind("email").value(form.email.as_deref().unwrap_or("")).required().autocomplete("email").render())
-            (Field::new(ctx.t("auth.password"), "password").kind("password").required().autocomplete("new-password").hint(ctx.t("auth.password_hint")).render())
-            button type="submit" { (ctx.t("auth.signup_submit")) }
-        }
-        p { (ctx.t("auth.have_account")) " " a href="/login" { (ctx.t("auth.login_link")) } }
-    }
-}
-
-#[derive(Deserialize, Default)]
-pub struct Prefill {
-    email: Option<String>,
-}
-
-pub async fn signup_page(
-    State(state): State<AppState>,
-    Guest(ctx): Guest,
-    Query(prefill): Query<Prefill>,
-) -> PageResult {
-    if !state.is_cloud() {
-        return Err(AppError::not_found("Not found").into());
-    }
-    let form = SignupForm {
-        email: prefill.email,
-        ..Default::default()
-    };
-    let body = signup_form(&ctx, &form, None);
-    Ok(page(
-        &ctx,
-        ctx.t("auth.signup_title"),
-        Some(ctx.t("auth.signup_lead")),
-        body,
-    )
-    .into_response())
-}
-
-pub async fn signup(
-    State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    Guest(ctx): Guest,
-    Form(form): Form<SignupForm>,
-) -> PageResult {
-    if !state.is_cloud() {
-        return Err(AppError::not_found("Not found").into());
-    }
-    state.limits.auth.check(&format!("register:{ip}"))?;
-    let parsed = SignUp::parse(
-        form.email.as_deref(),
-        form.name.as_deref(),
-        form.password.as_deref(),
-    );
-    match accounts::register(&state.store, &state.outbox(), state.mode(), parsed).await {
-        Ok(()) => Ok(check_your_email(&ctx, form.email.as_deref().unwrap_or(""))),
-        Err(e) => {
-            let (status, message) = explain(ctx.lang, e);
-            let body = signup_form(&ctx, &form, Some(&message));
-            let title = ctx.t("auth.signup_title");
-            Ok((
-                status,
-                page(&ctx, title, Some(ctx.t("auth.signup_lead")), body),
-            )
-                .into_response())
-        }
-    }
-}
-
-fn check_your_email(ctx: &Ctx, email: &str) -> Response {
-    let body = html! {
-        p role="status" { (ctx.tf("auth.check_email", &[("email", email)])) }
-        form method="post" action="/signup/resend" {
-            (csrf_field(ctx))
-            input type="hidden" name="email" value=(email);
-            button.secondary type="submit" { (ctx.t("auth.resend_link")) }
-        }
-    };
-    page(ctx, ctx.t("auth.check_email_title"), None, body).into_response()
-}
-
-#[derive(Deserialize)]
-pub struct ResendForm {
-    email: Option<String>,
-}
-
-/// Sends a new verification link; answers the same whether or not the address has an
-/// unverified account.
-pub async fn resend(
-    State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    Visitor(ctx): Visitor,
-    Form(form): Form<ResendForm>,
-) -> PageResult {
-    state.limits.auth.check(&format!("resend:{ip}"))?;
-    let raw = form.email.unwrap_or_default();
-    let email = Email::parse(raw.trim())?;
-    email_links::request_signup_resend(&state.store, &state.outbox(), &email).await?;
-    Ok(check_your_email(&ctx, email.as_str()))
-}
 
 #[derive(Deserialize)]
 pub struct TokenQuery {
@@ -147,6 +37,7 @@ pub async fn verify_email(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     Visitor(ctx): Visitor,
+    headers: HeaderMap,
     Query(q): Query<TokenQuery>,
 ) -> PageResult {
     state.limits.auth.check(&format!("verify:{ip}"))?;
@@ -160,11 +51,13 @@ pub async fn verify_email(
                 sessions::SignedInBy::new("email_link", Some(ip)),
             )
             .await?;
-            Ok(signed_in(
-                &state,
-                issued,
-                &nav::with_notice("/", "verified"),
-            ))
+            // Back to where sign-up started in this browser (an invitation), else home.
+            let to = cookies::read_after_verify(&headers)
+                .map_or_else(|| "/".into(), |p| nav::safe_path(&p));
+            let mut res = signed_in(&state, issued, &nav::with_notice(&to, "verified"));
+            res.headers_mut()
+                .append(header::SET_COOKIE, cookies::clear_after_verify(&state));
+            Ok(res)
         }
         Err(AppError::BadRequest(_)) => {
             let status = email_links::signup_status(&state.store, &token).await?;

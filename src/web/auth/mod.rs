@@ -1,8 +1,10 @@
 //! Signing in and the account links: `/setup`, `/login`, `/mfa`, `/logout`, `/signup`,
 //! `/verify-email`, `/confirm-email`, `/forgot-password`, `/reset-password`.
 
+mod invite;
 mod links;
 mod sign_in;
+mod signup;
 
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -22,8 +24,8 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(sign_in::login_page).post(sign_in::login))
         .route("/mfa", get(sign_in::mfa_page).post(sign_in::mfa))
         .route("/logout", post(sign_in::logout))
-        .route("/signup", get(links::signup_page).post(links::signup))
-        .route("/signup/resend", post(links::resend))
+        .route("/signup", get(signup::signup_page).post(signup::signup))
+        .route("/signup/resend", post(signup::resend))
         .route("/verify-email", get(links::verify_email))
         .route("/confirm-email", get(links::confirm_email))
         .route(
@@ -31,6 +33,7 @@ pub fn router() -> Router<AppState> {
             get(links::forgot_page).post(links::forgot),
         )
         .route("/reset-password", get(links::reset_page).post(links::reset))
+        .route("/invite", get(invite::page).post(invite::accept))
 }
 
 /// A started session: the cookies the API sets, and on to `to`.
@@ -59,5 +62,22 @@ fn page(ctx: &Ctx, title: &str, lead: Option<&str>, body: Markup) -> axum::respo
 fn redirect_field(to: &str) -> Markup {
     html! {
         @if to != "/" { input type="hidden" name="redirect" value=(to); }
+    }
+}
+
+/// "Sign in with …" for each provider the instance offers.
+fn provider_buttons(ctx: &Ctx, providers: &[(String, String)], to: &str) -> Markup {
+    let redirect: String = url::form_urlencoded::byte_serialize(to.as_bytes()).collect();
+    html! {
+        @if !providers.is_empty() {
+            div.providers {
+                p.muted { (ctx.t("auth.oidc_or")) }
+                @for (key, name) in providers {
+                    a.button.secondary href=(format!("/api/auth/{key}?redirect={redirect}")) {
+                        (ctx.tf("auth.oidc_with", &[("name", name.as_str())]))
+                    }
+                }
+            }
+        }
     }
 }

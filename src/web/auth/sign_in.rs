@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde::Deserialize;
 
-use super::{page, redirect_field, signed_in};
+use super::{page, provider_buttons, redirect_field, signed_in};
 use crate::app::accounts::{self, SignUp};
 use crate::app::mfa::{self, PENDING_TTL_SECS};
 use crate::app::oidc_providers;
@@ -17,7 +17,7 @@ use crate::http::cookies;
 use crate::http::extract::ClientIp;
 use crate::state::AppState;
 use crate::web::errors::{explain, PageError, PageResult};
-use crate::web::form::{Empty, Form};
+use crate::web::form::Form;
 use crate::web::layout::{alert, csrf_field, Field};
 use crate::web::nav;
 use crate::web::session::{Ctx, Guest, Visitor};
@@ -118,23 +118,6 @@ fn provider_refusal(ctx: &Ctx, code: &str) -> &'static str {
         "provider_unavailable" => ctx.t("auth.oidc_unavailable"),
         "invalid_state" => ctx.t("auth.oidc_expired"),
         _ => ctx.t("auth.oidc_failed"),
-    }
-}
-
-/// "Sign in with …" for each provider the instance offers.
-fn provider_buttons(ctx: &Ctx, providers: &[(String, String)], to: &str) -> maud::Markup {
-    let redirect: String = url::form_urlencoded::byte_serialize(to.as_bytes()).collect();
-    html! {
-        @if !providers.is_empty() {
-            div.providers {
-                p.muted { (ctx.t("auth.oidc_or")) }
-                @for (key, name) in providers {
-                    a.button.secondary href=(format!("/api/auth/{key}?redirect={redirect}")) {
-                        (ctx.tf("auth.oidc_with", &[("name", name.as_str())]))
-                    }
-                }
-            }
-        }
     }
 }
 
@@ -331,13 +314,19 @@ pub async fn mfa(
 
 // Sign-out.
 
+#[derive(Deserialize)]
+pub struct LogoutForm {
+    /// Where to go once signed out (switching accounts for an invitation); else `/login`.
+    redirect: Option<String>,
+}
+
 /// Ends the session (and the one its refresh token belongs to) and clears the cookies. Works
 /// for a stale session too: the point is to leave signed out.
 pub async fn logout(
     State(state): State<AppState>,
     Visitor(ctx): Visitor,
     headers: HeaderMap,
-    Form(_): Form<Empty>,
+    Form(form): Form<LogoutForm>,
 ) -> PageResult {
     let session_id = ctx
         .account
@@ -345,7 +334,11 @@ pub async fn logout(
         .and_then(|a| a.user.credential.session_id().map(str::to_string));
     let refresh = cookies::get(&headers, cookies::REFRESH);
     sessions::log_out(&state.store, session_id.as_deref(), refresh.as_deref()).await?;
-    let mut res: Response = nav::see_other(&nav::with_notice("/login", "signed_out"));
+    let to = match form.redirect.as_deref() {
+        Some(to) => nav::safe_path(to),
+        None => nav::with_notice("/login", "signed_out"),
+    };
+    let mut res: Response = nav::see_other(&to);
     let h = res.headers_mut();
     h.append(header::SET_COOKIE, cookies::clear_access(&state));
     h.append(header::SET_COOKIE, cookies::clear_refresh(&state));
