@@ -227,3 +227,100 @@ async fn an_admin_reads_the_audit_log_filters_it_and_loads_more() {
     b.wait_text("You don't have permission").await;
     b.close().await;
 }
+
+#[tokio::test]
+async fn an_admin_adds_a_person_reads_it_in_the_log_and_keeps_settings() {
+    let app = crate::helpers::spawn_app(slugbase::config::Mode::Selfhosted).await;
+    let ada = app.setup_admin("ada@example.com").await;
+    let b = Browser::open(&app.base).await;
+    b.sign_in("ada@example.com", PASSWORD).await;
+
+    // The person added on the page is the newest entry of the log, by Ada.
+    b.goto("/admin/users").await;
+    b.fill(
+        "form[method=post][action='/admin/users'] input[name=name]",
+        "Gus",
+    )
+    .await;
+    b.fill(
+        "form[method=post][action='/admin/users'] input[name=email]",
+        "gus@example.com",
+    )
+    .await;
+    b.click("#f-invite").await;
+    b.click("form[method=post][action='/admin/users'] button[type=submit]")
+        .await;
+    b.wait_text("Person added").await;
+    b.click_text("Audit log").await;
+    b.wait_path(|p| p == "/admin/audit-log").await;
+    let newest = b
+        .js("return document.querySelector('.provider-list li').textContent")
+        .await;
+    let newest = newest.as_str().unwrap();
+    assert!(newest.contains("user.created"), "{newest}");
+    assert!(newest.contains("gus@example.com"), "{newest}");
+    assert!(newest.contains("ada@example.com"), "{newest}");
+
+    // Settings: a secret is kept but never shown again; saving the mask keeps it.
+    b.click_text("Settings").await;
+    b.wait_path(|p| p == "/admin/settings").await;
+    b.wait_text("No settings yet").await;
+    b.fill("form.card-form input[name=key]", "Not A Key").await;
+    b.click("form.card-form button[type=submit]").await;
+    b.wait_text("Setting key must be").await;
+    b.fill("form.card-form input[name=key]", "smtp_password").await;
+    b.fill("form.card-form input[name=value]", "hunter2-secret")
+        .await;
+    b.click("form.card-form button[type=submit]").await;
+    b.wait_text("Setting saved").await;
+    assert!(!b.body_text().await.contains("hunter2"));
+    assert!(!b
+        .js("return document.documentElement.outerHTML")
+        .await
+        .to_string()
+        .contains("hunter2"));
+    b.check_page("admin-settings").await;
+    b.click_text("Save smtp_password").await;
+    b.wait_text("Setting saved").await;
+    b.fill("form.card-form input[name=key]", "welcome_text").await;
+    b.fill("form.card-form input[name=value]", "Hello team")
+        .await;
+    b.click("form.card-form button[type=submit]").await;
+    b.wait_text("Setting saved").await;
+    b.fill("#v-welcome_text", "Hello everyone").await;
+    b.click_text("Save welcome_text").await;
+    b.wait_text("Setting saved").await;
+    let all = expect(
+        app.get("/api/admin/settings", Some(&ada.jwt)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(all["welcome_text"], "Hello everyone");
+    assert_eq!(all["smtp_password"], "***SET***");
+    b.click_text("Delete welcome_text").await;
+    b.wait_text("Setting deleted").await;
+    assert!(!b.body_text().await.contains("Hello everyone"));
+    b.close().await;
+
+    // A member sees no settings and a forged save changes nothing.
+    app.add_user("bob@example.com").await;
+    let b = Browser::open(&app.base).await;
+    b.sign_in("bob@example.com", PASSWORD).await;
+    b.goto("/admin/settings").await;
+    b.wait_text("You don't have permission").await;
+    let forged = b
+        .js(
+            "const f = new URLSearchParams({key: 'welcome_text', value: 'x', \
+             csrf_token: document.querySelector('meta[name=csrf-token]').content}); \
+             return fetch('/admin/settings', {method: 'POST', body: f}).then(r => r.status)",
+        )
+        .await;
+    assert_eq!(forged, serde_json::json!(403));
+    let all = expect(
+        app.get("/api/admin/settings", Some(&ada.jwt)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert!(all.get("welcome_text").is_none());
+    b.close().await;
+}

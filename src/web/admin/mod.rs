@@ -3,6 +3,7 @@
 
 mod audit_log;
 mod oidc;
+mod settings;
 mod users;
 
 use axum::routing::{get, post};
@@ -25,6 +26,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/users/{id}/delete", post(users::delete))
         .route("/admin/audit-log", get(audit_log::page))
+        .route("/admin/settings", get(settings::page).post(settings::save))
+        .route("/admin/settings/{key}/delete", post(settings::delete))
         .route("/admin/oidc", get(oidc::page).post(oidc::create))
         .route("/admin/oidc/{id}", get(oidc::edit_page).post(oidc::update))
         .route("/admin/oidc/{id}/delete", post(oidc::delete))
@@ -34,6 +37,7 @@ pub fn router() -> Router<AppState> {
 const SECTIONS: &[(&str, &str)] = &[
     ("/admin/users", "adm.users"),
     ("/admin/audit-log", "adm.log"),
+    ("/admin/settings", "adm.settings"),
     ("/admin/oidc", "adm.oidc"),
 ];
 
