@@ -268,7 +268,8 @@ async fn an_admin_adds_a_person_reads_it_in_the_log_and_keeps_settings() {
     b.fill("form.card-form input[name=key]", "Not A Key").await;
     b.click("form.card-form button[type=submit]").await;
     b.wait_text("Setting key must be").await;
-    b.fill("form.card-form input[name=key]", "smtp_password").await;
+    b.fill("form.card-form input[name=key]", "smtp_password")
+        .await;
     b.fill("form.card-form input[name=value]", "hunter2-secret")
         .await;
     b.click("form.card-form button[type=submit]").await;
@@ -282,7 +283,8 @@ async fn an_admin_adds_a_person_reads_it_in_the_log_and_keeps_settings() {
     b.check_page("admin-settings").await;
     b.click_text("Save smtp_password").await;
     b.wait_text("Setting saved").await;
-    b.fill("form.card-form input[name=key]", "welcome_text").await;
+    b.fill("form.card-form input[name=key]", "welcome_text")
+        .await;
     b.fill("form.card-form input[name=value]", "Hello team")
         .await;
     b.click("form.card-form button[type=submit]").await;

@@ -401,3 +401,44 @@ async fn pages_keep_organizations_apart_and_refuse_bad_forms() {
         .starts_with("application/opensearchdescription+xml"));
     assert!(xml.text().await.unwrap().contains("/go/{searchTerms}"));
 }
+
+#[tokio::test]
+async fn after_a_downgrade_the_dashboard_says_until_when_the_grace_period_runs() {
+    let app = crate::helpers::spawn_with(Mode::Cloud, |c| c.free_bookmark_limit = 1).await;
+    let ann = app.signup("ann@example.com", "Ann").await;
+    let org = expect(
+        app.get("/api/session/org", Some(&ann.jwt)).await,
+        StatusCode::OK,
+    )
+    .await["organizationId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.set_plan(&org, "team").await;
+    for slug in ["one", "two"] {
+        api_post(
+            &app,
+            &ann,
+            "/api/bookmarks",
+            json!({"title": slug, "url": "https://example.com", "slug": slug}),
+        )
+        .await;
+    }
+    // Moved back to Free with a grace period that ends on a known day.
+    app.set_plan(&org, "free").await;
+    let ends = slugbase::domain::Timestamp::now().plus_secs(3 * 24 * 3600);
+    let mut tx = app.state.store.begin().await.unwrap();
+    slugbase::store::orgs::start_grace(&mut tx.conn(), &org, ends.millis())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let b = Browser::open(&app.base).await;
+    b.sign_in("ann@example.com", PASSWORD).await;
+    b.wait_text("moved to the Free plan").await;
+    b.wait_text(&format!("Until {} you can still add more", ends.date()))
+        .await;
+    assert!(b.exists("a[href='/organization/billing']").await);
+    b.check_page("dashboard-grace").await;
+    b.close().await;
+}

@@ -7,6 +7,7 @@ use maud::html;
 use super::card;
 use crate::app::bookmarks::BookmarkView;
 use crate::app::{accounts, dashboard};
+use crate::domain::{OrgRole, Timestamp};
 use crate::state::AppState;
 use crate::web::errors::PageResult;
 use crate::web::layout;
@@ -47,7 +48,14 @@ async fn render(state: &AppState, Member { org, ctx }: Member) -> PageResult {
             h1 { (ctx.t("dash.title")) }
             a.button href="/bookmarks/new" { (ctx.t("lib.new")) }
         }
-        @if let Some(limit) = limit {
+        @if let (Some(limit), Some(ends)) = (limit, o.grace_ends_at) {
+            div.banner role="status" {
+                p { (ctx.tf("dash.grace", &[("count", &o.total_bookmarks.to_string()), ("limit", &limit.to_string()), ("date", &Timestamp(ends).date())])) }
+                @if org.role == OrgRole::Owner && ctx.is_cloud {
+                    p.actions { a.button href="/organization/billing" { (ctx.t("dash.upgrade")) } }
+                }
+            }
+        } @else if let Some(limit) = limit {
             @if o.total_bookmarks >= limit {
                 p.banner role="status" { (ctx.tf("dash.over_limit", &[("count", &o.total_bookmarks.to_string()), ("limit", &limit.to_string())])) }
             } @else {
