@@ -167,8 +167,8 @@ async fn the_wrong_account_is_told_so_and_dead_links_say_why() {
     invite(&app, &olivia, &org, "rui@example.com").await;
     let expired = app.token_from_mail("rui@example.com", "/invite?token=");
     app.exec(
-        "UPDATE invitations SET expires_at = $1 WHERE email = $2",
-        &["1000", "rui@example.com"],
+        "UPDATE invitations SET expires_at = 1000 WHERE email = $1",
+        &["rui@example.com"],
     )
     .await;
     b.goto(&format!("/invite?token={expired}")).await;
