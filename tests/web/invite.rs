@@ -215,6 +215,15 @@ async fn self_hosted_an_invitee_creates_the_account_from_the_link() {
     );
     // The sign-in provider is offered here too.
     b.wait_text("Sign in with Corp SSO").await;
+    let href = b
+        .js("return document.querySelector(\"a[href^='/api/auth/corp']\").getAttribute('href')")
+        .await;
+    assert_eq!(
+        href,
+        json!(format!(
+            "/api/auth/corp?redirect=%2Finvite%3Ftoken%3D{token}"
+        ))
+    );
     b.check_page("signup-invited").await;
 
     // Another address with this invitation creates nothing.

@@ -103,10 +103,12 @@ pub async fn signup_page(
             Some(t) => invitation_links::look_up(&state.store, t).await?,
             None => None,
         };
-        match view {
-            Some(v) if v.state == LinkState::Open => {
+        match (view, form.token()) {
+            (Some(v), Some(t)) if v.state == LinkState::Open => {
+                // A provider sign-in instead comes back to the invitation to accept it.
+                let token: String = url::form_urlencoded::byte_serialize(t.as_bytes()).collect();
+                form.redirect = Some(format!("/invite?token={token}"));
                 form.email = Some(v.invitation.email);
-                form.redirect = None;
             }
             _ => return Ok(invitation_only(&ctx)),
         }
