@@ -19,4 +19,5 @@ mod shell;
 mod admin;
 mod auth;
 mod library;
+mod org;
 mod settings;
