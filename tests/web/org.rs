@@ -571,3 +571,37 @@ async fn a_self_hosted_organization_invites_without_plan_or_seat_limits() {
     b.wait_text("There is nothing here").await;
     b.close().await;
 }
+
+#[tokio::test]
+async fn a_member_moved_down_to_free_above_the_limit_sees_the_grace_banner() {
+    use slugbase::app::{audit::Actor, plans};
+    let app = crate::helpers::spawn_with(Mode::Cloud, |c| c.free_bookmark_limit = 1).await;
+    let alice = app.signup("alice@example.com", "Alice").await;
+    let org = current_org(&app, &alice).await;
+    app.set_plan(&org, "team").await;
+    bookmark(&app, &alice, &org, "One").await;
+    bookmark(&app, &alice, &org, "Two").await;
+    // Down to Free as Stripe's webhook or `slugbase org set-plan` moves it: the grace begins.
+    let mut tx = app.state.store.begin().await.unwrap();
+    let row = slugbase::store::orgs::by_id(&mut tx.conn(), &org)
+        .await
+        .unwrap()
+        .unwrap();
+    let change = plans::PlanChange {
+        plan: slugbase::domain::Plan::Free,
+        included_seats: None,
+        extra_seats: None,
+    };
+    plans::set_plan(&mut tx.conn(), &Actor::system(), &row, change)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let b = Browser::open(&app.base).await;
+    b.sign_in("alice@example.com", PASSWORD).await;
+    b.goto("/").await;
+    b.wait_text("You have 2 bookmarks; the Free plan holds 1. You can keep adding bookmarks until")
+        .await;
+    b.wait_text("Nothing is deleted.").await;
+    b.close().await;
+}
