@@ -184,6 +184,19 @@ pub async fn invite(
     }
 }
 
+/// After resend or cancel: back to the list with `notice`, or the refusal drawn on it.
+async fn after(
+    state: &AppState,
+    m: &Member,
+    outcome: Result<(), AppError>,
+    notice: &str,
+) -> PageResult {
+    match outcome {
+        Ok(()) => Ok(nav::see_other(&nav::with_notice(HERE, notice))),
+        Err(e) => refused(state, m, &InviteForm::default(), e).await,
+    }
+}
+
 pub async fn resend(
     State(state): State<AppState>,
     m: Member,
@@ -191,10 +204,8 @@ pub async fn resend(
     Form(_): Form<Empty>,
 ) -> PageResult {
     let org = &m.org;
-    match use_case::resend(&state.store, &state.outbox(), &org.user, org.id(), &id).await {
-        Ok(_) => Ok(nav::see_other(&nav::with_notice(HERE, "org_resent"))),
-        Err(e) => refused(&state, &m, &InviteForm::default(), e).await,
-    }
+    let sent = use_case::resend(&state.store, &state.outbox(), &org.user, org.id(), &id).await;
+    after(&state, &m, sent.map(|_| ()), "org_resent").await
 }
 
 pub async fn cancel(
@@ -204,8 +215,6 @@ pub async fn cancel(
     Form(_): Form<Empty>,
 ) -> PageResult {
     let org = &m.org;
-    match use_case::cancel(&state.store, &org.user, org.id(), &id).await {
-        Ok(()) => Ok(nav::see_other(&nav::with_notice(HERE, "org_cancelled"))),
-        Err(e) => refused(&state, &m, &InviteForm::default(), e).await,
-    }
+    let cancelled = use_case::cancel(&state.store, &org.user, org.id(), &id).await;
+    after(&state, &m, cancelled, "org_cancelled").await
 }

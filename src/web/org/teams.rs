@@ -3,7 +3,6 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
 use maud::{html, Markup};
 use serde::Deserialize;
 
@@ -243,7 +242,7 @@ pub async fn delete(
         .await;
     }
     use_case::delete(&state.store, &m.org, &id).await?;
-    Ok(nav::see_other(&nav::with_notice(HERE, "org_team_deleted")).into_response())
+    Ok(nav::see_other(&nav::with_notice(HERE, "org_team_deleted")))
 }
 
 #[derive(Deserialize)]
