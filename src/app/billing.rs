@@ -9,6 +9,7 @@ use crate::app::identity::CurrentUser;
 use crate::app::organizations::membership;
 use crate::app::plans::{self, PlanChange};
 use crate::app::stripe;
+use crate::config::Config;
 use crate::domain::ids::parse_id;
 use crate::domain::{Plan, Timestamp};
 use crate::error::{AppError, Result};
@@ -21,6 +22,32 @@ pub struct Billing<'a> {
     pub team_price: Option<&'a str>,
     pub personal_price: Option<&'a str>,
     pub base_url: String,
+}
+
+/// The answer when no Stripe key is set (501 `Billing not configured`).
+pub fn not_configured() -> AppError {
+    AppError::status(
+        axum::http::StatusCode::NOT_IMPLEMENTED,
+        "Billing not configured",
+    )
+}
+
+impl<'a> Billing<'a> {
+    /// Stripe as the server is configured; 501 without a secret key. The JSON API and the
+    /// billing page both start here, so they agree on when billing is "not configured".
+    pub fn configured(cfg: &'a Config) -> Result<Billing<'a>> {
+        let key = cfg
+            .stripe_secret_key
+            .as_deref()
+            .filter(|k| !k.is_empty())
+            .ok_or_else(not_configured)?;
+        Ok(Billing {
+            stripe: stripe::Client::new(&cfg.stripe_api_base, key),
+            team_price: cfg.stripe_price_team.as_deref(),
+            personal_price: cfg.stripe_price_personal.as_deref(),
+            base_url: cfg.base_url(),
+        })
+    }
 }
 
 impl Billing<'_> {
@@ -38,7 +65,7 @@ impl Billing<'_> {
 
 /// The organization, for its owner (404 for strangers, 403 for members who are not owners).
 #[tracing::instrument(level = "debug", skip_all)]
-async fn owned_org(store: &Store, user: &CurrentUser, org_id: &str) -> Result<orgs::Org> {
+pub async fn owned_org(store: &Store, user: &CurrentUser, org_id: &str) -> Result<orgs::Org> {
     let mut db = store.read().await?;
     let m = membership(&mut db.conn(), org_id, user.id()).await?;
     m.require_owner()?;

@@ -2,11 +2,10 @@
 
 use crate::app::bookmarks::{hydrate, total, BookmarkView, ListTotals};
 use crate::app::tenancy::CurrentOrg;
-use crate::domain::Timestamp;
 use crate::error::Result;
 use crate::store::bookmark_list::{self, Filter, Scope, Sort};
 use crate::store::tags::TagRow;
-use crate::store::{folders, orgs, tags, Conn, Store};
+use crate::store::{folders, tags, Conn, Store};
 
 /// How many bookmarks (and tags) each list of the dashboard shows.
 pub const LIST: i64 = 10;
@@ -22,9 +21,6 @@ pub struct Overview {
     /// The most used bookmarks that were used at all.
     pub quick_access: Vec<BookmarkView>,
     pub pinned: Vec<BookmarkView>,
-    /// Until when (ms) the person may go on adding bookmarks above the Free plan's limit,
-    /// after their organization was moved to it; `None` when no grace period is running.
-    pub grace_ends_at: Option<i64>,
 }
 
 /// A list of the dashboard: the first [`LIST`] bookmarks of `filter` in `sort` order.
@@ -61,10 +57,6 @@ pub async fn overview(store: &Store, totals: &ListTotals, org: &CurrentOrg) -> R
     let all = Filter::default();
     let mut quick_access = top(c, store, totals, org, all.clone(), Sort::MostUsed).await?;
     quick_access.retain(|b| b.row.access_count > 0);
-    let grace_ends_at = orgs::member(c, org.id(), org.user_id())
-        .await?
-        .and_then(|m| m.free_plan_grace_ends_at)
-        .filter(|ends| *ends > Timestamp::now().millis());
     let pinned = Filter {
         pinned: Some(true),
         ..Filter::default()
@@ -79,6 +71,5 @@ pub async fn overview(store: &Store, totals: &ListTotals, org: &CurrentOrg) -> R
         top_tags,
         quick_access,
         pinned: top(c, store, totals, org, pinned, Sort::RecentlyAdded).await?,
-        grace_ends_at,
     })
 }

@@ -3,7 +3,7 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
@@ -12,7 +12,6 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::billing::{self, Billing, Received};
-use crate::app::stripe;
 use crate::error::{AppError, Result};
 use crate::http::{CurrentUser, Json};
 use crate::state::AppState;
@@ -24,24 +23,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(webhook))
 }
 
-fn not_configured() -> AppError {
-    AppError::status(StatusCode::NOT_IMPLEMENTED, "Billing not configured")
-}
-
 /// Stripe as configured; 501 without a secret key.
 fn configured(state: &AppState) -> Result<Billing<'_>> {
-    let cfg = &state.config;
-    let key = cfg
-        .stripe_secret_key
-        .as_deref()
-        .filter(|k| !k.is_empty())
-        .ok_or_else(not_configured)?;
-    Ok(Billing {
-        stripe: stripe::Client::new(&cfg.stripe_api_base, key),
-        team_price: cfg.stripe_price_team.as_deref(),
-        personal_price: cfg.stripe_price_personal.as_deref(),
-        base_url: cfg.base_url(),
-    })
+    Billing::configured(&state.config)
 }
 
 fn required_id(v: Option<String>) -> Result<String> {
@@ -112,7 +96,7 @@ async fn webhook(
         .stripe_webhook_secret
         .as_deref()
         .filter(|s| !s.is_empty())
-        .ok_or_else(not_configured)?;
+        .ok_or_else(billing::not_configured)?;
     let signature = headers
         .get("stripe-signature")
         .and_then(|v| v.to_str().ok())

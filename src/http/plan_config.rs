@@ -7,14 +7,13 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::app::organizations;
+use crate::app::plans;
 use crate::domain::plan::Features;
-use crate::domain::{time, Plan, Timestamp};
+use crate::domain::{time, Plan};
 use crate::error::Result;
 use crate::http::Json;
 use crate::http::{CurrentOrg, CurrentUser};
 use crate::state::AppState;
-use crate::store::{bookmarks, orgs};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -44,11 +43,8 @@ pub struct PlanConfig {
 #[utoipa::path(get, path = "/api/config/plan", tag = "organizations",
     responses((status = 200, body = PlanConfig), (status = 401), (status = 403)))]
 async fn plan(State(state): State<AppState>, org: CurrentOrg) -> Result<Json<PlanConfig>> {
-    let mut db = state.store.read().await?;
-    let c = &mut db.conn();
-    let me = orgs::member(c, org.id(), org.user_id()).await?;
-    let seats = organizations::seats(c, &org.org, Timestamp::now().millis()).await?;
-    let limit = org.rules.bookmark_limit();
+    let usage = plans::usage(&state.store, &org).await?;
+    let seats = usage.seats;
     Ok(Json(PlanConfig {
         mode: state.mode().as_str(),
         plan: org.org.plan,
@@ -56,10 +52,9 @@ async fn plan(State(state): State<AppState>, org: CurrentOrg) -> Result<Json<Pla
         extra_seats: seats.extra,
         seats_used: seats.used,
         pending_invitations: seats.pending,
-        bookmark_limit: limit,
-        bookmark_count: bookmarks::bookmark_count(c, org.id(), org.user_id()).await?,
-        // The grace period matters only where a limit applies.
-        free_plan_grace_ends_at: limit.and(me.and_then(|m| m.free_plan_grace_ends_at)),
+        bookmark_limit: usage.bookmark_limit,
+        bookmark_count: usage.bookmark_count,
+        free_plan_grace_ends_at: usage.grace_ends_at,
         features: org.rules.features(),
     }))
 }

@@ -21,6 +21,7 @@ const EN: &[&str] = &[
     include_str!("i18n/en/library.txt"),
     include_str!("i18n/en/settings.txt"),
     include_str!("i18n/en/admin.txt"),
+    include_str!("i18n/en/org.txt"),
 ];
 const DE: &[&str] = &[
     include_str!("i18n/de/common.txt"),
@@ -28,6 +29,7 @@ const DE: &[&str] = &[
     include_str!("i18n/de/library.txt"),
     include_str!("i18n/de/settings.txt"),
     include_str!("i18n/de/admin.txt"),
+    include_str!("i18n/de/org.txt"),
 ];
 
 fn parse(files: &[&'static str]) -> HashMap<&'static str, &'static str> {

@@ -98,6 +98,9 @@ fn header(ctx: &Ctx) -> Markup {
                     (link("/folders", "nav.folders"))
                     (link("/tags", "nav.tags"))
                     (link("/go-preferences", "nav.go"))
+                    @if account.current_org_id.is_some() {
+                        (link("/organization", "nav.org"))
+                    }
                     @if !ctx.is_cloud && account.user.user.is_admin {
                         (link("/admin", "nav.admin"))
                     }

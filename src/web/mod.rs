@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod layout;
 pub mod library;
 pub mod nav;
+pub mod org;
 pub mod session;
 pub mod settings;
 
@@ -55,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .merge(library::router())
         .merge(settings::router())
         .merge(admin::router())
+        .merge(org::router())
         .with_state(state)
 }
 

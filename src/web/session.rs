@@ -314,6 +314,10 @@ pub async fn member(state: &AppState, ctx: Ctx) -> Result<Member, PageError> {
         .account
         .as_ref()
         .ok_or(PageError::Redirect(nav::login_url(&ctx.here)))?;
+    if account.orgs.is_empty() {
+        // Out of every organization (left or deleted the last): found one to go on.
+        return Err(PageError::Redirect("/organizations/new".to_string()));
+    }
     let org = tenancy::current_org(
         &state.store,
         account.user.clone(),

@@ -20,4 +20,5 @@ mod admin;
 mod auth;
 mod invite;
 mod library;
+mod org;
 mod settings;

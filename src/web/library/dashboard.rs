@@ -6,7 +6,7 @@ use maud::html;
 
 use super::card;
 use crate::app::bookmarks::BookmarkView;
-use crate::app::{accounts, dashboard};
+use crate::app::{accounts, dashboard, plans};
 use crate::domain::{OrgRole, Timestamp};
 use crate::state::AppState;
 use crate::web::errors::PageResult;
@@ -42,21 +42,27 @@ fn section(ctx: &Ctx, base: &str, title: &str, items: &[BookmarkView]) -> maud::
 async fn render(state: &AppState, Member { org, ctx }: Member) -> PageResult {
     let o = dashboard::overview(&state.store, &state.list_totals, &org).await?;
     let base = state.config.base_url();
-    let limit = org.rules.bookmark_limit();
+    let usage = plans::usage(&state.store, &org).await?;
+    let limit = usage.bookmark_limit;
+    // A member moved down to Free above the limit may go on adding until the grace period ends.
+    let grace = usage
+        .grace_ends_at
+        .filter(|ends| *ends > Timestamp::now().millis())
+        .map(|ends| Timestamp(ends).date());
     let body = html! {
         div.toolbar {
             h1 { (ctx.t("dash.title")) }
             a.button href="/bookmarks/new" { (ctx.t("lib.new")) }
         }
-        @if let (Some(limit), Some(ends)) = (limit, o.grace_ends_at) {
-            div.banner role="status" {
-                p { (ctx.tf("dash.grace", &[("count", &o.total_bookmarks.to_string()), ("limit", &limit.to_string()), ("date", &Timestamp(ends).date())])) }
-                @if org.role == OrgRole::Owner && ctx.is_cloud {
-                    p.actions { a.button href="/organization/billing" { (ctx.t("dash.upgrade")) } }
+        @if let Some(limit) = limit {
+            @if let (true, Some(date)) = (o.total_bookmarks >= limit, &grace) {
+                div.banner role="status" {
+                    p { (ctx.tf("dash.grace", &[("count", &o.total_bookmarks.to_string()), ("limit", &limit.to_string()), ("date", date)])) }
+                    @if org.role == OrgRole::Owner && ctx.is_cloud {
+                        p.actions { a.button href="/organization/billing" { (ctx.t("dash.upgrade")) } }
+                    }
                 }
-            }
-        } @else if let Some(limit) = limit {
-            @if o.total_bookmarks >= limit {
+            } @else if o.total_bookmarks >= limit {
                 p.banner role="status" { (ctx.tf("dash.over_limit", &[("count", &o.total_bookmarks.to_string()), ("limit", &limit.to_string())])) }
             } @else {
                 p.muted { (ctx.tf("dash.usage", &[("count", &o.total_bookmarks.to_string()), ("limit", &limit.to_string())])) }
