@@ -56,7 +56,23 @@ async fn an_invitee_signs_up_from_the_emailed_link_verifies_and_joins() {
     let olivia = app.signup("olivia@example.com", "Olivia").await;
     let (org, org_name) = current_org(&app, &olivia).await;
     app.set_plan(&org, "team").await;
-    invite(&app, &olivia, &org, "noor@example.com").await;
+
+    // The owner invites from the invitations page.
+    let owner = Browser::open(&app.base).await;
+    owner.sign_in("olivia@example.com", PASSWORD).await;
+    owner.goto("/organization/invitations").await;
+    owner
+        .fill(
+            "form[action='/organization/invitations'] input[name=email]",
+            "noor@example.com",
+        )
+        .await;
+    owner
+        .click("form[action='/organization/invitations'] button[type=submit]")
+        .await;
+    owner.wait_text("Invitation sent").await;
+    owner.wait_text("noor@example.com").await;
+    owner.close().await;
     let token = app.token_from_mail("noor@example.com", "/invite?token=");
 
     // Signed out: who invited, to what, and the way in with the address filled in.
