@@ -15,7 +15,9 @@ pub mod bookmark_list;
 pub mod bookmarks;
 pub mod email_tokens;
 pub mod folders;
+pub mod go_links;
 pub mod go_preferences;
+pub mod invalidation;
 pub mod invitations;
 pub mod mfa;
 pub mod oidc;
@@ -39,6 +41,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
 
 use crate::error::Result;
+pub use invalidation::{Generations, Scope};
 
 /// Runs `$body` with `$e` bound to the driver's connection, once per database kind.
 #[macro_export]
@@ -69,7 +72,7 @@ enum Pools {
 #[derive(Clone, Debug)]
 pub struct Store {
     pools: Pools,
-    generation: Generation,
+    generations: Generations,
 }
 
 /// A connection of either kind, borrowed from a [`Read`] or a [`Tx`].
@@ -101,7 +104,8 @@ enum TxInner {
 /// A write transaction; dropped without [`Tx::commit`] it rolls back.
 pub struct Tx {
     inner: TxInner,
-    generation: Generation,
+    generations: Generations,
+    scopes: Vec<Scope>,
 }
 
 impl Tx {
@@ -112,12 +116,37 @@ impl Tx {
         }
     }
 
-    /// Commits, and tells every in-memory cache that what it holds may be stale.
+    /// Says that this transaction changes what caches hold about organization `id` (its
+    /// bookmarks, folders, tags, teams, sharing). A transaction that names no scope invalidates
+    /// everything on commit, so forgetting to name one is slow, never wrong.
+    pub fn invalidates_org(&mut self, id: &str) {
+        self.scopes.push(Scope::Org(id.to_string()));
+    }
+
+    /// Says that this transaction changes what caches hold about person `id` (their sessions,
+    /// tokens, memberships, go-link choices).
+    pub fn invalidates_user(&mut self, id: &str) {
+        self.scopes.push(Scope::User(id.to_string()));
+    }
+
+    /// Commits, and tells every in-memory cache (here, and on PostgreSQL in every instance
+    /// through `NOTIFY`, sent inside the transaction) that what it holds about the scopes
+    /// named may be stale.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn commit(self) -> Result<()> {
-        let generation = self.generation.clone();
+    pub async fn commit(mut self) -> Result<()> {
+        self.scopes.dedup();
+        let generations = self.generations.clone();
+        let scopes = std::mem::take(&mut self.scopes);
+        if let TxInner::Postgres(t) = &mut self.inner {
+            let payload = invalidation::payload(generations.instance(), &scopes);
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(invalidation::CHANNEL)
+                .bind(payload)
+                .execute(&mut **t)
+                .await?;
+        }
         self.commit_quietly().await?;
-        generation.bump();
+        generations.bump(&scopes);
         Ok(())
     }
 
@@ -129,22 +158,6 @@ impl Tx {
             TxInner::Postgres(t) => t.commit().await?,
         }
         Ok(())
-    }
-}
-
-/// A counter bumped by every committed write. In-memory caches (sessions, go-links) remember
-/// the generation they read at and treat an entry from an older one as a miss, so a cached
-/// answer never outlives the write that changed it.
-#[derive(Clone, Debug, Default)]
-pub struct Generation(std::sync::Arc<std::sync::atomic::AtomicU64>);
-
-impl Generation {
-    pub fn current(&self) -> u64 {
-        self.0.load(std::sync::atomic::Ordering::Acquire)
-    }
-
-    pub fn bump(&self) {
-        self.0.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 }
 
@@ -183,10 +196,8 @@ impl Store {
         } else {
             anyhow::bail!("DATABASE_URL must start with sqlite:// or postgres://");
         };
-        Ok(Self {
-            pools,
-            generation: Generation::default(),
-        })
+        let generations = Generations::new(matches!(pools, Pools::Sqlite { .. }));
+        Ok(Self { pools, generations })
     }
 
     pub fn kind(&self) -> &'static str {
@@ -222,13 +233,21 @@ impl Store {
         };
         Ok(Tx {
             inner,
-            generation: self.generation.clone(),
+            generations: self.generations.clone(),
+            scopes: Vec::new(),
         })
     }
 
-    /// The write generation (see [`Generation`]).
-    pub fn generation(&self) -> &Generation {
-        &self.generation
+    /// What caches check their entries against (see [`invalidation`]).
+    pub fn generations(&self) -> &Generations {
+        &self.generations
+    }
+
+    /// Follows other instances' writes until `stopped` (PostgreSQL; nothing to do on SQLite).
+    pub async fn follow_invalidations(&self, stopped: tokio::sync::watch::Receiver<bool>) {
+        if let Pools::Postgres(pool) = &self.pools {
+            invalidation::follow(pool.clone(), self.generations.clone(), stopped).await;
+        }
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
