@@ -1,0 +1,7 @@
+//! The binary as operators run it: separate `slugbase serve` processes, signals, and a
+//! PostgreSQL server that goes away and comes back (spec §14). Needs the PostgreSQL binaries
+//! (`initdb`, `pg_ctl`), which `scripts/pg-temp.sh` needs too.
+
+mod support;
+
+mod harness;
