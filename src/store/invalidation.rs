@@ -5,7 +5,9 @@
 //! it names nothing — everything). On commit the scopes' counters are bumped here, and on
 //! PostgreSQL the same scopes go out with `NOTIFY` *inside* the transaction, so every other
 //! instance learns of the write exactly when it becomes visible ([`follow`] bumps the same
-//! counters there).
+//! counters there). The commit then waits (briefly) for its own notification to come back to
+//! this instance: by the time the write is acknowledged, the other instances have been told too,
+//! so a person's very next request anywhere sees it.
 //!
 //! A cache entry remembers the [`Generations::stamp`] of the scopes it depends on at the moment
 //! it was read, and is good while the stamp is unchanged. The stamp is the sum of monotonic
@@ -16,14 +18,15 @@
 //! others wrote: [`Generations::stamp`] then never matches, and every cache reads through until
 //! the listener is back (which bumps everything once, for what it may have missed).
 
+use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sqlx::postgres::PgListener;
 use sqlx::PgPool;
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch};
 
 /// The channel every instance listens on.
 pub const CHANNEL: &str = "slugbase_invalidate";
@@ -46,9 +49,10 @@ impl Scope {
     }
 }
 
-/// The payload of one notification: the sender, then its scopes (`*` for everything).
-pub fn payload(instance: &str, scopes: &[Scope]) -> String {
-    let mut p = String::from(instance);
+/// The payload of one notification: the sender and its number for it, then its scopes (`*` for
+/// everything).
+pub fn payload(instance: &str, seq: u64, scopes: &[Scope]) -> String {
+    let mut p = format!("{instance}#{seq}");
     if scopes.is_empty() {
         p.push_str(" *");
     }
@@ -69,6 +73,9 @@ struct Inner {
     users: Box<[AtomicU64]>,
     trusted: AtomicBool,
     hasher: std::hash::RandomState,
+    seq: AtomicU64,
+    /// Commits waiting for their own notification to come back (see [`Generations::sent`]).
+    echoes: Mutex<HashMap<u64, oneshot::Sender<()>>>,
 }
 
 impl std::fmt::Debug for Generations {
@@ -89,6 +96,8 @@ impl Generations {
             users: buckets(),
             trusted: AtomicBool::new(trusted),
             hasher: std::hash::RandomState::new(),
+            seq: AtomicU64::new(0),
+            echoes: Mutex::new(HashMap::new()),
         }))
     }
 
@@ -139,10 +148,34 @@ impl Generations {
         }
     }
 
-    /// Applies a notification from another instance; its own are skipped.
+    /// A number for the next notification this instance sends, and what resolves when it has
+    /// come back through the database.
+    pub fn next_echo(&self) -> (u64, oneshot::Receiver<()>) {
+        let seq = self.0.seq.fetch_add(1, Ordering::AcqRel);
+        let (tx, rx) = oneshot::channel();
+        self.lock_echoes().insert(seq, tx);
+        (seq, rx)
+    }
+
+    /// Stops waiting for notification `seq` (it was not sent, or took too long).
+    pub fn forget_echo(&self, seq: u64) {
+        self.lock_echoes().remove(&seq);
+    }
+
+    fn lock_echoes(&self) -> std::sync::MutexGuard<'_, HashMap<u64, oneshot::Sender<()>>> {
+        self.0.echoes.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Applies a notification from another instance; its own only tell the commit waiting for
+    /// it that it went round (and so, all but certainly, reached the others too).
     pub fn apply(&self, payload: &str) {
         let mut words = payload.split(' ');
-        if words.next() == Some(self.instance()) {
+        let from = words.next().unwrap_or_default();
+        let (sender, seq) = from.split_once('#').unwrap_or((from, ""));
+        if sender == self.instance() {
+            if let Some(waiting) = seq.parse().ok().and_then(|n| self.lock_echoes().remove(&n)) {
+                let _ = waiting.send(());
+            }
             return;
         }
         let mut scopes = Vec::new();
@@ -236,15 +269,17 @@ mod tests {
     fn notifications_from_others_apply_and_ones_own_do_not() {
         let g = Generations::new(true);
         let s = g.stamp(Some("o1"), None);
-        g.apply(&payload(g.instance(), &[Scope::Org("o1".into())]));
+        let (seq, mut echo) = g.next_echo();
+        g.apply(&payload(g.instance(), seq, &[Scope::Org("o1".into())]));
         assert_eq!(g.stamp(Some("o1"), None), s);
-        g.apply(&payload("other", &[Scope::Org("o1".into())]));
+        assert!(echo.try_recv().is_ok(), "the commit waiting for it is told");
+        g.apply(&payload("other", 1, &[Scope::Org("o1".into())]));
         assert_ne!(g.stamp(Some("o1"), None), s);
         let s = g.stamp(None, Some("u"));
-        g.apply("other *");
+        g.apply("other#3 *");
         assert_ne!(g.stamp(None, Some("u")), s);
         let s = g.stamp(None, Some("u"));
-        g.apply("other x:garbage");
+        g.apply("other#4 x:garbage");
         assert_ne!(
             g.stamp(None, Some("u")),
             s,

@@ -75,6 +75,10 @@ pub struct Store {
     generations: Generations,
 }
 
+/// How long a commit waits for its invalidation to come back through PostgreSQL before it
+/// answers anyway (the other instances then catch up a moment later).
+const ECHO_WAIT: Duration = Duration::from_millis(100);
+
 /// A connection of either kind, borrowed from a [`Read`] or a [`Tx`].
 pub enum Conn<'c> {
     Sqlite(&'c mut SqliteConnection),
@@ -137,17 +141,31 @@ impl Tx {
         self.scopes.dedup();
         let generations = self.generations.clone();
         let scopes = std::mem::take(&mut self.scopes);
+        let mut echo = None;
         if let TxInner::Postgres(t) = &mut self.inner {
-            let payload = invalidation::payload(generations.instance(), &scopes);
-            sqlx::query("SELECT pg_notify($1, $2)")
+            let (seq, back) = generations.next_echo();
+            let payload = invalidation::payload(generations.instance(), seq, &scopes);
+            let sent = sqlx::query("SELECT pg_notify($1, $2)")
                 .bind(invalidation::CHANNEL)
                 .bind(payload)
                 .execute(&mut **t)
-                .await?;
+                .await;
+            if let Err(e) = sent {
+                generations.forget_echo(seq);
+                return Err(e.into());
+            }
+            echo = Some((seq, back));
         }
-        self.commit_quietly().await?;
+        let committed = self.commit_quietly().await;
         generations.bump(&scopes);
-        Ok(())
+        if let Some((seq, back)) = echo {
+            // Not listening: nobody can be waited for (and caches are off here anyway).
+            if committed.is_ok() && generations.trusted() {
+                let _ = tokio::time::timeout(ECHO_WAIT, back).await;
+            }
+            generations.forget_echo(seq);
+        }
+        committed
     }
 
     /// Commits without invalidating caches: only for writes no cache reads (counters, stamps).
