@@ -7,7 +7,7 @@ Usage: scripts/bench.py --binary target/release/slugbase --backend sqlite|postgr
 (`scripts/bench` runs it for both backends.)"""
 
 import argparse, csv, http.client, io, json, os, random, re, socket, sqlite3, statistics
-import subprocess, sys, tempfile, time, uuid
+import subprocess, sys, tempfile, threading, time, uuid
 
 WORDS = ("alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november "
          "oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu").split()
@@ -110,6 +110,61 @@ def median_ms(port, path, token, n=200, page=False):
     return statistics.median(times), (body.decode() if page else json.loads(body))
 
 
+class Writer(threading.Thread):
+    """Adds bookmarks to another organization at `per_second`, as a busy neighbour would."""
+
+    def __init__(self, port, token, org, per_second=100):
+        super().__init__(daemon=True)
+        self.port, self.token, self.org, self.period = port, token, org, 1 / per_second
+        self.stop, self.written, self.failed = threading.Event(), 0, 0
+
+    def run(self):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"content-type": "application/json", "authorization": f"Bearer {self.token}",
+                   "x-organization-id": self.org}
+        next_at = time.perf_counter()
+        while not self.stop.is_set():
+            n = self.written + self.failed
+            c.request("POST", "/api/bookmarks", json.dumps({"title": f"n{n}", "url": "https://n.example.com/",
+                                                           "slug": f"neighbour-{n}"}), headers)
+            r = c.getresponse(); r.read()
+            if r.status == 201:
+                self.written += 1
+            else:
+                self.failed += 1
+            next_at += self.period
+            time.sleep(max(0, next_at - time.perf_counter()))
+        c.close()
+
+
+def cross_instance_lag(port_a, port_b, token, rounds=200):
+    """Changes a go-link's target on instance A and asks instance B for it until B follows:
+    the time from A's answer to B's, and how often B's very first answer was already right."""
+    _, data = request(port_a, "POST", "/api/bookmarks", {"title": "lag", "url": "https://lag.example.com/",
+                                                         "slug": "lag-probe"}, token=token)
+    bid = json.loads(data)["id"]
+    a = http.client.HTTPConnection("127.0.0.1", port_a, timeout=30)
+    b = http.client.HTTPConnection("127.0.0.1", port_b, timeout=30)
+    auth = {"authorization": f"Bearer {token}", "content-type": "application/json"}
+    lags, first = [], 0
+    for n in range(rounds):
+        for _ in range(3):  # B's caches are warm
+            b.request("GET", "/go/lag-probe", headers=auth); b.getresponse().read()
+        target = f"https://lag{n}.example.com/"
+        a.request("PUT", f"/api/bookmarks/{bid}", json.dumps({"title": "lag", "url": target, "slug": "lag-probe"}), auth)
+        r = a.getresponse(); r.read(); assert r.status == 200, r.status
+        acked = time.perf_counter()
+        for attempt in range(100000):
+            b.request("GET", "/go/lag-probe", headers=auth)
+            r = b.getresponse(); r.read()
+            if r.getheader("location") == target:
+                lags.append((time.perf_counter() - acked) * 1000)
+                first += attempt == 0
+                break
+    lags.sort()
+    return statistics.median(lags), lags[int(len(lags) * 0.99) - 1], first / rounds
+
+
 def rss_mb(pid):
     with open(f"/proc/{pid}/status") as f:
         return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1)) / 1024
@@ -160,6 +215,13 @@ def main():
         health = wrk(f"{base}/api/health", seconds=a.seconds)
         go_hot = wrk(f"{base}/go/link-4242", token=token, seconds=a.seconds)
         go_spread = wrk(base, token=token, script=lua, seconds=a.seconds)
+        # Hot /go again while another organization adds 100 bookmarks a second.
+        _, data = request(port, "POST", "/api/organizations", {"name": "Neighbour"}, token=token)
+        neighbour = json.loads(data)["id"]
+        writer = Writer(port, token, neighbour); writer.start()
+        go_busy = wrk(f"{base}/go/link-4242", token=token, seconds=a.seconds)
+        writer.stop.set(); writer.join()
+        assert writer.failed == 0 and writer.written >= a.seconds * 90, (writer.written, writer.failed)
         rss = rss_mb(server.pid)
         list_ms, page = median_ms(port, "/api/bookmarks", token)
         search_ms, found = median_ms(port, "/api/bookmarks?q=zanzibar", token)
@@ -175,7 +237,18 @@ def main():
         print(f"| GET /api/health (ceiling) | {health[0]:,.0f} | {health[1]:.2f} ms | 100% |")
         print(f"| GET /go/<one slug> | {go_hot[0]:,.0f} | {go_hot[1]:.2f} ms | {go_hot[0] / health[0]:.0%} |")
         print(f"| GET /go/<random of {a.bookmarks}> | {go_spread[0]:,.0f} | {go_spread[1]:.2f} ms | {go_spread[0] / health[0]:.0%} |")
+        print(f"| GET /go/<one slug> while another organization adds {writer.written / a.seconds:.0f} bookmarks/s "
+              f"| {go_busy[0]:,.0f} | {go_busy[1]:.2f} ms | {go_busy[0] / health[0]:.0%} |")
         print()
+        if a.backend == "postgres":
+            port_b = free_port()
+            second = start_server(a.binary, data_dir, port_b, db_url)
+            try:
+                lag_median, lag_p99, first = cross_instance_lag(port, port_b, token)
+            finally:
+                second.terminate(); second.wait(timeout=30)
+            print(f"cross-instance lag (change on A, until B follows; 200 changes): median {lag_median:.2f} ms, "
+                  f"p99 {lag_p99:.2f} ms; B's very next request already followed in {first:.0%}\n")
         print("| measurement | median |")
         print("| --- | ---: |")
         print(f"| GET /api/bookmarks (first page of 50, total {page['total']}) | {list_ms:.2f} ms |")
@@ -183,7 +256,7 @@ def main():
         print(f"| page GET / (dashboard) | {dash_ms:.2f} ms |")
         print(f"| page GET /bookmarks (first page, 50 cards) | {page_ms:.2f} ms |")
         print(f"\nserver memory after the load: {rss:.0f} MB RSS; non-2xx/3xx answers: "
-              f"{health[2] + go_hot[2] + go_spread[2]}")
+              f"{health[2] + go_hot[2] + go_spread[2] + go_busy[2]}")
     finally:
         server.terminate(); server.wait(timeout=30)
 

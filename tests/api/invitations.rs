@@ -343,6 +343,62 @@ async fn racing_invitations_for_one_free_seat_create_exactly_one() {
     assert_eq!(listed.as_array().unwrap().len(), 1);
 }
 
+/// Two instances on one PostgreSQL: the seat check is a row lock in the database, not in a
+/// process, so racing invitations sent to both still take one free seat once.
+#[tokio::test]
+async fn racing_invitations_across_two_instances_for_one_free_seat_create_exactly_one() {
+    if std::env::var("TEST_DATABASE_URL").is_err() {
+        eprintln!("skipped: two instances share a PostgreSQL database (TEST_DATABASE_URL)");
+        return;
+    }
+    let t = two_tenants(Mode::Cloud).await;
+    let (app, a) = (&t.app, &t.org_a);
+    app.set_seats(a, "team", 2, 0).await;
+    let secret = std::fs::read_to_string(app.data_dir.join("jwt_secret")).unwrap();
+    let other = crate::helpers::spawn_with(Mode::Cloud, |c| {
+        c.database_url = Some(app.database_url.clone());
+        c.jwt_secret = Some(secret.trim().to_string());
+    })
+    .await;
+    let mut handles = Vec::new();
+    for i in 0..16 {
+        let instance = if i % 2 == 0 { app } else { &other };
+        let req = instance
+            .req(
+                Method::POST,
+                &format!("/api/organizations/{a}/invitations"),
+                Some(&t.alice.jwt),
+            )
+            .json(&json!({"email": format!("p{i}@example.com")}));
+        handles.push(tokio::spawn(
+            async move { req.send().await.unwrap().status() },
+        ));
+    }
+    let mut statuses = Vec::new();
+    for h in handles {
+        statuses.push(h.await.unwrap());
+    }
+    let created = statuses.iter().filter(|s| **s == StatusCode::CREATED);
+    assert_eq!(created.count(), 1, "{statuses:?}");
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == StatusCode::CREATED || *s == StatusCode::FORBIDDEN),
+        "{statuses:?}"
+    );
+    let listed = expect(
+        other
+            .get(
+                &format!("/api/organizations/{a}/invitations"),
+                Some(&t.alice.jwt),
+            )
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+}
+
 #[tokio::test]
 async fn accepting_checks_the_person_the_plan_and_the_seats_again() {
     let t = two_tenants(Mode::Cloud).await;
