@@ -255,17 +255,18 @@ async fn open_store(config: &Config) -> anyhow::Result<Store> {
 
 /// Exports into a new `file`; a failed export leaves no half-written file behind.
 async fn export_to(store: &Store, file: &Path) -> anyhow::Result<transfer::Moved> {
-    let out = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(file)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => anyhow::anyhow!(
-                "{} already exists; export-data writes a new file and never overwrites one",
-                file.display()
-            ),
-            _ => anyhow::anyhow!("creating {}: {e}", file.display()),
-        })?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    // The export holds password hashes and secrets: readable by its owner only.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let out = options.open(file).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => anyhow::anyhow!(
+            "{} already exists; export-data writes a new file and never overwrites one",
+            file.display()
+        ),
+        _ => anyhow::anyhow!("creating {}: {e}", file.display()),
+    })?;
     let mut out = std::io::BufWriter::new(out);
     match transfer::export_data(store, &mut out).await {
         Ok(moved) => Ok(moved),

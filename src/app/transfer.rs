@@ -188,7 +188,10 @@ fn header_columns(
                 "names a column {table}.{name} this database does not have"
             )));
         };
-        if db_col.kind != kind || cols.iter().any(|c: &Column| c.name == name) {
+        if cols.iter().any(|c: &Column| c.name == name) {
+            return Err(lines.refuse(format!("names the column {table}.{name} twice")));
+        }
+        if db_col.kind != kind {
             return Err(lines.refuse(format!(
                 "gives {table}.{name} as {}, this database has {}",
                 kind.as_str(),

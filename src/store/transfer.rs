@@ -313,6 +313,13 @@ pub async fn backup_sqlite(store: &Store, file: &Path) -> Result<bool> {
         .execute(&mut copy)
         .await?;
     copy.close().await?;
+    // Like the database it copies, the backup holds password hashes and secrets.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| AppError::internal(format!("restricting {}: {e}", file.display())))?;
+    }
     Ok(true)
 }
 

@@ -9,6 +9,7 @@ use std::process::{Command, Output};
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use sqlx::Connection;
 
 use slugbase::config::Mode;
 use slugbase::store::transfer::{self, TABLES};
@@ -331,7 +332,7 @@ async fn transfer_lists_every_table_the_migrations_create() {
 
 #[tokio::test]
 async fn transfer_backup_copies_a_live_sqlite_database() {
-    let Installation { app, .. } = installation(None).await;
+    let Installation { app, alice, .. } = installation(None).await;
     let copy = app.data_dir.join("copy.db");
     let file = copy.to_str().unwrap();
     if app.state.store.kind() == "postgres" {
@@ -340,7 +341,53 @@ async fn transfer_backup_copies_a_live_sqlite_database() {
         assert!(!copy.exists());
         return;
     }
-    // The server is running while the copy is made.
+    // A copy made while people keep writing is a whole database: intact, no dangling keys.
+    let writes = {
+        let (client, url, jwt) = (
+            app.client.clone(),
+            app.url("/api/bookmarks"),
+            alice.jwt.clone(),
+        );
+        tokio::spawn(async move {
+            for i in 0..30 {
+                let res = client
+                    .post(&url)
+                    .bearer_auth(&jwt)
+                    .json(&json!({"title": format!("busy {i}"), "url": format!("https://busy.example.com/{i}")}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), StatusCode::CREATED);
+            }
+        })
+    };
+    let busy = app.data_dir.join("busy.db");
+    // Off the test's thread, so the server and the writes go on while the copy is made.
+    let (data_dir, url, target) = (
+        app.data_dir.clone(),
+        app.database_url.clone(),
+        busy.to_str().unwrap().to_string(),
+    );
+    let backup =
+        tokio::task::spawn_blocking(move || slugbase(&data_dir, &url, &["backup", &target]));
+    ok(backup.await.unwrap());
+    writes.await.unwrap();
+    let mut c = sqlx::SqliteConnection::connect(&format!("sqlite://{}", busy.display()))
+        .await
+        .unwrap();
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    let dangling: Vec<(String,)> = sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+        .fetch_all(&mut c)
+        .await
+        .unwrap();
+    assert!(dangling.is_empty(), "{dangling:?}");
+    c.close().await.unwrap();
+
+    // Made while the server runs but nobody writes, the copy holds what the database holds.
     ok(on(&app, &["backup", file]));
     let live = export(
         &app.data_dir,
