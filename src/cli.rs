@@ -1,17 +1,21 @@
 //! The `slugbase` command line.
 
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use crate::app::accounts::{self, NewAccount};
 use crate::app::plans::{self, PlanChange};
 use crate::app::tokens::{self, StartsIn};
+use crate::app::transfer;
 use crate::config::Config;
 use crate::domain::account::TokenName;
 use crate::domain::ids::parse_id;
 use crate::domain::{Email, Password, PersonName, Plan};
 use crate::error::AppError;
 use crate::startup::{build_state, shutdown_signal, Application};
-use crate::store::orgs;
+use crate::store::{orgs, Store};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -41,6 +45,12 @@ pub enum Command {
     /// Manage personal API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Write a consistent copy of the SQLite database to FILE, while the server runs.
+    Backup { file: PathBuf },
+    /// Write every table of the database to FILE (JSON lines), to import elsewhere.
+    ExportData { file: PathBuf },
+    /// Fill a new, empty database from a FILE written by export-data.
+    ImportData { file: PathBuf },
 }
 
 #[derive(Subcommand, Debug)]
@@ -183,6 +193,87 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             .map_err(app_error)?;
             println!("{}", token.secret);
             Ok(())
+        }
+        Command::Backup { file } => {
+            let url = cli.config.database_url();
+            // Connecting would create a missing SQLite file; a backup of nothing is a mistake.
+            if let Some(db) = crate::store::sqlite_file(&url) {
+                if !db.exists() {
+                    anyhow::bail!("there is no database at {}", db.display());
+                }
+            }
+            let store = Store::connect(&url)
+                .await
+                .context("connecting to the database")?;
+            let done = transfer::backup(&store, &file).await;
+            store.close().await;
+            done.map_err(app_error)?;
+            println!("wrote a copy of the database to {}", file.display());
+            Ok(())
+        }
+        Command::ExportData { file } => {
+            let store = open_store(&cli.config).await?;
+            let done = export_to(&store, &file).await;
+            store.close().await;
+            let moved = done?;
+            println!(
+                "exported {} rows of {} tables to {}",
+                moved.rows,
+                moved.tables,
+                file.display()
+            );
+            Ok(())
+        }
+        Command::ImportData { file } => {
+            let input = std::fs::File::open(&file)
+                .with_context(|| format!("opening {}", file.display()))?;
+            let store = open_store(&cli.config).await?;
+            let done = transfer::import_data(&store, std::io::BufReader::new(input)).await;
+            store.close().await;
+            let moved = done.map_err(app_error)?;
+            println!(
+                "imported {} rows of {} tables from {}",
+                moved.rows,
+                moved.tables,
+                file.display()
+            );
+            Ok(())
+        }
+    }
+}
+
+/// The configured database, migrated (as `serve` would), without the rest of the application.
+async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating DATA_DIR {}", config.data_dir.display()))?;
+    let store = Store::connect(&config.database_url())
+        .await
+        .context("connecting to the database")?;
+    store.migrate().await.context("applying migrations")?;
+    Ok(store)
+}
+
+/// Exports into a new `file`; a failed export leaves no half-written file behind.
+async fn export_to(store: &Store, file: &Path) -> anyhow::Result<transfer::Moved> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    // The export holds password hashes and secrets: readable by its owner only.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let out = options.open(file).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => anyhow::anyhow!(
+            "{} already exists; export-data writes a new file and never overwrites one",
+            file.display()
+        ),
+        _ => anyhow::anyhow!("creating {}: {e}", file.display()),
+    })?;
+    let mut out = std::io::BufWriter::new(out);
+    match transfer::export_data(store, &mut out).await {
+        Ok(moved) => Ok(moved),
+        Err(e) => {
+            drop(out);
+            let _ = std::fs::remove_file(file);
+            Err(app_error(e))
         }
     }
 }

@@ -37,3 +37,4 @@ pub mod tags;
 pub mod teams;
 pub mod tenancy;
 pub mod tokens;
+pub mod transfer;

@@ -29,6 +29,7 @@ pub mod stats;
 pub mod tags;
 pub mod teams;
 pub mod tokens;
+pub mod transfer;
 pub mod user_admin;
 pub mod users;
 
@@ -280,8 +281,8 @@ impl Store {
     }
 }
 
-/// The folder of an SQLite file URL, so it can be created before the first connection.
-fn sqlite_dir(url: &str) -> Option<std::path::PathBuf> {
+/// The file an SQLite URL names (none for PostgreSQL or an in-memory database).
+pub fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     let path = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;
@@ -289,7 +290,12 @@ fn sqlite_dir(url: &str) -> Option<std::path::PathBuf> {
     if path.is_empty() || path.starts_with(":memory:") {
         return None;
     }
-    std::path::Path::new(path).parent().map(|p| p.to_path_buf())
+    Some(std::path::PathBuf::from(path))
+}
+
+/// The folder of an SQLite file URL, so it can be created before the first connection.
+fn sqlite_dir(url: &str) -> Option<std::path::PathBuf> {
+    sqlite_file(url)?.parent().map(|p| p.to_path_buf())
 }
 
 /// True when the database refused a write because of a unique constraint, told by the driver's

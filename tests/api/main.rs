@@ -38,3 +38,4 @@ mod tags;
 mod teams;
 mod tenancy;
 mod tokens;
+mod transfer;
