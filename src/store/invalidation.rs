@@ -19,7 +19,7 @@
 //! the listener is back (which bumps everything once, for what it may have missed).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -111,9 +111,7 @@ impl Generations {
     }
 
     fn bucket(&self, id: &str) -> usize {
-        let mut h = self.0.hasher.build_hasher();
-        id.hash(&mut h);
-        (h.finish() as usize) % BUCKETS
+        (self.0.hasher.hash_one(id) as usize) % BUCKETS
     }
 
     /// The stamp of what an answer about `org` and `user` depends on: unchanged exactly while no

@@ -78,7 +78,7 @@ fn location(res: &reqwest::Response) -> Option<String> {
 async fn warm_go(b: &Server, bearer: &str, path: &str) -> Option<String> {
     let mut last = None;
     for _ in 0..5 {
-        last = location(&go(&b, bearer, path).await);
+        last = location(&go(b, bearer, path).await);
     }
     last
 }
