@@ -50,7 +50,8 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         config.mail_dir(),
         &config.mail_from,
     )?;
-    let limits = Limits::new(
+    let limits = Limits::for_store(
+        &store,
         config.rate_limit_auth_per_minute,
         config.rate_limit_write_per_minute,
     );

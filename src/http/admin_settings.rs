@@ -59,7 +59,8 @@ async fn put(
     state
         .limits
         .writes
-        .check(&format!("settings:{}", org.user_id()))?;
+        .check(&format!("settings:{}", org.user_id()))
+        .await?;
     let required = || AppError::bad_request("Key and value are required");
     let key = body.key.ok_or_else(required)?;
     let value = match body.value.ok_or_else(required)? {

@@ -108,7 +108,8 @@ async fn create(
     state
         .limits
         .writes
-        .check(&format!("admin-users:{}", user.id()))?;
+        .check(&format!("admin-users:{}", user.id()))
+        .await?;
     let (Some(email), Some(name)) = (body.email.as_deref(), body.name.as_deref()) else {
         return Err(AppError::bad_request("Email and name are required"));
     };

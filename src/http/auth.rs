@@ -93,7 +93,7 @@ async fn setup(
     ClientIp(ip): ClientIp,
     Json(body): Json<AccountBody>,
 ) -> Result<Response> {
-    state.limits.auth.check(&format!("setup:{ip}"))?;
+    state.limits.auth.check(&format!("setup:{ip}")).await?;
     let (issued, user) = accounts::set_up(&state.store, &state.sessions, body.validate()).await?;
     Ok(signed_in(&state, issued, user, StatusCode::OK))
 }
@@ -119,7 +119,7 @@ async fn register(
     ClientIp(ip): ClientIp,
     Json(body): Json<RegisterBody>,
 ) -> Result<Response> {
-    state.limits.auth.check(&format!("register:{ip}"))?;
+    state.limits.auth.check(&format!("register:{ip}")).await?;
     let sign_up = body.account.validate();
     if let Some(token) = body.invitation_token.as_deref() {
         let policy = state.plan_policy();
@@ -161,7 +161,7 @@ async fn login(
     ClientIp(ip): ClientIp,
     Json(body): Json<LoginBody>,
 ) -> Result<Response> {
-    state.limits.auth.check(&format!("login:{ip}"))?;
+    state.limits.auth.check(&format!("login:{ip}")).await?;
     let (Some(email), Some(password)) = (body.email, body.password) else {
         return Err(AppError::bad_request("Email and password are required"));
     };

@@ -175,7 +175,8 @@ async fn create(
     state
         .limits
         .library
-        .check(&format!("library:{}", org.user_id()))?;
+        .check(&format!("library:{}", org.user_id()))
+        .await?;
     let out = use_case::create(&state.store, &org, body.into()).await?;
     Ok((StatusCode::CREATED, Json(Folder::from(out))).into_response())
 }

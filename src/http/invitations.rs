@@ -55,7 +55,8 @@ async fn create(
     state
         .limits
         .writes
-        .check(&format!("invite:{}", user.id()))?;
+        .check(&format!("invite:{}", user.id()))
+        .await?;
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -114,7 +115,8 @@ async fn resend(
     state
         .limits
         .writes
-        .check(&format!("invite:{}", user.id()))?;
+        .check(&format!("invite:{}", user.id()))
+        .await?;
     let inv = invitations::resend(&state.store, &state.outbox(), &user, &id, &inv_id).await?;
     Ok(Json(json!({"message": "Invitation resent", "invitation": inv})).into_response())
 }
@@ -134,7 +136,11 @@ async fn verify(
     ClientIp(ip): ClientIp,
     Query(q): Query<TokenQuery>,
 ) -> Result<Response> {
-    state.limits.auth.check(&format!("invite-verify:{ip}"))?;
+    state
+        .limits
+        .auth
+        .check(&format!("invite-verify:{ip}"))
+        .await?;
     let Some(token) = q.token.filter(|t| !t.is_empty()) else {
         return Ok((
             StatusCode::BAD_REQUEST,

@@ -40,9 +40,13 @@ fn required_code(code: Option<String>) -> Result<String> {
 }
 
 /// Guessing codes is limited by client address and, once we know whose codes they are, by user.
-fn limit(state: &AppState, ip: std::net::IpAddr, user_id: &str) -> Result<()> {
-    state.limits.auth.check(&format!("mfa:{ip}"))?;
-    state.limits.auth.check(&format!("mfa-user:{user_id}"))
+async fn limit(state: &AppState, ip: std::net::IpAddr, user_id: &str) -> Result<()> {
+    state.limits.auth.check(&format!("mfa:{ip}")).await?;
+    state
+        .limits
+        .auth
+        .check(&format!("mfa-user:{user_id}"))
+        .await
 }
 
 #[derive(Serialize, ToSchema)]
@@ -130,7 +134,7 @@ async fn enroll_confirm(
     user: CurrentUser,
     Json(body): Json<CodeBody>,
 ) -> Result<Json<Enabled>> {
-    limit(&state, ip, user.id())?;
+    limit(&state, ip, user.id()).await?;
     let code = required_code(body.code)?;
     let backup_codes = mfa::confirm_enrollment(&state.store, &user, &code).await?;
     Ok(Json(Enabled {
@@ -169,13 +173,17 @@ async fn verify(
     headers: HeaderMap,
     Json(body): Json<VerifyBody>,
 ) -> Result<Response> {
-    state.limits.auth.check(&format!("mfa:{ip}"))?;
+    state.limits.auth.check(&format!("mfa:{ip}")).await?;
     let token = body
         .mfa_token
         .filter(|t| !t.is_empty())
         .or_else(|| cookies::get(&headers, cookies::MFA_PENDING).filter(|t| !t.is_empty()));
     let user_id = mfa::pending_user(&state.jwt, token.as_deref())?;
-    state.limits.auth.check(&format!("mfa-user:{user_id}"))?;
+    state
+        .limits
+        .auth
+        .check(&format!("mfa-user:{user_id}"))
+        .await?;
     let code = required_code(body.code)?;
     let (issued, user) =
         mfa::complete_sign_in(&state.store, &state.sessions, &user_id, &code, Some(ip)).await?;
@@ -203,7 +211,7 @@ async fn disable(
     user: CurrentUser,
     Json(body): Json<CodeAndPasswordBody>,
 ) -> Result<Json<Disabled>> {
-    limit(&state, ip, user.id())?;
+    limit(&state, ip, user.id()).await?;
     let code = required_code(body.code)?;
     mfa::disable(&state.store, &user, &code, body.password.as_deref()).await?;
     Ok(Json(Disabled { enabled: false }))
@@ -238,7 +246,7 @@ async fn regenerate_backup_codes(
     user: CurrentUser,
     Json(body): Json<CodeAndPasswordBody>,
 ) -> Result<Json<BackupCodes>> {
-    limit(&state, ip, user.id())?;
+    limit(&state, ip, user.id()).await?;
     let code = required_code(body.code)?;
     let backup_codes =
         mfa::regenerate_backup_codes(&state.store, &user, &code, body.password.as_deref()).await?;

@@ -243,7 +243,8 @@ async fn create(
     state
         .limits
         .writes
-        .check(&format!("oidc-providers:{}", user.id()))?;
+        .check(&format!("oidc-providers:{}", user.id()))
+        .await?;
     let p = use_case::create(&state.store, state.mode(), &user, body.into()).await?;
     Ok((StatusCode::CREATED, Json(ProviderView::new(&state, p))).into_response())
 }

@@ -114,7 +114,8 @@ async fn create(
     state
         .limits
         .library
-        .check(&format!("library:{}", org.user_id()))?;
+        .check(&format!("library:{}", org.user_id()))
+        .await?;
     let row = use_case::create(&state.store, &org, body.name.as_deref()).await?;
     Ok((StatusCode::CREATED, Json(Tag::from(row))).into_response())
 }

@@ -59,7 +59,8 @@ async fn create(
     state
         .limits
         .writes
-        .check(&format!("tokens:{}", user.id()))?;
+        .check(&format!("tokens:{}", user.id()))
+        .await?;
     let name = TokenName::parse(body.name.as_deref())?;
     let starts_in = StartsIn::Inherited(user.credential.current_org_id());
     let token =

@@ -54,7 +54,11 @@ async fn delete_me(
     user: CurrentUser,
     Json(body): Json<DeleteAccountBody>,
 ) -> Result<Response> {
-    state.limits.auth.check(&format!("delete-account:{ip}"))?;
+    state
+        .limits
+        .auth
+        .check(&format!("delete-account:{ip}"))
+        .await?;
     crate::app::account_removal::delete_own_account(
         &state.store,
         state.mode(),
@@ -176,7 +180,11 @@ async fn confirm_change(
     ClientIp(ip): ClientIp,
     Json(body): Json<TokenBody>,
 ) -> Result<Response> {
-    state.limits.auth.check(&format!("email-change:{ip}"))?;
+    state
+        .limits
+        .auth
+        .check(&format!("email-change:{ip}"))
+        .await?;
     let token = body
         .token
         .filter(|t| !t.is_empty())

@@ -1,5 +1,6 @@
 //! Forgets rate-limit keys (client addresses, users) whose bucket has filled up again, so the
-//! limiters hold the recently active keys rather than every key ever seen.
+//! limiters hold the recently active keys rather than every key ever seen. Only in-memory
+//! limiters (SQLite) hold keys; on PostgreSQL the counts are rows, deleted by `jobs::cleanup`.
 
 use std::time::Duration;
 

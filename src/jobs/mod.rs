@@ -2,8 +2,11 @@
 //! `Application::run_until` once the server has stopped taking requests, and never by anyone else.
 //!
 //! Every job is a loop over [`every`]; each takes exactly what it works on (the store, the visit
-//! counter, the limiters), never the request state.
+//! counter, the limiters), never the request state. A job that must not run on two instances of
+//! one database at once holds a [`lease::Lease`] while it works.
 
+pub mod cleanup;
+pub mod lease;
 pub mod limiter_sweep;
 pub mod visits;
 
@@ -36,6 +39,11 @@ impl Jobs {
                 stopped.clone(),
             )),
             tokio::spawn(limiter_sweep::run(limits.clone(), stopped.clone())),
+            tokio::spawn(cleanup::run(
+                store.clone(),
+                lease::holder_id(),
+                stopped.clone(),
+            )),
             tokio::spawn({
                 let store = store.clone();
                 async move { store.follow_invalidations(stopped).await }

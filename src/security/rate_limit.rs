@@ -1,9 +1,19 @@
-//! Rate limits: a keyed token bucket per action (login, sign-up, token creation, invitations).
+//! Rate limits: a keyed limit per action (login, sign-up, token creation, invitations), so many
+//! attempts a minute for each key (a client address, a user).
 //!
-//! A keyed limiter keeps one entry for every key it has seen (a client address, a user), so
-//! [`Limits::sweep`] must run now and then (`jobs::limiter_sweep` does) to forget the keys whose
-//! bucket is full again; otherwise the map grows with every new address for as long as the
-//! process lives.
+//! Where the counts live depends on the database, because that decides how many processes share
+//! them:
+//! - **PostgreSQL**: any number of `slugbase serve` processes may run on one database, so the
+//!   counts are kept in it (`rate_limit_hits`, one row per key and minute) and every instance
+//!   refuses the same attempt. A check is one atomic upsert on a pooled connection; the cleanup
+//!   job (`jobs::cleanup`) deletes the old windows.
+//! - **SQLite**: the database is a file on one machine, opened by one process, so nobody else
+//!   can count; the limits stay in memory (a token bucket per key, as `governor` keeps it) and a
+//!   check never touches the database, let alone its single writer.
+//!
+//! A keyed in-memory limiter keeps one entry for every key it has seen, so [`Limits::sweep`]
+//! must run now and then (`jobs::limiter_sweep` does) to forget the keys whose bucket is full
+//! again; otherwise the map grows with every new address for as long as the process lives.
 
 use std::hash::RandomState;
 use std::num::NonZeroU32;
@@ -14,7 +24,9 @@ use governor::middleware::NoOpMiddleware;
 use governor::state::keyed::DashMapStateStore;
 use governor::{Quota, RateLimiter};
 
+use crate::domain::Timestamp;
 use crate::error::AppError;
+use crate::store::{rate_limits, Store};
 
 type Keyed<C> = RateLimiter<
     String,
@@ -23,12 +35,12 @@ type Keyed<C> = RateLimiter<
     NoOpMiddleware<<C as Clock>::Instant>,
 >;
 
-/// One keyed limiter; the clock is a parameter only so tests can move time by hand.
-pub struct Limiter<C: Clock = DefaultClock> {
+/// One keyed limiter in memory; the clock is a parameter only so tests can move time by hand.
+pub struct LocalLimiter<C: Clock = DefaultClock> {
     inner: Arc<Keyed<C>>,
 }
 
-impl<C: Clock> Clone for Limiter<C> {
+impl<C: Clock> Clone for LocalLimiter<C> {
     fn clone(&self) -> Self {
         Self {
             inner: Arc::clone(&self.inner),
@@ -36,20 +48,20 @@ impl<C: Clock> Clone for Limiter<C> {
     }
 }
 
-impl<C: Clock> std::fmt::Debug for Limiter<C> {
+impl<C: Clock> std::fmt::Debug for LocalLimiter<C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Limiter({} keys)", self.len())
+        write!(f, "LocalLimiter({} keys)", self.len())
     }
 }
 
-impl Limiter {
+impl LocalLimiter {
     /// `per_minute` requests a minute for each key, all of which may come at once.
     pub fn per_minute(per_minute: u32) -> Self {
-        Limiter::with_clock(per_minute, DefaultClock::default())
+        LocalLimiter::with_clock(per_minute, DefaultClock::default())
     }
 }
 
-impl<C: Clock> Limiter<C> {
+impl<C: Clock> LocalLimiter<C> {
     fn with_clock(per_minute: u32, clock: C) -> Self {
         let n = NonZeroU32::new(per_minute.max(1)).expect("at least one");
         Self {
@@ -91,6 +103,102 @@ impl<C: Clock> Limiter<C> {
     }
 }
 
+/// Rate-limit windows are a minute long: the quotas are "so many a minute".
+pub const WINDOW_MS: i64 = 60_000;
+
+/// One keyed limit, counted in memory or in the database (see the module documentation).
+#[derive(Clone, Debug)]
+pub struct Limiter(Counts);
+
+#[derive(Clone, Debug)]
+enum Counts {
+    Local(LocalLimiter),
+    Shared {
+        store: Store,
+        /// Keeps the keys of different limiters apart in the one table.
+        name: &'static str,
+        per_minute: u32,
+    },
+}
+
+impl Limiter {
+    /// `per_minute` requests a minute for each key, counted in this process.
+    pub fn per_minute(per_minute: u32) -> Self {
+        Self(Counts::Local(LocalLimiter::per_minute(per_minute)))
+    }
+
+    /// `per_minute` requests a minute for each key, counted in `store` (PostgreSQL) so every
+    /// instance on it shares the count.
+    pub fn shared(store: Store, name: &'static str, per_minute: u32) -> Self {
+        Self(Counts::Shared {
+            store,
+            name,
+            per_minute: per_minute.max(1),
+        })
+    }
+
+    /// Counts one request for `key`; a 429 error when the key is over its quota.
+    pub async fn check(&self, key: &str) -> Result<(), AppError> {
+        match &self.0 {
+            Counts::Local(l) => l.check(key),
+            Counts::Shared {
+                store,
+                name,
+                per_minute,
+            } => {
+                let now = Timestamp::now().millis();
+                let start = now - now.rem_euclid(WINDOW_MS);
+                // A plain pooled connection (on PostgreSQL reads and writes share one pool): the
+                // upsert commits on its own, one round trip, and no transaction is held open.
+                let mut db = store.read().await?;
+                let (current, previous) = rate_limits::hit(
+                    &mut db.conn(),
+                    &format!("{name}:{key}"),
+                    start,
+                    start - WINDOW_MS,
+                )
+                .await?;
+                sliding_window(*per_minute, now - start, previous, current)
+            }
+        }
+    }
+
+    /// Forgets the in-memory keys whose bucket has filled up again; nothing for shared counts,
+    /// whose old windows the cleanup job deletes.
+    pub fn sweep(&self) {
+        if let Counts::Local(l) = &self.0 {
+            l.sweep();
+        }
+    }
+}
+
+/// The sliding-window estimate: the attempts of the window under way, plus those of the window
+/// before weighted by how much of it still lies within the last minute. `current` includes
+/// this attempt; refused attempts count too, so hammering keeps the door shut. When refused,
+/// the wait is until one more attempt would be let through if nothing else came.
+fn sliding_window(
+    limit: u32,
+    elapsed_ms: i64,
+    previous: i64,
+    current: i64,
+) -> Result<(), AppError> {
+    let (w, limit) = (WINDOW_MS as f64, f64::from(limit));
+    let (elapsed, previous, current) = (elapsed_ms as f64, previous as f64, current as f64);
+    if previous * (w - elapsed) / w + current <= limit {
+        return Ok(());
+    }
+    let wait_ms = if current + 1.0 <= limit {
+        // Room in this window: wait until the previous window's weight has shrunk enough.
+        (w - elapsed) - (limit - current - 1.0) * w / previous
+    } else {
+        // This window alone is full: into the next, where this one is the previous.
+        (w - elapsed) + w * (1.0 - (limit - 1.0) / current)
+    };
+    Err(AppError::TooManyRequests {
+        retry_after_secs: (wait_ms / 1000.0).ceil().max(1.0) as u64,
+    })
+}
+
 /// The limiters the server keeps.
 #[derive(Clone, Debug)]
 pub struct Limits {
@@ -103,6 +211,7 @@ pub struct Limits {
 }
 
 impl Limits {
+    /// Limits counted in this process.
     pub fn new(auth_per_minute: u32, writes_per_minute: u32) -> Self {
         Self {
             auth: Limiter::per_minute(auth_per_minute),
@@ -111,7 +220,21 @@ impl Limits {
         }
     }
 
-    /// Sweeps every limiter (see [`Limiter::sweep`]).
+    /// The limits for a server on `store`: counted in the database on PostgreSQL, which several
+    /// instances may share, and in memory on SQLite, which only this process opens.
+    pub fn for_store(store: &Store, auth_per_minute: u32, writes_per_minute: u32) -> Self {
+        if store.kind() != "postgres" {
+            return Self::new(auth_per_minute, writes_per_minute);
+        }
+        let shared = |name, n| Limiter::shared(store.clone(), name, n);
+        Self {
+            auth: shared("auth", auth_per_minute),
+            writes: shared("writes", writes_per_minute),
+            library: shared("library", writes_per_minute.saturating_mul(3)),
+        }
+    }
+
+    /// Sweeps every limiter (see [`LocalLimiter::sweep`]).
     pub fn sweep(&self) {
         self.auth.sweep();
         self.writes.sweep();
@@ -129,7 +252,7 @@ mod tests {
 
     #[test]
     fn a_key_over_its_quota_is_refused_and_others_are_not() {
-        let l = Limiter::per_minute(2);
+        let l = LocalLimiter::per_minute(2);
         assert!(l.check("a").is_ok());
         assert!(l.check("a").is_ok());
         assert!(matches!(
@@ -142,7 +265,7 @@ mod tests {
     #[test]
     fn a_sweep_forgets_the_addresses_whose_bucket_filled_up_again() {
         let clock = FakeRelativeClock::default();
-        let l = Limiter::with_clock(10, clock.clone());
+        let l = LocalLimiter::with_clock(10, clock.clone());
         for i in 0..1000 {
             l.check(&format!("10.0.{}.{}", i / 256, i % 256)).unwrap();
         }
@@ -166,5 +289,36 @@ mod tests {
         clock.advance(Duration::from_secs(120));
         l.sweep();
         assert!(l.is_empty());
+    }
+
+    fn refused(r: Result<(), AppError>) -> u64 {
+        match r {
+            Err(AppError::TooManyRequests { retry_after_secs }) => retry_after_secs,
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_fresh_window_lets_the_whole_quota_through_and_no_more() {
+        for n in 1..=5 {
+            assert!(sliding_window(5, 1_000, 0, n).is_ok(), "attempt {n}");
+        }
+        let wait = refused(sliding_window(5, 1_000, 0, 6));
+        // This minute is full (6 attempts): the rest of it must pass, then a third of the next,
+        // until its 6 weigh 4 and one more fits.
+        assert_eq!(wait, 79);
+    }
+
+    #[test]
+    fn the_previous_window_weighs_as_much_as_it_still_overlaps_the_last_minute() {
+        // 10 attempts last minute, a quarter into this one: 7.5 of them still count.
+        assert!(sliding_window(10, 15_000, 10, 1).is_ok());
+        assert!(sliding_window(10, 15_000, 10, 2).is_ok());
+        let wait = refused(sliding_window(10, 15_000, 10, 3));
+        // The next one passes once the old window weighs 6 or less: at 24 s, 9 s from now.
+        assert_eq!(wait, 9);
+        // Nearly at the end of the minute the old window hardly counts (1/6 of an attempt).
+        assert!(sliding_window(10, 59_000, 10, 9).is_ok());
+        assert!(sliding_window(10, 59_000, 10, 10).is_err());
     }
 }

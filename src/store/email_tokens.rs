@@ -93,3 +93,16 @@ pub async fn consume(c: &mut Conn<'_>, token_hash: &str, now: i64) -> Result<boo
     .rows_affected());
     Ok(n == 1)
 }
+
+/// Deletes the links that expired before `before`, used or not. The caller keeps a margin:
+/// until a link is deleted, presenting it still says "used" or "expired" rather than "invalid".
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn delete_expired(c: &mut Conn<'_>, before: i64) -> Result<u64> {
+    Ok(q!(c, |e| sqlx::query(
+        "DELETE FROM email_tokens WHERE expires_at < $1"
+    )
+    .bind(before)
+    .execute(e)
+    .await?
+    .rows_affected()))
+}

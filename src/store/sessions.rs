@@ -162,3 +162,16 @@ pub async fn use_refresh(c: &mut Conn<'_>, token_hash: &str, now: i64) -> Result
     .rows_affected());
     Ok(n == 1)
 }
+
+/// Deletes the sessions that ended before `before` (their refresh tokens go with them): an
+/// expired session authenticates nothing, so nothing reads it again.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn delete_expired(c: &mut Conn<'_>, before: i64) -> Result<u64> {
+    Ok(q!(c, |e| sqlx::query(
+        "DELETE FROM sessions WHERE expires_at < $1"
+    )
+    .bind(before)
+    .execute(e)
+    .await?
+    .rows_affected()))
+}

@@ -157,10 +157,18 @@ impl TestApp {
 
     /// A new server on this one's data folder and database (as after a restart).
     pub async fn reopen(&self) -> TestApp {
+        self.reopen_with(|_| {}).await
+    }
+
+    /// A new server on this one's data folder and database, with the test's own changes to its
+    /// configuration. While this one still runs it is a second instance beside it, as behind a
+    /// load balancer: its own port, state and background jobs, the same database and secrets.
+    pub async fn reopen_with(&self, tweak: impl FnOnce(&mut Config)) -> TestApp {
         let (data_dir, database_url) = (self.data_dir.clone(), self.database_url.clone());
         spawn_with(self.state.config.mode, |c| {
             c.data_dir = data_dir;
             c.database_url = Some(database_url);
+            tweak(c);
         })
         .await
     }

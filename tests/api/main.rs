@@ -24,6 +24,7 @@ mod invitations;
 mod invited_signup;
 mod library;
 mod limits;
+mod limits_across_instances;
 mod mail;
 mod mfa;
 mod oidc;

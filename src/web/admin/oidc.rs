@@ -173,7 +173,8 @@ pub async fn create(
     state
         .limits
         .writes
-        .check(&format!("oidc-providers:{}", user.id()))?;
+        .check(&format!("oidc-providers:{}", user.id()))
+        .await?;
     // What was typed comes back after a refusal, but never the secret.
     let shown = ProviderForm {
         client_secret: None,

@@ -147,7 +147,8 @@ pub async fn create(
     state
         .limits
         .writes
-        .check(&format!("admin-users:{}", signed.user.id()))?;
+        .check(&format!("admin-users:{}", signed.user.id()))
+        .await?;
     let outcome = async {
         let person = NewPerson {
             email: Email::parse(text(&f.email))?,

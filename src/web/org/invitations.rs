@@ -167,7 +167,8 @@ pub async fn invite(
     state
         .limits
         .writes
-        .check(&format!("invite:{}", org.user_id()))?;
+        .check(&format!("invite:{}", org.user_id()))
+        .await?;
     let invitee = Invitee::parse(f.email.as_deref(), f.role.as_deref()).map_err(AppError::from);
     let outcome = use_case::invite(
         &state.store,

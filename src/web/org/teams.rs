@@ -87,7 +87,8 @@ pub async fn create(
     state
         .limits
         .library
-        .check(&format!("library:{}", m.org.user_id()))?;
+        .check(&format!("library:{}", m.org.user_id()))
+        .await?;
     let input = TeamForm {
         name: f.name.clone(),
         description: f.description.clone(),

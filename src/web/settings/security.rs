@@ -127,7 +127,8 @@ pub async fn change_password(
     state
         .limits
         .auth
-        .check(&format!("password:{}", user.id()))?;
+        .check(&format!("password:{}", user.id()))
+        .await?;
     let outcome = match Password::parse(f.password.as_deref().unwrap_or("")) {
         Ok(new) => {
             let current = f.current_password.as_deref().unwrap_or("");
@@ -229,7 +230,8 @@ pub async fn confirm(
     state
         .limits
         .auth
-        .check(&format!("mfa-user:{}", user.id()))?;
+        .check(&format!("mfa-user:{}", user.id()))
+        .await?;
     let code = f.code.as_deref().unwrap_or("").trim();
     match mfa::confirm_enrollment(&state.store, &user, code).await {
         Ok(codes) => Ok(respond(&ctx, StatusCode::OK, backup_codes(&ctx, &codes))),
@@ -263,7 +265,8 @@ pub async fn disable(
     state
         .limits
         .auth
-        .check(&format!("mfa-user:{}", user.id()))?;
+        .check(&format!("mfa-user:{}", user.id()))
+        .await?;
     match mfa::disable(
         &state.store,
         &user,
@@ -289,7 +292,8 @@ pub async fn regenerate(
     state
         .limits
         .auth
-        .check(&format!("mfa-user:{}", user.id()))?;
+        .check(&format!("mfa-user:{}", user.id()))
+        .await?;
     match mfa::regenerate_backup_codes(
         &state.store,
         &user,

@@ -90,7 +90,8 @@ pub async fn create(
     state
         .limits
         .writes
-        .check(&format!("tokens:{}", user.id()))?;
+        .check(&format!("tokens:{}", user.id()))
+        .await?;
     let outcome = match TokenName::parse(f.name.as_deref()) {
         Ok(name) => {
             let starts = StartsIn::Inherited(user.credential.current_org_id());
