@@ -4,6 +4,7 @@
 //! Every job is a loop over [`every`]; each takes exactly what it works on (the store, the visit
 //! counter, the limiters), never the request state.
 
+pub mod db_probe;
 pub mod limiter_sweep;
 pub mod visits;
 
@@ -35,6 +36,7 @@ impl Jobs {
                 store.clone(),
                 stopped.clone(),
             )),
+            tokio::spawn(db_probe::run(store.clone(), stopped.clone())),
             tokio::spawn(limiter_sweep::run(limits.clone(), stopped)),
         ];
         Self { stop, tasks }

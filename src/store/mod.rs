@@ -16,6 +16,7 @@ pub mod bookmarks;
 pub mod email_tokens;
 pub mod folders;
 pub mod go_preferences;
+pub mod health;
 pub mod invitations;
 pub mod mfa;
 pub mod oidc;
@@ -70,6 +71,7 @@ enum Pools {
 pub struct Store {
     pools: Pools,
     generation: Generation,
+    reachable: health::Reachable,
 }
 
 /// A connection of either kind, borrowed from a [`Read`] or a [`Tx`].
@@ -156,7 +158,9 @@ impl Store {
             let opts = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
                 .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
+                // Short, so that while the database is away requests are refused (503) within
+                // seconds instead of piling up; the pool reconnects by itself when it is back.
+                .acquire_timeout(Duration::from_secs(3))
                 .connect_with(opts)
                 .await?;
             Pools::Postgres(pool)
@@ -186,6 +190,7 @@ impl Store {
         Ok(Self {
             pools,
             generation: Generation::default(),
+            reachable: Default::default(),
         })
     }
 
