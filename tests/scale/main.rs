@@ -4,4 +4,7 @@
 
 mod support;
 
+mod database_restart;
 mod harness;
+mod metrics;
+mod shutdown;
