@@ -154,6 +154,7 @@ pub async fn import(store: &Store, org: &CurrentOrg, items: Items) -> Result<Imp
     };
     let mut tx = store.begin().await?;
     let report = importer.run(&mut tx.conn(), items).await?;
+    tx.invalidates_org(org.id());
     tx.commit().await?;
     Ok(report)
 }

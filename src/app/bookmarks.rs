@@ -171,6 +171,7 @@ pub async fn create(store: &Store, org: &CurrentOrg, input: BookmarkInput) -> Re
     let id = insert_new(&mut c, org, &new, share_all_teams, now).await?;
     links.save(&mut c, Owner::Bookmark, org, &id, false).await?;
     let out = view(&mut c, org, &id).await?;
+    tx.invalidates_org(org.id());
     tx.commit().await?;
     Ok(out)
 }
@@ -216,6 +217,7 @@ pub async fn update(
         .save(&mut c, Owner::Bookmark, org, &row.id, was_all_teams)
         .await?;
     let out = view(&mut c, org, &row.id).await?;
+    tx.invalidates_org(org.id());
     tx.commit().await?;
     Ok(out)
 }
@@ -233,6 +235,7 @@ pub async fn delete(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<()>
         .detail("url", row.url.as_str())
         .detail("slug", row.slug.as_deref());
     audit::record(&mut tx.conn(), &Actor::of(&org.user), event).await?;
+    tx.invalidates_org(org.id());
     tx.commit().await
 }
 
@@ -243,6 +246,7 @@ pub async fn track_access(store: &Store, org: &CurrentOrg, raw_id: &str) -> Resu
     let id = visible(&mut tx.conn(), org, raw_id).await?.id;
     bookmarks::track_access(&mut tx.conn(), org.id(), &id, Timestamp::now().millis()).await?;
     let row = visible(&mut tx.conn(), org, &id).await?;
+    tx.invalidates_org(org.id());
     tx.commit().await?;
     Ok(row)
 }
@@ -264,7 +268,9 @@ pub async fn total(
     org: &CurrentOrg,
     filter: &Filter,
 ) -> Result<i64> {
-    let generation = store.generation().current();
+    let generation = store
+        .generations()
+        .stamp(Some(org.id()), Some(org.user_id()));
     let key = (
         org.id().to_string(),
         org.user_id().to_string(),

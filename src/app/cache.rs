@@ -1,8 +1,8 @@
 //! A small read-through cache for hot paths (authenticating a request, resolving a go-link).
 //!
-//! An entry is good while no write has committed since it was read (the store's
-//! [`Generation`](crate::store::Generation)) and for `ttl`, which bounds staleness from writers
-//! this process does not see (the command line, another server on the same database).
+//! An entry is good while no write to what it depends on has committed since it was read (its
+//! stamp from [`Generations`](crate::store::Generations), here or in another instance) and for
+//! `ttl`, which bounds staleness from writers nobody is told of (the command line on SQLite).
 //!
 //! When an entry outlives its `ttl`, one caller is told to read it again while the others keep
 //! the old value for a moment longer (at most another `ttl`): without that, every request in
@@ -49,9 +49,19 @@ impl<K: Eq + Hash, V: Clone> GenCache<K, V> {
         K: std::borrow::Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
+        self.get_with(key, |_| generation)
+    }
+
+    /// As [`get`](Self::get), for entries whose stamp depends on what they hold (a session's
+    /// person, known only once it has been read): `generation` gives the current stamp for it.
+    pub fn get_with<Q>(&self, key: &Q, generation: impl FnOnce(&V) -> u64) -> Option<V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
         let map = self.map.read().unwrap_or_else(|e| e.into_inner());
         let e = map.get(key)?;
-        if e.generation != generation {
+        if e.generation != generation(&e.value) {
             return None;
         }
         let age = e.at.elapsed();

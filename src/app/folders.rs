@@ -137,6 +137,7 @@ pub async fn create(store: &Store, org: &CurrentOrg, input: FolderInput) -> Resu
     folders::insert(&mut c, org.id(), org.user_id(), &id, &fields, now).await?;
     links.save(&mut c, Owner::Folder, org, &id, false).await?;
     let out = view(&mut c, org, &id).await?;
+    tx.invalidates_org(org.id());
     tx.commit().await?;
     Ok(out)
 }
@@ -171,6 +172,7 @@ pub async fn update(
         .save(&mut c, Owner::Folder, org, &row.id, was_all_teams)
         .await?;
     let out = view(&mut c, org, &row.id).await?;
+    tx.invalidates_org(org.id());
     tx.commit().await?;
     Ok(out)
 }
@@ -186,5 +188,6 @@ pub async fn delete(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<()>
         .org(org.id())
         .detail("name", row.name.as_str());
     audit::record(&mut tx.conn(), &Actor::of(&org.user), event).await?;
+    tx.invalidates_org(org.id());
     tx.commit().await
 }

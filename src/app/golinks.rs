@@ -1,17 +1,19 @@
 //! Resolving `/go/<slug>`: the person's saved preference, else their own bookmark, else one
 //! shared with them; several shared ones make a choice. Answers are cached between writes (see
-//! [`GenCache`]), so a busy go-link costs no database read.
+//! [`GenCache`]), so a busy go-link costs no database read, and most others are answered by the
+//! organization's slug index ([`GoIndex`]); the rest cost one query.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::app::cache::GenCache;
+use crate::app::go_index::{Answer, GoIndex};
 use crate::app::identity::CurrentUser;
 use crate::app::tenancy::resolve_default;
 use crate::domain::ids::parse_id;
 use crate::domain::{Slug, Timestamp};
 use crate::error::{AppError, Result};
-use crate::store::{bookmarks, go_preferences, orgs, Store};
+use crate::store::{bookmarks, go_links, go_preferences, orgs, Store};
 
 #[derive(Clone, Debug)]
 pub struct Candidate {
@@ -45,6 +47,7 @@ type LinkKey = (String, String, String);
 pub struct GoCache {
     orgs: GenCache<OrgKey, Option<String>>,
     links: GenCache<LinkKey, Arc<Resolution>>,
+    index: Arc<GoIndex>,
 }
 
 impl Default for GoCache {
@@ -53,6 +56,7 @@ impl Default for GoCache {
         Self {
             orgs: GenCache::new(ttl, 100_000),
             links: GenCache::new(ttl, 200_000),
+            index: Default::default(),
         }
     }
 }
@@ -73,7 +77,7 @@ pub async fn organization(
     user: &CurrentUser,
     header: Option<&str>,
 ) -> Result<Option<String>> {
-    let generation = store.generation().current();
+    let generation = store.generations().stamp(None, Some(user.id()));
     let key = match header {
         Some(h) => (user.id().to_string(), format!("header:{h}")),
         None => (
@@ -114,20 +118,26 @@ pub async fn resolve(
     slug: &str,
 ) -> Result<Arc<Resolution>> {
     let slug_lower = slug.to_lowercase();
-    let generation = store.generation().current();
+    let generation = store.generations().stamp(Some(org_id), Some(user_id));
     let key = (org_id.to_string(), user_id.to_string(), slug_lower.clone());
     if let Some(hit) = cache.links.get(&key, generation) {
         return Ok(hit);
     }
+    match cache.index.answer(store, org_id, user_id, &slug_lower) {
+        Answer::NotFound => return Ok(Arc::new(Resolution::NotFound)),
+        Answer::Own { bookmark_id, url } => {
+            return Ok(Arc::new(Resolution::Go { bookmark_id, url }))
+        }
+        Answer::Ask => {}
+    }
     let mut db = store.read().await?;
-    let preferred = go_preferences::get(&mut db.conn(), org_id, user_id, &slug_lower).await?;
-    let rows = bookmarks::forwarding_by_slug(&mut db.conn(), org_id, user_id, slug).await?;
+    let rows = go_links::candidates(&mut db.conn(), org_id, user_id, slug).await?;
     drop(db);
-    let go = |r: &bookmarks::BookmarkRow| Resolution::Go {
+    let go = |r: &go_links::GoCandidate| Resolution::Go {
         bookmark_id: r.id.clone(),
         url: r.url.clone(),
     };
-    let resolution = if let Some(r) = preferred.and_then(|p| rows.iter().find(|r| r.id == p)) {
+    let resolution = if let Some(r) = rows.iter().find(|r| r.preferred) {
         go(r)
     } else if let Some(own) = rows.iter().find(|r| r.user_id == user_id) {
         go(own)
@@ -135,7 +145,17 @@ pub async fn resolve(
         match rows.as_slice() {
             [] => Resolution::NotFound,
             [only] => go(only),
-            several => Resolution::Choose(several.iter().map(Candidate::from).collect()),
+            several => Resolution::Choose(
+                several
+                    .iter()
+                    .map(|r| Candidate {
+                        id: r.id.clone(),
+                        title: r.title.clone(),
+                        url: r.url.clone(),
+                        owner_name: r.owner_name.clone(),
+                    })
+                    .collect(),
+            ),
         }
     };
     let resolution = Arc::new(resolution);
@@ -188,6 +208,7 @@ pub async fn remember(
         now,
     )
     .await?;
+    tx.invalidates_user(user_id);
     tx.commit().await?;
     Ok(Some(b.url))
 }
@@ -199,5 +220,6 @@ pub async fn forget(store: &Store, org_id: &str, user_id: &str, slug: &str) -> R
     if !go_preferences::delete(&mut tx.conn(), org_id, user_id, &slug.to_lowercase()).await? {
         return Err(AppError::not_found("Preference not found"));
     }
+    tx.invalidates_user(user_id);
     tx.commit().await
 }

@@ -105,15 +105,21 @@ impl Authenticator {
 #[tracing::instrument(level = "debug", skip_all)]
 async fn user_for_jwt(state: &Authenticator, jwt: &str) -> Result<Option<CurrentUser>> {
     let now = Timestamp::now().millis();
-    let generation = state.store.generation().current();
+    let generations = state.store.generations();
     // Keyed by the whole token, which was fully verified before it was cached: a hit skips
     // decoding and the signature check, and still honours expiry and any write since.
-    if let Some((user, valid_until)) = state.cache.sessions.get(jwt, generation) {
+    if let Some((user, valid_until)) = state
+        .cache
+        .sessions
+        .get_with(jwt, |(u, _)| generations.stamp(None, Some(u.id())))
+    {
         return Ok((valid_until > now).then_some(user));
     }
     let Some(claims) = state.jwt.verify(jwt) else {
         return Ok(None);
     };
+    // Taken before reading: a logout committed after this makes the entry stale.
+    let generation = generations.stamp(None, Some(&claims.sub));
     let mut db = state.store.read().await?;
     let Some(session) = sessions::by_id(&mut db.conn(), &claims.sid).await? else {
         return Ok(None);
@@ -147,11 +153,22 @@ const TOUCH_EVERY_MS: i64 = 60_000;
 #[tracing::instrument(level = "debug", skip_all)]
 async fn user_for_api_token(state: &Authenticator, token: &str) -> Result<Option<CurrentUser>> {
     let hash = sha256_hex(token);
-    let generation = state.store.generation().current();
-    let (current, last_used_at) = match state.cache.tokens.get(&hash, generation) {
+    let generations = state.store.generations();
+    let hit = state
+        .cache
+        .tokens
+        .get_with(&hash, |(u, _)| generations.stamp(None, Some(u.id())));
+    let (current, last_used_at) = match hit {
         Some(hit) => hit,
         None => {
             let mut db = state.store.read().await?;
+            // Whose token it is (which never changes) tells which stamp the answer depends
+            // on; the stamp is taken before the rows that can change (the token's revocation,
+            // the person) are read for the answer.
+            let Some(owner) = tokens::by_hash(&mut db.conn(), &hash).await? else {
+                return Ok(None);
+            };
+            let generation = generations.stamp(None, Some(&owner.user_id));
             let Some(t) = tokens::by_hash(&mut db.conn(), &hash).await? else {
                 return Ok(None);
             };

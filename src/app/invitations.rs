@@ -129,6 +129,7 @@ pub async fn invite(
         .detail("email", email)
         .detail("role", invitee.role.as_str());
     audit::record(&mut tx.conn(), &Actor::of(user), event).await?;
+    tx.invalidates_org(&org.id);
     tx.commit().await?;
 
     // If sending fails the invitation is withdrawn rather than left holding a seat nobody was
@@ -143,6 +144,7 @@ pub async fn invite(
             .detail("email", email)
             .detail("reason", "email_failed");
         audit::record(&mut tx.conn(), &Actor::system(), event).await?;
+        tx.invalidates_org(&org.id);
         tx.commit().await?;
         return Err(AppError::Upstream(
             "Could not send the invitation email. Please try again.",
@@ -201,6 +203,7 @@ pub async fn cancel(
         .org(&m.org.id)
         .detail("email", inv.email.as_str());
     audit::record(&mut tx.conn(), &Actor::of(user), event).await?;
+    tx.invalidates_org(&m.org.id);
     tx.commit().await?;
     Ok(())
 }
@@ -227,6 +230,7 @@ pub async fn resend(
         .org(&m.org.id)
         .detail("email", inv.email.as_str());
     audit::record(&mut tx.conn(), &Actor::of(user), event).await?;
+    tx.invalidates_org(&m.org.id);
     tx.commit().await?;
     send_invitation(outbox, &inv.email, &m.org.name, &user.user.name, &token).await?;
     Ok(inv)
@@ -284,6 +288,8 @@ pub async fn accept(
     let actor = Actor::of(user);
     let accepted = accept_in(&mut tx.conn(), policy, &user.user, &actor, token).await?;
     select_org(&mut tx.conn(), user, &accepted.org_id).await?;
+    tx.invalidates_org(&accepted.org_id);
+    tx.invalidates_user(user.id());
     tx.commit().await?;
     Ok(accepted)
 }

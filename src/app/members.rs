@@ -72,6 +72,8 @@ pub async fn change_role(
         .detail("from", target.role.as_str())
         .detail("to", role.as_str());
     audit::record(&mut tx.conn(), &Actor::of(user), event).await?;
+    tx.invalidates_org(&m.org.id);
+    tx.invalidates_user(&member_id);
     tx.commit().await?;
     target.role = role;
     Ok(target)
@@ -114,6 +116,8 @@ pub async fn remove(
         .detail("email", target.email.as_str())
         .detail("role", target.role.as_str());
     audit::record(&mut tx.conn(), &Actor::of(user), event).await?;
+    tx.invalidates_org(&m.org.id);
+    tx.invalidates_user(&member_id);
     tx.commit().await?;
     Ok(())
 }
@@ -143,6 +147,8 @@ pub async fn leave(store: &Store, user: &CurrentUser, org_id: &str) -> Result<()
         .org(&m.org.id)
         .detail("role", m.role.as_str());
     audit::record(&mut tx.conn(), &Actor::of(user), event).await?;
+    tx.invalidates_org(&m.org.id);
+    tx.invalidates_user(user.id());
     tx.commit().await?;
     Ok(())
 }

@@ -14,6 +14,7 @@ pub mod cache;
 pub mod dashboard;
 pub mod email_links;
 pub mod folders;
+pub mod go_index;
 pub mod golinks;
 pub mod identity;
 pub mod instance_stats;

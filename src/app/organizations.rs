@@ -123,6 +123,8 @@ pub async fn create(
         .org(&id)
         .detail("name", name.as_str());
     audit::record(&mut tx.conn(), &Actor::of(user), event).await?;
+    tx.invalidates_org(&id);
+    tx.invalidates_user(user.id());
     tx.commit().await?;
     Ok(org)
 }
@@ -178,6 +180,7 @@ pub async fn rename(
         .detail("to", org.name.as_str());
     audit::record(&mut tx.conn(), &Actor::of(user), event).await?;
     let out = overview(&mut tx.conn(), Membership { org, role: m.role }).await?;
+    tx.invalidates_org(&m.org.id);
     tx.commit().await?;
     Ok(out)
 }

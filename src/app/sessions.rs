@@ -162,6 +162,7 @@ pub async fn start_for(
         .ok_or_else(|| AppError::internal("user vanished"))?;
     let issued = start(keys, &mut tx.conn(), user_id, None).await?;
     record_sign_in(&mut tx.conn(), &user, &how).await?;
+    tx.invalidates_user(user_id);
     tx.commit().await?;
     Ok((issued, user))
 }
@@ -288,6 +289,7 @@ pub async fn log_in(
     let mut tx = store.begin().await?;
     let issued = start(keys, &mut tx.conn(), &user.id, None).await?;
     record_sign_in(&mut tx.conn(), &user, &how).await?;
+    tx.invalidates_user(&user.id);
     tx.commit().await?;
     Ok(LogIn::SignedIn(issued, Box::new(user)))
 }
@@ -302,13 +304,20 @@ pub async fn log_out(
 ) -> Result<()> {
     let now = Timestamp::now().millis();
     let mut tx = store.begin().await?;
+    let mut ended = Vec::new();
     if let Some(sid) = session_id {
-        sessions::revoke(&mut tx.conn(), sid, now).await?;
+        ended.push(sid.to_string());
     }
     if let Some(refresh) = refresh_token {
         if let Some(r) = sessions::refresh_by_hash(&mut tx.conn(), &sha256_hex(refresh)).await? {
-            sessions::revoke(&mut tx.conn(), &r.session_id, now).await?;
+            ended.push(r.session_id);
         }
+    }
+    for sid in &ended {
+        if let Some(s) = sessions::by_id(&mut tx.conn(), sid).await? {
+            tx.invalidates_user(&s.user_id);
+        }
+        sessions::revoke(&mut tx.conn(), sid, now).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -328,6 +337,10 @@ pub async fn refresh(
         Some((user_id, _)) => users::by_id(&mut tx.conn(), user_id).await?,
         None => None,
     };
+    // A replay ended a session whose person is not known here: then everyone's caches go.
+    if let Some((user_id, _)) = &rotated {
+        tx.invalidates_user(user_id);
+    }
     tx.commit().await?;
     Ok(rotated.zip(user).map(|((_, issued), user)| (issued, user)))
 }
@@ -352,6 +365,7 @@ pub async fn choose_org(store: &Store, user: &CurrentUser, org_id: &str) -> Resu
         return Err(not_a_member());
     }
     select_org(&mut tx.conn(), user, &org_id).await?;
+    tx.invalidates_user(user.id());
     tx.commit().await?;
     Ok(org_id)
 }

@@ -70,6 +70,7 @@ pub async fn create(store: &Store, org: &CurrentOrg, name: Option<&str>) -> Resu
     let now = Timestamp::now().millis();
     tags::insert(&mut tx.conn(), org.id(), org.user_id(), &id, &name, now).await?;
     let row = own(&mut tx.conn(), org, &id).await?;
+    tx.invalidates_org(org.id());
     tx.commit().await?;
     Ok(row)
 }
@@ -88,6 +89,7 @@ pub async fn rename(
     let name = tag_name(name.unwrap_or(""))?;
     tags::rename(&mut tx.conn(), org.id(), org.user_id(), &id, &name).await?;
     let row = own(&mut tx.conn(), org, &id).await?;
+    tx.invalidates_org(org.id());
     tx.commit().await?;
     Ok(row)
 }
@@ -105,5 +107,6 @@ pub async fn delete(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<()>
         .org(org.id())
         .detail("name", row.name.as_str());
     audit::record(&mut tx.conn(), &Actor::of(&org.user), event).await?;
+    tx.invalidates_org(org.id());
     tx.commit().await
 }

@@ -102,6 +102,7 @@ pub async fn create(store: &Store, org: &CurrentOrg, input: TeamInput) -> Result
         .detail("user_ids", ids.clone());
     audit::record(&mut c, &Actor::of(&org.user), event).await?;
     let out = view(&mut c, org.id(), &id).await?;
+    tx.invalidates_org(org.id());
     tx.commit().await?;
     Ok(out)
 }
@@ -130,6 +131,7 @@ pub async fn update(
     let now = Timestamp::now().millis();
     teams::update(&mut c, org.id(), &id, &name, desc.as_deref(), now).await?;
     let out = view(&mut c, org.id(), &id).await?;
+    tx.invalidates_org(org.id());
     tx.commit().await?;
     Ok(out)
 }
@@ -149,6 +151,7 @@ pub async fn delete(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<()>
         .org(org.id())
         .detail("name", row.name.as_str());
     audit::record(&mut tx.conn(), &Actor::of(&org.user), event).await?;
+    tx.invalidates_org(org.id());
     tx.commit().await
 }
 
@@ -176,6 +179,7 @@ pub async fn add_members(
         .detail("user_ids", ids.clone());
     audit::record(&mut c, &Actor::of(&org.user), event).await?;
     let out = view(&mut c, org.id(), &id).await?;
+    tx.invalidates_org(org.id());
     tx.commit().await?;
     Ok(out)
 }
@@ -207,6 +211,7 @@ pub async fn remove_member(
         .detail("user_id", user_id);
     audit::record(&mut c, &Actor::of(&org.user), event).await?;
     let out = view(&mut c, org.id(), &id).await?;
+    tx.invalidates_org(org.id());
     tx.commit().await?;
     Ok(out)
 }

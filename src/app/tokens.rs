@@ -83,6 +83,7 @@ pub async fn create(
         event = event.org(org_id);
     }
     audit::record(&mut tx.conn(), actor, event).await?;
+    tx.invalidates_user(user_id);
     tx.commit().await?;
     Ok(NewToken {
         id,
@@ -104,6 +105,7 @@ pub async fn revoke(store: &Store, actor: &Actor, user_id: &str, token_id: &str)
     }
     let event = Event::new("token.revoked", "api_token").entity(&id);
     audit::record(&mut tx.conn(), actor, event).await?;
+    tx.invalidates_user(user_id);
     tx.commit().await?;
     Ok(())
 }

@@ -37,7 +37,11 @@ impl Jobs {
                 stopped.clone(),
             )),
             tokio::spawn(db_probe::run(store.clone(), stopped.clone())),
-            tokio::spawn(limiter_sweep::run(limits.clone(), stopped)),
+            tokio::spawn(limiter_sweep::run(limits.clone(), stopped.clone())),
+            tokio::spawn({
+                let store = store.clone();
+                async move { store.follow_invalidations(stopped).await }
+            }),
         ];
         Self { stop, tasks }
     }

@@ -15,8 +15,10 @@ pub mod bookmark_list;
 pub mod bookmarks;
 pub mod email_tokens;
 pub mod folders;
+pub mod go_links;
 pub mod go_preferences;
 pub mod health;
+pub mod invalidation;
 pub mod invitations;
 pub mod mfa;
 pub mod oidc;
@@ -40,6 +42,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
 
 use crate::error::Result;
+pub use invalidation::{Generations, Scope};
 
 /// Runs `$body` with `$e` bound to the driver's connection, once per database kind.
 #[macro_export]
@@ -70,9 +73,13 @@ enum Pools {
 #[derive(Clone, Debug)]
 pub struct Store {
     pools: Pools,
-    generation: Generation,
+    generations: Generations,
     reachable: health::Reachable,
 }
+
+/// How long a commit waits for its invalidation to come back through PostgreSQL before it
+/// answers anyway (the other instances then catch up a moment later).
+const ECHO_WAIT: Duration = Duration::from_millis(100);
 
 /// A connection of either kind, borrowed from a [`Read`] or a [`Tx`].
 pub enum Conn<'c> {
@@ -103,7 +110,8 @@ enum TxInner {
 /// A write transaction; dropped without [`Tx::commit`] it rolls back.
 pub struct Tx {
     inner: TxInner,
-    generation: Generation,
+    generations: Generations,
+    scopes: Vec<Scope>,
 }
 
 impl Tx {
@@ -114,13 +122,52 @@ impl Tx {
         }
     }
 
-    /// Commits, and tells every in-memory cache that what it holds may be stale.
+    /// Says that this transaction changes what caches hold about organization `id` (its
+    /// bookmarks, folders, tags, teams, sharing). A transaction that names no scope invalidates
+    /// everything on commit, so forgetting to name one is slow, never wrong.
+    pub fn invalidates_org(&mut self, id: &str) {
+        self.scopes.push(Scope::Org(id.to_string()));
+    }
+
+    /// Says that this transaction changes what caches hold about person `id` (their sessions,
+    /// tokens, memberships, go-link choices).
+    pub fn invalidates_user(&mut self, id: &str) {
+        self.scopes.push(Scope::User(id.to_string()));
+    }
+
+    /// Commits, and tells every in-memory cache (here, and on PostgreSQL in every instance
+    /// through `NOTIFY`, sent inside the transaction) that what it holds about the scopes
+    /// named may be stale.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn commit(self) -> Result<()> {
-        let generation = self.generation.clone();
-        self.commit_quietly().await?;
-        generation.bump();
-        Ok(())
+    pub async fn commit(mut self) -> Result<()> {
+        self.scopes.dedup();
+        let generations = self.generations.clone();
+        let scopes = std::mem::take(&mut self.scopes);
+        let mut echo = None;
+        if let TxInner::Postgres(t) = &mut self.inner {
+            let (seq, back) = generations.next_echo();
+            let payload = invalidation::payload(generations.instance(), seq, &scopes);
+            let sent = sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(invalidation::CHANNEL)
+                .bind(payload)
+                .execute(&mut **t)
+                .await;
+            if let Err(e) = sent {
+                generations.forget_echo(seq);
+                return Err(e.into());
+            }
+            echo = Some((seq, back));
+        }
+        let committed = self.commit_quietly().await;
+        generations.bump(&scopes);
+        if let Some((seq, back)) = echo {
+            // Not listening: nobody can be waited for (and caches are off here anyway).
+            if committed.is_ok() && generations.trusted() {
+                let _ = tokio::time::timeout(ECHO_WAIT, back).await;
+            }
+            generations.forget_echo(seq);
+        }
+        committed
     }
 
     /// Commits without invalidating caches: only for writes no cache reads (counters, stamps).
@@ -131,22 +178,6 @@ impl Tx {
             TxInner::Postgres(t) => t.commit().await?,
         }
         Ok(())
-    }
-}
-
-/// A counter bumped by every committed write. In-memory caches (sessions, go-links) remember
-/// the generation they read at and treat an entry from an older one as a miss, so a cached
-/// answer never outlives the write that changed it.
-#[derive(Clone, Debug, Default)]
-pub struct Generation(std::sync::Arc<std::sync::atomic::AtomicU64>);
-
-impl Generation {
-    pub fn current(&self) -> u64 {
-        self.0.load(std::sync::atomic::Ordering::Acquire)
-    }
-
-    pub fn bump(&self) {
-        self.0.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 }
 
@@ -187,9 +218,10 @@ impl Store {
         } else {
             anyhow::bail!("DATABASE_URL must start with sqlite:// or postgres://");
         };
+        let generations = Generations::new(matches!(pools, Pools::Sqlite { .. }));
         Ok(Self {
             pools,
-            generation: Generation::default(),
+            generations,
             reachable: Default::default(),
         })
     }
@@ -227,13 +259,21 @@ impl Store {
         };
         Ok(Tx {
             inner,
-            generation: self.generation.clone(),
+            generations: self.generations.clone(),
+            scopes: Vec::new(),
         })
     }
 
-    /// The write generation (see [`Generation`]).
-    pub fn generation(&self) -> &Generation {
-        &self.generation
+    /// What caches check their entries against (see [`invalidation`]).
+    pub fn generations(&self) -> &Generations {
+        &self.generations
+    }
+
+    /// Follows other instances' writes until `stopped` (PostgreSQL; nothing to do on SQLite).
+    pub async fn follow_invalidations(&self, stopped: tokio::sync::watch::Receiver<bool>) {
+        if let Pools::Postgres(pool) = &self.pools {
+            invalidation::follow(pool.clone(), self.generations.clone(), stopped).await;
+        }
     }
 
     #[tracing::instrument(level = "debug", skip_all)]

@@ -6,5 +6,6 @@ mod support;
 
 mod database_restart;
 mod harness;
+mod instances;
 mod metrics;
 mod shutdown;
