@@ -122,6 +122,9 @@ pub struct Config {
         global = true
     )]
     pub stats_endpoint_secret: Option<String>,
+    /// When set, `GET /metrics` requires `Authorization: Bearer <this>`; when unset it is open.
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true, global = true)]
+    pub metrics_token: Option<String>,
 }
 
 impl Config {
@@ -225,6 +228,7 @@ impl std::fmt::Debug for Config {
             rate_limit_auth_per_minute,
             rate_limit_write_per_minute,
             stats_endpoint_secret,
+            metrics_token,
         } = self;
         f.debug_struct("Config")
             .field("host", host)
@@ -250,6 +254,7 @@ impl std::fmt::Debug for Config {
             .field("rate_limit_auth_per_minute", rate_limit_auth_per_minute)
             .field("rate_limit_write_per_minute", rate_limit_write_per_minute)
             .field("stats_endpoint_secret", &redacted(stats_endpoint_secret))
+            .field("metrics_token", &redacted(metrics_token))
             .finish()
     }
 }
@@ -266,6 +271,7 @@ mod tests {
         c.stripe_secret_key = Some("sk_live_stripe_key".into());
         c.stripe_webhook_secret = Some("whsec_webhook_secret".into());
         c.stats_endpoint_secret = Some("stats-endpoint-secret".into());
+        c.metrics_token = Some("metrics-bearer-token".into());
         c.database_url = Some("postgres://slugbase:db-pa55word@db.example.com/slugbase".into());
         let printed = format!("{c:?} {c:#?}");
         for secret in [
@@ -274,6 +280,7 @@ mod tests {
             "sk_live_stripe_key",
             "whsec_webhook_secret",
             "stats-endpoint-secret",
+            "metrics-bearer-token",
             "db-pa55word",
         ] {
             assert!(!printed.contains(secret), "{secret} printed: {printed}");

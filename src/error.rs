@@ -216,9 +216,19 @@ impl AppError {
                 StatusCode::BAD_REQUEST,
                 json!({"error": "Something this request refers to no longer exists"}),
             ),
+            // The database is away (down, restarting, unreachable): the request may succeed
+            // later, and says so; logged as a warning since the health probe reports it too.
+            AppError::Database(ref e) if is_unavailable(e) => {
+                tracing::warn!(error = %cause_chain(e), "database unavailable");
+                unavailable()
+            }
             AppError::Database(e) => {
                 tracing::error!(error = %cause_chain(&e), "database error");
                 internal()
+            }
+            AppError::Internal(ref e) if e.downcast_ref().is_some_and(is_unavailable) => {
+                tracing::warn!(error = %cause_chain(e.as_ref()), "database unavailable");
+                unavailable()
             }
             AppError::Internal(e) => {
                 tracing::error!(error = %cause_chain(e.as_ref()), "internal error");
@@ -275,6 +285,32 @@ fn cause_chain(e: &(dyn std::error::Error + 'static)) -> String {
         next = cause.source();
     }
     out
+}
+
+/// True when `e` says the database could not be reached or went away mid-request, rather than
+/// that it refused this request: no connection within the pool's timeout, a broken socket, or
+/// PostgreSQL's connection-exception (`08…`) and shutting-down (`57P01`–`57P03`) codes.
+pub fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(d) => d
+            .code()
+            .is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")),
+        _ => false,
+    }
+}
+
+/// The answer while the database is away: 503, in the API's one error shape.
+pub fn unavailable_body() -> Value {
+    json!({"error": "Service unavailable: the database cannot be reached, try again shortly"})
+}
+
+fn unavailable() -> (StatusCode, Value) {
+    (StatusCode::SERVICE_UNAVAILABLE, unavailable_body())
 }
 
 fn internal() -> (StatusCode, Value) {

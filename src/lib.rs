@@ -6,6 +6,7 @@
 //! - [`app`]: the use cases, each once; the JSON API, the pages and the CLI are adapters over it.
 //! - [`http`]: one router per resource, extractors for identity and bodies.
 //! - [`security`]: hashing, tokens, JWTs, CSRF, rate limits.
+//! - [`metrics`]: counters and histograms for `GET /metrics`.
 //! - [`jobs`]: background work the [`Application`] starts and stops (visit counts, limiter sweeps).
 
 pub mod app;
@@ -16,6 +17,7 @@ pub mod error;
 pub mod http;
 pub mod jobs;
 pub mod mail;
+pub mod metrics;
 pub mod security;
 pub mod startup;
 pub mod state;

@@ -55,6 +55,11 @@ impl AccessCounter {
         self.pending.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// How many bookmarks have visits counted and not yet written (for `/metrics`).
+    pub fn pending_len(&self) -> usize {
+        self.lock().len()
+    }
+
     /// Records one visit of a bookmark now.
     pub fn hit(&self, bookmark_id: &str) {
         let now = Visits {

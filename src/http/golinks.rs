@@ -19,6 +19,7 @@ use crate::domain::library::Slug;
 use crate::error::{AppError, Result};
 use crate::http::tenancy::OrgHeader;
 use crate::http::{CurrentOrg, Json, MaybeUser};
+use crate::metrics;
 use crate::state::AppState;
 use crate::store::go_preferences;
 use crate::web::go_pages::{self, GoPage};
@@ -105,14 +106,17 @@ async fn serve(
         return Ok(redirect(&login_redirect(asked)));
     };
     if Slug::parse(slug).is_err() {
+        metrics::go_link(false);
         return Ok(not_found_page(slug, Some(&user)));
     }
     let Some(org_id) = golinks::organization(&state.store, &state.go_cache, &user, header).await?
     else {
+        metrics::go_link(false);
         return Ok(not_found_page(slug, Some(&user)));
     };
     let resolution =
         golinks::resolve(&state.store, &state.go_cache, &org_id, user.id(), slug).await?;
+    metrics::go_link(!matches!(resolution.as_ref(), Resolution::NotFound));
     Ok(match resolution.as_ref() {
         Resolution::Go { bookmark_id, url } => {
             state.access_counter.hit(bookmark_id);

@@ -22,6 +22,7 @@ pub mod invitations;
 pub mod library;
 pub mod members;
 pub mod meta;
+pub mod metrics;
 pub mod mfa;
 pub mod oidc;
 pub mod oidc_providers;
@@ -102,6 +103,7 @@ pub fn build_app(state: AppState) -> Router {
     api.with_state(state.clone())
         .merge(meta::docs_router(openapi))
         .merge(crate::web::router(state.clone()))
+        .merge(metrics::router(state.clone()))
         .fallback(not_found)
         .layer(middleware::from_fn(json_errors))
         .layer(middleware::from_fn_with_state(
@@ -117,6 +119,8 @@ pub fn build_app(state: AppState) -> Router {
             let body = json!({"error": "Internal server error"});
             (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
         }))
+        // Outside the others, so what it counts and times is what the client got.
+        .layer(middleware::from_fn(metrics::track))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))
 }
 

@@ -5,7 +5,7 @@
 //! of them alike: an operation id from method and path, the credentials it takes, the
 //! `X-Organization-Id` header where the organization matters, the statuses the extractors and
 //! layers answer (malformed JSON, body limits, media type, credentials, CSRF, unknown ids,
-//! internal errors), and the one [`ErrorBody`] schema on every error answer.
+//! internal errors, the database away), and the one [`ErrorBody`] schema on every error answer.
 
 use utoipa::openapi::content::Content;
 use utoipa::openapi::header::Header;
@@ -142,6 +142,7 @@ const STANDARD: &[(&str, u16)] = &[
     ("TooManyRequests", 429),
     ("InternalError", 500),
     ("BadGateway", 502),
+    ("ServiceUnavailable", 503),
 ];
 
 /// Page forms the contract lists among its routes: a signed-in browser sends them with its
@@ -183,6 +184,7 @@ fn standard_response(status: u16) -> Response {
         415 => "A body that is not `application/json`",
         429 => "Too many requests: retry after `Retry-After` seconds",
         502 => "The mail server or the billing provider failed; the message says what happened and whether to try again",
+        503 => "The database cannot be reached right now; try again shortly",
         _ => "Internal server error",
     };
     let mut response = Response::new(description);
@@ -278,7 +280,8 @@ fn complete(path: &str, method: &'static str, op: &mut Operation) {
         op.parameters = None;
     }
 
-    let mut statuses = vec![500];
+    // Any operation may find the database away (see `/api/health`).
+    let mut statuses = vec![500, 503];
     if op.request_body.is_some() {
         statuses.extend([400, 413, 415]);
     }

@@ -6,6 +6,7 @@
 //! one database at once holds a [`lease::Lease`] while it works.
 
 pub mod cleanup;
+pub mod db_probe;
 pub mod lease;
 pub mod limiter_sweep;
 pub mod visits;
@@ -38,6 +39,7 @@ impl Jobs {
                 store.clone(),
                 stopped.clone(),
             )),
+            tokio::spawn(db_probe::run(store.clone(), stopped.clone())),
             tokio::spawn(limiter_sweep::run(limits.clone(), stopped.clone())),
             tokio::spawn(cleanup::run(
                 store.clone(),

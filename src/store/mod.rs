@@ -17,6 +17,7 @@ pub mod email_tokens;
 pub mod folders;
 pub mod go_links;
 pub mod go_preferences;
+pub mod health;
 pub mod invalidation;
 pub mod invitations;
 pub mod leases;
@@ -76,6 +77,7 @@ enum Pools {
 pub struct Store {
     pools: Pools,
     generations: Generations,
+    reachable: health::Reachable,
 }
 
 /// How long a commit waits for its invalidation to come back through PostgreSQL before it
@@ -190,7 +192,9 @@ impl Store {
             let opts = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
                 .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
+                // Short, so that while the database is away requests are refused (503) within
+                // seconds instead of piling up; the pool reconnects by itself when it is back.
+                .acquire_timeout(Duration::from_secs(3))
                 .connect_with(opts)
                 .await?;
             Pools::Postgres(pool)
@@ -218,7 +222,11 @@ impl Store {
             anyhow::bail!("DATABASE_URL must start with sqlite:// or postgres://");
         };
         let generations = Generations::new(matches!(pools, Pools::Sqlite { .. }));
-        Ok(Self { pools, generations })
+        Ok(Self {
+            pools,
+            generations,
+            reachable: Default::default(),
+        })
     }
 
     pub fn kind(&self) -> &'static str {

@@ -4,5 +4,8 @@
 
 mod support;
 
+mod database_restart;
 mod harness;
 mod instances;
+mod metrics;
+mod shutdown;
