@@ -13,6 +13,7 @@ use crate::app::tenancy::resolve_default;
 use crate::domain::ids::parse_id;
 use crate::domain::{Slug, Timestamp};
 use crate::error::{AppError, Result};
+use crate::metrics;
 use crate::store::{bookmarks, go_links, go_preferences, orgs, Store};
 
 #[derive(Clone, Debug)]
@@ -121,14 +122,20 @@ pub async fn resolve(
     let generation = store.generations().stamp(Some(org_id), Some(user_id));
     let key = (org_id.to_string(), user_id.to_string(), slug_lower.clone());
     if let Some(hit) = cache.links.get(&key, generation) {
+        metrics::cache_hit("go_links");
         return Ok(hit);
     }
+    metrics::cache_miss("go_links");
     match cache.index.answer(store, org_id, user_id, &slug_lower) {
-        Answer::NotFound => return Ok(Arc::new(Resolution::NotFound)),
-        Answer::Own { bookmark_id, url } => {
-            return Ok(Arc::new(Resolution::Go { bookmark_id, url }))
+        Answer::NotFound => {
+            metrics::cache_hit("go_index");
+            return Ok(Arc::new(Resolution::NotFound));
         }
-        Answer::Ask => {}
+        Answer::Own { bookmark_id, url } => {
+            metrics::cache_hit("go_index");
+            return Ok(Arc::new(Resolution::Go { bookmark_id, url }));
+        }
+        Answer::Ask => metrics::cache_miss("go_index"),
     }
     let mut db = store.read().await?;
     let rows = go_links::candidates(&mut db.conn(), org_id, user_id, slug).await?;

@@ -113,8 +113,10 @@ async fn user_for_jwt(state: &Authenticator, jwt: &str) -> Result<Option<Current
         .sessions
         .get_with(jwt, |(u, _)| generations.stamp(None, Some(u.id())))
     {
+        crate::metrics::cache_hit("sessions");
         return Ok((valid_until > now).then_some(user));
     }
+    crate::metrics::cache_miss("sessions");
     let Some(claims) = state.jwt.verify(jwt) else {
         return Ok(None);
     };
@@ -159,8 +161,12 @@ async fn user_for_api_token(state: &Authenticator, token: &str) -> Result<Option
         .tokens
         .get_with(&hash, |(u, _)| generations.stamp(None, Some(u.id())));
     let (current, last_used_at) = match hit {
-        Some(hit) => hit,
+        Some(hit) => {
+            crate::metrics::cache_hit("api_tokens");
+            hit
+        }
         None => {
+            crate::metrics::cache_miss("api_tokens");
             let mut db = state.store.read().await?;
             // Whose token it is (which never changes) tells which stamp the answer depends
             // on; the stamp is taken before the rows that can change (the token's revocation,
