@@ -42,13 +42,18 @@ fn section(ctx: &Ctx, base: &str, title: &str, items: &[BookmarkView]) -> maud::
 async fn render(state: &AppState, Member { org, ctx }: Member) -> PageResult {
     let o = dashboard::overview(&state.store, &state.list_totals, &org).await?;
     let base = state.config.base_url();
-    let usage = plans::usage(&state.store, &org).await?;
-    let limit = usage.bookmark_limit;
+    let limit = org.rules.bookmark_limit();
     // A member moved down to Free above the limit may go on adding until the grace period ends.
-    let grace = usage
-        .grace_ends_at
-        .filter(|ends| *ends > Timestamp::now().millis())
-        .map(|ends| Timestamp(ends).date());
+    // Only then is usage read: it counts the person's bookmarks, which on a large library
+    // without a limit would cost every dashboard a scan for nothing.
+    let grace = match limit {
+        Some(_) => plans::usage(&state.store, &org)
+            .await?
+            .grace_ends_at
+            .filter(|ends| *ends > Timestamp::now().millis())
+            .map(|ends| Timestamp(ends).date()),
+        None => None,
+    };
     let body = html! {
         div.toolbar {
             h1 { (ctx.t("dash.title")) }
