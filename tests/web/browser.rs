@@ -193,7 +193,42 @@ impl Browser {
     }
 
     pub async fn click(&self, css: &str) {
-        self.find(css).await.click().await.unwrap();
+        let el = self.find(css).await;
+        let finder = format!("document.querySelector({})", js_string(css));
+        let navigates = self.marks_navigation(&finder).await;
+        el.click().await.unwrap();
+        if navigates {
+            self.wait_navigated().await;
+        }
+    }
+
+    /// When the element `finder` (a JS expression) is a submit button or a link, marks the
+    /// current document so that [`wait_navigated`](Self::wait_navigated) can tell the next one
+    /// has replaced it. Without that wait, a check right after a click could read the old page
+    /// (a notice still showing from the previous save) and act on elements about to go stale.
+    async fn marks_navigation(&self, finder: &str) -> bool {
+        let script = format!(
+            "const e = {finder}; \
+             const go = !!e && (e.type === 'submit' || (e.tagName === 'A' && !!e.getAttribute('href') \
+               && !e.getAttribute('href').startsWith('#'))); \
+             if (go) {{ window.__sbOldPage = true; }} return go;"
+        );
+        self.js(&script).await.as_bool().unwrap_or(false)
+    }
+
+    /// Waits (up to 5 s) until the marked document has been replaced and the new one loaded;
+    /// a click that did not navigate after all (a form the browser refused) just goes on.
+    async fn wait_navigated(&self) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            let done = self
+                .js("return window.__sbOldPage !== true && document.readyState === 'complete'")
+                .await;
+            if done.as_bool() == Some(true) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
     }
 
     /// Clicks the button (or link) whose visible text is `text`.
@@ -202,15 +237,22 @@ impl Browser {
             "//*[self::button or self::a][normalize-space(.)={}]",
             xpath_literal(text)
         );
-        self.c
+        let el = self
+            .c
             .wait()
             .at_most(Duration::from_secs(5))
             .for_element(Locator::XPath(&xpath))
             .await
-            .unwrap_or_else(|e| panic!("no button or link {text:?}: {e}"))
-            .click()
-            .await
-            .unwrap();
+            .unwrap_or_else(|e| panic!("no button or link {text:?}: {e}"));
+        let finder = format!(
+            "document.evaluate({}, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue",
+            js_string(&xpath)
+        );
+        let navigates = self.marks_navigation(&finder).await;
+        el.click().await.unwrap();
+        if navigates {
+            self.wait_navigated().await;
+        }
     }
 
     pub async fn text(&self, css: &str) -> String {
@@ -424,4 +466,9 @@ fn screenshot_dir() -> PathBuf {
     std::env::var("SCREENSHOT_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|_| repo().join("target/screenshots"))
+}
+
+/// `s` as a JavaScript string literal (JSON's string syntax is JavaScript's).
+fn js_string(s: &str) -> String {
+    serde_json::Value::String(s.to_string()).to_string()
 }
