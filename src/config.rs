@@ -95,6 +95,15 @@ pub struct Config {
     pub stripe_price_personal: Option<String>,
     #[arg(long, env = "FREE_BOOKMARK_LIMIT", default_value_t = 50, global = true)]
     pub free_bookmark_limit: i64,
+    /// How often to look for invitations due for their reminder, in seconds.
+    #[arg(
+        long,
+        env = "INVITATION_REMINDER_CHECK_SECS",
+        default_value_t = 300,
+        value_parser = clap::value_parser!(u64).range(1..),
+        global = true
+    )]
+    pub invitation_reminder_check_secs: u64,
     /// Trust `X-Forwarded-For` for the client address (behind a reverse proxy only).
     #[arg(long, env = "TRUST_PROXY", default_value_t = false, global = true)]
     pub trust_proxy: bool,
@@ -224,6 +233,7 @@ impl std::fmt::Debug for Config {
             stripe_price_team,
             stripe_price_personal,
             free_bookmark_limit,
+            invitation_reminder_check_secs,
             trust_proxy,
             rate_limit_auth_per_minute,
             rate_limit_write_per_minute,
@@ -250,6 +260,10 @@ impl std::fmt::Debug for Config {
             .field("stripe_price_team", stripe_price_team)
             .field("stripe_price_personal", stripe_price_personal)
             .field("free_bookmark_limit", free_bookmark_limit)
+            .field(
+                "invitation_reminder_check_secs",
+                invitation_reminder_check_secs,
+            )
             .field("trust_proxy", trust_proxy)
             .field("rate_limit_auth_per_minute", rate_limit_auth_per_minute)
             .field("rate_limit_write_per_minute", rate_limit_write_per_minute)

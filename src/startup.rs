@@ -7,6 +7,7 @@
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use hmac::{Hmac, Mac};
@@ -18,6 +19,7 @@ use crate::app::identity::Authenticator;
 use crate::app::sessions::SessionKeys;
 use crate::config::Config;
 use crate::http::build_app;
+use crate::jobs::invitation_reminders::Reminders;
 use crate::jobs::Jobs;
 use crate::mail::Mailer;
 use crate::security::jwt::JwtKeys;
@@ -124,7 +126,17 @@ impl Application {
         let listener = TcpListener::bind(&addr)
             .await
             .with_context(|| format!("binding {addr}"))?;
-        let jobs = Jobs::start(&state.store, &state.access_counter, &state.limits);
+        let reminders = Reminders {
+            mailer: state.mailer.clone(),
+            base_url: state.config.base_url(),
+            every: Duration::from_secs(state.config.invitation_reminder_check_secs),
+        };
+        let jobs = Jobs::start(
+            &state.store,
+            &state.access_counter,
+            &state.limits,
+            reminders,
+        );
         Ok(Self {
             listener,
             state,

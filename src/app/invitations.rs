@@ -16,7 +16,7 @@ use crate::store::invitations::{self, Invitation, NewInvitation};
 use crate::store::{orgs, users, Conn, Store};
 
 /// How long an invitation link works.
-const TTL_SECS: i64 = 7 * 24 * 3600;
+pub const TTL_SECS: i64 = 7 * 24 * 3600;
 
 fn invitation_not_found() -> AppError {
     AppError::not_found("Invitation not found")

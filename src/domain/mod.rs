@@ -2,6 +2,7 @@
 //! database: a value that exists has already been checked.
 
 pub mod account;
+pub mod auto_join;
 pub mod bookmark_file;
 pub mod error;
 pub mod golink;

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod admin_settings;
 pub mod admin_users;
 pub mod auth;
+pub mod auto_join;
 pub mod billing;
 pub mod bookmark_io;
 pub mod bookmark_list;
@@ -75,6 +76,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(tokens::router())
         .merge(session::router())
         .merge(organizations::router())
+        .merge(auto_join::router())
         .merge(members::router())
         .merge(invitations::router())
         .merge(billing::router())

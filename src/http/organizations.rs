@@ -11,10 +11,12 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::app::auto_join;
 use crate::app::organizations::{self, Overview};
 use crate::domain::role::OrgName;
 use crate::domain::{time, OrgRole, Plan};
 use crate::error::Result;
+use crate::http::library::nullable;
 use crate::http::{CurrentUser, Json};
 use crate::state::AppState;
 
@@ -120,6 +122,9 @@ pub struct OrgDetail {
     role: OrgRole,
     member_count: i64,
     pending_invitations: i64,
+    /// People who verify an address at this domain may join without an invitation (cloud,
+    /// Team plan); `null` when the organization is open by invitation only.
+    auto_join_domain: Option<String>,
 }
 
 impl From<Overview> for OrgDetail {
@@ -136,6 +141,7 @@ impl From<Overview> for OrgDetail {
             role: o.role,
             member_count: o.seats.used,
             pending_invitations: o.seats.pending,
+            auto_join_domain: org.auto_join_domain,
         }
     }
 }
@@ -152,16 +158,42 @@ async fn get_one(
     Ok(Json(overview.into()))
 }
 
-/// Renames the organization (owners and admins).
-#[utoipa::path(patch, path = "/api/organizations/{id}", tag = "organizations", params(("id" = String, Path)), request_body = NameBody,
+#[derive(Deserialize, ToSchema)]
+pub struct OrgChanges {
+    /// A new name (owners and admins).
+    #[schema(schema_with = crate::http::fields::org_name)]
+    name: Option<String>,
+    /// Opens the organization to people who verify an address at this domain, such as
+    /// `example.com` (owners, cloud, Team plan; the owner's own address must be at it); `null`
+    /// or `""` closes it.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, max_length = 253)]
+    auto_join_domain: Option<Option<String>>,
+}
+
+/// Renames the organization (owners and admins) and opens it to an email domain or closes it
+/// (owners). A change that is refused changes nothing.
+#[utoipa::path(patch, path = "/api/organizations/{id}", tag = "organizations", params(("id" = String, Path)), request_body = OrgChanges,
     responses((status = 200, body = OrgDetail), (status = 400), (status = 401), (status = 403), (status = 404)))]
 async fn rename(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-    Json(body): Json<NameBody>,
+    Json(body): Json<OrgChanges>,
 ) -> Result<Json<OrgDetail>> {
-    let overview = organizations::rename(&state.store, &user, &id, body.parse()).await?;
+    let name = NameBody { name: body.name };
+    let Some(domain) = body.auto_join_domain else {
+        let overview = organizations::rename(&state.store, &user, &id, name.parse()).await?;
+        return Ok(Json(overview.into()));
+    };
+    // The name is checked before the domain is written, so a bad name leaves both as they were.
+    let name = name.name.is_some().then(|| name.parse()).transpose()?;
+    let policy = state.plan_policy();
+    let mut overview =
+        auto_join::set_domain(&state.store, policy, &user, &id, domain.as_deref()).await?;
+    if let Some(name) = name {
+        overview = organizations::rename(&state.store, &user, &id, Ok(name)).await?;
+    }
     Ok(Json(overview.into()))
 }
 

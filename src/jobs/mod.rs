@@ -7,6 +7,7 @@
 
 pub mod cleanup;
 pub mod db_probe;
+pub mod invitation_reminders;
 pub mod lease;
 pub mod limiter_sweep;
 pub mod visits;
@@ -31,7 +32,12 @@ pub struct Jobs {
 
 impl Jobs {
     /// Starts every job on the current runtime.
-    pub fn start(store: &Store, visits: &Arc<AccessCounter>, limits: &Limits) -> Self {
+    pub fn start(
+        store: &Store,
+        visits: &Arc<AccessCounter>,
+        limits: &Limits,
+        reminders: invitation_reminders::Reminders,
+    ) -> Self {
         let (stop, stopped) = watch::channel(false);
         let tasks = vec![
             tokio::spawn(visits::run(
@@ -44,6 +50,11 @@ impl Jobs {
             tokio::spawn(cleanup::run(
                 store.clone(),
                 lease::holder_id(),
+                stopped.clone(),
+            )),
+            tokio::spawn(invitation_reminders::run(
+                store.clone(),
+                reminders,
                 stopped.clone(),
             )),
             tokio::spawn({

@@ -21,9 +21,14 @@ pub struct Invitation {
     #[schema(value_type = String, format = DateTime)]
     pub created_at: i64,
     pub invited_by: Option<String>,
+    /// When the one reminder went out (three days after sending), or `null`.
+    #[serde(serialize_with = "time::opt_millis")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub reminded_at: Option<i64>,
 }
 
-const COLUMNS: &str = "id, org_id, email, role, status, expires_at, created_at, invited_by";
+const COLUMNS: &str =
+    "id, org_id, email, role, status, expires_at, created_at, invited_by, reminded_at";
 
 /// Pending invitations past their expiry become `expired`, so they no longer hold a seat or
 /// block a new invitation to the same address.
@@ -133,7 +138,11 @@ pub async fn in_org(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<Option<I
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn by_token_hash(c: &mut Conn<'_>, token_hash: &str) -> Result<Option<Invitation>> {
-    let sql = format!("SELECT {COLUMNS} FROM invitations WHERE token_hash = $1");
+    // The first email's link and the reminder's both work until the invitation expires.
+    let sql = format!(
+        "SELECT {COLUMNS} FROM invitations WHERE token_hash = $1 \
+         UNION ALL SELECT {COLUMNS} FROM invitations WHERE reminder_token_hash = $1"
+    );
     Ok(q!(c, |e| sqlx::query_as(&sql)
         .bind(token_hash)
         .fetch_optional(e)
@@ -163,14 +172,68 @@ pub async fn set_status(
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn renew(c: &mut Conn<'_>, id: &str, token_hash: &str, expires_at: i64) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "UPDATE invitations SET token_hash = $2, expires_at = $3 WHERE id = $1"
+    q!(c, |e| {
+        sqlx::query(
+        "UPDATE invitations SET token_hash = $2, reminder_token_hash = NULL, expires_at = $3 WHERE id = $1"
     )
     .bind(id)
     .bind(token_hash)
     .bind(expires_at)
     .execute(e)
     .await?
-    .rows_affected());
+    .rows_affected()
+    });
     Ok(())
+}
+
+/// A pending invitation due for its reminder, with what the email says.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct DueReminder {
+    pub id: String,
+    pub email: String,
+    pub expires_at: i64,
+    pub org_name: String,
+    pub inviter_name: Option<String>,
+}
+
+/// Pending, unexpired invitations never reminded whose expiry is at most `expiring_by`
+/// (so sent long enough ago), oldest first.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn due_reminders(
+    c: &mut Conn<'_>,
+    now: i64,
+    expiring_by: i64,
+    limit: i64,
+) -> Result<Vec<DueReminder>> {
+    Ok(q!(c, |e| {
+        sqlx::query_as(
+        "SELECT i.id, i.email, i.expires_at, o.name AS org_name, u.name AS inviter_name \
+         FROM invitations i JOIN organizations o ON o.id = i.org_id \
+         LEFT JOIN users u ON u.id = i.invited_by \
+         WHERE i.status = 'pending' AND i.reminded_at IS NULL AND i.expires_at > $1 AND i.expires_at <= $2 \
+         ORDER BY i.expires_at, i.id LIMIT $3"
+    )
+    .bind(now)
+    .bind(expiring_by)
+    .bind(limit)
+    .fetch_all(e)
+    .await?
+    }))
+}
+
+/// Records the reminder and its link, unless it was recorded already (by another instance, or
+/// the invitation is no longer pending): whoever changes the row sends the email.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn mark_reminded(c: &mut Conn<'_>, id: &str, token_hash: &str, now: i64) -> Result<bool> {
+    let n = q!(c, |e| sqlx::query(
+        "UPDATE invitations SET reminded_at = $3, reminder_token_hash = $2 \
+         WHERE id = $1 AND reminded_at IS NULL AND status = 'pending'"
+    )
+    .bind(id)
+    .bind(token_hash)
+    .bind(now)
+    .execute(e)
+    .await?
+    .rows_affected());
+    Ok(n == 1)
 }

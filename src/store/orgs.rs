@@ -13,10 +13,13 @@ pub struct Org {
     pub extra_seats: i64,
     pub stripe_customer_id: Option<String>,
     pub created_at: i64,
+    /// People who verify an address at this domain may join without an invitation.
+    pub auto_join_domain: Option<String>,
 }
 
 const COLUMNS: &str =
-    "o.id, o.name, o.plan, o.included_seats, o.extra_seats, o.stripe_customer_id, o.created_at";
+    "o.id, o.name, o.plan, o.included_seats, o.extra_seats, o.stripe_customer_id, o.created_at, \
+     o.auto_join_domain";
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(
@@ -345,4 +348,57 @@ pub async fn record_stripe_event(c: &mut Conn<'_>, id: &str, kind: &str, now: i6
     .await
     .map(|r| r.rows_affected()));
     super::inserted_once(r)
+}
+
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn set_auto_join_domain(
+    c: &mut Conn<'_>,
+    id: &str,
+    domain: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    q!(c, |e| sqlx::query(
+        "UPDATE organizations SET auto_join_domain = $2, updated_at = $3 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(domain)
+    .bind(now)
+    .execute(e)
+    .await?
+    .rows_affected());
+    Ok(())
+}
+
+/// The organizations open to addresses at `domain` on the given plan that `user_id` does not
+/// belong to yet, by name.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn open_to_domain(
+    c: &mut Conn<'_>,
+    domain: &str,
+    plan: Plan,
+    user_id: &str,
+) -> Result<Vec<Org>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM organizations o WHERE o.auto_join_domain = $1 AND o.plan = $2 \
+         AND NOT EXISTS (SELECT 1 FROM org_members m WHERE m.org_id = o.id AND m.user_id = $3) \
+         ORDER BY o.name, o.id LIMIT 20"
+    );
+    Ok(q!(c, |e| sqlx::query_as(&sql)
+        .bind(domain)
+        .bind(plan)
+        .bind(user_id)
+        .fetch_all(e)
+        .await?))
+}
+
+/// The owners' addresses and names, to tell them who joined.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn owner_addresses(c: &mut Conn<'_>, org_id: &str) -> Result<Vec<(String, String)>> {
+    Ok(q!(c, |e| sqlx::query_as(
+        "SELECT u.email, u.name FROM org_members m JOIN users u ON u.id = m.user_id \
+         WHERE m.org_id = $1 AND m.role = 'owner' ORDER BY u.email"
+    )
+    .bind(org_id)
+    .fetch_all(e)
+    .await?))
 }

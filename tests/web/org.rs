@@ -608,3 +608,77 @@ async fn a_member_moved_down_to_free_above_the_limit_sees_the_grace_banner() {
     b.check_page("dashboard-grace").await;
     b.close().await;
 }
+
+#[tokio::test]
+async fn an_owner_opens_the_organization_to_their_domain_and_a_colleague_joins_from_the_dashboard()
+{
+    let app = spawn_app(Mode::Cloud).await;
+    let alice = app.signup("alice@acme.test", "Alice").await;
+    let org = current_org(&app, &alice).await;
+    let b = Browser::open(&app.base).await;
+    b.sign_in("alice@acme.test", PASSWORD).await;
+
+    // On Free, the section says it is a Team-plan feature and links to billing.
+    b.goto("/organization/settings").await;
+    b.wait_text("Joining by email domain is part of the Team plan.")
+        .await;
+    assert!(!b.exists("input[name=domain]").await);
+    app.set_plan(&org, "team").await;
+
+    // A domain that is not hers is refused in the form, and nothing is stored.
+    b.goto("/organization/settings").await;
+    b.fill("input[name=domain]", "other.test").await;
+    b.click("form[action='/organization/auto-join'] button[type=submit]")
+        .await;
+    b.wait_text("Your own address must be at other.test").await;
+    b.check_page("org-settings-auto-join-refused").await;
+    b.fill("input[name=domain]", "acme.test").await;
+    b.click("form[action='/organization/auto-join'] button[type=submit]")
+        .await;
+    b.wait_text("Open to verified addresses at acme.test.")
+        .await;
+    b.check_page("org-settings-auto-join").await;
+    b.close().await;
+
+    // Carol signs up with a verified acme.test address: her dashboard offers Acme.
+    app.signup("carol@acme.test", "Carol").await;
+    let c = Browser::open(&app.base).await;
+    c.sign_in("carol@acme.test", PASSWORD).await;
+    c.goto("/").await;
+    c.wait_text("Join your colleagues").await;
+    c.check_page("dashboard-joinable").await;
+    let name = app
+        .get(&format!("/api/organizations/{org}"), Some(&alice.jwt))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    c.click_text(&format!("Join {name}")).await;
+    c.wait_text("You joined the organization").await;
+    assert!(!c.body_text().await.contains("Join your colleagues"));
+    assert!(app
+        .last_mail_to("alice@acme.test")
+        .unwrap()
+        .contains("Carol joined"));
+    c.close().await;
+
+    // Stopping it: the colleague after her is offered nothing.
+    let b = Browser::open(&app.base).await;
+    b.sign_in("alice@acme.test", PASSWORD).await;
+    b.goto("/organization/settings").await;
+    b.click_text("Invitation only").await;
+    b.wait_text("open by invitation only again").await;
+    assert!(!b.body_text().await.contains("Open to verified addresses"));
+    b.close().await;
+    let dan = app.signup("dan@acme.test", "Dan").await;
+    let offered = app
+        .get("/api/organizations/joinable", Some(&dan.jwt))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert_eq!(offered, json!([]));
+}

@@ -6,7 +6,7 @@ use maud::html;
 
 use super::card;
 use crate::app::bookmarks::BookmarkView;
-use crate::app::{accounts, dashboard, plans};
+use crate::app::{accounts, auto_join, dashboard, plans};
 use crate::domain::{OrgRole, Timestamp};
 use crate::state::AppState;
 use crate::web::errors::PageResult;
@@ -54,11 +54,14 @@ async fn render(state: &AppState, Member { org, ctx }: Member) -> PageResult {
             .map(|ends| Timestamp(ends).date()),
         None => None,
     };
+    // Cloud only, and one indexed read: organizations open to the person's email domain.
+    let open = auto_join::joinable(&state.store, state.plan_policy(), &org.user).await?;
     let body = html! {
         div.toolbar {
             h1 { (ctx.t("dash.title")) }
             a.button href="/bookmarks/new" { (ctx.t("lib.new")) }
         }
+        (crate::web::org::joinable(&ctx, &open))
         @if let Some(limit) = limit {
             @if let (true, Some(date)) = (o.total_bookmarks >= limit, &grace) {
                 div.banner role="status" {

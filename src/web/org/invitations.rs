@@ -125,6 +125,9 @@ async fn render(
                 li.card {
                     h3 { (i.email) }
                     p.muted { (ctx.tf("org.invited_as", &[("role", role_label(ctx, i.role)), ("date", &Timestamp(i.expires_at).date())])) }
+                    @if let Some(at) = i.reminded_at {
+                        p.muted { (ctx.tf("org.reminded_on", &[("date", &Timestamp(at).date())])) }
+                    }
                     div.actions {
                         form.inline method="post" action=(format!("{HERE}/{}/resend", i.id)) {
                             (csrf_field(ctx))

@@ -10,6 +10,8 @@ mod new;
 mod settings;
 mod teams;
 
+pub use new::joinable;
+
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -70,7 +72,9 @@ pub fn router() -> Router<AppState> {
             "/organization/settings",
             get(settings::page).post(settings::rename),
         )
+        .route(settings::AUTO_JOIN, post(settings::auto_join))
         .route("/organization/delete", post(settings::delete))
+        .route("/organizations/{id}/join", post(new::join))
         .route("/organizations/new", get(new::page).post(new::create))
 }
 

@@ -1,13 +1,16 @@
-//! `/organization/settings` (owners and admins): rename the organization; owners delete it by
-//! typing its name. After deleting, the person works in another of their organizations.
+//! `/organization/settings` (owners and admins): rename the organization; in the cloud, owners
+//! open it to their email domain (Team plan); owners delete it by typing its name. After
+//! deleting, the person works in another of their organizations.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use maud::html;
 
 use super::{after_leaving, answer, refusal, ConfirmForm, NameForm};
-use crate::app::organizations;
+use crate::app::{auto_join, organizations};
+use crate::domain::auto_join::domain_of;
 use crate::domain::role::OrgName;
+use crate::domain::Plan;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::errors::PageResult;
@@ -22,6 +25,7 @@ pub const HERE: &str = "/organization/settings";
 enum Refused<'a> {
     None,
     Rename(&'a str, &'a str),
+    AutoJoin(&'a str, &'a str),
     Delete(&'a str),
 }
 
@@ -37,10 +41,20 @@ async fn render(
     let org = organizations::get(&state.store, &m.org.user, m.org.id())
         .await?
         .org;
-    let (name, rename_error, delete_error) = match refused {
-        Refused::None => (org.name.as_str(), None, None),
-        Refused::Rename(typed, e) => (typed, Some(e), None),
-        Refused::Delete(e) => (org.name.as_str(), None, Some(e)),
+    let stored_domain = org.auto_join_domain.as_deref().unwrap_or("");
+    let (mut name, mut domain) = (org.name.as_str(), stored_domain);
+    let (mut rename_error, mut join_error, mut delete_error) = (None, None, None);
+    match refused {
+        Refused::None => {}
+        Refused::Rename(typed, e) => (name, rename_error) = (typed, Some(e)),
+        Refused::AutoJoin(typed, e) => (domain, join_error) = (typed, Some(e)),
+        Refused::Delete(e) => delete_error = Some(e),
+    }
+    let own_domain = domain_of(&m.org.user.user.email).unwrap_or("");
+    let example_domain = if own_domain.is_empty() {
+        "example.com"
+    } else {
+        own_domain
     };
     let body = html! {
         h3 { (ctx.t("org.rename_title")) }
@@ -49,6 +63,29 @@ async fn render(
             (csrf_field(ctx))
             (Field::new(ctx.t("org.name"), "name").value(name).required().autocomplete("organization").render())
             div.actions { button type="submit" { (ctx.t("org.rename")) } }
+        }
+        @if ctx.is_cloud && m.org.role.is_owner() {
+            h3 { (ctx.t("org.auto_join_title")) }
+            @if org.plan != Plan::Team {
+                p.muted { (ctx.t("org.auto_join_needs_team")) " "
+                    a href=(super::billing::HERE) { (ctx.t("org.auto_join_to_billing")) } }
+            } @else {
+                p.muted { (ctx.tf("org.auto_join_lead", &[("domain", example_domain)])) }
+                @if !stored_domain.is_empty() {
+                    p.banner role="status" { (ctx.tf("org.auto_join_on", &[("domain", stored_domain)])) }
+                }
+                (alert(join_error))
+                form.card-form method="post" action=(AUTO_JOIN) {
+                    (csrf_field(ctx))
+                    (Field::new(ctx.t("org.auto_join_domain"), "domain").value(domain).autocomplete("off").render())
+                    div.actions {
+                        button type="submit" { (ctx.t("org.auto_join_save")) }
+                        @if !stored_domain.is_empty() {
+                            button.secondary type="submit" name="stop" value="1" { (ctx.t("org.auto_join_stop")) }
+                        }
+                    }
+                }
+            }
         }
         @if m.org.role.is_owner() {
             h3 { (ctx.t("org.delete_title")) }
@@ -81,6 +118,44 @@ pub async fn rename(
             let (status, message) = refusal(&m.ctx, e)?;
             let typed = f.name.as_deref().unwrap_or("");
             render(&state, &m, status, Refused::Rename(typed, &message)).await
+        }
+    }
+}
+
+/// Where the auto-join form posts.
+pub const AUTO_JOIN: &str = "/organization/auto-join";
+
+#[derive(serde::Deserialize)]
+pub struct DomainForm {
+    domain: Option<String>,
+    /// The "stop" button: close the organization whatever the field says.
+    stop: Option<String>,
+}
+
+/// Opens the organization to an email domain, or closes it (an empty domain).
+pub async fn auto_join(
+    State(state): State<AppState>,
+    m: Member,
+    Form(f): Form<DomainForm>,
+) -> PageResult {
+    let org = &m.org;
+    let typed = match f.stop {
+        Some(_) => "",
+        None => f.domain.as_deref().unwrap_or(""),
+    };
+    let policy = state.plan_policy();
+    match auto_join::set_domain(&state.store, policy, &org.user, org.id(), Some(typed)).await {
+        Ok(o) => {
+            let notice = if o.org.auto_join_domain.is_some() {
+                "auto_join_on"
+            } else {
+                "auto_join_off"
+            };
+            Ok(nav::see_other(&nav::with_notice(HERE, notice)))
+        }
+        Err(e) => {
+            let (status, message) = refusal(&m.ctx, e)?;
+            render(&state, &m, status, Refused::AutoJoin(typed, &message)).await
         }
     }
 }
