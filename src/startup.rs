@@ -15,6 +15,7 @@ use tokio::net::TcpListener;
 
 use crate::app::cache::GenCache;
 use crate::app::identity::Authenticator;
+use crate::app::link_checks::LinkChecker;
 use crate::app::sessions::SessionKeys;
 use crate::config::Config;
 use crate::http::build_app;
@@ -50,6 +51,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         config.mail_dir(),
         &config.mail_from,
     )?;
+    let link_checker = LinkChecker::from_config(&config)?;
     let limits = Limits::for_store(
         &store,
         config.rate_limit_auth_per_minute,
@@ -75,6 +77,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         access_counter: Default::default(),
         list_totals: Arc::new(GenCache::new(std::time::Duration::from_secs(5), 50_000)),
         oidc_http: crate::app::oidc_client::http_client(),
+        link_checker: Arc::new(link_checker),
     }))
 }
 
@@ -124,7 +127,12 @@ impl Application {
         let listener = TcpListener::bind(&addr)
             .await
             .with_context(|| format!("binding {addr}"))?;
-        let jobs = Jobs::start(&state.store, &state.access_counter, &state.limits);
+        let jobs = Jobs::start(
+            &state.store,
+            &state.access_counter,
+            &state.limits,
+            &state.link_checker,
+        );
         Ok(Self {
             listener,
             state,

@@ -21,6 +21,7 @@ pub mod instance_stats;
 pub mod invitation_links;
 pub mod invitations;
 pub mod invited_signup;
+pub mod link_checks;
 pub mod list_params;
 pub mod members;
 pub mod mfa;

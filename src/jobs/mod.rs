@@ -9,6 +9,7 @@ pub mod cleanup;
 pub mod db_probe;
 pub mod lease;
 pub mod limiter_sweep;
+pub mod link_check;
 pub mod visits;
 
 use std::future::Future;
@@ -19,6 +20,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::app::access_counter::AccessCounter;
+use crate::app::link_checks::LinkChecker;
 use crate::security::rate_limit::Limits;
 use crate::store::Store;
 
@@ -31,7 +33,12 @@ pub struct Jobs {
 
 impl Jobs {
     /// Starts every job on the current runtime.
-    pub fn start(store: &Store, visits: &Arc<AccessCounter>, limits: &Limits) -> Self {
+    pub fn start(
+        store: &Store,
+        visits: &Arc<AccessCounter>,
+        limits: &Limits,
+        links: &Arc<LinkChecker>,
+    ) -> Self {
         let (stop, stopped) = watch::channel(false);
         let tasks = vec![
             tokio::spawn(visits::run(
@@ -42,6 +49,12 @@ impl Jobs {
             tokio::spawn(db_probe::run(store.clone(), stopped.clone())),
             tokio::spawn(limiter_sweep::run(limits.clone(), stopped.clone())),
             tokio::spawn(cleanup::run(
+                store.clone(),
+                lease::holder_id(),
+                stopped.clone(),
+            )),
+            tokio::spawn(link_check::run(
+                Arc::clone(links),
                 store.clone(),
                 lease::holder_id(),
                 stopped.clone(),
