@@ -134,6 +134,52 @@ pub struct Config {
     /// When set, `GET /metrics` requires `Authorization: Bearer <this>`; when unset it is open.
     #[arg(long, env = "METRICS_TOKEN", hide_env_values = true, global = true)]
     pub metrics_token: Option<String>,
+    /// Link checks under way at once (0 turns the background checker off).
+    #[arg(
+        long,
+        env = "LINK_CHECK_CONCURRENCY",
+        default_value_t = 8,
+        global = true
+    )]
+    pub link_check_concurrency: usize,
+    /// Each bookmark's URL is checked again after this many hours.
+    #[arg(
+        long,
+        env = "LINK_CHECK_INTERVAL_HOURS",
+        default_value_t = 24,
+        global = true
+    )]
+    pub link_check_interval_hours: u64,
+    /// How long one request of a check may take.
+    #[arg(
+        long,
+        env = "LINK_CHECK_TIMEOUT_SECS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub link_check_timeout_secs: u64,
+    /// How often the checker looks for due bookmarks (it is also woken when a URL changes).
+    #[arg(
+        long,
+        env = "LINK_CHECK_POLL_MS",
+        default_value_t = 5000,
+        global = true
+    )]
+    pub link_check_poll_ms: u64,
+    /// Let the checker connect to loopback, private, link-local and metadata addresses.
+    #[arg(
+        long,
+        env = "LINK_CHECK_ALLOW_PRIVATE",
+        default_value_t = false,
+        global = true
+    )]
+    pub link_check_allow_private: bool,
+    /// Addresses or ranges the checker may connect to although private, e.g. `10.1.0.0/16,fd12::/16`.
+    #[arg(long, env = "LINK_CHECK_ALLOW_ADDRS", global = true)]
+    pub link_check_allow_addrs: Option<String>,
+    /// Static answers the checker consults before DNS, curl-style: `host=ip,host2=ip2`.
+    #[arg(long, env = "LINK_CHECK_RESOLVE", global = true)]
+    pub link_check_resolve: Option<String>,
 }
 
 impl Config {
@@ -239,6 +285,13 @@ impl std::fmt::Debug for Config {
             rate_limit_write_per_minute,
             stats_endpoint_secret,
             metrics_token,
+            link_check_concurrency,
+            link_check_interval_hours,
+            link_check_timeout_secs,
+            link_check_poll_ms,
+            link_check_allow_private,
+            link_check_allow_addrs,
+            link_check_resolve,
         } = self;
         f.debug_struct("Config")
             .field("host", host)
@@ -269,6 +322,13 @@ impl std::fmt::Debug for Config {
             .field("rate_limit_write_per_minute", rate_limit_write_per_minute)
             .field("stats_endpoint_secret", &redacted(stats_endpoint_secret))
             .field("metrics_token", &redacted(metrics_token))
+            .field("link_check_concurrency", link_check_concurrency)
+            .field("link_check_interval_hours", link_check_interval_hours)
+            .field("link_check_timeout_secs", link_check_timeout_secs)
+            .field("link_check_poll_ms", link_check_poll_ms)
+            .field("link_check_allow_private", link_check_allow_private)
+            .field("link_check_allow_addrs", link_check_allow_addrs)
+            .field("link_check_resolve", link_check_resolve)
             .finish()
     }
 }

@@ -16,6 +16,7 @@ use tokio::net::TcpListener;
 
 use crate::app::cache::GenCache;
 use crate::app::identity::Authenticator;
+use crate::app::link_checks::LinkChecker;
 use crate::app::sessions::SessionKeys;
 use crate::config::Config;
 use crate::http::build_app;
@@ -52,6 +53,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         config.mail_dir(),
         &config.mail_from,
     )?;
+    let link_checker = LinkChecker::from_config(&config)?;
     let limits = Limits::for_store(
         &store,
         config.rate_limit_auth_per_minute,
@@ -77,6 +79,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         access_counter: Default::default(),
         list_totals: Arc::new(GenCache::new(std::time::Duration::from_secs(5), 50_000)),
         oidc_http: crate::app::oidc_client::http_client(),
+        link_checker: Arc::new(link_checker),
     }))
 }
 
@@ -136,6 +139,7 @@ impl Application {
             &state.access_counter,
             &state.limits,
             reminders,
+            &state.link_checker,
         );
         Ok(Self {
             listener,

@@ -51,6 +51,8 @@ pub struct Shared {
     pub list_totals: Arc<GenCache<(String, String, String), i64>>,
     /// Talks to OpenID providers (no redirects followed, a deadline on every request).
     pub oidc_http: openidconnect::reqwest::Client,
+    /// Checks bookmarks' URLs (the background job and `POST /api/bookmarks/{id}/check`).
+    pub link_checker: Arc<crate::app::link_checks::LinkChecker>,
 }
 
 impl Shared {

@@ -2,6 +2,7 @@
 //! the JSON API and the pages, and the paging rules every list follows.
 
 use crate::domain::ids::parse_id;
+use crate::domain::link_health::LinkStatus;
 use crate::domain::{DomainError, SearchTerms};
 use crate::error::{AppError, Result};
 use crate::store::bookmark_list::{Filter, Scope, Sort};
@@ -20,6 +21,9 @@ pub struct ListParams {
     pub pinned: Option<String>,
     pub q: Option<String>,
     pub sort_by: Option<String>,
+    /// `unknown`, `ok`, `redirected`, `broken` or `unreachable`.
+    #[serde(default)]
+    pub link_status: Option<String>,
     pub limit: Option<String>,
     pub offset: Option<String>,
 }
@@ -140,6 +144,12 @@ impl ListParams {
             tag_id: filter_id(&self.tag_id, "tag_id")?,
             pinned,
             terms: present(&self.q).and_then(SearchTerms::parse),
+            link_status: choice(
+                &self.link_status,
+                "link_status",
+                LinkStatus::NAMES,
+                LinkStatus::parse,
+            )?,
         };
         Ok((filter, sort))
     }

@@ -23,6 +23,7 @@ pub mod invitation_links;
 pub mod invitation_reminders;
 pub mod invitations;
 pub mod invited_signup;
+pub mod link_checks;
 pub mod list_params;
 pub mod members;
 pub mod mfa;

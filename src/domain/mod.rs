@@ -8,6 +8,7 @@ pub mod error;
 pub mod golink;
 pub mod ids;
 pub mod library;
+pub mod link_health;
 pub mod oidc;
 pub mod plan;
 pub mod role;

@@ -123,6 +123,7 @@ async fn import(
     let items =
         bookmark_file::read(&text, is_html).map_err(|e| AppError::bad_request(e.to_string()))?;
     let report = bookmark_io::import(&state.store, &org, items).await?;
+    state.link_checker.wake();
     Ok(Json(report))
 }
 

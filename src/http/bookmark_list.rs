@@ -10,6 +10,7 @@ use utoipa_axum::routes;
 
 use crate::app::bookmarks as use_case;
 use crate::app::list_params::ListParams;
+use crate::domain::link_health::LinkStatus;
 use crate::domain::SearchTerms;
 use crate::error::Result;
 use crate::http::bookmarks::{bookmarks, Bookmark};
@@ -50,6 +51,9 @@ pub struct ListQuery {
     /// `recently_added` (default), `alphabetical`, `most_used` or `recently_accessed`.
     #[param(schema_with = sort_schema)]
     sort_by: Option<String>,
+    /// Only bookmarks whose last link check found this.
+    #[param(schema_with = link_status_schema)]
+    link_status: Option<String>,
     /// Page size (default 50); values outside 1–500 are brought within them.
     #[param(schema_with = fields::page_limit)]
     limit: Option<String>,
@@ -65,6 +69,10 @@ fn id_schema() -> RefOr<Schema> {
 
 fn pinned_schema() -> RefOr<Schema> {
     or_blank(fields::boolean())
+}
+
+fn link_status_schema() -> RefOr<Schema> {
+    fields::one_of(LinkStatus::NAMES)
 }
 
 fn sort_schema() -> RefOr<Schema> {
@@ -86,6 +94,7 @@ impl ListQuery {
             pinned: self.pinned.clone(),
             q: self.q.clone(),
             sort_by: self.sort_by.clone(),
+            link_status: self.link_status.clone(),
             limit: self.limit.clone(),
             offset: self.offset.clone(),
         }

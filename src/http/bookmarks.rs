@@ -58,6 +58,17 @@ pub struct Bookmark {
     /// The owner, for bookmarks shared with the caller.
     user_name: Option<String>,
     user_email: Option<String>,
+    /// What the last link check found: `unknown` (not checked yet, or the URL changed since),
+    /// `ok`, `redirected` (permanently, to `link_final_url`), `broken` or `unreachable`.
+    #[schema(value_type = String, example = "ok")]
+    link_status: String,
+    /// The HTTP status of the last check's answer, if it got one.
+    link_status_code: Option<i32>,
+    #[serde(serialize_with = "time::opt_millis")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    link_checked_at: Option<i64>,
+    /// Where a permanent redirect led (only when `link_status` is `redirected`).
+    link_final_url: Option<String>,
 }
 
 impl From<BookmarkView> for Bookmark {
@@ -83,6 +94,10 @@ impl From<BookmarkView> for Bookmark {
             last_accessed_at: r.last_accessed_at,
             created_at: r.created_at,
             updated_at: r.updated_at,
+            link_status: r.link_status,
+            link_status_code: r.link_status_code,
+            link_checked_at: r.link_checked_at,
+            link_final_url: r.link_final_url,
         }
     }
 }
@@ -152,6 +167,7 @@ async fn create(
     Json(body): Json<BookmarkBody>,
 ) -> Result<Response> {
     let out = use_case::create(&state.store, &org, body.into()).await?;
+    state.link_checker.wake();
     Ok((StatusCode::CREATED, Json(Bookmark::from(out))).into_response())
 }
 
@@ -180,6 +196,7 @@ async fn update(
     Json(body): Json<BookmarkBody>,
 ) -> Result<Json<Bookmark>> {
     let out = use_case::update(&state.store, &org, &id, body.into()).await?;
+    state.link_checker.wake();
     Ok(Json(out.into()))
 }
 

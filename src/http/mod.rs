@@ -21,6 +21,7 @@ pub mod golinks;
 pub mod identity;
 pub mod invitations;
 pub mod library;
+pub mod link_checks;
 pub mod members;
 pub mod meta;
 pub mod metrics;
@@ -85,6 +86,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(bookmark_list::router())
         .merge(bookmark_io::router())
         .merge(bookmarks::router())
+        .merge(link_checks::router())
         .merge(folders::router())
         .merge(tags::router())
         .merge(teams::router())

@@ -10,6 +10,7 @@ pub mod db_probe;
 pub mod invitation_reminders;
 pub mod lease;
 pub mod limiter_sweep;
+pub mod link_check;
 pub mod visits;
 
 use std::future::Future;
@@ -20,6 +21,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::app::access_counter::AccessCounter;
+use crate::app::link_checks::LinkChecker;
 use crate::security::rate_limit::Limits;
 use crate::store::Store;
 
@@ -37,6 +39,7 @@ impl Jobs {
         visits: &Arc<AccessCounter>,
         limits: &Limits,
         reminders: invitation_reminders::Reminders,
+        links: &Arc<LinkChecker>,
     ) -> Self {
         let (stop, stopped) = watch::channel(false);
         let tasks = vec![
@@ -48,6 +51,12 @@ impl Jobs {
             tokio::spawn(db_probe::run(store.clone(), stopped.clone())),
             tokio::spawn(limiter_sweep::run(limits.clone(), stopped.clone())),
             tokio::spawn(cleanup::run(
+                store.clone(),
+                lease::holder_id(),
+                stopped.clone(),
+            )),
+            tokio::spawn(link_check::run(
+                Arc::clone(links),
                 store.clone(),
                 lease::holder_id(),
                 stopped.clone(),

@@ -7,6 +7,7 @@ use super::access::{bookmark_is_shared, bookmark_shared_with, bookmark_visible, 
 use super::bookmarks::{BookmarkRow, SELECT};
 use super::sql::{is_postgres, Arg, Args};
 use super::{bind_args, q, Conn};
+use crate::domain::link_health::LinkStatus;
 use crate::domain::SearchTerms;
 use crate::error::Result;
 
@@ -74,6 +75,7 @@ pub struct Filter {
     pub tag_id: Option<String>,
     pub pinned: Option<bool>,
     pub terms: Option<SearchTerms>,
+    pub link_status: Option<LinkStatus>,
 }
 
 /// The `WHERE` condition for `f` over `bookmarks b`, with `$1` = organization, `$2` = user.
@@ -105,6 +107,10 @@ fn condition(c: &Conn<'_>, f: &Filter, args: &mut Args, few_hits: bool) -> Strin
     if let Some(pinned) = f.pinned {
         let p = args.push(Arg::Bool(pinned));
         parts.push(format!("b.pinned = {p}"));
+    }
+    if let Some(status) = f.link_status {
+        let p = args.text(status.as_str());
+        parts.push(format!("b.link_status = {p}"));
     }
     if let Some(terms) = &f.terms {
         if is_postgres(c) {

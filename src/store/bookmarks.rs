@@ -23,12 +23,18 @@ pub struct BookmarkRow {
     pub updated_at: i64,
     pub owner_name: String,
     pub owner_email: String,
+    /// What the last link check found (see `domain::link_health`).
+    pub link_status: String,
+    pub link_status_code: Option<i32>,
+    pub link_checked_at: Option<i64>,
+    pub link_final_url: Option<String>,
 }
 
 /// Columns of [`BookmarkRow`] over `bookmarks b JOIN users u`.
 pub const SELECT: &str = "SELECT b.id, b.user_id, b.title, b.url, b.slug, b.forwarding_enabled, \
     b.pinned, b.share_all_teams, b.access_count, b.last_accessed_at, b.created_at, b.updated_at, \
-    u.name AS owner_name, u.email AS owner_email FROM bookmarks b JOIN users u ON u.id = b.user_id";
+    u.name AS owner_name, u.email AS owner_email, b.link_status, b.link_status_code, \
+    b.link_checked_at, b.link_final_url FROM bookmarks b JOIN users u ON u.id = b.user_id";
 
 /// The fields a person sets on a bookmark.
 #[derive(Clone, Debug)]
@@ -186,26 +192,36 @@ pub async fn insert(
     Ok(())
 }
 
+/// `SET` items for an update that gives the bookmark URL `$4`: a new URL forgets what the last
+/// link check found and is due for a check at once (the same URL keeps both).
+pub const URL_CHANGE: &str =
+    "link_status = CASE WHEN url = $4 THEN link_status ELSE 'unknown' END, \
+    link_status_code = CASE WHEN url = $4 THEN link_status_code ELSE NULL END, \
+    link_checked_at = CASE WHEN url = $4 THEN link_checked_at ELSE NULL END, \
+    link_final_url = CASE WHEN url = $4 THEN link_final_url ELSE NULL END, \
+    link_check_due_at = CASE WHEN url = $4 THEN link_check_due_at ELSE 0 END";
+
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn update(c: &mut Conn<'_>, org_id: &str, id: &str, f: &Fields, now: i64) -> Result<()> {
-    q!(c, |e| {
-        sqlx::query(
+    let sql = format!(
         "UPDATE bookmarks SET title = $3, url = $4, slug = $5, forwarding_enabled = $6, pinned = $7, \
-         share_all_teams = $8, updated_at = $9 WHERE org_id = $1 AND id = $2"
-    )
-    .bind(org_id)
-    .bind(id)
-    .bind(&f.title)
-    .bind(&f.url)
-    .bind(&f.slug)
-    .bind(f.forwarding_enabled)
-    .bind(f.pinned)
-    .bind(f.share_all_teams)
-    .bind(now)
-    .execute(e)
-    .await
-    .map_err(slug_taken)?
-    .rows_affected()
+         share_all_teams = $8, updated_at = $9, {URL_CHANGE} WHERE org_id = $1 AND id = $2"
+    );
+    q!(c, |e| {
+        sqlx::query(&sql)
+            .bind(org_id)
+            .bind(id)
+            .bind(&f.title)
+            .bind(&f.url)
+            .bind(&f.slug)
+            .bind(f.forwarding_enabled)
+            .bind(f.pinned)
+            .bind(f.share_all_teams)
+            .bind(now)
+            .execute(e)
+            .await
+            .map_err(slug_taken)?
+            .rows_affected()
     });
     Ok(())
 }

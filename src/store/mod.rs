@@ -21,6 +21,7 @@ pub mod health;
 pub mod invalidation;
 pub mod invitations;
 pub mod leases;
+pub mod link_checks;
 pub mod mfa;
 pub mod oidc;
 pub mod orgs;

@@ -27,6 +27,7 @@ mod invited_signup;
 mod library;
 mod limits;
 mod limits_across_instances;
+mod link_checks;
 mod mail;
 mod mfa;
 mod oidc;

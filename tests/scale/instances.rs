@@ -14,7 +14,7 @@ use crate::support::{self, Server};
 const SECRET: &str = "a-shared-jwt-secret-of-at-least-32-bytes";
 
 /// A fresh database on the `TEST_DATABASE_URL` server, or `None` (with a note) on the SQLite run.
-async fn fresh_database() -> Option<String> {
+pub async fn fresh_database() -> Option<String> {
     use sqlx::Connection;
     let Ok(admin) = std::env::var("TEST_DATABASE_URL") else {
         eprintln!("skipped: two instances need one PostgreSQL (TEST_DATABASE_URL)");

@@ -7,5 +7,6 @@ mod support;
 mod database_restart;
 mod harness;
 mod instances;
+mod link_checks;
 mod metrics;
 mod shutdown;

@@ -401,3 +401,45 @@ async fn pages_keep_organizations_apart_and_refuse_bad_forms() {
         .starts_with("application/opensearchdescription+xml"));
     assert!(xml.text().await.unwrap().contains("/go/{searchTerms}"));
 }
+
+/// A link the checker found broken carries a badge, and the list filters by what checks found.
+#[tokio::test]
+async fn a_broken_link_is_marked_and_can_be_filtered_for() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let site = axum::Router::new().route(
+        "/ok",
+        axum::routing::get(|| async { StatusCode::OK.as_u16().to_string() }),
+    );
+    tokio::spawn(async move { axum::serve(listener, site).await.unwrap() });
+    let app = crate::helpers::spawn_with(Mode::Selfhosted, |c| {
+        c.link_check_allow_private = true;
+        c.link_check_concurrency = 0;
+        c.link_check_timeout_secs = 1;
+    })
+    .await;
+    let ada = app.setup_admin("ada@example.com").await;
+    for (title, path) in [("Fine page", "/ok"), ("Dead page", "/missing")] {
+        let url = format!("http://127.0.0.1:{port}{path}");
+        let id = api_post(
+            &app,
+            &ada,
+            "/api/bookmarks",
+            json!({"title": title, "url": url}),
+        )
+        .await;
+        api_post(&app, &ada, &format!("/api/bookmarks/{id}/check"), json!({})).await;
+    }
+    let b = Browser::open(&app.base).await;
+    b.sign_in("ada@example.com", PASSWORD).await;
+    b.goto("/bookmarks").await;
+    b.wait_text("Dead page").await;
+    let badge = b.find(".link-health").await;
+    assert_eq!(badge.text().await.unwrap(), "Broken");
+    b.check_page("lib-link-badge").await;
+    b.goto("/bookmarks?link_status=broken").await;
+    b.wait_text("Dead page").await;
+    b.check_page("lib-link-filter").await;
+    let listed = b.find("main").await.text().await.unwrap();
+    assert!(!listed.contains("Fine page"), "{listed}");
+}

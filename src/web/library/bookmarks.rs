@@ -36,6 +36,7 @@ fn href(p: &ListParams, view: &str, offset: i64) -> String {
         ("tag_id", &p.tag_id),
         ("pinned", &p.pinned),
         ("sort_by", &p.sort_by),
+        ("link_status", &p.link_status),
         ("limit", &p.limit),
     ];
     for (k, v) in pairs {
@@ -130,6 +131,17 @@ pub async fn list(
     .iter()
     .map(|(v, k)| (v.to_string(), ctx.t(k).to_string()))
     .collect();
+    let link_opts: Vec<(String, String)> = [
+        ("", "lib.link_any"),
+        ("ok", "lib.link_ok"),
+        ("redirected", "lib.link_redirected"),
+        ("broken", "lib.link_broken"),
+        ("unreachable", "lib.link_unreachable"),
+        ("unknown", "lib.link_unknown"),
+    ]
+    .iter()
+    .map(|(v, k)| (v.to_string(), ctx.t(k).to_string()))
+    .collect();
     let view_opts = vec![
         ("cards".to_string(), ctx.t("lib.view_cards").to_string()),
         ("table".to_string(), ctx.t("lib.view_table").to_string()),
@@ -151,6 +163,7 @@ pub async fn list(
                 (select("f-scope", "scope", ctx.t("lib.scope"), p.scope.as_deref(), &scope_opts))
                 (select("f-folder", "folder_id", ctx.t("lib.folder"), p.folder_id.as_deref(), &folder_opts))
                 (select("f-tag", "tag_id", ctx.t("lib.tag"), p.tag_id.as_deref(), &tag_opts))
+                (select("f-link", "link_status", ctx.t("lib.link_status"), p.link_status.as_deref(), &link_opts))
                 (select("f-sort", "sort_by", ctx.t("lib.sort"), p.sort_by.as_deref(), &sort_opts))
                 (select("f-view", "view", ctx.t("lib.view"), Some(view), &view_opts))
             }
@@ -260,7 +273,7 @@ fn table(ctx: &Ctx, base: &str, items: &[BookmarkView]) -> Markup {
                             td { @if b.mine {
                                 input type="checkbox" name="ids" value=(b.row.id) aria-label=(ctx.tf("lib.select_one", &[("title", &b.row.title)]));
                             } }
-                            td { a href=(b.row.url) rel="noopener noreferrer" { (b.row.title) } br; small.url { (b.row.url) } }
+                            td { a href=(b.row.url) rel="noopener noreferrer" { (b.row.title) } (super::link_badge(ctx, b)) br; small.url { (b.row.url) } }
                             td { (golink(ctx, base, b)) }
                             td.hide-narrow { (chips(b)) }
                             td { @if b.mine {

@@ -207,7 +207,10 @@ pub async fn create(
     Form(f): Form<BookmarkForm>,
 ) -> PageResult {
     match use_case::create(&state.store, &org, f.clone().input()).await {
-        Ok(_) => Ok(nav::see_other(&nav::with_notice("/bookmarks", "created"))),
+        Ok(_) => {
+            state.link_checker.wake();
+            Ok(nav::see_other(&nav::with_notice("/bookmarks", "created")))
+        }
         Err(e) => {
             let (status, message) = explain(ctx.lang, e);
             let ch = choices(&state, &org).await?;
@@ -248,7 +251,10 @@ pub async fn update(
     Form(f): Form<BookmarkForm>,
 ) -> PageResult {
     match use_case::update(&state.store, &org, &id, f.clone().input()).await {
-        Ok(_) => Ok(nav::see_other(&nav::with_notice("/bookmarks", "saved"))),
+        Ok(_) => {
+            state.link_checker.wake();
+            Ok(nav::see_other(&nav::with_notice("/bookmarks", "saved")))
+        }
         Err(e @ (AppError::NotFound(_) | AppError::Forbidden)) => Err(e.into()),
         Err(e) => {
             let (status, message) = explain(ctx.lang, e);

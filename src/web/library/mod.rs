@@ -56,7 +56,7 @@ fn card(ctx: &Ctx, base: &str, b: &BookmarkView, select: bool) -> Markup {
                     label for=(format!("sel-{}", r.id)) { (ctx.t("lib.select")) " " span.visually-hidden { (r.title) } }
                 }
             }
-            h3 { a href=(r.url) rel="noopener noreferrer" { (r.title) } @if r.pinned { " " span.chip { (ctx.t("lib.pinned")) } } }
+            h3 { a href=(r.url) rel="noopener noreferrer" { (r.title) } @if r.pinned { " " span.chip { (ctx.t("lib.pinned")) } } (link_badge(ctx, b)) }
             p.url { (r.url) }
             (golink(ctx, base, b))
             (chips(b))
@@ -68,6 +68,19 @@ fn card(ctx: &Ctx, base: &str, b: &BookmarkView, select: bool) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// "Broken" or "Unreachable" when the last link check found so (nothing otherwise).
+fn link_badge(ctx: &Ctx, b: &BookmarkView) -> Markup {
+    let key = match b.row.link_status.as_str() {
+        "broken" => "lib.link_broken",
+        "unreachable" => "lib.link_unreachable",
+        _ => return html! {},
+    };
+    let code = b.row.link_status_code.map(|c| c.to_string());
+    html! {
+        " " span.badge.link-health title=[code.as_deref().map(|c| ctx.tf("lib.link_code", &[("code", c)]))] { (ctx.t(key)) }
     }
 }
 

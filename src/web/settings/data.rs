@@ -145,6 +145,7 @@ pub async fn import(
         bookmark_io::import(&state.store, &org, items).await
     }
     .await;
+    state.link_checker.wake();
     match outcome {
         Ok(report) => Ok(settings_page(
             &ctx,
