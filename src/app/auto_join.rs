@@ -19,11 +19,14 @@ use crate::domain::{DomainError, OrgRole, Plan, Timestamp};
 use crate::error::{AppError, Result};
 use crate::store::{orgs, users, Store};
 
+/// Opening an organization to a domain is a cloud feature, refused elsewhere like a plan
+/// feature is (403). Closing one is allowed everywhere: it asks for nothing the edition lacks.
 fn cloud_only(policy: PlanPolicy) -> Result<()> {
     if policy.mode == Mode::Cloud {
         Ok(())
     } else {
-        Err(AppError::bad_request(
+        Err(AppError::status(
+            axum::http::StatusCode::FORBIDDEN,
             "Joining by email domain is available in SlugBase Cloud only",
         ))
     }
@@ -42,10 +45,10 @@ pub async fn set_domain(
     let mut tx = store.begin().await?;
     let m = membership_locked(&mut tx.conn(), org_id, user.id()).await?;
     m.require_owner()?;
-    cloud_only(policy)?;
     let domain = match raw.map(str::trim).filter(|d| !d.is_empty()) {
         None => None,
         Some(raw) => {
+            cloud_only(policy)?;
             policy.rules(m.org.plan).check_can_invite()?;
             let domain = AutoJoinDomain::parse(raw)?;
             if !domain.admits(&user.user.email) {
@@ -99,7 +102,6 @@ pub async fn join(
     user: &CurrentUser,
     raw_id: &str,
 ) -> Result<Accepted> {
-    cloud_only(policy)?;
     let id = parse_id(raw_id).ok_or_else(org_not_found)?;
     let mut tx = store.begin().await?;
     crate::store::lock_org(&mut tx.conn(), &id).await?;
@@ -119,11 +121,14 @@ pub async fn join(
     let person = users::by_id(&mut tx.conn(), user.id())
         .await?
         .ok_or(AppError::Unauthorized)?;
-    let open = org
-        .auto_join_domain
-        .as_deref()
-        .and_then(|d| AutoJoinDomain::parse(d).ok())
-        .is_some_and(|d| d.admits(&person.email));
+    // Outside the cloud no organization is open to a domain (a database moved from the cloud
+    // may still name one): to the person it is simply not found.
+    let open = policy.mode == Mode::Cloud
+        && org
+            .auto_join_domain
+            .as_deref()
+            .and_then(|d| AutoJoinDomain::parse(d).ok())
+            .is_some_and(|d| d.admits(&person.email));
     if !open {
         return Err(org_not_found());
     }

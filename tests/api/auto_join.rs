@@ -350,8 +350,37 @@ async fn self_hosted_has_no_joining_by_domain() {
     let admin = app.setup_admin("root@acme.test").await;
     let org = current_org(&app, &admin).await;
     let res = set_domain(&app, &admin, &org, json!("acme.test")).await;
-    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(
+        body["error"],
+        "Joining by email domain is available in SlugBase Cloud only"
+    );
+    // Closing what is not open asks for nothing the edition lacks.
+    for closed in [json!(null), json!("")] {
+        let res = set_domain(&app, &admin, &org, closed).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["auto_join_domain"], Value::Null);
+    }
     assert!(joinable(&app, &admin).await.is_empty());
     let pat = app.add_user("pat@acme.test").await;
     assert!(joinable(&app, &pat).await.is_empty());
+    // Joining: not found to an outsider, "already a member" to a member.
+    assert_eq!(join(&app, &pat, &org).await.status(), StatusCode::OK);
+    let elsewhere = expect(
+        app.post(
+            "/api/organizations",
+            Some(&admin.jwt),
+            json!({"name": "Elsewhere"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let outsider_org = elsewhere["id"].as_str().unwrap();
+    assert_eq!(
+        join(&app, &pat, outsider_org).await.status(),
+        StatusCode::NOT_FOUND
+    );
 }
