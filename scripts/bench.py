@@ -29,7 +29,9 @@ def request(port, method, path, body=None, token=None):
 
 def start_server(binary, data_dir, port, database_url):
     env = dict(os.environ, DATA_DIR=data_dir, PORT=str(port), HOST="127.0.0.1", RUST_LOG="warn",
-               SLUGBASE_MODE="selfhosted", RATE_LIMIT_AUTH_PER_MINUTE="100000", RATE_LIMIT_WRITE_PER_MINUTE="100000")
+               SLUGBASE_MODE="selfhosted", RATE_LIMIT_AUTH_PER_MINUTE="100000", RATE_LIMIT_WRITE_PER_MINUTE="100000",
+               # The seeded URLs are made up; scripts/bench_links.py measures /go with the checker at work.
+               LINK_CHECK_CONCURRENCY="0")
     if database_url:
         env["DATABASE_URL"] = database_url
     proc = subprocess.Popen([binary], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
