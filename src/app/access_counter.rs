@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use crate::domain::Timestamp;
 use crate::error::Result;
-use crate::store::{bookmarks, stats, Store};
+use crate::store::{bookmarks, stats, visits, Store};
 
 /// How often the visits counted in memory are written.
 pub const FLUSH_EVERY: Duration = Duration::from_secs(1);
@@ -109,6 +109,8 @@ async fn write(store: &Store, batch: &[(String, Visits)]) -> Result<()> {
     let mut hours: HashMap<i64, i64> = HashMap::new();
     for (id, v) in batch {
         bookmarks::add_visits(&mut tx.conn(), id, v.count, v.last_at).await?;
+        // A batch spans one flush interval: its visits count on the day of the latest.
+        visits::add(&mut tx.conn(), id, Timestamp(v.last_at).day(), v.count).await?;
         *hours
             .entry(v.last_at - v.last_at.rem_euclid(HOUR_MS))
             .or_default() += v.count;

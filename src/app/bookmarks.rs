@@ -5,6 +5,7 @@
 
 use crate::app::audit::{self, Actor, Event};
 use crate::app::cache::GenCache;
+use crate::app::history;
 use crate::app::list_params::{self, Paging};
 use crate::app::sharing::{check_owner, LinkInput, Links, Owner, SharedWith, SharesOfPage};
 use crate::app::tenancy::CurrentOrg;
@@ -14,7 +15,7 @@ use crate::domain::{new_id, DomainError, Rules, TargetUrl, Timestamp, Title};
 use crate::error::{AppError, Result};
 use crate::store::bookmark_list::{self, links, Detail, Filter, LinkRow, Sort};
 use crate::store::bookmarks::{self, BookmarkRow, Fields};
-use crate::store::{Conn, Store};
+use crate::store::{visits, Conn, Store};
 
 pub fn not_found() -> AppError {
     AppError::not_found("Bookmark not found")
@@ -91,7 +92,7 @@ pub async fn view(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<Bo
 
 /// The bookmark if the caller owns it: 404 when they cannot see it, 403 when they only can.
 #[tracing::instrument(level = "debug", skip_all)]
-async fn owned(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<BookmarkRow> {
+pub(crate) async fn owned(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<BookmarkRow> {
     let row = visible(c, org, raw_id).await?;
     check_owner(org, &row.user_id)?;
     Ok(row)
@@ -176,7 +177,8 @@ pub async fn create(store: &Store, org: &CurrentOrg, input: BookmarkInput) -> Re
     Ok(out)
 }
 
-/// Changes the fields given (owner only); link lists given replace the current ones.
+/// Changes the fields given (owner only); link lists given replace the current ones. Each
+/// changed title, URL, slug or forwarding is kept in the bookmark's history.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn update(
     store: &Store,
@@ -187,17 +189,32 @@ pub async fn update(
     let mut tx = store.begin().await?;
     let mut c = tx.conn();
     let row = owned(&mut c, org, raw_id).await?;
+    let out = update_owned(&mut c, org, row, input).await?;
+    tx.invalidates_org(org.id());
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// [`update`] of a bookmark already read and checked as the caller's, inside the caller's
+/// transaction (a restore from the history goes this way too).
+#[tracing::instrument(level = "debug", skip_all)]
+pub(crate) async fn update_owned(
+    c: &mut Conn<'_>,
+    org: &CurrentOrg,
+    row: BookmarkRow,
+    input: BookmarkInput,
+) -> Result<BookmarkView> {
     let title = match &input.title {
         Some(t) => Title::parse(t)?.as_str().to_string(),
-        None => row.title,
+        None => row.title.clone(),
     };
     let url = match &input.url {
         Some(u) => TargetUrl::parse(u)?.as_str().to_string(),
-        None => row.url,
+        None => row.url.clone(),
     };
     let slug = match &input.slug {
         Some(s) => optional_slug(s.as_deref())?.map(|s| s.as_str().to_string()),
-        None => row.slug,
+        None => row.slug.clone(),
     };
     let asked = input.forwarding_enabled.unwrap_or(row.forwarding_enabled);
     let forwarding_enabled = forwarding(Some(asked), slug.is_some())?;
@@ -211,15 +228,12 @@ pub async fn update(
         share_all_teams: links.all_teams.unwrap_or(row.share_all_teams),
     };
     let now = Timestamp::now().millis();
-    let was_all_teams = row.share_all_teams;
-    bookmarks::update(&mut c, org.id(), &row.id, &fields, now).await?;
+    bookmarks::update(c, org.id(), &row.id, &fields, now).await?;
+    history::record(c, org, &row, &fields, now).await?;
     links
-        .save(&mut c, Owner::Bookmark, org, &row.id, was_all_teams)
+        .save(c, Owner::Bookmark, org, &row.id, row.share_all_teams)
         .await?;
-    let out = view(&mut c, org, &row.id).await?;
-    tx.invalidates_org(org.id());
-    tx.commit().await?;
-    Ok(out)
+    view(c, org, &row.id).await
 }
 
 /// Deletes the bookmark (owner only).
@@ -244,7 +258,9 @@ pub async fn delete(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<()>
 pub async fn track_access(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<BookmarkRow> {
     let mut tx = store.begin().await?;
     let id = visible(&mut tx.conn(), org, raw_id).await?.id;
-    bookmarks::track_access(&mut tx.conn(), org.id(), &id, Timestamp::now().millis()).await?;
+    let now = Timestamp::now();
+    bookmarks::track_access(&mut tx.conn(), org.id(), &id, now.millis()).await?;
+    visits::add(&mut tx.conn(), &id, now.day(), 1).await?;
     let row = visible(&mut tx.conn(), org, &id).await?;
     tx.invalidates_org(org.id());
     tx.commit().await?;

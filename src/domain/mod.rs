@@ -6,6 +6,7 @@ pub mod auto_join;
 pub mod bookmark_file;
 pub mod error;
 pub mod golink;
+pub mod history;
 pub mod ids;
 pub mod library;
 pub mod link_health;
@@ -16,6 +17,7 @@ pub mod search;
 pub mod setting;
 pub mod text_enum;
 pub mod time;
+pub mod visits;
 
 pub use account::{Email, Password, PersonName};
 pub use error::DomainError;

@@ -4,6 +4,9 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Serialize, Serializer};
 
+/// Milliseconds in a day.
+pub const DAY_MS: i64 = 86_400_000;
+
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(pub i64);
 
@@ -18,6 +21,11 @@ impl Timestamp {
 
     pub fn millis(self) -> i64 {
         self.0
+    }
+
+    /// The UTC day it falls on, as days since 1970-01-01 (how visits are counted).
+    pub fn day(self) -> i64 {
+        self.0.div_euclid(DAY_MS)
     }
 
     /// The UTC day, `YYYY-MM-DD`, as pages show dates.

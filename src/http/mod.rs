@@ -8,6 +8,7 @@ pub mod admin_users;
 pub mod auth;
 pub mod auto_join;
 pub mod billing;
+pub mod bookmark_history;
 pub mod bookmark_io;
 pub mod bookmark_list;
 pub mod bookmarks;
@@ -87,6 +88,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(bookmark_io::router())
         .merge(bookmarks::router())
         .merge(link_checks::router())
+        .merge(bookmark_history::router())
         .merge(folders::router())
         .merge(tags::router())
         .merge(teams::router())

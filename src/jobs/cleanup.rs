@@ -4,7 +4,8 @@
 //! - sessions that have expired (their refresh tokens go with them);
 //! - email links a month after they expired: until then presenting one still says "used" or
 //!   "expired", which is more helpful than "invalid";
-//! - OpenID sign-ins never finished, past their expiry.
+//! - OpenID sign-ins never finished, past their expiry;
+//! - visits per day older than the 90 days a bookmark shows.
 //!
 //! Kept: invitations (listed with their status, reminded, accepted late as "expired"), the
 //! audit log, API tokens (they do not expire), statistics.
@@ -14,10 +15,11 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use super::lease::Lease;
+use crate::domain::visits;
 use crate::domain::Timestamp;
 use crate::error::Result;
 use crate::security::rate_limit::WINDOW_MS;
-use crate::store::{email_tokens, oidc, rate_limits, sessions, Store};
+use crate::store::{email_tokens, oidc, rate_limits, sessions, visits as visit_days, Store};
 
 /// Often enough that the rate-limit table holds a few minutes of windows, rarely enough to cost
 /// nothing.
@@ -62,10 +64,12 @@ pub async fn round(store: &Store, now: i64) -> Result<()> {
     let sessions = sessions::delete_expired(&mut tx.conn(), now).await?;
     let links = email_tokens::delete_expired(&mut tx.conn(), now - EMAIL_LINK_KEPT_MS).await?;
     let logins = oidc::sweep_logins(&mut tx.conn(), now).await?;
+    let first_day = visits::first_day(Timestamp(now).day());
+    let days = visit_days::prune(&mut tx.conn(), first_day).await?;
     // Only rows no cached answer can rest on (expired or old): the caches keep what they hold.
     tx.commit_quietly().await?;
-    if windows + sessions + links + logins > 0 {
-        tracing::debug!(windows, sessions, links, logins, "cleaned up");
+    if windows + sessions + links + logins + days > 0 {
+        tracing::debug!(windows, sessions, links, logins, days, "cleaned up");
     }
     Ok(())
 }

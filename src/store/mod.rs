@@ -18,6 +18,7 @@ pub mod folders;
 pub mod go_links;
 pub mod go_preferences;
 pub mod health;
+pub mod history;
 pub mod invalidation;
 pub mod invitations;
 pub mod leases;
@@ -36,6 +37,7 @@ pub mod tokens;
 pub mod transfer;
 pub mod user_admin;
 pub mod users;
+pub mod visits;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -48,6 +48,8 @@ pub const TABLES: &[&str] = &[
     "user_identities",
     "oidc_logins",
     "go_redirect_hours",
+    "bookmark_history",
+    "bookmark_visit_days",
 ];
 
 /// Tables that are not data: the migrator's bookkeeping, SQLite's full-text index (an FTS5

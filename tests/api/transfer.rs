@@ -86,7 +86,7 @@ struct Installation {
 /// A self-hosted server (on `database_url`, or the suite's database) holding a row of every
 /// kind, made through the API: people (one with two-factor sign-in), a team, a folder and a tag,
 /// go-links shared with the team, a go preference, an invitation, a token, settings, an OIDC
-/// provider, visits and the audit log they leave.
+/// provider, visits (per day too), an edit history and the audit log they leave.
 async fn installation(database_url: Option<String>) -> Installation {
     let app = spawn_with(Mode::Selfhosted, |c| {
         if let Some(url) = database_url {
@@ -129,6 +129,19 @@ async fn installation(database_url: Option<String>) -> Installation {
         StatusCode::CREATED,
     )
     .await;
+    // Renamed and named back: two entries of its history, and the same title as before.
+    for title in ["Wiki", "Team wiki"] {
+        expect(
+            app.put(
+                &format!("/api/bookmarks/{wiki}"),
+                Some(&alice.jwt),
+                json!({"title": title}),
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await;
+    }
     expect(
         app.post(
             "/api/go/preferences",
@@ -217,6 +230,8 @@ const FILLED: &[&str] = &[
     "org_settings",
     "oidc_providers",
     "go_redirect_hours",
+    "bookmark_history",
+    "bookmark_visit_days",
 ];
 
 /// An export as comparable data: table → (columns, rows sorted), so two databases that order
