@@ -13,6 +13,7 @@ use utoipa_axum::routes;
 
 use crate::app::bookmarks;
 use crate::app::golinks::{self, Resolution};
+use crate::app::{link_info, tenancy};
 use crate::domain::golink::{expand_target, login_redirect};
 use crate::domain::ids::parse_id;
 use crate::domain::library::Slug;
@@ -105,6 +106,9 @@ async fn serve(
         let asked = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
         return Ok(redirect(&login_redirect(asked)));
     };
+    if let (Some(slug), "") = (slug.strip_suffix('+'), rest) {
+        return link_page(state, user, slug, header).await;
+    }
     if Slug::parse(slug).is_err() {
         metrics::go_link(false);
         return Ok(not_found_page(slug, Some(&user)));
@@ -131,6 +135,41 @@ async fn serve(
         ),
         Resolution::NotFound => not_found_page(slug, Some(&user)),
     })
+}
+
+/// `/go/<slug>+`: the page of what `/go/<slug>` opens (target, owner, visits, last check,
+/// history) instead of going there. Counts no visit.
+async fn link_page(
+    state: &AppState,
+    user: crate::http::CurrentUser,
+    slug: &str,
+    header: Option<&str>,
+) -> Result<Response> {
+    if Slug::parse(slug).is_err() {
+        return Ok(not_found_page(slug, Some(&user)));
+    }
+    let Some(org_id) = golinks::organization(&state.store, &state.go_cache, &user, header).await?
+    else {
+        return Ok(not_found_page(slug, Some(&user)));
+    };
+    let org = tenancy::current_org(
+        &state.store,
+        user.clone(),
+        Some(&org_id),
+        state.plan_policy(),
+    )
+    .await?;
+    let links = link_info::of_slug(&state.store, &state.go_cache, &org, slug).await?;
+    if links.is_empty() {
+        return Ok(not_found_page(slug, Some(&user)));
+    }
+    Ok(go_pages::respond(
+        GoPage::Link {
+            slug: slug.to_string(),
+            links,
+        },
+        Some(user),
+    ))
 }
 
 /// The form behind "always use this" (section 12): a page form, sent by a signed-in browser

@@ -1,5 +1,6 @@
 //! The pages `/go/<slug>` shows instead of redirecting: a choice between several bookmarks, the
-//! confirmation of "always use this", and "no such go-link" (which offers to create it).
+//! confirmation of "always use this", "no such go-link" (which offers to create it), and
+//! `/go/<slug>+`, the link's own page (see `library::link`).
 //!
 //! The go-link handler answers thousands of redirects a second, so it does no page work: it
 //! returns a [`Deferred`] page, and the pages' middleware draws it (with the CSRF token and the
@@ -12,6 +13,7 @@ use maud::{html, Markup};
 
 use crate::app::golinks::{self, Candidate};
 use crate::app::identity::CurrentUser;
+use crate::app::link_info::LinkInfo;
 use crate::domain::ids::parse_id;
 use crate::domain::Slug;
 use crate::state::AppState;
@@ -33,6 +35,8 @@ pub enum GoPage {
     Confirm { slug: String, candidate: Candidate },
     /// Nothing the person can see answers to the slug.
     NotFound { slug: String },
+    /// `/go/<slug>+`: the page of each bookmark the go-link opens.
+    Link { slug: String, links: Vec<LinkInfo> },
 }
 
 /// A go-link page waiting to be drawn by the middleware.
@@ -93,6 +97,11 @@ pub fn render(
                 p { (ctx.t("go.confirm_lead")) }
                 ul.plain { (item(&ctx, slug, candidate)) }
             },
+        ),
+        GoPage::Link { slug, links } => (
+            StatusCode::OK,
+            format!("go/{slug}"),
+            crate::web::library::link::for_slug(&ctx, slug, links),
         ),
         GoPage::NotFound { slug } => (
             StatusCode::NOT_FOUND,

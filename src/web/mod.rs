@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod chart;
 pub mod errors;
 pub mod form;
 pub mod go_pages;

@@ -18,6 +18,7 @@ mod conventions;
 mod csrf;
 mod folders;
 mod golinks;
+mod history;
 mod import_export;
 mod import_files;
 mod instance_stats;

@@ -443,3 +443,95 @@ async fn a_broken_link_is_marked_and_can_be_filtered_for() {
     let listed = b.find("main").await.text().await.unwrap();
     assert!(!listed.contains("Fine page"), "{listed}");
 }
+
+/// A link's page: its visits drawn as a chart, its last check, its history with "restore" for
+/// the owner; `/go/<slug>+` shows the same page, and the dashboard charts the most used links.
+#[tokio::test]
+async fn a_links_page_charts_visits_and_restores_an_old_value() {
+    let app = crate::helpers::spawn_with(Mode::Selfhosted, |c| c.link_check_concurrency = 0).await;
+    let ada = app.setup_admin("ada@example.com").await;
+    let bob = app.add_user("bob@example.com").await;
+    let body = json!({"title": "Team wiki", "url": "https://wiki.example.com/start", "slug": "wiki",
+        "forwarding_enabled": true, "user_ids": [bob.id]});
+    let id = api_post(&app, &ada, "/api/bookmarks", body).await;
+    let res = app
+        .put(
+            &format!("/api/bookmarks/{id}"),
+            Some(&ada.jwt),
+            json!({"url": "https://wrong.example.com/"}),
+        )
+        .await;
+    expect(res, StatusCode::OK).await;
+    for _ in 0..3 {
+        let res = no_redirects()
+            .get(app.url("/go/wiki"))
+            .bearer_auth(&ada.jwt)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::FOUND);
+    }
+
+    let b = Browser::open(&app.base).await;
+    b.sign_in("ada@example.com", PASSWORD).await;
+    // The dashboard's most used links carry their chart once the visits are written.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        b.goto("/").await;
+        if b.exists(".chart svg rect").await {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no chart on the dashboard"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert!(b
+        .text(".chart figcaption")
+        .await
+        .starts_with("3 visits in the last 90 days"));
+    b.check_page("lib-dashboard-charts").await;
+
+    b.click_text("Details Team wiki").await;
+    b.wait_path(|p| p == format!("/bookmarks/{id}")).await;
+    b.wait_text("Visits per day, last 90 days").await;
+    b.wait_text("3 in all").await;
+    b.wait_text("Not checked yet").await;
+    let history = b.text("table").await;
+    assert!(
+        history.contains("https://wiki.example.com/start")
+            && history.contains("https://wrong.example.com/"),
+        "{history}"
+    );
+    b.check_page("lib-link-page").await;
+
+    b.click("form[action$='/restore'] button[type=submit]")
+        .await;
+    b.wait_text("The old value is back.").await;
+    let facts = b.text("dl.facts").await;
+    assert!(facts.contains("https://wiki.example.com/start"), "{facts}");
+    assert_eq!(
+        b.find("table")
+            .await
+            .find_all(fantoccini::Locator::Css("tbody tr"))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+
+    b.goto("/go/wiki+").await;
+    b.wait_text("go/wiki").await;
+    b.wait_text("Visits per day, last 90 days").await;
+    b.check_page("lib-go-plus").await;
+    b.close().await;
+
+    // Bob, whom it is shared with, reads the page but gets no restore button.
+    let b = Browser::open(&app.base).await;
+    b.sign_in("bob@example.com", PASSWORD).await;
+    b.goto(&format!("/bookmarks/{id}")).await;
+    b.wait_text("History").await;
+    assert!(!b.exists("form[action$='/restore']").await);
+    b.close().await;
+}

@@ -6,6 +6,7 @@ mod dashboard;
 mod edit;
 mod go;
 mod groups;
+pub mod link;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -24,6 +25,11 @@ pub fn router() -> Router<AppState> {
         .route(
             "/bookmarks/{id}/edit",
             get(edit::edit_page).post(edit::update),
+        )
+        .route("/bookmarks/{id}", get(link::page))
+        .route(
+            "/bookmarks/{id}/history/{entry}/restore",
+            post(link::restore),
         )
         .route(
             "/bookmarks/{id}/delete",
@@ -47,6 +53,11 @@ fn go_url(base: &str, slug: &str) -> String {
 
 /// A bookmark as a card: title, URL, go-link with a copy button, tags and folders, actions.
 fn card(ctx: &Ctx, base: &str, b: &BookmarkView, select: bool) -> Markup {
+    card_with(ctx, base, b, select, html! {})
+}
+
+/// [`card`] with `extra` (a visit chart) below the go-link.
+fn card_with(ctx: &Ctx, base: &str, b: &BookmarkView, select: bool, extra: Markup) -> Markup {
     let r = &b.row;
     html! {
         li.card {
@@ -59,10 +70,12 @@ fn card(ctx: &Ctx, base: &str, b: &BookmarkView, select: bool) -> Markup {
             h3 { a href=(r.url) rel="noopener noreferrer" { (r.title) } @if r.pinned { " " span.chip { (ctx.t("lib.pinned")) } } (link_badge(ctx, b)) }
             p.url { (r.url) }
             (golink(ctx, base, b))
+            (extra)
             (chips(b))
             @if !b.mine { p.muted { (ctx.tf("lib.shared_by", &[("name", &r.owner_name)])) } }
-            @if b.mine {
-                div.actions {
+            div.actions {
+                a.button.secondary href=(format!("/bookmarks/{}", r.id)) { (ctx.t("lib.details")) span.visually-hidden { " " (r.title) } }
+                @if b.mine {
                     a.button.secondary href=(format!("/bookmarks/{}/edit", r.id)) { (ctx.t("lib.edit")) span.visually-hidden { " " (r.title) } }
                     a.button.secondary href=(format!("/bookmarks/{}/delete", r.id)) { (ctx.t("lib.delete")) span.visually-hidden { " " (r.title) } }
                 }
