@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 
 use crate::app::bookmarks;
 use crate::app::golinks::{self, Resolution};
-use crate::app::{link_info, tenancy};
+use crate::app::{link_info, organizations, tenancy};
 use crate::domain::golink::{expand_target, login_redirect};
 use crate::domain::ids::parse_id;
 use crate::domain::library::Slug;
@@ -163,10 +163,13 @@ async fn link_page(
     if links.is_empty() {
         return Ok(not_found_page(slug, Some(&user)));
     }
+    let orgs = organizations::list(&state.store, &user).await?;
     Ok(go_pages::respond(
         GoPage::Link {
             slug: slug.to_string(),
             links,
+            orgs,
+            org_id,
         },
         Some(user),
     ))

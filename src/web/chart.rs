@@ -34,7 +34,7 @@ pub fn visits(ctx: &Ctx, days: &[DayCount]) -> Markup {
         figure.chart {
             svg viewBox=(format!("0 0 {width} {HEIGHT}")) width=(width) height=(HEIGHT)
                 preserveAspectRatio="none" aria-hidden="true" focusable="false" {
-                line x1="0" y1=(HEIGHT - 1) x2=(width) y2=(HEIGHT - 1) stroke="currentColor" stroke-opacity="0.3";
+                line x1="0" y1=(HEIGHT - 1) x2=(width) y2=(HEIGHT - 1) stroke="currentColor" stroke-opacity="0.3" {}
                 @for (i, d) in days.iter().enumerate() {
                     @if d.count > 0 {
                         @let h = ((d.count as f64 / max as f64) * f64::from(HEIGHT - 2)).ceil().max(2.0) as u32;
@@ -74,6 +74,8 @@ mod tests {
         assert!(svg.contains("aria-hidden=\"true\""));
         assert!(svg.contains("6 visits"), "{svg}");
         assert!(!svg.contains("style="));
+        // Inside SVG the HTML parser knows no void elements: every one is closed.
+        assert_eq!(svg.matches("<line").count(), svg.matches("</line>").count());
     }
 
     #[test]

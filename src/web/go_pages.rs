@@ -17,6 +17,7 @@ use crate::app::link_info::LinkInfo;
 use crate::domain::ids::parse_id;
 use crate::domain::Slug;
 use crate::state::AppState;
+use crate::store::orgs::Membership;
 use crate::web::errors::PageResult;
 use crate::web::form::{Empty, Form};
 use crate::web::i18n::Lang;
@@ -35,8 +36,14 @@ pub enum GoPage {
     Confirm { slug: String, candidate: Candidate },
     /// Nothing the person can see answers to the slug.
     NotFound { slug: String },
-    /// `/go/<slug>+`: the page of each bookmark the go-link opens.
-    Link { slug: String, links: Vec<LinkInfo> },
+    /// `/go/<slug>+`: the page of each bookmark the go-link opens, in the frame of a library
+    /// page (the person's organizations, for the header's switcher).
+    Link {
+        slug: String,
+        links: Vec<LinkInfo>,
+        orgs: Vec<Membership>,
+        org_id: String,
+    },
 }
 
 /// A go-link page waiting to be drawn by the middleware.
@@ -71,6 +78,10 @@ pub fn render(
         .user
         .as_ref()
         .map_or_else(|| "auto".to_string(), |u| u.user.theme.clone());
+    let (orgs, current_org_id) = match &d.page {
+        GoPage::Link { orgs, org_id, .. } => (orgs.clone(), Some(org_id.clone())),
+        _ => (Vec::new(), None),
+    };
     let ctx = Ctx {
         lang,
         theme,
@@ -79,8 +90,8 @@ pub fn render(
         is_cloud,
         account: d.user.map(|user| Account {
             user,
-            orgs: Vec::new(),
-            current_org_id: None,
+            orgs,
+            current_org_id,
         }),
     };
     let (status, title, body) = match &d.page {
@@ -98,7 +109,7 @@ pub fn render(
                 ul.plain { (item(&ctx, slug, candidate)) }
             },
         ),
-        GoPage::Link { slug, links } => (
+        GoPage::Link { slug, links, .. } => (
             StatusCode::OK,
             format!("go/{slug}"),
             crate::web::library::link::for_slug(&ctx, slug, links),

@@ -364,6 +364,19 @@ impl Browser {
             .unwrap_or(0)
     }
 
+    /// The innermost elements whose right edge lies past the window, to say what to fix.
+    async fn wider_than_window(&self) -> String {
+        let script = "const w = window.innerWidth; \
+            return [...document.querySelectorAll('body *')] \
+              .filter(e => e.getBoundingClientRect().right > w + 1 \
+                && ![...e.children].some(c => c.getBoundingClientRect().right > w + 1)) \
+              .slice(0, 5) \
+              .map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).replace(/ /g, '.') : '') \
+                + ' (' + Math.round(e.getBoundingClientRect().right) + ' px)') \
+              .join(', ');";
+        self.js(script).await.as_str().unwrap_or("").to_string()
+    }
+
     /// The checks every page must pass, and its four screenshots named `name`: axe-core (light,
     /// then dark), the console, and the 375 px width. The window is back at desktop size after.
     pub async fn check_page(&self, name: &str) {
@@ -393,7 +406,10 @@ impl Browser {
                 if size == PHONE {
                     let over = self.overflow_px().await;
                     if over > 0 {
-                        problems.push(format!("{over} px wider than a 375 px window"));
+                        let culprits = self.wider_than_window().await;
+                        problems.push(format!(
+                            "{over} px wider than a 375 px window; reaching past it: {culprits}"
+                        ));
                     }
                 }
                 self.screenshot(&format!("{name}-{}-{theme}", size.0)).await;

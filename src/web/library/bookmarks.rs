@@ -276,8 +276,11 @@ fn table(ctx: &Ctx, base: &str, items: &[BookmarkView]) -> Markup {
                             td { a href=(b.row.url) rel="noopener noreferrer" { (b.row.title) } (super::link_badge(ctx, b)) br; small.url { (b.row.url) } }
                             td { (golink(ctx, base, b)) }
                             td.hide-narrow { (chips(b)) }
-                            td { @if b.mine {
-                                a href=(format!("/bookmarks/{}/edit", b.row.id)) { (ctx.t("lib.edit")) span.visually-hidden { " " (b.row.title) } }
+                            td { div.actions {
+                                a href=(format!("/bookmarks/{}", b.row.id)) { (ctx.t("lib.details")) span.visually-hidden { " " (b.row.title) } }
+                                @if b.mine {
+                                    a href=(format!("/bookmarks/{}/edit", b.row.id)) { (ctx.t("lib.edit")) span.visually-hidden { " " (b.row.title) } }
+                                }
                             } }
                         }
                     }
