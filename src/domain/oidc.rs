@@ -81,11 +81,16 @@ pub fn issuer_url(raw: &str) -> Result<String, DomainError> {
     Ok(u)
 }
 
-/// The client id the provider issued: printable, no spaces.
+/// The client id the provider issued: printable ASCII, no spaces (OAuth 2.0's `VSCHAR`s).
 pub fn client_id(raw: &str) -> Result<String, DomainError> {
     let id = text(raw, "Client ID", 255)?;
     if id.contains(char::is_whitespace) {
         return Err(DomainError::invalid("Client ID must not contain spaces"));
+    }
+    if !id.chars().all(|c| c.is_ascii_graphic()) {
+        return Err(DomainError::invalid(
+            "Client ID must be made of printable ASCII characters",
+        ));
     }
     Ok(id)
 }
@@ -167,6 +172,8 @@ mod tests {
         assert!(default_role("admin").is_ok());
         assert!(default_role("owner").is_err());
         assert!(client_id("a b").is_err());
+        assert!(client_id("<ôO").is_err());
+        assert_eq!(client_id(" slugbase-app.1 ").unwrap(), "slugbase-app.1");
         assert!(provider_name("Corp\u{7}").is_err());
         assert!(client_secret("  ").is_err());
     }

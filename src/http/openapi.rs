@@ -343,7 +343,15 @@ fn optional_fields_take_null(schema: &mut Schema) {
                     continue;
                 }
                 let schema_type = match property {
-                    RefOr::T(Schema::Object(p)) => &mut p.schema_type,
+                    RefOr::T(Schema::Object(p)) => {
+                        // A listed choice takes null too (absent and null both keep the value).
+                        if let Some(values) = p.enum_values.as_mut() {
+                            if !values.contains(&serde_json::Value::Null) {
+                                values.push(serde_json::Value::Null);
+                            }
+                        }
+                        &mut p.schema_type
+                    }
                     RefOr::T(Schema::Array(p)) => &mut p.schema_type,
                     _ => continue,
                 };
