@@ -4,8 +4,8 @@
 //!
 //! Several instances on one database share the work without doubling it:
 //! - a host is paced by one instance at a time: it holds the host's lease in `job_leases`
-//!   (`link-host:<host>`) while it checks there, and leaves it one second past its last request,
-//!   so the next instance to take it over cannot come sooner;
+//!   (`link-host:<host>`) while it checks there, and leaves it one second past the end of its
+//!   last check, so the next instance to take it over cannot come sooner;
 //! - a bookmark is claimed (`link_check_claimed_until`) by one conditional UPDATE before it is
 //!   checked, so no URL is checked twice at once.
 //!
@@ -44,21 +44,29 @@ fn host_of(url: &str) -> String {
         .unwrap_or_default()
 }
 
-/// When each host was last asked from here (the lease paces hosts between instances).
+/// When each host's latest check from here ended (the lease paces hosts between instances).
+/// The gap is counted from the end of a check, not its start: its requests (a GET after a
+/// refused HEAD, redirect hops) and a slow answer then never bring the next check's first
+/// request closer than a whole gap to the last one, as the host sees them.
 #[derive(Default)]
 struct Pacer(Mutex<HashMap<String, Instant>>);
 
 impl Pacer {
-    /// Waits until `host` may be asked again, and counts this as its latest request.
+    fn last(&self) -> std::sync::MutexGuard<'_, HashMap<String, Instant>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Waits until a whole gap has passed since the latest check of `host` ended.
     async fn wait(&self, host: &str) {
-        let wait_until = {
-            let mut last = self.0.lock().unwrap_or_else(|p| p.into_inner());
-            let now = Instant::now();
-            let at = last.get(host).map_or(now, |t| (*t + HOST_GAP).max(now));
-            last.insert(host.to_string(), at);
-            at
-        };
-        tokio::time::sleep_until(wait_until).await;
+        let at = self.last().get(host).map(|t| *t + HOST_GAP);
+        if let Some(at) = at {
+            tokio::time::sleep_until(at).await;
+        }
+    }
+
+    /// Notes that a check of `host` has just ended.
+    fn done(&self, host: &str) {
+        self.last().insert(host.to_string(), Instant::now());
     }
 }
 
@@ -193,30 +201,36 @@ async fn check_host(
 ) -> String {
     let lease = format!("{HOST_LEASE_PREFIX}{host}");
     let budget = ms(ctx.checker.settings.budget());
-    let mut last_start = None;
+    let mut asked = false;
     for link in links {
         ctx.pacer.wait(&host).await;
         if *stopped.borrow() {
             break;
         }
         let start = Timestamp::now().millis();
-        last_start = Some(start);
         if let Err(e) = renew(&ctx, &lease, start, start + budget).await {
             tracing::debug!(error = %e, "could not renew a link check host lease");
         }
-        tokio::select! {
+        asked = true;
+        let stop = tokio::select! {
             checked = ctx.checker.check_and_record(&ctx.store, &link.id, &link.url) => {
                 if let Err(e) = checked {
                     tracing::warn!(error = %e, "could not record a link check; it is retried");
                 }
+                false
             }
-            _ = stopped.changed() => break,
+            _ = stopped.changed() => true,
+        };
+        ctx.pacer.done(&host);
+        if stop {
+            break;
         }
     }
-    // Whoever takes the host over next waits a whole gap after this instance's last request.
-    if let Some(start) = last_start {
+    // Whoever takes the host over next waits a whole gap after this instance's last check
+    // (and a millisecond more, for the clock's milliseconds being rounded down).
+    if asked {
         let now = Timestamp::now().millis();
-        if let Err(e) = renew(&ctx, &lease, now, start + ms(HOST_GAP)).await {
+        if let Err(e) = renew(&ctx, &lease, now, now + ms(HOST_GAP) + 1).await {
             tracing::debug!(error = %e, "could not leave a link check host lease");
         }
     }
@@ -241,16 +255,20 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_host_is_asked_at_most_once_a_gap() {
+    async fn a_host_is_asked_a_whole_gap_after_its_last_check_ended() {
         let pacer = Pacer::default();
         let start = Instant::now();
         pacer.wait("a.test").await;
+        pacer.done("a.test");
         pacer.wait("b.test").await;
         assert!(
             start.elapsed() < HOST_GAP / 2,
             "different hosts do not wait"
         );
+        tokio::time::sleep(HOST_GAP / 4).await;
+        let ended = Instant::now();
+        pacer.done("a.test");
         pacer.wait("a.test").await;
-        assert!(start.elapsed() >= HOST_GAP);
+        assert!(ended.elapsed() >= HOST_GAP);
     }
 }

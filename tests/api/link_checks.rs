@@ -216,7 +216,8 @@ async fn one_host_is_asked_at_most_once_a_second() {
     assert_eq!(times.len(), 4, "{:?}", site.paths());
     for pair in times.windows(2) {
         let gap = pair[1] - pair[0];
-        assert!(gap >= Duration::from_millis(950), "only {gap:?} apart");
+        // The gap runs from the end of one check, so the host never sees less than a second.
+        assert!(gap >= Duration::from_secs(1), "only {gap:?} apart");
     }
 }
 

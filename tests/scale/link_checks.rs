@@ -79,6 +79,6 @@ async fn two_instances_fetch_each_url_once_and_pace_the_host_together() {
     assert_eq!(paths.len(), count);
     for pair in seen.windows(2) {
         let gap = pair[1].1 - pair[0].1;
-        assert!(gap >= Duration::from_millis(950), "only {gap:?} apart");
+        assert!(gap >= Duration::from_secs(1), "only {gap:?} apart");
     }
 }
