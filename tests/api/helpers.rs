@@ -93,6 +93,10 @@ pub async fn spawn_with(mode: Mode, tweak: impl FnOnce(&mut Config)) -> TestApp 
     config.jwt_secret = None;
     config.rate_limit_auth_per_minute = 10_000;
     config.rate_limit_write_per_minute = 10_000;
+    // The background link checker stays off: the tests' URLs are made up and this machine has no
+    // way out, so a verdict ("unreachable") could land on a row in the middle of a test that
+    // compares it. The link-check tests turn it on with their own servers to check.
+    config.link_check_concurrency = 0;
     config.database_url = None;
     tweak(&mut config);
     let mut pg = None;

@@ -80,6 +80,7 @@ async fn answer(State(hits): State<Arc<Mutex<Vec<Hit>>>>, method: Method, uri: U
 
 /// Fast checks, against loopback servers.
 fn fast(c: &mut Config) {
+    c.link_check_concurrency = 8;
     c.link_check_allow_private = true;
     c.link_check_timeout_secs = 1;
     c.link_check_poll_ms = 100;
