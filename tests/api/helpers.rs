@@ -83,6 +83,38 @@ pub async fn spawn_app(mode: Mode) -> TestApp {
 /// Spawns with the test's own changes to the configuration (rate limits are generous unless a
 /// test lowers them).
 pub async fn spawn_with(mode: Mode, tweak: impl FnOnce(&mut Config)) -> TestApp {
+    try_spawn_with(mode, tweak).await.expect("app builds")
+}
+
+/// Spawns on a port of the test's choosing, known before the server starts (for a `BASE_URL`
+/// that a provider must be told), trying another free port when something else took the one
+/// picked in between.
+pub async fn spawn_on_a_free_port(mode: Mode, tweak: impl Fn(&mut Config, u16)) -> TestApp {
+    let mut tries = 0;
+    loop {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        match try_spawn_with(mode, |c| {
+            c.port = port;
+            tweak(c, port);
+        })
+        .await
+        {
+            Ok(app) => return app,
+            Err(e) if tries < 5 && format!("{e:#}").contains("in use") => tries += 1,
+            Err(e) => panic!("app builds: {e:#}"),
+        }
+    }
+}
+
+/// [`spawn_with`] that reports a server that cannot start instead of failing the test.
+pub async fn try_spawn_with(
+    mode: Mode,
+    tweak: impl FnOnce(&mut Config),
+) -> anyhow::Result<TestApp> {
     let dir = tempfile::tempdir().unwrap();
     let mut config = Config::for_data_dir(dir.path());
     config.host = "127.0.0.1".into();
@@ -112,14 +144,14 @@ pub async fn spawn_with(mode: Mode, tweak: impl FnOnce(&mut Config)) -> TestApp 
     let data_dir = config.data_dir.clone();
     let database_url = config.database_url();
     // The path `slugbase serve` takes: build (background jobs included), then run until told.
-    let app = Application::build(config).await.expect("app builds");
+    let app = Application::build(config).await?;
     let base = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
     let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async {
         let _ = stop.await;
     }));
-    TestApp {
+    Ok(TestApp {
         base,
         state,
         client: Client::new(),
@@ -130,7 +162,7 @@ pub async fn spawn_with(mode: Mode, tweak: impl FnOnce(&mut Config)) -> TestApp 
         server: Some(server),
         _dir: dir,
         _pg: pg,
-    }
+    })
 }
 
 pub const PASSWORD: &str = "Secret-123";
