@@ -28,8 +28,27 @@ pub struct ListParams {
     pub offset: Option<String>,
 }
 
+/// The white space a blank value may hold: exactly what `\s` means in the OpenAPI document's
+/// patterns (JavaScript's white space and line terminators), so that a client and the server
+/// agree on which values are blank. (Rust's `trim` differs: it takes U+0085, not U+FEFF.)
+pub fn is_blank_char(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\u{0B}' | '\u{0C}' | '\r' | ' ' | '\u{A0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200A}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202F}'
+                | '\u{205F}'
+                | '\u{3000}'
+                | '\u{FEFF}'
+    )
+}
+
 fn present(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    v.as_deref()
+        .map(|s| s.trim_matches(is_blank_char))
+        .filter(|s| !s.is_empty())
 }
 
 fn filter_id(v: &Option<String>, name: &str) -> Result<Option<String>> {
@@ -160,5 +179,25 @@ impl ListParams {
             number(&self.limit, "limit")?,
             number(&self.offset, "offset")?,
         ))
+    }
+}
+
+#[cfg(test)]
+mod blank_tests {
+    use super::*;
+
+    #[test]
+    fn blank_is_what_the_documents_pattern_calls_white_space() {
+        let blank = |s: &str| present(&Some(s.to_string())).is_none();
+        assert!(blank(" \t\u{A0}\u{3000}\u{FEFF}"));
+        assert!(
+            !blank("\u{85}"),
+            "NEL is not white space to JavaScript's \\s"
+        );
+        assert_eq!(
+            number(&Some(" 12\u{2028}".into()), "limit").unwrap(),
+            Some(12)
+        );
+        assert!(number(&Some("\u{85}".into()), "limit").is_err());
     }
 }

@@ -150,7 +150,13 @@ pub fn token() -> Object {
 /// A query parameter the server reads as absent when it is empty or blank (as an HTML form
 /// sends an empty field): `schema`, or text with nothing but white space in it.
 pub fn or_blank(schema: impl Into<RefOr<Schema>>) -> RefOr<Schema> {
-    let blank = string().pattern(Some(r"^\s*$")).build();
+    // The same characters as `list_params::is_blank_char`, spelled out so that every regex
+    // engine (JavaScript's, Python's) reads the same set.
+    let blank = string()
+        .pattern(Some(
+            r"^[\t\n\u000B\f\r \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF]*$",
+        ))
+        .build();
     let any_of = utoipa::openapi::schema::AnyOfBuilder::new()
         .item(schema)
         .item(blank)
