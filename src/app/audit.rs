@@ -8,6 +8,7 @@ use std::net::IpAddr;
 use serde_json::{Map, Value};
 
 use crate::app::identity::CurrentUser;
+use crate::app::list_params::present;
 use crate::app::tenancy::current_org;
 use crate::config::Mode;
 use crate::domain::ids::parse_id;
@@ -180,10 +181,6 @@ fn decode_cursor(raw: &str) -> Result<(i64, String)> {
     let at = at.parse::<i64>().map_err(|_| bad())?;
     let id = parse_id(id).ok_or_else(bad)?;
     Ok((at, id))
-}
-
-fn present(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// A filter on a text column; NUL, which no stored value holds (and PostgreSQL cannot take), is

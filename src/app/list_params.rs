@@ -45,7 +45,8 @@ pub fn is_blank_char(c: char) -> bool {
     )
 }
 
-fn present(v: &Option<String>) -> Option<&str> {
+/// The value without blank characters around it, or `None` when absent or blank.
+pub fn present(v: &Option<String>) -> Option<&str> {
     v.as_deref()
         .map(|s| s.trim_matches(is_blank_char))
         .filter(|s| !s.is_empty())
