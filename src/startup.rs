@@ -125,10 +125,17 @@ fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let addr = format!("{}:{}", config.host, config.port);
-        let state = build_state(config).await?;
         let listener = TcpListener::bind(&addr)
             .await
             .with_context(|| format!("binding {addr}"))?;
+        Self::build_on(config, listener).await
+    }
+
+    /// [`build`](Self::build) on a listener bound already: a test binds port 0, learns the
+    /// port, and tells someone else (an OpenID provider's callback, `BASE_URL`) before the
+    /// server starts, with no window in which another process could take the port.
+    pub async fn build_on(config: Config, listener: TcpListener) -> anyhow::Result<Self> {
+        let state = build_state(config).await?;
         let reminders = Reminders {
             mailer: state.mailer.clone(),
             base_url: state.config.base_url(),

@@ -86,34 +86,29 @@ pub async fn spawn_with(mode: Mode, tweak: impl FnOnce(&mut Config)) -> TestApp 
     try_spawn_with(mode, tweak).await.expect("app builds")
 }
 
-/// Spawns on a port of the test's choosing, known before the server starts (for a `BASE_URL`
-/// that a provider must be told), trying another free port when something else took the one
-/// picked in between.
-pub async fn spawn_on_a_free_port(mode: Mode, tweak: impl Fn(&mut Config, u16)) -> TestApp {
-    let mut tries = 0;
-    loop {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        match try_spawn_with(mode, |c| {
-            c.port = port;
-            tweak(c, port);
-        })
+/// Spawns on a port bound before the server is built, so `tweak` knows it (for a `BASE_URL`
+/// that a provider must be told): port 0, the port the system gave, and no window in which
+/// another process could take it.
+pub async fn spawn_on_a_known_port(mode: Mode, tweak: impl FnOnce(&mut Config, u16)) -> TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    build_and_run(mode, |c| tweak(c, port), Some(listener))
         .await
-        {
-            Ok(app) => return app,
-            Err(e) if tries < 5 && format!("{e:#}").contains("in use") => tries += 1,
-            Err(e) => panic!("app builds: {e:#}"),
-        }
-    }
+        .expect("app builds")
 }
 
 /// [`spawn_with`] that reports a server that cannot start instead of failing the test.
 pub async fn try_spawn_with(
     mode: Mode,
     tweak: impl FnOnce(&mut Config),
+) -> anyhow::Result<TestApp> {
+    build_and_run(mode, tweak, None).await
+}
+
+async fn build_and_run(
+    mode: Mode,
+    tweak: impl FnOnce(&mut Config),
+    listener: Option<tokio::net::TcpListener>,
 ) -> anyhow::Result<TestApp> {
     let dir = tempfile::tempdir().unwrap();
     let mut config = Config::for_data_dir(dir.path());
@@ -144,7 +139,10 @@ pub async fn try_spawn_with(
     let data_dir = config.data_dir.clone();
     let database_url = config.database_url();
     // The path `slugbase serve` takes: build (background jobs included), then run until told.
-    let app = Application::build(config).await?;
+    let app = match listener {
+        Some(l) => Application::build_on(config, l).await?,
+        None => Application::build(config).await?,
+    };
     let base = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
     let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();

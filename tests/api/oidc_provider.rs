@@ -8,7 +8,7 @@ use reqwest::{Client, StatusCode};
 use serde_json::json;
 use slugbase::config::Mode;
 
-use crate::helpers::{expect, spawn_on_a_free_port, Person, TestApp};
+use crate::helpers::{expect, spawn_on_a_known_port, Person, TestApp};
 
 pub const CLIENT_ID: &str = "slugbase-tests";
 pub const CLIENT_SECRET: &str = "a-client-secret-for-tests";
@@ -89,7 +89,7 @@ impl Provider {
 /// An instance whose public URL is known before it starts (the provider must be told where
 /// to send people back), with an admin and a provider `corp`.
 pub async fn instance(auto_create: bool) -> (TestApp, Provider, Person) {
-    let app = spawn_on_a_free_port(Mode::Selfhosted, |c, port| {
+    let app = spawn_on_a_known_port(Mode::Selfhosted, |c, port| {
         c.base_url = Some(format!("http://127.0.0.1:{port}"));
     })
     .await;

@@ -238,11 +238,23 @@ async fn a_logout_a_revoked_token_and_a_removed_member_end_on_the_other_instance
     );
 }
 
+/// The go-link visits the API reports for a bookmark: those a flush has written.
+async fn access_count(server: &Server, token: &str, id: &str) -> i64 {
+    body(
+        server
+            .get(&format!("/api/bookmarks/{id}"), Some(token))
+            .await
+            .unwrap(),
+    )
+    .await["access_count"]
+        .as_i64()
+        .unwrap()
+}
+
 /// `kill -9` in the middle of bookmark writes and go-link visits: after a restart every write
-/// that was answered is there, and every visit answered more than one flush interval before the
-/// kill is counted. Runs on SQLite, and on PostgreSQL in the PostgreSQL run.
+/// that was answered is there, and every visit that had been counted before the kill still is. Runs on SQLite, and on PostgreSQL in the PostgreSQL run.
 #[tokio::test]
-async fn kill_9_under_load_loses_no_acknowledged_write_nor_an_older_visit() {
+async fn kill_9_under_load_loses_no_acknowledged_write_nor_a_counted_visit() {
     let db = match std::env::var("TEST_DATABASE_URL") {
         Ok(_) => fresh_database().await,
         Err(_) => None,
@@ -257,7 +269,7 @@ async fn kill_9_under_load_loses_no_acknowledged_write_nor_an_older_visit() {
         .unwrap();
     let stop = Arc::new(AtomicBool::new(false));
     let written = Arc::new(Mutex::new(Vec::<String>::new()));
-    // Visits answered, by the time (ms since `t0`) they were answered.
+    // Visits answered (the time each was answered, in ms since `t0`).
     let t0 = Instant::now();
     let visits = Arc::new(Mutex::new(Vec::<u64>::new()));
     let n = Arc::new(AtomicU64::new(0));
@@ -323,8 +335,14 @@ async fn kill_9_under_load_loses_no_acknowledged_write_nor_an_older_visit() {
             }
         }));
     }
-    tokio::time::sleep(Duration::from_secs(4)).await;
-    let killed_at = t0.elapsed().as_millis() as u64;
+    // Load until enough has happened, however slow the machine: writes answered, and visits
+    // that a flush has written (what the API reports is what the database holds).
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while written.lock().unwrap().len() <= 20 || access_count(&server, &admin, &hot).await < 20 {
+        assert!(Instant::now() < deadline, "the load made no headway");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let counted_before = access_count(&server, &admin, &hot).await;
     server.kill9();
     stop.store(true, Ordering::Relaxed);
     for t in load {
@@ -346,29 +364,16 @@ async fn kill_9_under_load_loses_no_acknowledged_write_nor_an_older_visit() {
             "acknowledged bookmark {id} survived"
         );
     }
-    let flush_ms = 1_000 + 250; // FLUSH_EVERY, and the time a round takes to write
-    let visits = visits.lock().unwrap().clone();
-    let older = visits
-        .iter()
-        .filter(|&&t| t + flush_ms <= killed_at)
-        .count() as i64;
-    let got = body(
-        server
-            .get(&format!("/api/bookmarks/{hot}"), Some(&admin))
-            .await
-            .unwrap(),
-    )
-    .await["access_count"]
-        .as_i64()
-        .unwrap();
+    let visits = visits.lock().unwrap().len() as i64;
+    let got = access_count(&server, &admin, &hot).await;
     eprintln!(
-        "kill -9: {} writes acknowledged, all kept; {} visits answered, {older} older than a flush, {got} counted",
+        "kill -9: {} writes acknowledged, all kept; {visits} visits answered, \
+         {counted_before} counted before the kill, {got} after",
         written.len(),
-        visits.len()
     );
     assert!(
-        got >= older,
-        "counted {got} of the {older} visits older than a flush interval"
+        got >= counted_before,
+        "{got} visits counted after the restart, {counted_before} before the kill"
     );
-    assert!(got <= visits.len() as i64, "never more than were made");
+    assert!(got <= visits, "never more than were made");
 }

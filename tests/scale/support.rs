@@ -29,15 +29,6 @@ pub fn data_dir() -> DataDir {
     Arc::new(tempfile::tempdir().expect("a temporary folder"))
 }
 
-/// A port nothing listens on right now (the OS picks it; the tiny window before the server binds
-/// it is harmless for tests).
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
 /// `slugbase serve` in a process of its own. Killed (SIGKILL) when dropped if still running.
 pub struct Server {
     child: Child,
@@ -51,6 +42,34 @@ pub struct Server {
     log: PathBuf,
     exit: Option<ExitStatus>,
     pub client: Client,
+}
+
+/// The port a server started with `PORT=0` was given, as its log says ("listening on
+/// http://127.0.0.1:N"); fails the test with the log if the process exits first or says
+/// nothing in [`START_TIMEOUT`].
+async fn reported_port(child: &mut Child, log: &std::path::Path) -> u16 {
+    const SAYS: &str = "listening on http://127.0.0.1:";
+    let deadline = Instant::now() + START_TIMEOUT;
+    loop {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        if let Some(at) = text.find(SAYS) {
+            let digits: String = text[at + SAYS.len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            if let Ok(port) = digits.parse() {
+                return port;
+            }
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("slugbase exited with {status} on start:\n{text}");
+        }
+        assert!(
+            Instant::now() < deadline,
+            "slugbase did not say its port in {START_TIMEOUT:?}:\n{text}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 impl Server {
@@ -90,14 +109,20 @@ impl Server {
         database_url: Option<String>,
         envs: Vec<(String, String)>,
     ) -> Server {
-        let port = free_port();
-        let log = data_dir.path().join(format!("server-{port}.log"));
+        let log = tempfile::Builder::new()
+            .prefix("server-")
+            .suffix(".log")
+            .tempfile_in(data_dir.path())
+            .expect("a log file")
+            .into_temp_path()
+            .keep()
+            .expect("the log file kept");
         let out = std::fs::File::create(&log).expect("log file");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_slugbase"));
         cmd.arg("serve")
             .current_dir(data_dir.path())
             .env("HOST", "127.0.0.1")
-            .env("PORT", port.to_string())
+            .env("PORT", "0")
             .env("DATA_DIR", data_dir.path())
             .env("RATE_LIMIT_AUTH_PER_MINUTE", "10000")
             .env("RATE_LIMIT_WRITE_PER_MINUTE", "10000")
@@ -113,7 +138,8 @@ impl Server {
         for (k, v) in &envs {
             cmd.env(k, v);
         }
-        let child = cmd.spawn().expect("the slugbase binary starts");
+        let mut child = cmd.spawn().expect("the slugbase binary starts");
+        let port = reported_port(&mut child, &log).await;
         let mut server = Server {
             child,
             port,
@@ -291,13 +317,17 @@ pub fn token_cookie(res: &Response) -> Option<String> {
         .map(|rest| rest.split(';').next().unwrap_or("").to_string())
 }
 
-/// A PostgreSQL cluster of the test's own in a temporary folder, on a port of its own, with
-/// fsync off. Stopped and removed when dropped. As root the cluster belongs to the `postgres`
-/// user, since `initdb` refuses to run as root.
+/// The number in the name of the cluster's socket file; it reserves no TCP port.
+const SOCKET_PORT: u16 = 5432;
+
+/// A PostgreSQL cluster of the test's own in a temporary folder, reached through a Unix socket
+/// in that folder (no TCP port, so nothing can take its address, not even across a restart),
+/// with fsync off. Stopped and removed when dropped. As root the cluster belongs to the
+/// `postgres` user, since `initdb` refuses to run as root.
 pub struct PrivatePostgres {
     bin: PathBuf,
     dir: tempfile::TempDir,
-    pub port: u16,
+    port: u16,
     running: bool,
 }
 
@@ -315,7 +345,7 @@ impl PrivatePostgres {
         let pg = PrivatePostgres {
             bin,
             dir,
-            port: free_port(),
+            port: SOCKET_PORT,
             running: false,
         };
         let data = pg.data();
@@ -342,7 +372,11 @@ impl PrivatePostgres {
     }
 
     pub fn url_of(&self, database: &str) -> String {
-        format!("postgres://postgres@127.0.0.1:{}/{database}", self.port)
+        format!(
+            "postgres://postgres@localhost/{database}?host={}&port={}",
+            self.dir.path().display(),
+            self.port
+        )
     }
 
     /// Creates a database and answers its URL (two instances of a test share one this way).
@@ -360,7 +394,7 @@ impl PrivatePostgres {
     pub fn psql_on(&self, database: &str, sql: &str) -> String {
         let out = Command::new(self.bin.join("psql"))
             .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"])
-            .args(["-h", "127.0.0.1", "-p", &self.port.to_string()])
+            .args(["-h", self.dir.path().to_str().unwrap(), "-p", &self.port.to_string()])
             .args(["-U", "postgres", "-d", database, "-c", sql])
             .output()
             .expect("psql runs");
@@ -389,7 +423,7 @@ impl PrivatePostgres {
         let data = self.data();
         let log = self.dir.path().join("log");
         let opts = format!(
-            "-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off -c max_connections=300",
+            "-c listen_addresses= -p {} -k {} -c fsync=off -c max_connections=300",
             self.port,
             self.dir.path().display()
         );

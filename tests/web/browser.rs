@@ -20,6 +20,11 @@ static SLOTS: LazyLock<std::sync::Arc<Semaphore>> =
     LazyLock::new(|| std::sync::Arc::new(Semaphore::new(2)));
 
 pub const DESKTOP: (u32, u32) = (1280, 900);
+
+/// How long a wait for a condition may take before the test fails. Every wait returns as soon
+/// as its condition holds, so this costs nothing when the page is there; it is long because a
+/// loaded two-core machine may take seconds for what takes milliseconds when idle.
+const PATIENCE: Duration = Duration::from_secs(30);
 pub const PHONE: (u32, u32) = (375, 812);
 
 /// ChromeDriver in a process group of its own, so that dropping it also ends its Chromium.
@@ -39,27 +44,34 @@ impl Drop for Driver {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
+/// Starts ChromeDriver on port 0 and reads the port it was given from its first lines ("…
+/// started successfully on port N."), so no other process can take it in between.
 fn start_driver() -> Driver {
+    use std::io::BufRead;
     use std::os::unix::process::CommandExt;
-    let port = free_port();
     let bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
-    let child = Command::new(&bin)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
+    let mut child = Command::new(&bin)
+        .arg("--port=0")
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .process_group(0)
         .spawn()
         .unwrap_or_else(|e| {
             panic!("cannot start {bin} ({e}): install chromium and chromium-driver (see README)")
         });
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let port = loop {
+        match lines.next() {
+            Some(Ok(line)) => {
+                if let Some(p) = line.strip_prefix("ChromeDriver was started successfully on port ") {
+                    break p.trim_end_matches('.').parse::<u16>().expect("a port number");
+                }
+            }
+            _ => panic!("{bin} ended before it said which port it listens on"),
+        }
+    };
+    // Keep reading what it says, so it never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
     Driver {
         child,
         url: format!("http://127.0.0.1:{port}"),
@@ -160,14 +172,19 @@ impl Browser {
         }
     }
 
-    /// Waits up to 5 s for the path to satisfy `ok` (a form's redirect lands asynchronously).
+    /// Waits for the path to satisfy `ok` (a form's redirect lands asynchronously) and returns
+    /// it; fails the test, naming the path it stayed on, when it never does.
     pub async fn wait_path(&self, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(5);
+        let deadline = Instant::now() + PATIENCE;
         loop {
             let p = self.path().await;
-            if ok(&p) || Instant::now() > deadline {
+            if ok(&p) {
                 return p;
             }
+            assert!(
+                Instant::now() < deadline,
+                "the page stayed on {p}, not the one the test waited for"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -175,7 +192,7 @@ impl Browser {
     pub async fn find(&self, css: &str) -> Element {
         self.c
             .wait()
-            .at_most(Duration::from_secs(5))
+            .at_most(PATIENCE)
             .for_element(Locator::Css(css))
             .await
             .unwrap_or_else(|e| panic!("no element {css}: {e}"))
@@ -202,31 +219,51 @@ impl Browser {
         }
     }
 
-    /// When the element `finder` (a JS expression) is a submit button or a link, marks the
-    /// current document so that [`wait_navigated`](Self::wait_navigated) can tell the next one
-    /// has replaced it. Without that wait, a check right after a click could read the old page
-    /// (a notice still showing from the previous save) and act on elements about to go stale.
+    /// Whether clicking the element `finder` (a JS expression) opens another page: a link to
+    /// another address in this tab, or a submit button of a form the browser will send (its
+    /// fields valid). If so, marks the current document, so that
+    /// [`wait_navigated`](Self::wait_navigated) can tell when the next one has replaced it.
+    /// Without that wait, a check right after a click could read the old page (a notice still
+    /// showing from the previous save) and act on elements about to go stale. The mark is an
+    /// attribute of the root element: a new page, or a page a script writes in place of this
+    /// one (`document.open`), has a root element without it.
     async fn marks_navigation(&self, finder: &str) -> bool {
         let script = format!(
-            "const e = {finder}; \
-             const go = !!e && (e.type === 'submit' || (e.tagName === 'A' && !!e.getAttribute('href') \
-               && !e.getAttribute('href').startsWith('#'))); \
-             if (go) {{ window.__sbOldPage = true; }} return go;"
+            "const e = {finder}; if (!e) return false; \
+             const href = e.tagName === 'A' ? e.getAttribute('href') : null; \
+             const link = href !== null && !href.startsWith('#') && !href.startsWith('javascript:') \
+               && !e.hasAttribute('download') && (e.target || '_self') === '_self'; \
+             const form = e.type === 'submit' ? e.form : null; \
+             const sends = !!form && (form.noValidate || e.formNoValidate || form.checkValidity()); \
+             const go = link || sends; \
+             if (go) {{ document.documentElement.setAttribute('data-test-old-page', ''); }} \
+             return go;"
         );
         self.js(&script).await.as_bool().unwrap_or(false)
     }
 
-    /// Waits (up to 5 s) until the marked document has been replaced and the new one loaded;
-    /// a click that did not navigate after all (a form the browser refused) just goes on.
+    /// Waits until the marked document has been replaced and the new one has loaded; fails the
+    /// test when no new page comes.
     async fn wait_navigated(&self) {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            // While the old page unloads the script may fail: that is "not yet".
             let done = self
-                .js("return window.__sbOldPage !== true && document.readyState === 'complete'")
+                .c
+                .execute(
+                    "return !document.documentElement.hasAttribute('data-test-old-page') \
+                     && document.readyState === 'complete'",
+                    vec![],
+                )
                 .await;
-            if done.as_bool() == Some(true) {
+            if matches!(done, Ok(Value::Bool(true))) {
                 return;
             }
+            assert!(
+                Instant::now() < deadline,
+                "a click that opens a page opened none; still on {}",
+                self.path().await
+            );
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
     }
@@ -240,7 +277,7 @@ impl Browser {
         let el = self
             .c
             .wait()
-            .at_most(Duration::from_secs(5))
+            .at_most(PATIENCE)
             .for_element(Locator::XPath(&xpath))
             .await
             .unwrap_or_else(|e| panic!("no button or link {text:?}: {e}"));
@@ -269,9 +306,9 @@ impl Browser {
             .to_string()
     }
 
-    /// Waits up to 5 s for the page's text to contain `needle`.
+    /// Waits for the page's text to contain `needle`.
     pub async fn wait_text(&self, needle: &str) {
-        let deadline = Instant::now() + Duration::from_secs(5);
+        let deadline = Instant::now() + PATIENCE;
         loop {
             let text = self.body_text().await;
             if text.contains(needle) {
