@@ -59,12 +59,21 @@ impl<K: Eq + Hash, V: Clone> GenCache<K, V> {
         K: std::borrow::Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
+        self.get_at(key, generation, Instant::now())
+    }
+
+    /// The lookup, as of `now` (the tests' clock, so a slow machine cannot age an entry).
+    fn get_at<Q>(&self, key: &Q, generation: impl FnOnce(&V) -> u64, now: Instant) -> Option<V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
         let map = self.map.read().unwrap_or_else(|e| e.into_inner());
         let e = map.get(key)?;
         if e.generation != generation(&e.value) {
             return None;
         }
-        let age = e.at.elapsed();
+        let age = now.saturating_duration_since(e.at);
         if age < self.ttl {
             return Some(e.value.clone());
         }
@@ -73,10 +82,16 @@ impl<K: Eq + Hash, V: Clone> GenCache<K, V> {
     }
 
     pub fn put(&self, key: K, value: V, generation: u64) {
+        self.put_at(key, value, generation, Instant::now());
+    }
+
+    fn put_at(&self, key: K, value: V, generation: u64, now: Instant) {
         let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
         if map.len() >= self.capacity {
             // Simple and bounded: entries are cheap to read again.
-            map.retain(|_, e| e.generation == generation && e.at.elapsed() < self.ttl);
+            map.retain(|_, e| {
+                e.generation == generation && now.saturating_duration_since(e.at) < self.ttl
+            });
             if map.len() >= self.capacity {
                 map.clear();
             }
@@ -86,7 +101,7 @@ impl<K: Eq + Hash, V: Clone> GenCache<K, V> {
             Entry {
                 value,
                 generation,
-                at: Instant::now(),
+                at: now,
                 refreshing: AtomicBool::new(false),
             },
         );
@@ -118,18 +133,19 @@ mod tests {
 
     #[test]
     fn after_the_ttl_one_caller_reads_again_while_the_others_keep_the_old_value() {
-        let c = GenCache::new(Duration::from_millis(20), 10);
-        c.put("a", 1, 7);
-        std::thread::sleep(Duration::from_millis(25));
-        assert_eq!(c.get(&"a", 7), None, "the first caller refreshes");
-        assert_eq!(c.get(&"a", 7), Some(1), "the others are served meanwhile");
-        assert_eq!(c.get(&"a", 8), None, "but never across a write");
-        c.put("a", 2, 7);
-        assert_eq!(c.get(&"a", 7), Some(2));
-        std::thread::sleep(Duration::from_millis(45));
-        assert_eq!(c.get(&"a", 7), None);
+        let ms = Duration::from_millis;
+        let t0 = Instant::now();
+        let c = GenCache::new(ms(20), 10);
+        let get = |generation: u64, at: Duration| c.get_at(&"a", |_| generation, t0 + at);
+        c.put_at("a", 1, 7, t0);
+        assert_eq!(get(7, ms(25)), None, "the first caller refreshes");
+        assert_eq!(get(7, ms(26)), Some(1), "the others are served meanwhile");
+        assert_eq!(get(8, ms(27)), None, "but never across a write");
+        c.put_at("a", 2, 7, t0 + ms(30));
+        assert_eq!(get(7, ms(31)), Some(2));
+        assert_eq!(get(7, ms(75)), None);
         assert_eq!(
-            c.get(&"a", 7),
+            get(7, ms(76)),
             None,
             "twice the ttl: nobody is served the old value"
         );

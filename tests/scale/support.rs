@@ -394,7 +394,12 @@ impl PrivatePostgres {
     pub fn psql_on(&self, database: &str, sql: &str) -> String {
         let out = Command::new(self.bin.join("psql"))
             .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"])
-            .args(["-h", self.dir.path().to_str().unwrap(), "-p", &self.port.to_string()])
+            .args([
+                "-h",
+                self.dir.path().to_str().unwrap(),
+                "-p",
+                &self.port.to_string(),
+            ])
             .args(["-U", "postgres", "-d", database, "-c", sql])
             .output()
             .expect("psql runs");

@@ -12,9 +12,9 @@ async fn an_instance_admin_sets_up_sign_in_providers_and_a_member_cannot() {
     let b = Browser::open(&app.base).await;
     b.sign_in("admin@example.com", PASSWORD).await;
     b.click_text("Administration").await;
-    b.wait_path(|p| p == "/admin/users").await;
+    b.wait_page("/admin/users").await;
     b.click_text("Sign-in providers").await;
-    assert_eq!(b.wait_path(|p| p == "/admin/oidc").await, "/admin/oidc");
+    assert_eq!(b.wait_page("/admin/oidc").await, "/admin/oidc");
     b.wait_text("Corp SSO").await;
     b.wait_text(&app.url("/api/auth/corp/callback")).await;
 
@@ -116,7 +116,7 @@ async fn an_instance_admin_adds_changes_and_deletes_people() {
     let b = Browser::open(&app.base).await;
     b.sign_in("ada@example.com", PASSWORD).await;
     b.click_text("Administration").await;
-    assert_eq!(b.wait_path(|p| p == "/admin/users").await, "/admin/users");
+    assert_eq!(b.wait_page("/admin/users").await, "/admin/users");
     b.wait_text("People: 1").await;
 
     // Added with an emailed link: the person chooses their password there.
@@ -202,7 +202,7 @@ async fn an_admin_reads_the_audit_log_filters_it_and_loads_more() {
     b.sign_in("ada@example.com", PASSWORD).await;
     b.goto("/admin/users").await;
     b.click_text("Audit log").await;
-    b.wait_path(|p| p == "/admin/audit-log").await;
+    b.wait_page("/admin/audit-log").await;
     b.wait_text("user.created").await;
     b.wait_text("fay@example.com").await;
     b.check_page("admin-audit-log").await;
@@ -252,7 +252,7 @@ async fn an_admin_adds_a_person_reads_it_in_the_log_and_keeps_settings() {
         .await;
     b.wait_text("Person added").await;
     b.click_text("Audit log").await;
-    b.wait_path(|p| p == "/admin/audit-log").await;
+    b.wait_page("/admin/audit-log").await;
     let newest = b
         .js("return document.querySelector('.provider-list li').textContent")
         .await;
@@ -263,7 +263,7 @@ async fn an_admin_adds_a_person_reads_it_in_the_log_and_keeps_settings() {
 
     // Settings: a secret is kept but never shown again; saving the mask keeps it.
     b.click_text("Settings").await;
-    b.wait_path(|p| p == "/admin/settings").await;
+    b.wait_page("/admin/settings").await;
     b.wait_text("No settings yet").await;
     b.fill("form.card-form input[name=key]", "Not A Key").await;
     b.click("form.card-form button[type=submit]").await;

@@ -14,7 +14,7 @@ async fn first_run_setup_then_sign_out_and_back_in() {
     let b = Browser::open(&app.base).await;
     b.goto("/login").await;
     assert_eq!(
-        b.wait_path(|p| p == "/setup").await,
+        b.wait_page("/setup").await,
         "/setup",
         "before the first admin, sign-in leads to setup"
     );
@@ -48,7 +48,7 @@ async fn first_run_setup_then_sign_out_and_back_in() {
     b.wait_text("You are signed out").await;
     b.check_page("auth-login").await;
     b.goto("/setup").await;
-    assert_eq!(b.wait_path(|p| p == "/login").await, "/login");
+    assert_eq!(b.wait_page("/login").await, "/login");
 
     b.fill("input[name=email]", "ada@example.com").await;
     b.fill("input[name=password]", "wrong-password").await;
@@ -82,7 +82,7 @@ async fn signing_in_from_a_go_link_ends_at_its_target() {
         "/login?redirect=%2Fgo%2Fversion"
     );
     b.sign_in("ada@example.com", PASSWORD).await;
-    assert_eq!(b.wait_path(|p| p == "/api/version").await, "/api/version");
+    assert_eq!(b.wait_page("/api/version").await, "/api/version");
     b.wait_text("selfhosted").await;
 
     // A missing go-link is a page in the app's look that offers to create it.
@@ -103,7 +103,7 @@ async fn cloud_sign_up_then_the_emailed_link_verifies_and_signs_in() {
     let b = Browser::open(&app.base).await;
     b.goto("/login").await;
     b.click_text("Sign up").await;
-    b.wait_path(|p| p == "/signup").await;
+    b.wait_page("/signup").await;
     b.check_page("auth-signup").await;
     b.fill("input[name=name]", "Grace").await;
     b.fill("input[name=email]", "grace@example.com").await;
@@ -141,7 +141,7 @@ async fn a_forgotten_password_is_reset_through_the_emailed_link() {
     let b = Browser::open(&app.base).await;
     b.goto("/login").await;
     b.click_text("Forgot your password?").await;
-    b.wait_path(|p| p == "/forgot-password").await;
+    b.wait_page("/forgot-password").await;
     b.check_page("auth-forgot").await;
     b.fill("input[name=email]", "ada@example.com").await;
     b.click("form[action='/forgot-password'] button").await;
@@ -188,7 +188,7 @@ async fn with_mfa_on_sign_in_asks_for_the_code() {
     b.wait_text("That code is not right").await;
     b.fill("input[name=code]", &phone.code()).await;
     b.click("form[action='/mfa'] button").await;
-    assert_eq!(b.wait_path(|p| p == "/api/version").await, "/api/version");
+    assert_eq!(b.wait_page("/api/version").await, "/api/version");
     b.close().await;
 }
 
@@ -246,9 +246,9 @@ async fn always_use_this_saves_the_choice_with_a_form() {
         .click()
         .await
         .unwrap();
-    assert_eq!(b.wait_path(|p| p == "/api/version").await, "/api/version");
+    assert_eq!(b.wait_page("/api/version").await, "/api/version");
     b.goto("/go/wiki").await;
-    assert_eq!(b.wait_path(|p| p == "/api/version").await, "/api/version");
+    assert_eq!(b.wait_page("/api/version").await, "/api/version");
     b.close().await;
 }
 
@@ -362,7 +362,7 @@ async fn the_sign_in_page_offers_the_openid_provider_and_explains_a_refusal() {
     b.check_page("auth-login-providers").await;
     // Through the real provider and back, signed in, where the person was going.
     b.click_text("Sign in with Corp SSO").await;
-    assert_eq!(b.wait_path(|p| p == "/bookmarks").await, "/bookmarks");
+    assert_eq!(b.wait_page("/bookmarks").await, "/bookmarks");
     b.wait_text("Pat Provider").await;
     b.close().await;
 
@@ -372,8 +372,7 @@ async fn the_sign_in_page_offers_the_openid_provider_and_explains_a_refusal() {
     let b = Browser::open(&app.base).await;
     b.goto("/login").await;
     b.click_text("Sign in with Corp SSO").await;
-    b.wait_path(|p| p == "/login?error=email_not_verified")
-        .await;
+    b.wait_page("/login?error=email_not_verified").await;
     b.wait_text("did not confirm your email address").await;
     b.check_page("auth-login-provider-refused").await;
     b.close().await;

@@ -63,8 +63,12 @@ fn start_driver() -> Driver {
     let port = loop {
         match lines.next() {
             Some(Ok(line)) => {
-                if let Some(p) = line.strip_prefix("ChromeDriver was started successfully on port ") {
-                    break p.trim_end_matches('.').parse::<u16>().expect("a port number");
+                if let Some(p) = line.strip_prefix("ChromeDriver was started successfully on port ")
+                {
+                    break p
+                        .trim_end_matches('.')
+                        .parse::<u16>()
+                        .expect("a port number");
                 }
             }
             _ => panic!("{bin} ended before it said which port it listens on"),
@@ -186,6 +190,17 @@ impl Browser {
                 "the page stayed on {p}, not the one the test waited for"
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits for the page at `path` and returns the path with its query: the query is part of
+    /// what must match only when `path` has one (`/login?error=…`), since a redirect may add
+    /// one (`/?notice=joined`).
+    pub async fn wait_page(&self, path: &str) -> String {
+        if path.contains('?') {
+            self.wait_path(|p| p == path).await
+        } else {
+            self.wait_path(|p| p.split('?').next() == Some(path)).await
         }
     }
 

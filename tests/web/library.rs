@@ -38,7 +38,7 @@ async fn a_bookmark_is_created_edited_found_filtered_and_deleted() {
     b.check_page("lib-dashboard-empty").await;
 
     b.click_text("New bookmark").await;
-    b.wait_path(|p| p == "/bookmarks/new").await;
+    b.wait_page("/bookmarks/new").await;
     b.check_page("lib-new").await;
     b.fill("input[name=title]", "Rust docs").await;
     b.fill("input[name=url]", "javascript:alert(1)").await;
@@ -202,7 +202,7 @@ async fn folders_tags_go_links_and_the_palette() {
         .send_keys(&char::from(Key::Enter).to_string())
         .await
         .unwrap();
-    assert_eq!(b.wait_path(|p| p == "/api/version").await, "/api/version");
+    assert_eq!(b.wait_page("/api/version").await, "/api/version");
 
     // Ctrl+K opens it from anywhere, and it finds pages and folders too.
     b.goto("/tags").await;

@@ -86,7 +86,7 @@ async fn a_free_plan_owner_sees_the_team_plan_message_instead_of_an_invite_form(
     b.sign_in("alice@example.com", PASSWORD).await;
     b.click_text("Organization").await;
     assert_eq!(
-        b.wait_path(|p| p == "/organization/members").await,
+        b.wait_page("/organization/members").await,
         "/organization/members"
     );
     b.wait_text("alice@example.com").await;
@@ -101,7 +101,7 @@ async fn a_free_plan_owner_sees_the_team_plan_message_instead_of_an_invite_form(
 
     // Billing: the plan and usage, and without Stripe, no buttons that could only fail.
     b.click_text("Go to billing").await;
-    b.wait_path(|p| p == "/organization/billing").await;
+    b.wait_page("/organization/billing").await;
     b.wait_text("Billing is not configured").await;
     b.wait_text("Your bookmarks: 0 of 50").await;
     b.check_page("org-billing").await;
@@ -456,7 +456,7 @@ async fn teams_are_created_renamed_staffed_and_deleted_and_the_organization_rena
     b.wait_text("No teams yet.").await;
 
     b.click_text("Settings").await;
-    b.wait_path(|p| p == "/organization/settings").await;
+    b.wait_page("/organization/settings").await;
     b.fill("input[name=name]", "Alpha Inc").await;
     b.click("form[action='/organization/settings'] button[type=submit]")
         .await;

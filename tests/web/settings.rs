@@ -118,7 +118,7 @@ async fn mfa_is_set_up_with_the_qr_page_and_then_asked_for_at_sign_in() {
         .starts_with("/mfa"));
     b.fill("input[name=code]", &backup).await;
     b.click("form[action='/mfa'] button").await;
-    b.wait_path(|p| p == "/").await;
+    b.wait_page("/").await;
     b.goto("/settings/security").await;
     b.wait_text("9 backup codes").await;
 
