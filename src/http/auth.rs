@@ -14,8 +14,9 @@ use crate::app::invited_signup;
 use crate::app::sessions::{self, Issued, LogIn};
 use crate::domain::Email;
 use crate::error::{AppError, Result};
-use crate::http::extract::ClientIp;
-use crate::http::{cookies, CurrentUser, Json, MaybeUser};
+use crate::http::{CurrentUser, Json, MaybeUser};
+use crate::request::cookies;
+use crate::request::ClientIp;
 use crate::state::{AppState, REFRESH_TTL_SECS};
 use crate::store::users::{self, PublicUser};
 

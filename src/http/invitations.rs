@@ -16,8 +16,9 @@ use crate::app::email_links::LinkCheck;
 use crate::app::invitations::{self, Invitee};
 use crate::domain::Timestamp;
 use crate::error::{AppError, Result};
-use crate::http::extract::{parse_body, ClientIp};
+use crate::http::extract::parse_body;
 use crate::http::{CurrentUser, Json};
+use crate::request::ClientIp;
 use crate::state::AppState;
 use crate::store::invitations::Invitation;
 

@@ -17,8 +17,9 @@ use utoipa_axum::routes;
 
 use crate::app::mfa::{self, PENDING_TTL_SECS};
 use crate::error::{AppError, Result};
-use crate::http::extract::ClientIp;
-use crate::http::{auth, cookies, CurrentUser, Json};
+use crate::http::{auth, CurrentUser, Json};
+use crate::request::cookies;
+use crate::request::ClientIp;
 use crate::state::AppState;
 use crate::store::users::PublicUser;
 

@@ -12,8 +12,8 @@ use utoipa_axum::routes;
 use crate::app::email_links;
 use crate::domain::Email;
 use crate::error::{AppError, Result};
-use crate::http::extract::ClientIp;
 use crate::http::Json;
+use crate::request::ClientIp;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -14,8 +14,8 @@ use crate::app::accounts::{self, ProfileEdit};
 use crate::app::email_links::{self, LinkCheck};
 use crate::domain::account::{LANGUAGES, THEMES};
 use crate::error::{AppError, Result};
-use crate::http::extract::ClientIp;
 use crate::http::{CurrentUser, Json};
+use crate::request::ClientIp;
 use crate::state::AppState;
 use crate::store::users::PublicUser;
 
@@ -66,7 +66,7 @@ async fn delete_me(
         body.password.as_deref(),
     )
     .await?;
-    let headers = crate::http::cookies::signed_out(&state);
+    let headers = crate::request::cookies::signed_out(&state);
     Ok((headers, Json(json!({"message": "Account deleted"}))).into_response())
 }
 

@@ -11,7 +11,7 @@ use super::page as settings_page;
 use crate::app::{accounts, mfa};
 use crate::domain::Password;
 use crate::error::AppError;
-use crate::http::cookies;
+use crate::request::cookies;
 use crate::state::AppState;
 use crate::web::errors::{explain, PageResult};
 use crate::web::form::{Empty, Form};
