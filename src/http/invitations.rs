@@ -53,11 +53,7 @@ async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
-    state
-        .limits
-        .writes
-        .check(&format!("invite:{}", user.id()))
-        .await?;
+    state.limits.invitation(user.id()).await?;
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -113,11 +109,7 @@ async fn resend(
     user: CurrentUser,
     Path((id, inv_id)): Path<(String, String)>,
 ) -> Result<Response> {
-    state
-        .limits
-        .writes
-        .check(&format!("invite:{}", user.id()))
-        .await?;
+    state.limits.invitation(user.id()).await?;
     let inv = invitations::resend(&state.store, &state.outbox(), &user, &id, &inv_id).await?;
     Ok(Json(json!({"message": "Invitation resent", "invitation": inv})).into_response())
 }
@@ -137,11 +129,7 @@ async fn verify(
     ClientIp(ip): ClientIp,
     Query(q): Query<TokenQuery>,
 ) -> Result<Response> {
-    state
-        .limits
-        .auth
-        .check(&format!("invite-verify:{ip}"))
-        .await?;
+    state.limits.invitation_lookup(ip).await?;
     let Some(token) = q.token.filter(|t| !t.is_empty()) else {
         return Ok((
             StatusCode::BAD_REQUEST,

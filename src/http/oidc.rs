@@ -76,7 +76,7 @@ async fn begin(
     Path(key): Path<String>,
     Query(q): Query<BeginQuery>,
 ) -> crate::error::Result<Response> {
-    state.limits.auth.check(&format!("oidc:{ip}")).await?;
+    state.limits.oidc_sign_in(ip).await?;
     let to = q
         .redirect
         .as_deref()
@@ -120,7 +120,7 @@ async fn callback(
     Query(q): Query<CallbackQuery>,
     headers: HeaderMap,
 ) -> crate::error::Result<Response> {
-    state.limits.auth.check(&format!("oidc:{ip}")).await?;
+    state.limits.oidc_sign_in(ip).await?;
     let browser = cookies::get(&headers, cookies::OIDC);
     let cx = context(&state);
     let cb = Callback {

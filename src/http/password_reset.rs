@@ -40,7 +40,7 @@ async fn request(
     ClientIp(ip): ClientIp,
     Json(body): Json<RequestBody>,
 ) -> Result<Response> {
-    state.limits.auth.check(&format!("reset:{ip}")).await?;
+    state.limits.password_reset(ip).await?;
     let email = Email::parse(body.email.as_deref().unwrap_or(""))?;
     email_links::request_password_reset(&state.store, &state.outbox(), &email).await?;
     Ok(Json(json!({ "message": SENT })).into_response())
@@ -87,7 +87,7 @@ async fn reset(
     ClientIp(ip): ClientIp,
     Json(body): Json<ResetBody>,
 ) -> Result<Response> {
-    state.limits.auth.check(&format!("reset:{ip}")).await?;
+    state.limits.password_reset(ip).await?;
     let (Some(token), Some(password)) = (body.token.filter(|t| !t.is_empty()), body.password)
     else {
         return Err(AppError::bad_request("Token and password are required"));

@@ -54,11 +54,7 @@ async fn delete_me(
     user: CurrentUser,
     Json(body): Json<DeleteAccountBody>,
 ) -> Result<Response> {
-    state
-        .limits
-        .auth
-        .check(&format!("delete-account:{ip}"))
-        .await?;
+    state.limits.account_deletion(ip).await?;
     crate::app::account_removal::delete_own_account(
         &state.store,
         state.mode(),
@@ -180,11 +176,7 @@ async fn confirm_change(
     ClientIp(ip): ClientIp,
     Json(body): Json<TokenBody>,
 ) -> Result<Response> {
-    state
-        .limits
-        .auth
-        .check(&format!("email-change:{ip}"))
-        .await?;
+    state.limits.email_change(ip).await?;
     let token = body
         .token
         .filter(|t| !t.is_empty())
