@@ -3,6 +3,9 @@
 //! [`Application::build`] connects the store, assembles the shared state, binds the port and
 //! starts the background jobs; [`Application::run_until`] serves until told to stop, then stops
 //! the jobs (the visit counter writes what is still pending) and only then closes the store.
+//! [`build_app`] (in `router`) composes the API, the pages and the layers around them.
+
+mod router;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -19,7 +22,6 @@ use crate::app::identity::Authenticator;
 use crate::app::link_checks::LinkChecker;
 use crate::app::sessions::SessionKeys;
 use crate::config::Config;
-use crate::http::build_app;
 use crate::jobs::invitation_reminders::Reminders;
 use crate::jobs::Jobs;
 use crate::mail::Mailer;
@@ -27,6 +29,8 @@ use crate::security::jwt::JwtKeys;
 use crate::security::rate_limit::Limits;
 use crate::state::{AppState, Shared};
 use crate::store::Store;
+
+pub use router::build_app;
 
 pub struct Application {
     listener: TcpListener,

@@ -7,6 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::app::bookmarks::{insert_new, Quota};
+use crate::app::link_checks::LinkChecker;
 use crate::app::tenancy::CurrentOrg;
 use crate::domain::bookmark_file::{Entry, Items, ValidEntry};
 use crate::domain::{new_id, DomainError, Timestamp};
@@ -147,7 +148,12 @@ pub struct ImportError {
 /// bookmarks would pass the plan's limit. Slugs are checked before writing because a refused
 /// insert would abort the whole transaction on PostgreSQL.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn import(store: &Store, org: &CurrentOrg, items: Items) -> Result<ImportReport> {
+pub async fn import(
+    store: &Store,
+    checker: &LinkChecker,
+    org: &CurrentOrg,
+    items: Items,
+) -> Result<ImportReport> {
     let importer = Importer {
         org,
         now: Timestamp::now().millis(),
@@ -156,6 +162,8 @@ pub async fn import(store: &Store, org: &CurrentOrg, items: Items) -> Result<Imp
     let report = importer.run(&mut tx.conn(), items).await?;
     tx.invalidates_org(org.id());
     tx.commit().await?;
+    // The imported URLs are checked soon, not at the next round.
+    checker.wake();
     Ok(report)
 }
 

@@ -6,6 +6,7 @@
 use crate::app::audit::{self, Actor, Event};
 use crate::app::cache::GenCache;
 use crate::app::history;
+use crate::app::link_checks::LinkChecker;
 use crate::app::list_params::{self, Paging};
 use crate::app::sharing::{check_owner, LinkInput, Links, Owner, SharedWith, SharesOfPage};
 use crate::app::tenancy::CurrentOrg;
@@ -86,8 +87,7 @@ pub async fn visible(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn view(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<BookmarkView> {
     let row = visible(c, org, raw_id).await?;
-    let mut one = hydrate(c, org, vec![row]).await?;
-    one.pop().ok_or_else(not_found)
+    as_seen(c, org, row).await
 }
 
 /// The bookmark if the caller owns it: 404 when they cannot see it, 403 when they only can.
@@ -96,6 +96,19 @@ pub(crate) async fn owned(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> R
     let row = visible(c, org, raw_id).await?;
     check_owner(org, &row.user_id)?;
     Ok(row)
+}
+
+/// The bookmark as the caller sees it, if they own it (the edit and delete pages): 404 when
+/// they cannot see it, 403 when they only can.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn view_owned(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<BookmarkView> {
+    let row = owned(c, org, raw_id).await?;
+    as_seen(c, org, row).await
+}
+
+async fn as_seen(c: &mut Conn<'_>, org: &CurrentOrg, row: BookmarkRow) -> Result<BookmarkView> {
+    let mut one = hydrate(c, org, vec![row]).await?;
+    one.pop().ok_or_else(not_found)
 }
 
 /// What the Free plan's bookmark limit is checked against, read under the organization's lock
@@ -151,9 +164,15 @@ pub async fn insert_new(
 }
 
 /// Creates a bookmark owned by the caller, with its folders, tags and shares. On the cloud
-/// Free plan each member may own a limited number.
+/// Free plan each member may own a limited number. The link checker is woken to check the new
+/// URL.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn create(store: &Store, org: &CurrentOrg, input: BookmarkInput) -> Result<BookmarkView> {
+pub async fn create(
+    store: &Store,
+    checker: &LinkChecker,
+    org: &CurrentOrg,
+    input: BookmarkInput,
+) -> Result<BookmarkView> {
     let new = NewBookmark::parse(
         input.title.as_deref().unwrap_or(""),
         input.url.as_deref().unwrap_or(""),
@@ -174,14 +193,17 @@ pub async fn create(store: &Store, org: &CurrentOrg, input: BookmarkInput) -> Re
     let out = view(&mut c, org, &id).await?;
     tx.invalidates_org(org.id());
     tx.commit().await?;
+    checker.wake();
     Ok(out)
 }
 
 /// Changes the fields given (owner only); link lists given replace the current ones. Each
-/// changed title, URL, slug or forwarding is kept in the bookmark's history.
+/// changed title, URL, slug or forwarding is kept in the bookmark's history. A URL given wakes
+/// the link checker.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn update(
     store: &Store,
+    checker: &LinkChecker,
     org: &CurrentOrg,
     raw_id: &str,
     input: BookmarkInput,
@@ -189,9 +211,13 @@ pub async fn update(
     let mut tx = store.begin().await?;
     let mut c = tx.conn();
     let row = owned(&mut c, org, raw_id).await?;
+    let url_given = input.url.is_some();
     let out = update_owned(&mut c, org, row, input).await?;
     tx.invalidates_org(org.id());
     tx.commit().await?;
+    if url_given {
+        checker.wake();
+    }
     Ok(out)
 }
 

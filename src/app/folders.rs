@@ -10,6 +10,7 @@ use crate::domain::library::{folder_icon, folder_name};
 use crate::domain::library::{over_count, MAX_FOLDERS_PER_PERSON};
 use crate::domain::{new_id, Timestamp};
 use crate::error::{AppError, Result};
+use crate::security::rate_limit::Limits;
 use crate::store::folders::{self, Fields, FolderRow, Sort};
 use crate::store::{Conn, Store};
 
@@ -120,7 +121,13 @@ async fn owned(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<Folde
 
 /// Creates a folder owned by the caller, with its shares.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn create(store: &Store, org: &CurrentOrg, input: FolderInput) -> Result<FolderView> {
+pub async fn create(
+    store: &Store,
+    limits: &Limits,
+    org: &CurrentOrg,
+    input: FolderInput,
+) -> Result<FolderView> {
+    limits.library_write(org.user_id()).await?;
     let fields = Fields {
         name: folder_name(input.name.as_deref().unwrap_or(""))?,
         icon: folder_icon(input.icon.flatten().as_deref())?,

@@ -5,6 +5,7 @@
 //! free, forwarding only with a slug) and recorded in its turn.
 
 use crate::app::bookmarks::{self, BookmarkInput, BookmarkView};
+use crate::app::link_checks::LinkChecker;
 use crate::app::tenancy::CurrentOrg;
 use crate::domain::history::{stored_bool, HistoryField};
 use crate::domain::ids::parse_id;
@@ -86,6 +87,7 @@ pub(crate) async fn of(c: &mut Conn<'_>, org: &CurrentOrg, id: &str) -> Result<V
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn restore(
     store: &Store,
+    checker: &LinkChecker,
     org: &CurrentOrg,
     raw_id: &str,
     raw_entry: &str,
@@ -109,5 +111,7 @@ pub async fn restore(
     let out = bookmarks::update_owned(&mut c, org, row, input).await?;
     tx.invalidates_org(org.id());
     tx.commit().await?;
+    // A URL put back is checked again right away.
+    checker.wake();
     Ok(out)
 }

@@ -9,6 +9,7 @@ use crate::domain::library::tag_name;
 use crate::domain::library::{over_count, MAX_TAGS_PER_PERSON};
 use crate::domain::{new_id, Timestamp};
 use crate::error::{AppError, Result};
+use crate::security::rate_limit::Limits;
 use crate::store::tags::{self, Sort, TagRow};
 use crate::store::{Conn, Store};
 
@@ -60,7 +61,13 @@ pub async fn own(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<Tag
 
 /// Creates a tag of the caller's; its name is unique among theirs.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn create(store: &Store, org: &CurrentOrg, name: Option<&str>) -> Result<TagRow> {
+pub async fn create(
+    store: &Store,
+    limits: &Limits,
+    org: &CurrentOrg,
+    name: Option<&str>,
+) -> Result<TagRow> {
+    limits.library_write(org.user_id()).await?;
     let name = tag_name(name.unwrap_or(""))?;
     let id = new_id();
     let mut tx = store.begin().await?;

@@ -9,6 +9,7 @@ use crate::domain::library::{id_list, team_description, team_name};
 use crate::domain::library::{over_count, MAX_TEAMS_PER_ORGANIZATION};
 use crate::domain::{new_id, DomainError, Timestamp};
 use crate::error::{AppError, Result};
+use crate::security::rate_limit::Limits;
 use crate::store::bookmarks::Target;
 use crate::store::teams::{self, Person, TeamRow};
 use crate::store::{Conn, Store};
@@ -77,7 +78,13 @@ pub async fn get(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<TeamVi
 
 /// Creates a team with its first members (owners and admins).
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn create(store: &Store, org: &CurrentOrg, input: TeamInput) -> Result<TeamView> {
+pub async fn create(
+    store: &Store,
+    limits: &Limits,
+    org: &CurrentOrg,
+    input: TeamInput,
+) -> Result<TeamView> {
+    limits.library_write(org.user_id()).await?;
     org.require_manager()?;
     let name = team_name(input.name.as_deref().unwrap_or(""))?;
     let desc = team_description(input.description.flatten().as_deref())?;

@@ -13,8 +13,8 @@ use crate::app::audit::{self, LogParams};
 use crate::app::instance_stats::{self, InstanceStats};
 use crate::error::Result;
 use crate::http::fields;
-use crate::http::tenancy::OrgHeader;
 use crate::http::{CurrentUser, Json};
+use crate::request::OrgHeader;
 use crate::state::AppState;
 use crate::store::audit::AuditEvent;
 

@@ -56,11 +56,7 @@ async fn put(
     org: CurrentOrg,
     Json(body): Json<SettingBody>,
 ) -> Result<Json<Setting>> {
-    state
-        .limits
-        .writes
-        .check(&format!("settings:{}", org.user_id()))
-        .await?;
+    state.limits.instance_settings(org.user_id()).await?;
     let required = || AppError::bad_request("Key and value are required");
     let key = body.key.ok_or_else(required)?;
     let value = match body.value.ok_or_else(required)? {

@@ -105,11 +105,7 @@ async fn create(
     Json(body): Json<NewUserBody>,
 ) -> Result<Response> {
     use_case::require_admin(state.mode(), &user)?;
-    state
-        .limits
-        .writes
-        .check(&format!("admin-users:{}", user.id()))
-        .await?;
+    state.limits.admin_users(user.id()).await?;
     let (Some(email), Some(name)) = (body.email.as_deref(), body.name.as_deref()) else {
         return Err(AppError::bad_request("Email and name are required"));
     };

@@ -14,8 +14,9 @@ use crate::app::invited_signup;
 use crate::app::sessions::{self, Issued, LogIn};
 use crate::domain::Email;
 use crate::error::{AppError, Result};
-use crate::http::extract::ClientIp;
-use crate::http::{cookies, CurrentUser, Json, MaybeUser};
+use crate::http::{CurrentUser, Json, MaybeUser};
+use crate::request::cookies;
+use crate::request::ClientIp;
 use crate::state::{AppState, REFRESH_TTL_SECS};
 use crate::store::users::{self, PublicUser};
 
@@ -93,7 +94,7 @@ async fn setup(
     ClientIp(ip): ClientIp,
     Json(body): Json<AccountBody>,
 ) -> Result<Response> {
-    state.limits.auth.check(&format!("setup:{ip}")).await?;
+    state.limits.setup(ip).await?;
     let (issued, user) = accounts::set_up(&state.store, &state.sessions, body.validate()).await?;
     Ok(signed_in(&state, issued, user, StatusCode::OK))
 }
@@ -119,7 +120,7 @@ async fn register(
     ClientIp(ip): ClientIp,
     Json(body): Json<RegisterBody>,
 ) -> Result<Response> {
-    state.limits.auth.check(&format!("register:{ip}")).await?;
+    state.limits.sign_up(ip).await?;
     let sign_up = body.account.validate();
     if let Some(token) = body.invitation_token.as_deref() {
         let policy = state.plan_policy();
@@ -161,7 +162,7 @@ async fn login(
     ClientIp(ip): ClientIp,
     Json(body): Json<LoginBody>,
 ) -> Result<Response> {
-    state.limits.auth.check(&format!("login:{ip}")).await?;
+    state.limits.sign_in(ip).await?;
     let (Some(email), Some(password)) = (body.email, body.password) else {
         return Err(AppError::bad_request("Email and password are required"));
     };

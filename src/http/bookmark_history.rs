@@ -108,9 +108,7 @@ async fn restore(
     org: CurrentOrg,
     Path((id, entry_id)): Path<(String, String)>,
 ) -> Result<Json<Bookmark>> {
-    let out = history::restore(&state.store, &org, &id, &entry_id).await?;
-    // A URL put back is checked again right away.
-    state.link_checker.wake();
+    let out = history::restore(&state.store, &state.link_checker, &org, &id, &entry_id).await?;
     Ok(Json(out.into()))
 }
 

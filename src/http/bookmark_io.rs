@@ -122,8 +122,7 @@ async fn import(
     let text = String::from_utf8_lossy(&body);
     let items =
         bookmark_file::read(&text, is_html).map_err(|e| AppError::bad_request(e.to_string()))?;
-    let report = bookmark_io::import(&state.store, &org, items).await?;
-    state.link_checker.wake();
+    let report = bookmark_io::import(&state.store, &state.link_checker, &org, items).await?;
     Ok(Json(report))
 }
 

@@ -166,8 +166,7 @@ async fn create(
     org: CurrentOrg,
     Json(body): Json<BookmarkBody>,
 ) -> Result<Response> {
-    let out = use_case::create(&state.store, &org, body.into()).await?;
-    state.link_checker.wake();
+    let out = use_case::create(&state.store, &state.link_checker, &org, body.into()).await?;
     Ok((StatusCode::CREATED, Json(Bookmark::from(out))).into_response())
 }
 
@@ -195,8 +194,7 @@ async fn update(
     Path(id): Path<String>,
     Json(body): Json<BookmarkBody>,
 ) -> Result<Json<Bookmark>> {
-    let out = use_case::update(&state.store, &org, &id, body.into()).await?;
-    state.link_checker.wake();
+    let out = use_case::update(&state.store, &state.link_checker, &org, &id, body.into()).await?;
     Ok(Json(out.into()))
 }
 

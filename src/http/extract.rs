@@ -1,17 +1,13 @@
-//! Extractors for request bodies and the client's address, answering in the project's own
+//! The extractor for JSON request bodies, answering in the project's own
 //! error shape (axum's defaults answer in plain text).
 
-use std::net::{IpAddr, SocketAddr};
-
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, FromRef, FromRequest, FromRequestParts, Request};
-use axum::http::request::Parts;
+use axum::extract::{FromRequest, Request};
 use axum::http::{header, Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::AppError;
-use crate::state::AppState;
 
 /// A JSON object body. An empty `POST` body reads as `{}` (so a missing field gets its own clear
 /// message, as clients that POST without a body expect), but an empty `PUT` or `PATCH` is 400:
@@ -106,42 +102,6 @@ fn body_error(e: serde_json::Error) -> AppError {
         Category::Data => AppError::bad_request(format!("Invalid request body: {e}")),
         _ => AppError::bad_request("Malformed JSON in request body"),
     }
-}
-
-/// The client's address: the peer, or the first `X-Forwarded-For` hop when `TRUST_PROXY` is on.
-pub struct ClientIp(pub IpAddr);
-
-impl<S> FromRequestParts<S> for ClientIp
-where
-    S: Send + Sync,
-    AppState: FromRef<S>,
-{
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let app = AppState::from_ref(state);
-        Ok(ClientIp(client_ip(parts, app.config.trust_proxy)))
-    }
-}
-
-/// The client's address as [`ClientIp`] reads it.
-pub fn client_ip(parts: &Parts, trust_proxy: bool) -> IpAddr {
-    if trust_proxy {
-        let forwarded = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .and_then(|v| v.trim().parse().ok());
-        if let Some(ip) = forwarded {
-            return ip;
-        }
-    }
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ci| ci.0.ip())
-        .unwrap_or(IpAddr::from([127, 0, 0, 1]))
 }
 
 #[cfg(test)]

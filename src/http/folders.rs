@@ -172,12 +172,7 @@ async fn create(
     org: CurrentOrg,
     Json(body): Json<FolderBody>,
 ) -> Result<Response> {
-    state
-        .limits
-        .library
-        .check(&format!("library:{}", org.user_id()))
-        .await?;
-    let out = use_case::create(&state.store, &org, body.into()).await?;
+    let out = use_case::create(&state.store, &state.limits, &org, body.into()).await?;
     Ok((StatusCode::CREATED, Json(Folder::from(out))).into_response())
 }
 

@@ -16,8 +16,9 @@ use crate::app::email_links::LinkCheck;
 use crate::app::invitations::{self, Invitee};
 use crate::domain::Timestamp;
 use crate::error::{AppError, Result};
-use crate::http::extract::{parse_body, ClientIp};
+use crate::http::extract::parse_body;
 use crate::http::{CurrentUser, Json};
+use crate::request::ClientIp;
 use crate::state::AppState;
 use crate::store::invitations::Invitation;
 
@@ -52,11 +53,7 @@ async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
-    state
-        .limits
-        .writes
-        .check(&format!("invite:{}", user.id()))
-        .await?;
+    state.limits.invitation(user.id()).await?;
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -112,11 +109,7 @@ async fn resend(
     user: CurrentUser,
     Path((id, inv_id)): Path<(String, String)>,
 ) -> Result<Response> {
-    state
-        .limits
-        .writes
-        .check(&format!("invite:{}", user.id()))
-        .await?;
+    state.limits.invitation(user.id()).await?;
     let inv = invitations::resend(&state.store, &state.outbox(), &user, &id, &inv_id).await?;
     Ok(Json(json!({"message": "Invitation resent", "invitation": inv})).into_response())
 }
@@ -136,11 +129,7 @@ async fn verify(
     ClientIp(ip): ClientIp,
     Query(q): Query<TokenQuery>,
 ) -> Result<Response> {
-    state
-        .limits
-        .auth
-        .check(&format!("invite-verify:{ip}"))
-        .await?;
+    state.limits.invitation_lookup(ip).await?;
     let Some(token) = q.token.filter(|t| !t.is_empty()) else {
         return Ok((
             StatusCode::BAD_REQUEST,

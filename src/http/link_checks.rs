@@ -24,11 +24,7 @@ async fn check(
     org: CurrentOrg,
     Path(id): Path<String>,
 ) -> Result<Json<Bookmark>> {
-    state
-        .limits
-        .writes
-        .check(&format!("link-check:{}", org.user_id()))
-        .await?;
+    state.limits.link_check(org.user_id()).await?;
     let out = use_case::check_now(&state.store, &state.link_checker, &org, &id).await?;
     Ok(Json(out.into()))
 }

@@ -10,8 +10,8 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::http::cookies;
 use crate::http::Json;
+use crate::request::cookies;
 use crate::security::csrf;
 use crate::state::AppState;
 

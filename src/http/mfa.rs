@@ -17,8 +17,9 @@ use utoipa_axum::routes;
 
 use crate::app::mfa::{self, PENDING_TTL_SECS};
 use crate::error::{AppError, Result};
-use crate::http::extract::ClientIp;
-use crate::http::{auth, cookies, CurrentUser, Json};
+use crate::http::{auth, CurrentUser, Json};
+use crate::request::cookies;
+use crate::request::ClientIp;
 use crate::state::AppState;
 use crate::store::users::PublicUser;
 
@@ -41,12 +42,8 @@ fn required_code(code: Option<String>) -> Result<String> {
 
 /// Guessing codes is limited by client address and, once we know whose codes they are, by user.
 async fn limit(state: &AppState, ip: std::net::IpAddr, user_id: &str) -> Result<()> {
-    state.limits.auth.check(&format!("mfa:{ip}")).await?;
-    state
-        .limits
-        .auth
-        .check(&format!("mfa-user:{user_id}"))
-        .await
+    state.limits.second_factor(ip).await?;
+    state.limits.second_factor_of(user_id).await
 }
 
 #[derive(Serialize, ToSchema)]
@@ -173,17 +170,13 @@ async fn verify(
     headers: HeaderMap,
     Json(body): Json<VerifyBody>,
 ) -> Result<Response> {
-    state.limits.auth.check(&format!("mfa:{ip}")).await?;
+    state.limits.second_factor(ip).await?;
     let token = body
         .mfa_token
         .filter(|t| !t.is_empty())
         .or_else(|| cookies::get(&headers, cookies::MFA_PENDING).filter(|t| !t.is_empty()));
     let user_id = mfa::pending_user(&state.jwt, token.as_deref())?;
-    state
-        .limits
-        .auth
-        .check(&format!("mfa-user:{user_id}"))
-        .await?;
+    state.limits.second_factor_of(&user_id).await?;
     let code = required_code(body.code)?;
     let (issued, user) =
         mfa::complete_sign_in(&state.store, &state.sessions, &user_id, &code, Some(ip)).await?;

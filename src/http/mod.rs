@@ -1,6 +1,7 @@
-//! The HTTP surface: one router per resource, merged here with the layers every request passes.
-//! Routes are registered through `utoipa-axum`, so `/openapi.json` is generated from the same
-//! code that routes requests and cannot drift from it.
+//! The JSON API: one router per resource, merged here; the start-up (`startup::router`) puts it
+//! beside the pages and wraps both in the layers every request passes. Routes are registered
+//! through `utoipa-axum`, so `/openapi.json` is generated from the same code that routes
+//! requests and cannot drift from it.
 
 pub mod admin;
 pub mod admin_settings;
@@ -12,14 +13,12 @@ pub mod bookmark_history;
 pub mod bookmark_io;
 pub mod bookmark_list;
 pub mod bookmarks;
-pub mod cookies;
 pub mod dashboard;
 pub mod doc_schemas;
 pub mod extract;
 pub mod fields;
 pub mod folders;
 pub mod golinks;
-pub mod identity;
 pub mod invitations;
 pub mod library;
 pub mod link_checks;
@@ -41,34 +40,29 @@ pub mod tenancy;
 pub mod tokens;
 pub mod users;
 
-use std::time::Duration;
-
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::middleware::{self, Next};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use serde_json::json;
-use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::state::AppState;
 
 pub use extract::Json;
-pub use identity::{CurrentUser, MaybeUser};
 pub use tenancy::CurrentOrg;
 
 pub use crate::config::BODY_LIMIT;
+pub use crate::request::{CurrentUser, MaybeUser};
 
-/// The API routes and the OpenAPI document describing them.
-pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+/// The API's routes, each with its place in the OpenAPI document.
+pub fn routes() -> OpenApiRouter<AppState> {
     let mut doc = openapi::ApiDoc::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
-    let (router, mut doc) = OpenApiRouter::with_openapi(doc)
+    OpenApiRouter::with_openapi(doc)
         .merge(meta::router())
         .merge(auth::router())
         .merge(mfa::router())
@@ -98,67 +92,30 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(admin_users::router())
         .merge(oidc::router())
         .merge(oidc_providers::router())
-        .split_for_parts();
+}
+
+/// The router of documented `routes` and the finished document describing them (the
+/// conventions every operation shares filled in).
+pub fn document(routes: OpenApiRouter<AppState>) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut doc) = routes.split_for_parts();
     openapi::Conventions.modify(&mut doc);
     (router, doc)
 }
 
-/// The whole application for `state`.
-pub fn build_app(state: AppState) -> Router {
-    let (api, openapi) = api();
-    api.with_state(state.clone())
-        .merge(meta::docs_router(openapi))
-        .merge(crate::web::router(state.clone()))
-        .merge(metrics::router(state.clone()))
-        .fallback(not_found)
-        .layer(middleware::from_fn(json_errors))
-        .layer(middleware::from_fn_with_state(
-            state,
-            crate::web::page_headers,
-        ))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
-        .layer(CatchPanicLayer::custom(|_| {
-            let body = json!({"error": "Internal server error"});
-            (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
-        }))
-        // Outside the others, so what it counts and times is what the client got.
-        .layer(middleware::from_fn(metrics::track))
-        .layer(TraceLayer::new_for_http().make_span_with(request_span))
+/// What an unknown path under `/api` answers.
+pub fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, Json(json!({"error": "Not found"}))).into_response()
 }
 
-/// The span every request's logs carry: method, path (never the query string: it may carry
-/// tokens), the route that matched, and — filled in by the identity and tenancy extractors once
-/// known — the user and organization.
-fn request_span(req: &Request) -> tracing::Span {
-    let route = req
-        .extensions()
-        .get::<axum::extract::MatchedPath>()
-        .map_or("-", axum::extract::MatchedPath::as_str);
-    tracing::info_span!(
-        "request",
-        method = %req.method(),
-        path = %req.uri().path(),
-        route,
-        user_id = tracing::field::Empty,
-        org_id = tracing::field::Empty,
-    )
-}
-
-async fn not_found(req: Request) -> Response {
-    if req.uri().path().starts_with("/api") {
-        (StatusCode::NOT_FOUND, Json(json!({"error": "Not found"}))).into_response()
-    } else {
-        crate::web::not_found()
-    }
+/// What a request that panicked answers (pages included: there is no page left to draw).
+pub fn panicked() -> Response {
+    let body = json!({"error": "Internal server error"});
+    (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
 }
 
 /// Error responses that axum or a layer produced in plain text (405, 413, 408, …) are given a
 /// JSON body under `/api`, so every API error has the same shape.
-async fn json_errors(req: Request, next: Next) -> Response {
+pub async fn json_errors(req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api");
     let res = next.run(req).await;
     let status = res.status();

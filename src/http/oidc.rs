@@ -15,10 +15,10 @@ use crate::app::mfa::PENDING_TTL_SECS;
 use crate::app::oidc_sign_in::{
     self as use_case, Callback, Context, Finished, SignInError, LOGIN_TTL_SECS,
 };
-use crate::http::cookies;
-use crate::http::extract::ClientIp;
+use crate::request::cookies;
+use crate::request::redirect::{mfa_url, safe_path};
+use crate::request::ClientIp;
 use crate::state::AppState;
-use crate::web::nav;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -76,12 +76,12 @@ async fn begin(
     Path(key): Path<String>,
     Query(q): Query<BeginQuery>,
 ) -> crate::error::Result<Response> {
-    state.limits.auth.check(&format!("oidc:{ip}")).await?;
+    state.limits.oidc_sign_in(ip).await?;
     let to = q
         .redirect
         .as_deref()
         .filter(|r| r.len() <= 2048)
-        .map_or_else(|| "/".to_string(), nav::safe_path);
+        .map_or_else(|| "/".to_string(), safe_path);
     let cx = context(&state);
     Ok(match use_case::begin(&cx, &key, &to).await {
         Ok(begun) => {
@@ -120,7 +120,7 @@ async fn callback(
     Query(q): Query<CallbackQuery>,
     headers: HeaderMap,
 ) -> crate::error::Result<Response> {
-    state.limits.auth.check(&format!("oidc:{ip}")).await?;
+    state.limits.oidc_sign_in(ip).await?;
     let browser = cookies::get(&headers, cookies::OIDC);
     let cx = context(&state);
     let cb = Callback {
@@ -148,7 +148,7 @@ async fn callback(
             mfa_token,
             redirect_to,
         } => {
-            res = redirect(StatusCode::SEE_OTHER, &nav::mfa_url(&redirect_to));
+            res = redirect(StatusCode::SEE_OTHER, &mfa_url(&redirect_to));
             res.headers_mut().append(
                 header::SET_COOKIE,
                 cookies::mfa_pending_page(&state, mfa_token, PENDING_TTL_SECS),

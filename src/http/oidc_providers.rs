@@ -240,11 +240,7 @@ async fn create(
     user: CurrentUser,
     Json(body): Json<ProviderBody>,
 ) -> Result<Response> {
-    state
-        .limits
-        .writes
-        .check(&format!("oidc-providers:{}", user.id()))
-        .await?;
+    state.limits.oidc_providers(user.id()).await?;
     let p = use_case::create(&state.store, state.mode(), &user, body.into()).await?;
     Ok((StatusCode::CREATED, Json(ProviderView::new(&state, p))).into_response())
 }

@@ -113,7 +113,7 @@ fn add_security_schemes(schemes: &mut std::collections::BTreeMap<String, Securit
     schemes.insert(
         COOKIE.into(),
         SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
-            crate::http::cookies::ACCESS,
+            crate::request::cookies::ACCESS,
             "The access JWT in the `token` cookie that sign-in sets (HttpOnly)",
         ))),
     );
@@ -400,7 +400,7 @@ fn organization_header() -> Parameter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::tenancy;
+    use crate::request::org_header;
 
     #[test]
     fn operation_ids_come_from_method_and_path() {
@@ -422,7 +422,7 @@ mod tests {
     fn tenant_header_name_matches_the_extractor() {
         assert_eq!(
             organization_header().name.to_ascii_lowercase(),
-            tenancy::HEADER
+            org_header::HEADER
         );
     }
 }

@@ -13,8 +13,8 @@ use utoipa_axum::routes;
 use crate::app::email_links::{self, LinkCheck};
 use crate::domain::{Email, Password};
 use crate::error::{AppError, Result};
-use crate::http::extract::ClientIp;
 use crate::http::Json;
+use crate::request::ClientIp;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -40,7 +40,7 @@ async fn request(
     ClientIp(ip): ClientIp,
     Json(body): Json<RequestBody>,
 ) -> Result<Response> {
-    state.limits.auth.check(&format!("reset:{ip}")).await?;
+    state.limits.password_reset(ip).await?;
     let email = Email::parse(body.email.as_deref().unwrap_or(""))?;
     email_links::request_password_reset(&state.store, &state.outbox(), &email).await?;
     Ok(Json(json!({ "message": SENT })).into_response())
@@ -87,7 +87,7 @@ async fn reset(
     ClientIp(ip): ClientIp,
     Json(body): Json<ResetBody>,
 ) -> Result<Response> {
-    state.limits.auth.check(&format!("reset:{ip}")).await?;
+    state.limits.password_reset(ip).await?;
     let (Some(token), Some(password)) = (body.token.filter(|t| !t.is_empty()), body.password)
     else {
         return Err(AppError::bad_request("Token and password are required"));

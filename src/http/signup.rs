@@ -12,8 +12,8 @@ use utoipa_axum::routes;
 use crate::app::email_links;
 use crate::domain::Email;
 use crate::error::{AppError, Result};
-use crate::http::extract::ClientIp;
 use crate::http::Json;
+use crate::request::ClientIp;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -44,7 +44,7 @@ async fn verify_signup(
     ClientIp(ip): ClientIp,
     Json(body): Json<TokenBody>,
 ) -> Result<Response> {
-    state.limits.auth.check(&format!("verify:{ip}")).await?;
+    state.limits.email_verification(ip).await?;
     let token = required(body.token)?;
     email_links::verify_signup(&state.store, &token).await?;
     Ok(Json(json!({"message": "Email verified. You can log in."})).into_response())
@@ -90,7 +90,7 @@ async fn resend(
     ClientIp(ip): ClientIp,
     Json(body): Json<ResendBody>,
 ) -> Result<Response> {
-    state.limits.auth.check(&format!("resend:{ip}")).await?;
+    state.limits.verification_resend(ip).await?;
     let token = required(body.token)?;
     email_links::resend_signup(&state.store, &state.outbox(), &token).await?;
     Ok(Json(json!({"message": "Verification email sent"})).into_response())
@@ -110,7 +110,7 @@ async fn request_resend(
     ClientIp(ip): ClientIp,
     Json(body): Json<EmailBody>,
 ) -> Result<Response> {
-    state.limits.auth.check(&format!("resend:{ip}")).await?;
+    state.limits.verification_resend(ip).await?;
     let email = Email::parse(body.email.as_deref().unwrap_or(""))?;
     email_links::request_signup_resend(&state.store, &state.outbox(), &email).await?;
     Ok(Json(json!({

@@ -111,12 +111,7 @@ async fn create(
     org: CurrentOrg,
     Json(body): Json<TagBody>,
 ) -> Result<Response> {
-    state
-        .limits
-        .library
-        .check(&format!("library:{}", org.user_id()))
-        .await?;
-    let row = use_case::create(&state.store, &org, body.name.as_deref()).await?;
+    let row = use_case::create(&state.store, &state.limits, &org, body.name.as_deref()).await?;
     Ok((StatusCode::CREATED, Json(Tag::from(row))).into_response())
 }
 

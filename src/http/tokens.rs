@@ -56,11 +56,7 @@ async fn create(
     user: CurrentUser,
     Json(body): Json<CreateBody>,
 ) -> Result<Response> {
-    state
-        .limits
-        .writes
-        .check(&format!("tokens:{}", user.id()))
-        .await?;
+    state.limits.api_token(user.id()).await?;
     let name = TokenName::parse(body.name.as_deref())?;
     let starts_in = StartsIn::Inherited(user.credential.current_org_id());
     let token =

@@ -14,8 +14,8 @@ use crate::app::accounts::{self, ProfileEdit};
 use crate::app::email_links::{self, LinkCheck};
 use crate::domain::account::{LANGUAGES, THEMES};
 use crate::error::{AppError, Result};
-use crate::http::extract::ClientIp;
 use crate::http::{CurrentUser, Json};
+use crate::request::ClientIp;
 use crate::state::AppState;
 use crate::store::users::PublicUser;
 
@@ -54,11 +54,7 @@ async fn delete_me(
     user: CurrentUser,
     Json(body): Json<DeleteAccountBody>,
 ) -> Result<Response> {
-    state
-        .limits
-        .auth
-        .check(&format!("delete-account:{ip}"))
-        .await?;
+    state.limits.account_deletion(ip).await?;
     crate::app::account_removal::delete_own_account(
         &state.store,
         state.mode(),
@@ -66,7 +62,7 @@ async fn delete_me(
         body.password.as_deref(),
     )
     .await?;
-    let headers = crate::http::cookies::signed_out(&state);
+    let headers = crate::request::cookies::signed_out(&state);
     Ok((headers, Json(json!({"message": "Account deleted"}))).into_response())
 }
 
@@ -180,11 +176,7 @@ async fn confirm_change(
     ClientIp(ip): ClientIp,
     Json(body): Json<TokenBody>,
 ) -> Result<Response> {
-    state
-        .limits
-        .auth
-        .check(&format!("email-change:{ip}"))
-        .await?;
+    state.limits.email_change(ip).await?;
     let token = body
         .token
         .filter(|t| !t.is_empty())

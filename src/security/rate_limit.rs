@@ -16,6 +16,7 @@
 //! again; otherwise the map grows with every new address for as long as the process lives.
 
 use std::hash::RandomState;
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
@@ -199,15 +200,75 @@ fn sliding_window(
     })
 }
 
-/// The limiters the server keeps.
+/// The limiters the server keeps. Callers name the action (`limits.sign_in(ip)`), never a
+/// limiter and a key: which limiter counts an action, and under which key, is written here once.
 #[derive(Clone, Debug)]
 pub struct Limits {
-    /// Login, sign-up, verification resends and password resets, by client address.
-    pub auth: Limiter,
-    /// Creating API tokens and invitations, by user.
-    pub writes: Limiter,
-    /// Creating tags, folders and teams, by user: three times `writes`.
-    pub library: Limiter,
+    /// Signing in and up, second factors, verification, resets: by client address (and a few
+    /// by person, where the address alone would let one account be hammered from many).
+    auth: Limiter,
+    /// Creating API tokens, invitations and OpenID providers, editing people and the instance's
+    /// settings, checking a link now: by person.
+    writes: Limiter,
+    /// Creating tags, folders and teams, by person: three times `writes`.
+    library: Limiter,
+}
+
+/// One action's limit: which limiter counts it, and the prefix that keeps its keys apart.
+macro_rules! actions {
+    ($($(#[$doc:meta])* $name:ident($key:ident: $ty:ty) => $limiter:ident, $prefix:literal;)*) => {
+        impl Limits {
+            $(
+                $(#[$doc])*
+                pub async fn $name(&self, $key: $ty) -> Result<(), AppError> {
+                    self.$limiter.check(&format!(concat!($prefix, ":{}"), $key)).await
+                }
+            )*
+        }
+    };
+}
+
+actions! {
+    /// Signing in with a password (the API and the sign-in page).
+    sign_in(ip: IpAddr) => auth, "login";
+    /// Creating the first administrator of a new instance.
+    setup(ip: IpAddr) => auth, "setup";
+    /// Signing up.
+    sign_up(ip: IpAddr) => auth, "register";
+    /// A second-factor code, by the address it comes from.
+    second_factor(ip: IpAddr) => auth, "mfa";
+    /// A second-factor code, by the person it is for (turning MFA on and off included).
+    second_factor_of(user_id: &str) => auth, "mfa-user";
+    /// Asking for a password reset, or setting a new password with its link.
+    password_reset(ip: IpAddr) => auth, "reset";
+    /// Changing one's password, by person.
+    password_change(user_id: &str) => auth, "password";
+    /// Following an email verification link.
+    email_verification(ip: IpAddr) => auth, "verify";
+    /// Sending the verification email again.
+    verification_resend(ip: IpAddr) => auth, "resend";
+    /// Signing in through an OpenID provider (both legs).
+    oidc_sign_in(ip: IpAddr) => auth, "oidc";
+    /// Deleting one's account (it asks for the password).
+    account_deletion(ip: IpAddr) => auth, "delete-account";
+    /// Changing one's email address (it asks for the password).
+    email_change(ip: IpAddr) => auth, "email-change";
+    /// Looking an invitation up by its token.
+    invitation_lookup(ip: IpAddr) => auth, "invite-verify";
+    /// Creating or resending invitations.
+    invitation(user_id: &str) => writes, "invite";
+    /// Creating a personal API token.
+    api_token(user_id: &str) => writes, "tokens";
+    /// Creating or changing people as an administrator.
+    admin_users(user_id: &str) => writes, "admin-users";
+    /// Changing the instance's settings.
+    instance_settings(user_id: &str) => writes, "settings";
+    /// Creating or changing OpenID providers.
+    oidc_providers(user_id: &str) => writes, "oidc-providers";
+    /// Checking a bookmark's link now.
+    link_check(user_id: &str) => writes, "link-check";
+    /// Creating a tag, a folder or a team (the API and the pages alike, in their use cases).
+    library_write(user_id: &str) => library, "library";
 }
 
 impl Limits {

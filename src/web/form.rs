@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use crate::error::AppError;
-use crate::http::cookies;
+use crate::request::cookies;
 use crate::security::csrf;
 use crate::state::AppState;
 use crate::web::errors::PageError;

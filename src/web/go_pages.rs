@@ -1,29 +1,23 @@
 //! The pages `/go/<slug>` shows instead of redirecting: a choice between several bookmarks, the
 //! confirmation of "always use this", "no such go-link" (which offers to create it), and
-//! `/go/<slug>+`, the link's own page (see `library::link`).
+//! `/go/<slug>+`, the link's own page (see `library::link`). The handlers are in `go_links`.
 //!
 //! The go-link handler answers thousands of redirects a second, so it does no page work: it
 //! returns a [`Deferred`] page, and the pages' middleware draws it (with the CSRF token and the
 //! language) only when one is returned.
 
-use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
 
-use crate::app::golinks::{self, Candidate};
+use crate::app::golinks::Candidate;
 use crate::app::identity::CurrentUser;
 use crate::app::link_info::LinkInfo;
-use crate::domain::ids::parse_id;
 use crate::domain::Slug;
-use crate::state::AppState;
 use crate::store::orgs::Membership;
-use crate::web::errors::PageResult;
-use crate::web::form::{Empty, Form};
 use crate::web::i18n::Lang;
 use crate::web::layout::{self, csrf_field};
-use crate::web::nav;
-use crate::web::session::{Account, Ctx, Signed};
+use crate::web::session::{Account, Ctx};
 
 #[derive(Clone, Debug)]
 pub enum GoPage {
@@ -162,29 +156,5 @@ fn missing(ctx: &Ctx, slug: &str) -> Markup {
             }
             a href="/" { (ctx.t("nav.home")) }
         }
-    }
-}
-
-/// `POST /go/<slug>/remember/<bookmarkId>`: saves "always use this" and goes there.
-pub async fn remember(
-    State(state): State<AppState>,
-    Signed { user, .. }: Signed,
-    Path((slug, bookmark_id)): Path<(String, String)>,
-    Form(_): Form<Empty>,
-) -> PageResult {
-    let missing = || respond(GoPage::NotFound { slug: slug.clone() }, Some(user.clone()));
-    let (Ok(parsed), Some(id)) = (Slug::parse(&slug), parse_id(&bookmark_id)) else {
-        return Ok(missing());
-    };
-    let Some(org_id) = golinks::organization(&state.store, &state.go_cache, &user, None).await?
-    else {
-        return Ok(missing());
-    };
-    match golinks::remember(&state.store, &org_id, user.id(), &parsed, &id).await? {
-        Some(url) => {
-            state.access_counter.hit(&id);
-            Ok(nav::see_other(&url))
-        }
-        None => Ok(missing()),
     }
 }

@@ -4,6 +4,8 @@
 //! and organization a page is for ([`session`]), forms with their CSRF check ([`form`]), the
 //! string catalogues ([`i18n`]) and the embedded assets ([`assets`]). Pages never use the JSON
 //! API's extractors: those want an `X-CSRF-Token` header, a form carries its token in a field.
+//! What the pages share with the API (cookies, the client's address, the go-links' bearer-or-
+//! cookie identity) is in [`crate::request`]; the start-up composes both routers.
 
 pub mod admin;
 pub mod assets;
@@ -11,6 +13,7 @@ pub mod auth;
 pub mod chart;
 pub mod errors;
 pub mod form;
+pub mod go_links;
 pub mod go_pages;
 pub mod i18n;
 pub mod layout;

@@ -19,7 +19,7 @@ use axum::response::Response;
 use crate::app::identity::CurrentUser;
 use crate::app::organizations;
 use crate::app::tenancy::{self, CurrentOrg};
-use crate::http::cookies;
+use crate::request::cookies;
 use crate::security::csrf;
 use crate::state::AppState;
 use crate::store::orgs::Membership;
@@ -164,7 +164,7 @@ async fn cookie_user(parts: &Parts, state: &AppState) -> Result<Option<CurrentUs
         Some(jwt) if !jwt.is_empty() => {
             let user = state.auth.by_jwt(&jwt).await?;
             Ok(user.map(|mut u| {
-                u.ip = Some(crate::http::extract::client_ip(
+                u.ip = Some(crate::request::client_ip::client_ip(
                     parts,
                     state.config.trust_proxy,
                 ));

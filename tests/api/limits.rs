@@ -104,3 +104,52 @@ async fn creating_tags_folders_and_teams_is_rate_limited_per_person() {
     let tags = expect(app.get("/api/tags", Some(&ada.jwt)).await, StatusCode::OK).await;
     assert_eq!(tags["items"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn the_folder_and_tag_pages_share_the_apis_limit_on_creating() {
+    // With 1 write a minute, the library allows 3 creations a minute, whichever way they come.
+    let app = spawn_with(Mode::Selfhosted, |c| c.rate_limit_write_per_minute = 1).await;
+    let ada = app.setup_admin("ada@example.com").await;
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = browser.get(app.url("/no-such-page")).send().await.unwrap();
+    let csrf = crate::helpers::cookie(&page, "csrf_token").unwrap();
+    let post_form = |path: &'static str, name: &'static str| {
+        browser
+            .post(app.url(path))
+            .header("cookie", format!("token={}; csrf_token={csrf}", ada.jwt))
+            .form(&[("csrf_token", csrf.as_str()), ("name", name)])
+            .send()
+    };
+    expect(
+        app.post("/api/tags", Some(&ada.jwt), json!({"name": "a"}))
+            .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    for (path, name) in [("/folders", "b"), ("/tags", "c")] {
+        let res = post_form(path, name).await.unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{path}");
+    }
+    let res = post_form("/folders", "d").await.unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let folders = expect(
+        app.get("/api/folders", Some(&ada.jwt)).await,
+        StatusCode::OK,
+    )
+    .await;
+    let names: Vec<_> = folders["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["b"], "the refused form saved nothing");
+    // And the API counts what the pages made.
+    let res = app
+        .post("/api/folders", Some(&ada.jwt), json!({"name": "e"}))
+        .await;
+    expect(res, StatusCode::TOO_MANY_REQUESTS).await;
+}

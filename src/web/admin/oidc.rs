@@ -170,11 +170,7 @@ pub async fn create(
 ) -> PageResult {
     let ctx = &signed.ctx;
     let user = &signed.user;
-    state
-        .limits
-        .writes
-        .check(&format!("oidc-providers:{}", user.id()))
-        .await?;
+    state.limits.oidc_providers(user.id()).await?;
     // What was typed comes back after a refusal, but never the secret.
     let shown = ProviderForm {
         client_secret: None,

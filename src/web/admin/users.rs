@@ -144,11 +144,7 @@ pub async fn create(
 ) -> PageResult {
     admin_only(&state, &signed)?;
     let ctx = &signed.ctx;
-    state
-        .limits
-        .writes
-        .check(&format!("admin-users:{}", signed.user.id()))
-        .await?;
+    state.limits.admin_users(signed.user.id()).await?;
     let outcome = async {
         let person = NewPerson {
             email: Email::parse(text(&f.email))?,

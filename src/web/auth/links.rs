@@ -12,8 +12,8 @@ use crate::app::email_links::{self, LinkCheck};
 use crate::app::sessions;
 use crate::domain::{Email, Password};
 use crate::error::AppError;
-use crate::http::cookies;
-use crate::http::extract::ClientIp;
+use crate::request::cookies;
+use crate::request::ClientIp;
 use crate::state::AppState;
 use crate::web::errors::{explain, PageResult};
 use crate::web::form::Form;
@@ -40,7 +40,7 @@ pub async fn verify_email(
     headers: HeaderMap,
     Query(q): Query<TokenQuery>,
 ) -> PageResult {
-    state.limits.auth.check(&format!("verify:{ip}")).await?;
+    state.limits.email_verification(ip).await?;
     let token = q.token.unwrap_or_default();
     match email_links::verify_signup(&state.store, &token).await {
         Ok(user_id) => {
@@ -150,7 +150,7 @@ pub async fn forgot(
     Guest(ctx): Guest,
     Form(form): Form<ForgotForm>,
 ) -> PageResult {
-    state.limits.auth.check(&format!("reset:{ip}")).await?;
+    state.limits.password_reset(ip).await?;
     let raw = form.email.unwrap_or_default();
     let email = match Email::parse(raw.trim()) {
         Ok(e) => e,
@@ -222,7 +222,7 @@ pub async fn reset(
     Visitor(ctx): Visitor,
     Form(form): Form<ResetForm>,
 ) -> PageResult {
-    state.limits.auth.check(&format!("reset:{ip}")).await?;
+    state.limits.password_reset(ip).await?;
     let token = form.token.unwrap_or_default();
     let password = form.password.unwrap_or_default();
     let refuse = |status: StatusCode, message: &str| {

@@ -12,7 +12,7 @@ use axum::Router;
 use maud::{html, Markup};
 
 use crate::app::sessions::Issued;
-use crate::http::cookies;
+use crate::request::cookies;
 use crate::state::AppState;
 use crate::web::layout;
 use crate::web::nav;

@@ -13,8 +13,8 @@ use crate::app::oidc_providers;
 use crate::app::sessions::{self, LogIn};
 use crate::domain::Email;
 use crate::error::AppError;
-use crate::http::cookies;
-use crate::http::extract::ClientIp;
+use crate::request::cookies;
+use crate::request::ClientIp;
 use crate::state::AppState;
 use crate::web::errors::{explain, PageError, PageResult};
 use crate::web::form::Form;
@@ -82,7 +82,7 @@ pub async fn setup(
     Guest(ctx): Guest,
     Form(form): Form<AccountForm>,
 ) -> PageResult {
-    state.limits.auth.check(&format!("setup:{ip}")).await?;
+    state.limits.setup(ip).await?;
     if !needs_setup(&state).await? {
         return Ok(nav::see_other("/login"));
     }
@@ -174,7 +174,7 @@ pub async fn login(
     Guest(ctx): Guest,
     Form(form): Form<LoginForm>,
 ) -> PageResult {
-    state.limits.auth.check(&format!("login:{ip}")).await?;
+    state.limits.sign_in(ip).await?;
     let to = nav::safe_path(form.redirect.as_deref().unwrap_or("/"));
     let email_raw = form.email.clone().unwrap_or_default();
     let outcome = async {
@@ -279,12 +279,8 @@ pub async fn mfa(
     let Ok(user_id) = mfa::pending_user(&state.jwt, pending.as_deref()) else {
         return Ok(nav::see_other(&nav::login_url(&to)));
     };
-    state.limits.auth.check(&format!("mfa:{ip}")).await?;
-    state
-        .limits
-        .auth
-        .check(&format!("mfa-user:{user_id}"))
-        .await?;
+    state.limits.second_factor(ip).await?;
+    state.limits.second_factor_of(&user_id).await?;
     let code = form.code.as_deref().unwrap_or("").trim().to_string();
     match mfa::complete_sign_in(&state.store, &state.sessions, &user_id, &code, Some(ip)).await {
         Ok((issued, _)) => {

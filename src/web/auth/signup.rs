@@ -15,8 +15,8 @@ use crate::app::email_links;
 use crate::app::invitation_links::{self, LinkState};
 use crate::app::{invited_signup, oidc_providers};
 use crate::domain::Email;
-use crate::http::cookies;
-use crate::http::extract::ClientIp;
+use crate::request::cookies;
+use crate::request::ClientIp;
 use crate::state::AppState;
 use crate::web::errors::{explain, PageResult};
 use crate::web::form::Form;
@@ -138,7 +138,7 @@ pub async fn signup(
     Guest(ctx): Guest,
     Form(form): Form<SignupForm>,
 ) -> PageResult {
-    state.limits.auth.check(&format!("register:{ip}")).await?;
+    state.limits.sign_up(ip).await?;
     let parsed = SignUp::parse(
         form.email.as_deref(),
         form.name.as_deref(),
@@ -216,7 +216,7 @@ pub async fn resend(
     Visitor(ctx): Visitor,
     Form(form): Form<ResendForm>,
 ) -> PageResult {
-    state.limits.auth.check(&format!("resend:{ip}")).await?;
+    state.limits.verification_resend(ip).await?;
     let raw = form.email.unwrap_or_default();
     let email = Email::parse(raw.trim())?;
     email_links::request_signup_resend(&state.store, &state.outbox(), &email).await?;

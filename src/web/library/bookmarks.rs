@@ -433,7 +433,10 @@ pub async fn bulk(
                     links,
                     ..Default::default()
                 };
-                if let Err(e) = use_case::update(&state.store, &org, &b.row.id, input).await {
+                if let Err(e) =
+                    use_case::update(&state.store, &state.link_checker, &org, &b.row.id, input)
+                        .await
+                {
                     r = Err(e);
                 }
             }

@@ -206,11 +206,8 @@ pub async fn create(
     Member { org, ctx }: Member,
     Form(f): Form<BookmarkForm>,
 ) -> PageResult {
-    match use_case::create(&state.store, &org, f.clone().input()).await {
-        Ok(_) => {
-            state.link_checker.wake();
-            Ok(nav::see_other(&nav::with_notice("/bookmarks", "created")))
-        }
+    match use_case::create(&state.store, &state.link_checker, &org, f.clone().input()).await {
+        Ok(_) => Ok(nav::see_other(&nav::with_notice("/bookmarks", "created"))),
         Err(e) => {
             let (status, message) = explain(ctx.lang, e);
             let ch = choices(&state, &org).await?;
@@ -222,11 +219,7 @@ pub async fn create(
 
 async fn own(state: &AppState, org: &CurrentOrg, id: &str) -> Result<BookmarkView, AppError> {
     let mut db = state.store.read().await?;
-    let b = use_case::view(&mut db.conn(), org, id).await?;
-    if !b.mine {
-        return Err(AppError::Forbidden);
-    }
-    Ok(b)
+    use_case::view_owned(&mut db.conn(), org, id).await
 }
 
 pub async fn edit_page(
@@ -250,11 +243,16 @@ pub async fn update(
     Path(id): Path<String>,
     Form(f): Form<BookmarkForm>,
 ) -> PageResult {
-    match use_case::update(&state.store, &org, &id, f.clone().input()).await {
-        Ok(_) => {
-            state.link_checker.wake();
-            Ok(nav::see_other(&nav::with_notice("/bookmarks", "saved")))
-        }
+    match use_case::update(
+        &state.store,
+        &state.link_checker,
+        &org,
+        &id,
+        f.clone().input(),
+    )
+    .await
+    {
+        Ok(_) => Ok(nav::see_other(&nav::with_notice("/bookmarks", "saved"))),
         Err(e @ (AppError::NotFound(_) | AppError::Forbidden)) => Err(e.into()),
         Err(e) => {
             let (status, message) = explain(ctx.lang, e);

@@ -93,7 +93,7 @@ pub async fn create_folder(
         name: form.name.clone(),
         ..Default::default()
     };
-    match folders::create(&state.store, &org, input).await {
+    match folders::create(&state.store, &state.limits, &org, input).await {
         Ok(_) => Ok(nav::see_other(&nav::with_notice(
             "/folders",
             "created_folder",
@@ -168,7 +168,7 @@ pub async fn create_tag(
     Member { org, ctx }: Member,
     Form(form): Form<NameForm>,
 ) -> PageResult {
-    match tags::create(&state.store, &org, form.name.as_deref()).await {
+    match tags::create(&state.store, &state.limits, &org, form.name.as_deref()).await {
         Ok(_) => Ok(nav::see_other(&nav::with_notice("/tags", "created_tag"))),
         Err(e) => {
             refused(
@@ -202,6 +202,10 @@ async fn refused(
     typed: &str,
     folder: bool,
 ) -> PageResult<Response> {
+    if matches!(e, AppError::TooManyRequests { .. }) {
+        // As every page answers a rate limit: a page of its own, with `Retry-After`.
+        return Err(e.into());
+    }
     let (status, message) = explain(ctx.lang, e);
     let (title, body) = if folder {
         (

@@ -40,9 +40,8 @@ pub async fn restore(
     Path((id, entry)): Path<(String, String)>,
     Form(_): Form<Empty>,
 ) -> PageResult {
-    match history::restore(&state.store, &org, &id, &entry).await {
+    match history::restore(&state.store, &state.link_checker, &org, &id, &entry).await {
         Ok(b) => {
-            state.link_checker.wake();
             let to = format!("/bookmarks/{}", b.row.id);
             Ok(nav::see_other(&nav::with_notice(&to, "restored")))
         }

@@ -167,11 +167,7 @@ pub async fn invite(
     Form(f): Form<InviteForm>,
 ) -> PageResult {
     let org = &m.org;
-    state
-        .limits
-        .writes
-        .check(&format!("invite:{}", org.user_id()))
-        .await?;
+    state.limits.invitation(org.user_id()).await?;
     let invitee = Invitee::parse(f.email.as_deref(), f.role.as_deref()).map_err(AppError::from);
     let outcome = use_case::invite(
         &state.store,

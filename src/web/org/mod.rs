@@ -118,11 +118,13 @@ fn answer(status: StatusCode, m: &Member, current: &str, title: &str, body: Mark
     (status, page(m, current, title, body)).into_response()
 }
 
-/// A refusal that is a page of its own (404 for a foreign id, 403 without the role), as the
-/// API answers it; `None` for those a form shows in its alert.
+/// A refusal that is a page of its own (404 for a foreign id, 403 without the role, 429 for a
+/// rate limit), as the API answers it; `Ok` for those a form shows in its alert.
 fn own_page(e: AppError) -> Result<AppError, PageError> {
     match e {
-        AppError::NotFound(_) | AppError::Forbidden => Err(e.into()),
+        AppError::NotFound(_) | AppError::Forbidden | AppError::TooManyRequests { .. } => {
+            Err(e.into())
+        }
         e => Ok(e),
     }
 }

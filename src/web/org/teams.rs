@@ -84,17 +84,12 @@ pub async fn create(
     m: Member,
     Form(f): Form<TeamForm>,
 ) -> PageResult {
-    state
-        .limits
-        .library
-        .check(&format!("library:{}", m.org.user_id()))
-        .await?;
     let input = TeamForm {
         name: f.name.clone(),
         description: f.description.clone(),
     }
     .input();
-    match use_case::create(&state.store, &m.org, input).await {
+    match use_case::create(&state.store, &state.limits, &m.org, input).await {
         Ok(v) => {
             let to = format!("{HERE}/{}", v.team.id);
             Ok(nav::see_other(&nav::with_notice(&to, "org_team_created")))

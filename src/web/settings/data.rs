@@ -142,10 +142,9 @@ pub async fn import(
             name.ends_with(".html") || name.ends_with(".htm") || text.trim_start().starts_with('<');
         let items = bookmark_file::read(&text, looks_html)
             .map_err(|e| AppError::bad_request(e.to_string()))?;
-        bookmark_io::import(&state.store, &org, items).await
+        bookmark_io::import(&state.store, &state.link_checker, &org, items).await
     }
     .await;
-    state.link_checker.wake();
     match outcome {
         Ok(report) => Ok(settings_page(
             &ctx,

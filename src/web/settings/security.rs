@@ -11,7 +11,7 @@ use super::page as settings_page;
 use crate::app::{accounts, mfa};
 use crate::domain::Password;
 use crate::error::AppError;
-use crate::http::cookies;
+use crate::request::cookies;
 use crate::state::AppState;
 use crate::web::errors::{explain, PageResult};
 use crate::web::form::{Empty, Form};
@@ -124,11 +124,7 @@ pub async fn change_password(
     Signed { user, ctx }: Signed,
     Form(f): Form<PasswordForm>,
 ) -> PageResult {
-    state
-        .limits
-        .auth
-        .check(&format!("password:{}", user.id()))
-        .await?;
+    state.limits.password_change(user.id()).await?;
     let outcome = match Password::parse(f.password.as_deref().unwrap_or("")) {
         Ok(new) => {
             let current = f.current_password.as_deref().unwrap_or("");
@@ -227,11 +223,7 @@ pub async fn confirm(
     Signed { user, ctx }: Signed,
     Form(f): Form<ConfirmForm>,
 ) -> PageResult {
-    state
-        .limits
-        .auth
-        .check(&format!("mfa-user:{}", user.id()))
-        .await?;
+    state.limits.second_factor_of(user.id()).await?;
     let code = f.code.as_deref().unwrap_or("").trim();
     match mfa::confirm_enrollment(&state.store, &user, code).await {
         Ok(codes) => Ok(respond(&ctx, StatusCode::OK, backup_codes(&ctx, &codes))),
@@ -262,11 +254,7 @@ pub async fn disable(
     Signed { user, ctx }: Signed,
     Form(f): Form<CodeForm>,
 ) -> PageResult {
-    state
-        .limits
-        .auth
-        .check(&format!("mfa-user:{}", user.id()))
-        .await?;
+    state.limits.second_factor_of(user.id()).await?;
     match mfa::disable(
         &state.store,
         &user,
@@ -289,11 +277,7 @@ pub async fn regenerate(
     Signed { user, ctx }: Signed,
     Form(f): Form<CodeForm>,
 ) -> PageResult {
-    state
-        .limits
-        .auth
-        .check(&format!("mfa-user:{}", user.id()))
-        .await?;
+    state.limits.second_factor_of(user.id()).await?;
     match mfa::regenerate_backup_codes(
         &state.store,
         &user,

@@ -87,11 +87,7 @@ pub async fn create(
     Signed { user, ctx }: Signed,
     Form(f): Form<CreateForm>,
 ) -> PageResult {
-    state
-        .limits
-        .writes
-        .check(&format!("tokens:{}", user.id()))
-        .await?;
+    state.limits.api_token(user.id()).await?;
     let outcome = match TokenName::parse(f.name.as_deref()) {
         Ok(name) => {
             let starts = StartsIn::Inherited(user.credential.current_org_id());

@@ -12,7 +12,7 @@ use axum::http::{header, Method, StatusCode};
 
 pub use crate::app::identity::{Credential, CurrentUser};
 use crate::error::AppError;
-use crate::http::cookies;
+use crate::request::cookies;
 use crate::security::csrf;
 use crate::state::AppState;
 
@@ -106,7 +106,7 @@ where
         let state = AppState::from_ref(state);
         let mut user = resolve(parts, &state).await?;
         if let Some(u) = &mut user {
-            u.ip = Some(crate::http::extract::client_ip(
+            u.ip = Some(crate::request::client_ip::client_ip(
                 parts,
                 state.config.trust_proxy,
             ));
