@@ -26,7 +26,7 @@ fn select() -> String {
         "SELECT f.id, f.user_id, f.name, f.icon, f.share_all_teams, f.created_at, f.updated_at, \
          u.name AS owner_name, u.email AS owner_email, \
          (SELECT COUNT(*) FROM bookmark_folders bf JOIN bookmarks b ON b.id = bf.bookmark_id \
-          WHERE bf.folder_id = f.id AND {}) AS bookmark_count \
+         WHERE bf.folder_id = f.id AND {}) AS bookmark_count \
          FROM folders f JOIN users u ON u.id = f.user_id",
         super::access::bookmark_visible("b", "$1", "$2")
     )

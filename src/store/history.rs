@@ -45,8 +45,8 @@ pub async fn insert(
         "INSERT INTO bookmark_history \
          (id, org_id, bookmark_id, seq, changed_at, changed_by, field, old_value, new_value) \
          VALUES ($1, $2, $3, \
-           (SELECT COALESCE(MAX(seq), 0) + 1 FROM bookmark_history WHERE bookmark_id = $3), \
-           $4, $5, $6, $7, $8)",
+         (SELECT COALESCE(MAX(seq), 0) + 1 FROM bookmark_history WHERE bookmark_id = $3), \
+         $4, $5, $6, $7, $8)",
         args![
             &change.id,
             org_id,

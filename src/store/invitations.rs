@@ -189,7 +189,7 @@ pub async fn mark_reminded(c: &mut Conn<'_>, id: &str, token_hash: &str, now: i6
     let n = c
         .execute(
             "UPDATE invitations SET reminded_at = $3, reminder_token_hash = $2 \
-         WHERE id = $1 AND reminded_at IS NULL AND status = 'pending'",
+             WHERE id = $1 AND reminded_at IS NULL AND status = 'pending'",
             args![id, token_hash, now],
         )
         .await?;

@@ -21,8 +21,8 @@ pub async fn try_take(
     let n = c
         .execute(
             "INSERT INTO job_leases (name, holder, until_ms) VALUES ($1, $2, $3) \
-         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until_ms = excluded.until_ms \
-         WHERE job_leases.until_ms <= $4 OR job_leases.holder = excluded.holder",
+             ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until_ms = excluded.until_ms \
+             WHERE job_leases.until_ms <= $4 OR job_leases.holder = excluded.holder",
             args![name, holder, until_ms, now_ms],
         )
         .await?;

@@ -54,9 +54,9 @@ pub async fn begin_enrollment(
     let n = c
         .execute(
             "INSERT INTO user_mfa (user_id, secret, created_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, \
-         created_at = excluded.created_at, last_used_step = NULL \
-         WHERE user_mfa.enabled_at IS NULL",
+             ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, \
+             created_at = excluded.created_at, last_used_step = NULL \
+             WHERE user_mfa.enabled_at IS NULL",
             args![user_id, secret, now],
         )
         .await?;
@@ -70,7 +70,7 @@ pub async fn enable(c: &mut Conn<'_>, user_id: &str, step: i64, now: i64) -> Res
     let n = c
         .execute(
             "UPDATE user_mfa SET enabled_at = $2, last_used_step = $3 \
-         WHERE user_id = $1 AND enabled_at IS NULL",
+             WHERE user_id = $1 AND enabled_at IS NULL",
             args![user_id, now, step],
         )
         .await?;
@@ -108,7 +108,7 @@ pub async fn use_step(c: &mut Conn<'_>, user_id: &str, step: i64) -> Result<bool
     let n = c
         .execute(
             "UPDATE user_mfa SET last_used_step = $2 WHERE user_id = $1 \
-         AND enabled_at IS NOT NULL AND (last_used_step IS NULL OR last_used_step < $2)",
+             AND enabled_at IS NOT NULL AND (last_used_step IS NULL OR last_used_step < $2)",
             args![user_id, step],
         )
         .await?;
@@ -148,7 +148,7 @@ pub async fn use_backup_code(
     let n = c
         .execute(
             "UPDATE mfa_backup_codes SET used_at = $3 \
-         WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL",
+             WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL",
             args![user_id, hash, now],
         )
         .await?;

@@ -56,13 +56,13 @@ pub async fn by_key(c: &mut Conn<'_>, key: &str) -> Result<Option<Provider>> {
 pub async fn save(c: &mut Conn<'_>, p: &Provider) -> Result<()> {
     c.execute(
         "INSERT INTO oidc_providers (id, key, name, issuer_url, client_id, client_secret, scopes, \
-             auto_create_users, default_role, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-             ON CONFLICT (id) DO UPDATE SET key = excluded.key, name = excluded.name, \
-             issuer_url = excluded.issuer_url, client_id = excluded.client_id, \
-             client_secret = excluded.client_secret, scopes = excluded.scopes, \
-             auto_create_users = excluded.auto_create_users, default_role = excluded.default_role, \
-             updated_at = excluded.updated_at",
+         auto_create_users, default_role, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         ON CONFLICT (id) DO UPDATE SET key = excluded.key, name = excluded.name, \
+         issuer_url = excluded.issuer_url, client_id = excluded.client_id, \
+         client_secret = excluded.client_secret, scopes = excluded.scopes, \
+         auto_create_users = excluded.auto_create_users, default_role = excluded.default_role, \
+         updated_at = excluded.updated_at",
         args![
             &p.id,
             &p.key,
@@ -114,7 +114,7 @@ pub async fn link(
     let n = c
         .execute(
             "INSERT INTO user_identities (issuer, subject, provider_id, user_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (issuer, subject) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (issuer, subject) DO NOTHING",
             args![issuer, subject, provider_id, user_id, now],
         )
         .await?;
@@ -157,7 +157,7 @@ pub struct NewLogin<'a> {
 pub async fn start_login(c: &mut Conn<'_>, l: &NewLogin<'_>) -> Result<()> {
     c.execute(
         "INSERT INTO oidc_logins (state_hash, browser_hash, provider_id, nonce, pkce_verifier, \
-             redirect_to, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         redirect_to, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         args![
             l.state_hash,
             l.browser_hash,

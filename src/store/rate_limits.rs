@@ -23,7 +23,7 @@ pub async fn hit(
              ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limit_hits.count + 1 \
              RETURNING CAST(count AS BIGINT), \
              (SELECT CAST(p.count AS BIGINT) FROM rate_limit_hits p \
-              WHERE p.key = $1 AND p.window_start = $3)",
+             WHERE p.key = $1 AND p.window_start = $3)",
             args![key, window_start, previous_start],
         )
         .await?;

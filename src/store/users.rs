@@ -62,7 +62,7 @@ impl From<User> for PublicUser {
 
 pub(super) const COLUMNS: &str =
     "id, email, name, password_hash, user_key, is_admin, email_verified, \
-    language, theme, ai_suggestions_enabled, mfa_enabled, last_org_id, created_at";
+     language, theme, ai_suggestions_enabled, mfa_enabled, last_org_id, created_at";
 
 pub struct NewUser<'a> {
     pub id: &'a str,
