@@ -109,7 +109,7 @@ fn condition(c: &Conn<'_>, f: &Filter, args: &mut Args, few_hits: bool) -> Strin
         parts.push(format!("b.pinned = {p}"));
     }
     if let Some(status) = f.link_status {
-        let p = args.text(status.as_str());
+        let p = args.push(status);
         parts.push(format!("b.link_status = {p}"));
     }
     if let Some(terms) = &f.terms {

@@ -2,7 +2,9 @@
 //! takes the organization id and filters by it.
 
 use super::access::bookmark_visible;
+use super::sql::{Arg, Args};
 use super::{args, lock_org, orgs, Conn};
+use crate::domain::{Slug, TargetUrl, Title};
 use crate::error::{AppError, Result};
 
 /// A bookmark with its owner's name and email.
@@ -35,15 +37,32 @@ pub const SELECT: &str = "SELECT b.id, b.user_id, b.title, b.url, b.slug, b.forw
     u.name AS owner_name, u.email AS owner_email, b.link_status, b.link_status_code, \
     b.link_checked_at, b.link_final_url FROM bookmarks b JOIN users u ON u.id = b.user_id";
 
-/// The fields a person sets on a bookmark.
+/// The fields a person sets on a bookmark, checked (see `domain::library`).
 #[derive(Clone, Debug)]
 pub struct Fields {
-    pub title: String,
-    pub url: String,
-    pub slug: Option<String>,
+    pub title: Title,
+    pub url: TargetUrl,
+    pub slug: Option<Slug>,
     pub forwarding_enabled: bool,
     pub pinned: bool,
     pub share_all_teams: bool,
+}
+
+impl Fields {
+    /// `first`, then the fields in the order `insert` and `update` name their columns
+    /// (`title, url, slug, forwarding_enabled, pinned, share_all_teams`), then `now`.
+    fn args(&self, mut first: Args, now: i64) -> Args {
+        first.extend([
+            Arg::from(&self.title),
+            Arg::from(&self.url),
+            Arg::from(&self.slug),
+            Arg::from(self.forwarding_enabled),
+            Arg::from(self.pinned),
+            Arg::from(self.share_all_teams),
+            Arg::from(now),
+        ]);
+        first
+    }
 }
 
 /// Bookmarks the user owns in the organization (what the Free plan limit counts).
@@ -125,7 +144,7 @@ pub async fn forwarding_by_slug(
     c: &mut Conn<'_>,
     org_id: &str,
     user_id: &str,
-    slug: &str,
+    slug: &Slug,
 ) -> Result<Vec<BookmarkRow>> {
     let sql = format!(
         "{SELECT} WHERE b.org_id = $1 AND b.slug IS NOT NULL AND lower(b.slug) = lower($3) AND b.forwarding_enabled AND {} \
@@ -152,18 +171,7 @@ pub async fn insert(
         "INSERT INTO bookmarks (id, org_id, user_id, title, url, slug, forwarding_enabled, \
          pinned, share_all_teams, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
          $8, $9, $10, $10)",
-        args![
-            id,
-            org_id,
-            user_id,
-            &f.title,
-            &f.url,
-            &f.slug,
-            f.forwarding_enabled,
-            f.pinned,
-            f.share_all_teams,
-            now
-        ],
+        f.args(args![id, org_id, user_id], now),
     )
     .await
     .map_err(slug_taken)?;
@@ -174,10 +182,10 @@ pub async fn insert(
 /// link check found and is due for a check at once (the same URL keeps both).
 pub const URL_CHANGE: &str =
     "link_status = CASE WHEN url = $4 THEN link_status ELSE 'unknown' END, \
-    link_status_code = CASE WHEN url = $4 THEN link_status_code ELSE NULL END, \
-    link_checked_at = CASE WHEN url = $4 THEN link_checked_at ELSE NULL END, \
-    link_final_url = CASE WHEN url = $4 THEN link_final_url ELSE NULL END, \
-    link_check_due_at = CASE WHEN url = $4 THEN link_check_due_at ELSE 0 END";
+     link_status_code = CASE WHEN url = $4 THEN link_status_code ELSE NULL END, \
+     link_checked_at = CASE WHEN url = $4 THEN link_checked_at ELSE NULL END, \
+     link_final_url = CASE WHEN url = $4 THEN link_final_url ELSE NULL END, \
+     link_check_due_at = CASE WHEN url = $4 THEN link_check_due_at ELSE 0 END";
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn update(c: &mut Conn<'_>, org_id: &str, id: &str, f: &Fields, now: i64) -> Result<()> {
@@ -185,22 +193,9 @@ pub async fn update(c: &mut Conn<'_>, org_id: &str, id: &str, f: &Fields, now: i
         "UPDATE bookmarks SET title = $3, url = $4, slug = $5, forwarding_enabled = $6, pinned = $7, \
          share_all_teams = $8, updated_at = $9, {URL_CHANGE} WHERE org_id = $1 AND id = $2"
     );
-    c.execute(
-        &sql,
-        args![
-            org_id,
-            id,
-            &f.title,
-            &f.url,
-            &f.slug,
-            f.forwarding_enabled,
-            f.pinned,
-            f.share_all_teams,
-            now
-        ],
-    )
-    .await
-    .map_err(slug_taken)?;
+    c.execute(&sql, f.args(args![org_id, id], now))
+        .await
+        .map_err(slug_taken)?;
     Ok(())
 }
 

@@ -52,7 +52,7 @@ pub async fn current(c: &mut Conn<'_>, id: &str, url: &str) -> Result<Option<(St
     let row: Option<(String, String, Option<i32>, Option<String>)> = c
         .fetch_optional(
             "SELECT org_id, link_status, link_status_code, link_final_url FROM bookmarks \
-         WHERE id = $1 AND url = $2",
+             WHERE id = $1 AND url = $2",
             args![id, url],
         )
         .await?;
@@ -82,12 +82,12 @@ pub async fn record(
     let n = c
         .execute(
             "UPDATE bookmarks SET link_status = $3, link_status_code = $4, link_checked_at = $5, \
-         link_final_url = $6, link_check_due_at = $7, link_check_claimed_until = NULL \
-         WHERE id = $1 AND url = $2",
+             link_final_url = $6, link_check_due_at = $7, link_check_claimed_until = NULL \
+             WHERE id = $1 AND url = $2",
             args![
                 id,
                 url,
-                v.status.as_str(),
+                v.status,
                 v.code.map(i32::from),
                 now,
                 &v.final_url,

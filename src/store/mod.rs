@@ -1,9 +1,15 @@
 //! Persistence: one API over SQLite and PostgreSQL.
 //!
 //! Every query is written once, in SQL both databases understand (`$1` placeholders, integer
-//! millisecond timestamps, `BOOLEAN`, `TEXT` ids), and run through [`q!`], which expands the
-//! same code for each driver. Store functions take a [`Conn`], so the same function serves a
-//! plain read and a step inside a transaction.
+//! millisecond timestamps, `BOOLEAN`, `TEXT` ids), and run through one of the typed helpers on
+//! [`Conn`] (see [`sql`]), so a store function reads as its SQL and its binds:
+//! `c.fetch_all(SQL, args![org_id, user_id, limit])`, likewise `fetch_optional`, `fetch_one`,
+//! `scalar`, `scalar_optional`, `scalars`, and `execute` (rows changed). They return
+//! [`AppError`](crate::error::AppError); a write that may hit a unique constraint maps it with
+//! `on_unique`. Bound values are [`Arg`]s: text, integers and booleans (`None` is a typed
+//! `NULL`), the enums stored as text, and the checked bookmark fields (`Title`, `TargetUrl`,
+//! `Slug`), which the bookmark writes take instead of strings. Store functions take a [`Conn`],
+//! so the same function serves a plain read and a step inside a transaction.
 //!
 //! SQLite gets one writer connection and a pool of readers: writes are serialized in-process,
 //! so a check-then-write transaction can never interleave with another (PostgreSQL gets the same

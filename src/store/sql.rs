@@ -11,7 +11,7 @@ use sqlx::{Decode, FromRow, Postgres, Sqlite, Type};
 
 use super::{q, Conn};
 use crate::domain::link_health::LinkStatus;
-use crate::domain::{InvitationStatus, OrgRole, Plan};
+use crate::domain::{InvitationStatus, OrgRole, Plan, Slug, TargetUrl, Title};
 use crate::error::Result;
 
 /// A value bound to a numbered placeholder. `None` binds SQL `NULL` of the variant's type
@@ -47,6 +47,12 @@ impl FromIterator<Arg> for Args {
             values: iter.into_iter().collect(),
             ..Self::default()
         }
+    }
+}
+
+impl Extend<Arg> for Args {
+    fn extend<I: IntoIterator<Item = Arg>>(&mut self, iter: I) {
+        self.values.extend(iter);
     }
 }
 
@@ -162,6 +168,30 @@ impl From<Option<bool>> for Arg {
         Arg::Bool(b)
     }
 }
+
+/// The checked bookmark fields bind their text.
+macro_rules! text_type_args {
+    ($($t:ty),+) => {$(
+        impl From<&$t> for Arg {
+            fn from(v: &$t) -> Self {
+                Arg::from(v.as_str())
+            }
+        }
+
+        impl From<Option<&$t>> for Arg {
+            fn from(v: Option<&$t>) -> Self {
+                Arg::from(v.map(|v| v.as_str()))
+            }
+        }
+
+        impl From<&Option<$t>> for Arg {
+            fn from(v: &Option<$t>) -> Self {
+                Arg::from(v.as_ref())
+            }
+        }
+    )+};
+}
+text_type_args!(Title, TargetUrl, Slug);
 
 /// The enums stored as text (see `domain::text_enum`) bind their spelling.
 macro_rules! text_enum_args {
