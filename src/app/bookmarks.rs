@@ -12,7 +12,7 @@ use crate::app::sharing::{check_owner, LinkInput, Links, Owner, SharedWith, Shar
 use crate::app::tenancy::CurrentOrg;
 use crate::domain::ids::parse_id;
 use crate::domain::library::{forwarding, optional_slug, NewBookmark};
-use crate::domain::{new_id, DomainError, Rules, TargetUrl, Timestamp, Title};
+use crate::domain::{new_id, DomainError, Rules, Slug, TargetUrl, Timestamp, Title};
 use crate::error::{AppError, Result};
 use crate::store::bookmark_list::{self, links, Detail, Filter, LinkRow, Sort};
 use crate::store::bookmarks::{self, BookmarkRow, Fields};
@@ -151,9 +151,9 @@ pub async fn insert_new(
     created_at: i64,
 ) -> Result<String> {
     let fields = Fields {
-        title: b.title.as_str().to_string(),
-        url: b.url.as_str().to_string(),
-        slug: b.slug.as_ref().map(|s| s.as_str().to_string()),
+        title: b.title.clone(),
+        url: b.url.clone(),
+        slug: b.slug.clone(),
         forwarding_enabled: b.forwarding_enabled,
         pinned: b.pinned,
         share_all_teams,
@@ -231,16 +231,16 @@ pub(crate) async fn update_owned(
     input: BookmarkInput,
 ) -> Result<BookmarkView> {
     let title = match &input.title {
-        Some(t) => Title::parse(t)?.as_str().to_string(),
-        None => row.title.clone(),
+        Some(t) => Title::parse(t)?,
+        None => Title::from_stored(row.title.clone()),
     };
     let url = match &input.url {
-        Some(u) => TargetUrl::parse(u)?.as_str().to_string(),
-        None => row.url.clone(),
+        Some(u) => TargetUrl::parse(u)?,
+        None => TargetUrl::from_stored(row.url.clone()),
     };
     let slug = match &input.slug {
-        Some(s) => optional_slug(s.as_deref())?.map(|s| s.as_str().to_string()),
-        None => row.slug.clone(),
+        Some(s) => optional_slug(s.as_deref())?,
+        None => row.slug.clone().map(Slug::from_stored),
     };
     let asked = input.forwarding_enabled.unwrap_or(row.forwarding_enabled);
     let forwarding_enabled = forwarding(Some(asked), slug.is_some())?;

@@ -181,8 +181,7 @@ pub async fn choice(
     bookmark_id: &str,
 ) -> Result<Option<Candidate>> {
     let mut db = store.read().await?;
-    let rows =
-        bookmarks::forwarding_by_slug(&mut db.conn(), org_id, user_id, slug.as_str()).await?;
+    let rows = bookmarks::forwarding_by_slug(&mut db.conn(), org_id, user_id, slug).await?;
     Ok(rows
         .iter()
         .find(|b| b.id == bookmark_id)
@@ -200,8 +199,7 @@ pub async fn remember(
     bookmark_id: &str,
 ) -> Result<Option<String>> {
     let mut tx = store.begin().await?;
-    let candidates =
-        bookmarks::forwarding_by_slug(&mut tx.conn(), org_id, user_id, slug.as_str()).await?;
+    let candidates = bookmarks::forwarding_by_slug(&mut tx.conn(), org_id, user_id, slug).await?;
     let Some(b) = candidates.into_iter().find(|b| b.id == bookmark_id) else {
         return Ok(None);
     };

@@ -45,7 +45,7 @@ pub(crate) async fn record(
         (
             HistoryField::Slug,
             before.slug.as_deref(),
-            after.slug.as_deref(),
+            after.slug.as_ref().map(|s| s.as_str()),
         ),
         (
             HistoryField::Forwarding,

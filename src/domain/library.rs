@@ -36,6 +36,13 @@ impl Title {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// A value read back from the database, where only checked values are written (the store
+    /// takes this type): kept as it is, so an edit of other fields never trips over a value
+    /// written under older rules. Not for input.
+    pub fn from_stored(stored: String) -> Self {
+        Self(stored)
+    }
 }
 
 /// Where a bookmark points: an absolute `http` or `https` URL of at most 2048 characters.
@@ -68,6 +75,13 @@ impl TargetUrl {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// A value read back from the database, where only checked values are written (the store
+    /// takes this type): kept as it is, so an edit of other fields never trips over a value
+    /// written under older rules. Not for input.
+    pub fn from_stored(stored: String) -> Self {
+        Self(stored)
+    }
 }
 
 /// A go-link name: 1–255 of `A-Z a-z 0-9 _ -`. Compared case-insensitively, stored as typed.
@@ -98,6 +112,13 @@ impl Slug {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// A value read back from the database, where only checked values are written (the store
+    /// takes this type): kept as it is, so an edit of other fields never trips over a value
+    /// written under older rules. Not for input.
+    pub fn from_stored(stored: String) -> Self {
+        Self(stored)
     }
 
     /// The form slugs are compared in.

@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use super::sql::{Arg, Args};
-use super::{bind_args, q, Conn};
+use super::sql::Args;
+use super::{args, Conn};
 use crate::domain::time;
 use crate::error::Result;
 
@@ -39,25 +39,24 @@ fn json_text<S: serde::Serializer>(v: &str, s: S) -> std::result::Result<S::Ok, 
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(c: &mut Conn<'_>, e: &AuditEvent) -> Result<()> {
-    q!(c, |x| {
-        sqlx::query(
-        "INSERT INTO audit_events (id, created_at, actor_user_id, actor_email, action, entity_type, entity_id, organization_id, details, ip) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    c.execute(
+        "INSERT INTO audit_events (id, created_at, actor_user_id, actor_email, action, \
+         entity_type, entity_id, organization_id, details, ip) VALUES ($1, $2, $3, $4, $5, $6, \
+         $7, $8, $9, $10)",
+        args![
+            &e.id,
+            e.created_at,
+            &e.actor_user_id,
+            &e.actor_email,
+            &e.action,
+            &e.entity_type,
+            &e.entity_id,
+            &e.organization_id,
+            &e.details,
+            &e.ip
+        ],
     )
-    .bind(&e.id)
-    .bind(e.created_at)
-    .bind(&e.actor_user_id)
-    .bind(&e.actor_email)
-    .bind(&e.action)
-    .bind(&e.entity_type)
-    .bind(&e.entity_id)
-    .bind(&e.organization_id)
-    .bind(&e.details)
-    .bind(&e.ip)
-    .execute(x)
-    .await?
-    .rows_affected()
-    });
+    .await?;
     Ok(())
 }
 
@@ -99,13 +98,13 @@ pub async fn list(c: &mut Conn<'_>, f: &Query) -> Result<Vec<AuditEvent>> {
         }
     }
     if let Some((at, id)) = &f.before {
-        let at = args.push(Arg::Int(*at));
+        let at = args.push(*at);
         let id = args.text(id);
         conditions.push(format!(
             "(created_at < {at} OR (created_at = {at} AND id < {id}))"
         ));
     }
-    let limit = args.push(Arg::Int(f.limit));
+    let limit = args.push(f.limit);
     let filter = if conditions.is_empty() {
         String::new()
     } else {
@@ -115,20 +114,16 @@ pub async fn list(c: &mut Conn<'_>, f: &Query) -> Result<Vec<AuditEvent>> {
         "SELECT id, created_at, actor_user_id, actor_email, action, entity_type, entity_id, organization_id, details, ip \
          FROM audit_events {filter} ORDER BY created_at DESC, id DESC LIMIT {limit}"
     );
-    Ok(q!(c, |x| bind_args!(sqlx::query_as(&sql), args)
-        .fetch_all(x)
-        .await?))
+    c.fetch_all(&sql, args).await
 }
 
 /// Removes an organization's events with the rest of its data.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete_for_org(c: &mut Conn<'_>, org_id: &str) -> Result<()> {
-    q!(c, |x| sqlx::query(
-        "DELETE FROM audit_events WHERE organization_id = $1"
+    c.execute(
+        "DELETE FROM audit_events WHERE organization_id = $1",
+        args![org_id],
     )
-    .bind(org_id)
-    .execute(x)
-    .await?
-    .rows_affected());
+    .await?;
     Ok(())
 }

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use super::access::{bookmark_is_shared, bookmark_shared_with, bookmark_visible, folder_visible};
 use super::bookmarks::{BookmarkRow, SELECT};
-use super::sql::{is_postgres, Arg, Args};
-use super::{bind_args, q, Conn};
+use super::sql::{is_postgres, Args};
+use super::{args, Conn};
 use crate::domain::link_health::LinkStatus;
 use crate::domain::SearchTerms;
 use crate::error::Result;
@@ -105,16 +105,16 @@ fn condition(c: &Conn<'_>, f: &Filter, args: &mut Args, few_hits: bool) -> Strin
         ));
     }
     if let Some(pinned) = f.pinned {
-        let p = args.push(Arg::Bool(pinned));
+        let p = args.push(pinned);
         parts.push(format!("b.pinned = {p}"));
     }
     if let Some(status) = f.link_status {
-        let p = args.text(status.as_str());
+        let p = args.push(status);
         parts.push(format!("b.link_status = {p}"));
     }
     if let Some(terms) = &f.terms {
         if is_postgres(c) {
-            let p = args.push(Arg::Text(terms.tsquery()));
+            let p = args.push(terms.tsquery());
             if few_hits {
                 // Start from the full-text index's few hits; left to itself PostgreSQL may walk
                 // the whole library in date order looking for them (see `FEW_HITS`).
@@ -126,7 +126,7 @@ fn condition(c: &Conn<'_>, f: &Filter, args: &mut Args, few_hits: bool) -> Strin
                 parts.push(format!("b.search @@ to_tsquery('simple', {p})"));
             }
         } else {
-            let p = args.push(Arg::Text(terms.fts5()));
+            let p = args.push(terms.fts5());
             parts.push(format!(
                 "b.rowid IN (SELECT rowid FROM bookmarks_fts WHERE bookmarks_fts MATCH {p})"
             ));
@@ -159,10 +159,7 @@ pub async fn count(c: &mut Conn<'_>, org_id: &str, user_id: &str, f: &Filter) ->
     let count_sql = format!("SELECT COUNT(*) FROM bookmarks b WHERE {cond}");
     // A search is planned with its words known (see `plan_with_values`).
     let fresh = plan_with_values(f);
-    Ok(q!(c, |e| bind_args!(sqlx::query_scalar(&count_sql), args)
-        .persistent(!fresh)
-        .fetch_one(e)
-        .await?))
+    c.scalar(&count_sql, args.persistent(!fresh)).await
 }
 
 /// Searches are planned for the words actually asked: a statement prepared once and reused gets
@@ -194,17 +191,14 @@ pub async fn rows(
 ) -> Result<Vec<BookmarkRow>> {
     let mut args = Args::org_user(org_id, user_id);
     let cond = condition(c, f, &mut args, total <= FEW_HITS);
-    let lim = args.push(Arg::Int(limit));
-    let off = args.push(Arg::Int(offset));
+    let lim = args.push(limit);
+    let off = args.push(offset);
     let sql = format!(
         "{SELECT} WHERE {cond} ORDER BY {} LIMIT {lim} OFFSET {off}",
         sort.order_by()
     );
     let fresh = plan_with_values(f);
-    Ok(q!(c, |e| bind_args!(sqlx::query_as(&sql), args)
-        .persistent(!fresh)
-        .fetch_all(e)
-        .await?))
+    c.fetch_all(&sql, args.persistent(!fresh)).await
 }
 
 /// The ids of the first `limit` bookmarks matching `f`, in `sort` order.
@@ -219,14 +213,12 @@ pub async fn ids(
 ) -> Result<Vec<String>> {
     let mut args = Args::org_user(org_id, user_id);
     let cond = condition(c, f, &mut args, false);
-    let lim = args.push(Arg::Int(limit));
+    let lim = args.push(limit);
     let sql = format!(
         "SELECT b.id FROM bookmarks b WHERE {cond} ORDER BY {} LIMIT {lim}",
         sort.order_by()
     );
-    Ok(q!(c, |e| bind_args!(sqlx::query_scalar(&sql), args)
-        .fetch_all(e)
-        .await?))
+    c.scalars(&sql, args).await
 }
 
 /// Something a bookmark or folder is linked to: a tag, folder, team or person.
@@ -309,16 +301,14 @@ pub async fn links(
     if owner_ids.is_empty() {
         return Ok(out);
     }
-    let mut args = Args(vec![Arg::Text(org_id.into())]);
+    let mut args = args![org_id];
     let viewer = match detail {
         Detail::BookmarkFolders => args.text(viewer_id),
         _ => String::new(),
     };
     let list = args.list(owner_ids);
     let sql = detail.sql(&viewer, &list);
-    let rows: Vec<LinkRow> = q!(c, |e| bind_args!(sqlx::query_as(&sql), args)
-        .fetch_all(e)
-        .await?);
+    let rows: Vec<LinkRow> = c.fetch_all(&sql, args).await?;
     for r in rows {
         out.entry(r.owner_id.clone()).or_default().push(r);
     }

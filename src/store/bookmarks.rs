@@ -3,7 +3,8 @@
 
 use super::access::bookmark_visible;
 use super::sql::{Arg, Args};
-use super::{bind_args, lock_org, orgs, q, Conn};
+use super::{args, lock_org, orgs, Conn};
+use crate::domain::{Slug, TargetUrl, Title};
 use crate::error::{AppError, Result};
 
 /// A bookmark with its owner's name and email.
@@ -36,27 +37,42 @@ pub const SELECT: &str = "SELECT b.id, b.user_id, b.title, b.url, b.slug, b.forw
     u.name AS owner_name, u.email AS owner_email, b.link_status, b.link_status_code, \
     b.link_checked_at, b.link_final_url FROM bookmarks b JOIN users u ON u.id = b.user_id";
 
-/// The fields a person sets on a bookmark.
+/// The fields a person sets on a bookmark, checked (see `domain::library`).
 #[derive(Clone, Debug)]
 pub struct Fields {
-    pub title: String,
-    pub url: String,
-    pub slug: Option<String>,
+    pub title: Title,
+    pub url: TargetUrl,
+    pub slug: Option<Slug>,
     pub forwarding_enabled: bool,
     pub pinned: bool,
     pub share_all_teams: bool,
 }
 
+impl Fields {
+    /// `first`, then the fields in the order `insert` and `update` name their columns
+    /// (`title, url, slug, forwarding_enabled, pinned, share_all_teams`), then `now`.
+    fn args(&self, mut first: Args, now: i64) -> Args {
+        first.extend([
+            Arg::from(&self.title),
+            Arg::from(&self.url),
+            Arg::from(&self.slug),
+            Arg::from(self.forwarding_enabled),
+            Arg::from(self.pinned),
+            Arg::from(self.share_all_teams),
+            Arg::from(now),
+        ]);
+        first
+    }
+}
+
 /// Bookmarks the user owns in the organization (what the Free plan limit counts).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn bookmark_count(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<i64> {
-    Ok(q!(c, |e| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM bookmarks WHERE org_id = $1 AND user_id = $2"
+    c.scalar(
+        "SELECT COUNT(*) FROM bookmarks WHERE org_id = $1 AND user_id = $2",
+        args![org_id, user_id],
     )
-    .bind(org_id)
-    .bind(user_id)
-    .fetch_one(e)
-    .await?))
+    .await
 }
 
 /// Takes the organization's lock (see [`lock_org`]) and reads what the Free plan limit is
@@ -81,35 +97,27 @@ pub async fn locked_quota(
 pub async fn owned(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Vec<BookmarkRow>> {
     let sql =
         format!("{SELECT} WHERE b.org_id = $1 AND b.user_id = $2 ORDER BY b.created_at, b.id");
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(org_id)
-        .bind(user_id)
-        .fetch_all(e)
-        .await?))
+    c.fetch_all(&sql, args![org_id, user_id]).await
 }
 
 /// The slugs of the user's own bookmarks in the organization.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn own_slugs(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Vec<String>> {
-    Ok(q!(c, |e| sqlx::query_scalar(
-        "SELECT slug FROM bookmarks WHERE org_id = $1 AND user_id = $2 AND slug IS NOT NULL"
+    c.scalars(
+        "SELECT slug FROM bookmarks WHERE org_id = $1 AND user_id = $2 AND slug IS NOT NULL",
+        args![org_id, user_id],
     )
-    .bind(org_id)
-    .bind(user_id)
-    .fetch_all(e)
-    .await?))
+    .await
 }
 
 /// The URLs of the person's own bookmarks in the organization (an import matches on them).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn own_urls(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Vec<String>> {
-    Ok(q!(c, |e| sqlx::query_scalar(
-        "SELECT url FROM bookmarks WHERE org_id = $1 AND user_id = $2"
+    c.scalars(
+        "SELECT url FROM bookmarks WHERE org_id = $1 AND user_id = $2",
+        args![org_id, user_id],
     )
-    .bind(org_id)
-    .bind(user_id)
-    .fetch_all(e)
-    .await?))
+    .await
 }
 
 /// The bookmark `id` when `user_id` may see it in the organization; `None` for missing, foreign
@@ -125,12 +133,7 @@ pub async fn visible(
         "{SELECT} WHERE b.id = $3 AND {}",
         bookmark_visible("b", "$1", "$2")
     );
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(org_id)
-        .bind(user_id)
-        .bind(id)
-        .fetch_optional(e)
-        .await?))
+    c.fetch_optional(&sql, args![org_id, user_id, id]).await
 }
 
 /// The forwarding bookmarks named `slug` (any case) that the user can see, their own first,
@@ -141,23 +144,18 @@ pub async fn forwarding_by_slug(
     c: &mut Conn<'_>,
     org_id: &str,
     user_id: &str,
-    slug: &str,
+    slug: &Slug,
 ) -> Result<Vec<BookmarkRow>> {
     let sql = format!(
         "{SELECT} WHERE b.org_id = $1 AND b.slug IS NOT NULL AND lower(b.slug) = lower($3) AND b.forwarding_enabled AND {} \
          ORDER BY (b.user_id <> $2), b.created_at, b.id",
         bookmark_visible("b", "$1", "$2")
     );
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(org_id)
-        .bind(user_id)
-        .bind(slug)
-        .fetch_all(e)
-        .await?))
+    c.fetch_all(&sql, args![org_id, user_id, slug]).await
 }
 
-fn slug_taken(e: sqlx::Error) -> AppError {
-    AppError::from(e).on_unique("Slug already exists")
+fn slug_taken(e: AppError) -> AppError {
+    e.on_unique("Slug already exists")
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
@@ -169,26 +167,14 @@ pub async fn insert(
     f: &Fields,
     now: i64,
 ) -> Result<()> {
-    q!(c, |e| {
-        sqlx::query(
-        "INSERT INTO bookmarks (id, org_id, user_id, title, url, slug, forwarding_enabled, pinned, \
-         share_all_teams, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)"
+    c.execute(
+        "INSERT INTO bookmarks (id, org_id, user_id, title, url, slug, forwarding_enabled, \
+         pinned, share_all_teams, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+         $8, $9, $10, $10)",
+        f.args(args![id, org_id, user_id], now),
     )
-    .bind(id)
-    .bind(org_id)
-    .bind(user_id)
-    .bind(&f.title)
-    .bind(&f.url)
-    .bind(&f.slug)
-    .bind(f.forwarding_enabled)
-    .bind(f.pinned)
-    .bind(f.share_all_teams)
-    .bind(now)
-    .execute(e)
     .await
-    .map_err(slug_taken)?
-    .rows_affected()
-    });
+    .map_err(slug_taken)?;
     Ok(())
 }
 
@@ -196,10 +182,10 @@ pub async fn insert(
 /// link check found and is due for a check at once (the same URL keeps both).
 pub const URL_CHANGE: &str =
     "link_status = CASE WHEN url = $4 THEN link_status ELSE 'unknown' END, \
-    link_status_code = CASE WHEN url = $4 THEN link_status_code ELSE NULL END, \
-    link_checked_at = CASE WHEN url = $4 THEN link_checked_at ELSE NULL END, \
-    link_final_url = CASE WHEN url = $4 THEN link_final_url ELSE NULL END, \
-    link_check_due_at = CASE WHEN url = $4 THEN link_check_due_at ELSE 0 END";
+     link_status_code = CASE WHEN url = $4 THEN link_status_code ELSE NULL END, \
+     link_checked_at = CASE WHEN url = $4 THEN link_checked_at ELSE NULL END, \
+     link_final_url = CASE WHEN url = $4 THEN link_final_url ELSE NULL END, \
+     link_check_due_at = CASE WHEN url = $4 THEN link_check_due_at ELSE 0 END";
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn update(c: &mut Conn<'_>, org_id: &str, id: &str, f: &Fields, now: i64) -> Result<()> {
@@ -207,51 +193,32 @@ pub async fn update(c: &mut Conn<'_>, org_id: &str, id: &str, f: &Fields, now: i
         "UPDATE bookmarks SET title = $3, url = $4, slug = $5, forwarding_enabled = $6, pinned = $7, \
          share_all_teams = $8, updated_at = $9, {URL_CHANGE} WHERE org_id = $1 AND id = $2"
     );
-    q!(c, |e| {
-        sqlx::query(&sql)
-            .bind(org_id)
-            .bind(id)
-            .bind(&f.title)
-            .bind(&f.url)
-            .bind(&f.slug)
-            .bind(f.forwarding_enabled)
-            .bind(f.pinned)
-            .bind(f.share_all_teams)
-            .bind(now)
-            .execute(e)
-            .await
-            .map_err(slug_taken)?
-            .rows_affected()
-    });
+    c.execute(&sql, f.args(args![org_id, id], now))
+        .await
+        .map_err(slug_taken)?;
     Ok(())
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<bool> {
-    let n = q!(c, |e| sqlx::query(
-        "DELETE FROM bookmarks WHERE org_id = $1 AND id = $2"
-    )
-    .bind(org_id)
-    .bind(id)
-    .execute(e)
-    .await?
-    .rows_affected());
+    let n = c
+        .execute(
+            "DELETE FROM bookmarks WHERE org_id = $1 AND id = $2",
+            args![org_id, id],
+        )
+        .await?;
     Ok(n == 1)
 }
 
 /// Counts one more opening of the bookmark.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn track_access(c: &mut Conn<'_>, org_id: &str, id: &str, now: i64) -> Result<()> {
-    q!(c, |e| sqlx::query(
+    c.execute(
         "UPDATE bookmarks SET access_count = access_count + 1, last_accessed_at = $3 \
-         WHERE org_id = $1 AND id = $2"
+         WHERE org_id = $1 AND id = $2",
+        args![org_id, id, now],
     )
-    .bind(org_id)
-    .bind(id)
-    .bind(now)
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
     Ok(())
 }
 
@@ -260,19 +227,13 @@ pub async fn track_access(c: &mut Conn<'_>, org_id: &str, id: &str, now: i64) ->
 /// someone allowed to open them; a bookmark deleted meanwhile is simply not found.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn add_visits(c: &mut Conn<'_>, id: &str, count: i64, last_at: i64) -> Result<()> {
-    q!(c, |e| {
-        sqlx::query(
-        "UPDATE bookmarks SET access_count = access_count + $2, \
-         last_accessed_at = CASE WHEN last_accessed_at IS NULL OR last_accessed_at < $3 THEN $3 ELSE last_accessed_at END \
-         WHERE id = $1"
+    c.execute(
+        "UPDATE bookmarks SET access_count = access_count + $2, last_accessed_at = CASE WHEN \
+         last_accessed_at IS NULL OR last_accessed_at < $3 THEN $3 ELSE last_accessed_at END \
+         WHERE id = $1",
+        args![id, count, last_at],
     )
-    .bind(id)
-    .bind(count)
-    .bind(last_at)
-    .execute(e)
-    .await?
-    .rows_affected()
-    });
+    .await?;
     Ok(())
 }
 
@@ -311,12 +272,7 @@ pub async fn replace_links(
 ) -> Result<()> {
     let (table, owner, _) = link.parts();
     let del = format!("DELETE FROM {table} WHERE org_id = $1 AND {owner} = $2");
-    q!(c, |e| sqlx::query(&del)
-        .bind(org_id)
-        .bind(owner_id)
-        .execute(e)
-        .await?
-        .rows_affected());
+    c.execute(&del, args![org_id, owner_id]).await?;
     add_links(c, link, org_id, owner_id, targets).await
 }
 
@@ -333,17 +289,14 @@ pub async fn add_links(
         return Ok(());
     }
     let (table, owner, target) = link.parts();
-    let mut args = Args(vec![Arg::Text(org_id.into()), Arg::Text(owner_id.into())]);
+    let mut args = args![org_id, owner_id];
     let values = targets
         .iter()
         .map(|t| format!("($1, $2, {})", args.text(t)))
         .collect::<Vec<_>>()
         .join(", ");
     let ins = format!("INSERT INTO {table} (org_id, {owner}, {target}) VALUES {values}");
-    q!(c, |e| bind_args!(sqlx::query(&ins), args)
-        .execute(e)
-        .await?
-        .rows_affected());
+    c.execute(&ins, args).await?;
     Ok(())
 }
 
@@ -372,11 +325,7 @@ pub async fn own_names(
         Target::Teams | Target::Members => return Ok(Vec::new()),
     };
     let sql = format!("SELECT id, name FROM {table} WHERE org_id = $1 AND user_id = $2");
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(org_id)
-        .bind(user_id)
-        .fetch_all(e)
-        .await?))
+    c.fetch_all(&sql, args![org_id, user_id]).await
 }
 
 /// True when every id in `ids` (already deduplicated) is an acceptable `target` for the user.
@@ -391,7 +340,7 @@ pub async fn all_exist(
     if ids.is_empty() {
         return Ok(true);
     }
-    let mut args = Args(vec![Arg::Text(org_id.into())]);
+    let mut args = args![org_id];
     let (table, column, owned) = match target {
         Target::OwnFolders => ("folders", "id", true),
         Target::OwnTags => ("tags", "id", true),
@@ -406,8 +355,6 @@ pub async fn all_exist(
     let list = args.list(ids);
     let sql =
         format!("SELECT COUNT(*) FROM {table} WHERE org_id = $1{owner} AND {column} IN ({list})");
-    let n: i64 = q!(c, |e| bind_args!(sqlx::query_scalar(&sql), args)
-        .fetch_one(e)
-        .await?);
+    let n: i64 = c.scalar(&sql, args).await?;
     Ok(n == ids.len() as i64)
 }

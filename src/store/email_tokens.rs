@@ -1,6 +1,6 @@
 //! One-time links sent by email (sign-up verification, password reset, email change).
 
-use super::{q, Conn};
+use super::{args, Conn};
 use crate::error::Result;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -39,27 +39,24 @@ pub async fn replace(
     now: i64,
     expires_at: i64,
 ) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "DELETE FROM email_tokens WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL"
+    c.execute(
+        "DELETE FROM email_tokens WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL",
+        args![user_id, purpose.as_str()],
     )
-    .bind(user_id)
-    .bind(purpose.as_str())
-    .execute(&mut *e)
-    .await?
-    .rows_affected());
-    q!(c, |e| {
-        sqlx::query(
-        "INSERT INTO email_tokens (token_hash, user_id, purpose, new_email, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)"
+    .await?;
+    c.execute(
+        "INSERT INTO email_tokens (token_hash, user_id, purpose, new_email, created_at, \
+         expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        args![
+            token_hash,
+            user_id,
+            purpose.as_str(),
+            new_email,
+            now,
+            expires_at
+        ],
     )
-    .bind(token_hash)
-    .bind(user_id)
-    .bind(purpose.as_str())
-    .bind(new_email)
-    .bind(now)
-    .bind(expires_at)
-    .execute(e)
-    .await?.rows_affected()
-    });
+    .await?;
     Ok(())
 }
 
@@ -69,28 +66,23 @@ pub async fn find(
     purpose: Purpose,
     token_hash: &str,
 ) -> Result<Option<EmailToken>> {
-    Ok(q!(c, |e| {
-        sqlx::query_as(
-        "SELECT user_id, new_email, expires_at, used_at FROM email_tokens WHERE token_hash = $1 AND purpose = $2"
+    c.fetch_optional(
+        "SELECT user_id, new_email, expires_at, used_at FROM email_tokens WHERE token_hash = $1 \
+         AND purpose = $2",
+        args![token_hash, purpose.as_str()],
     )
-    .bind(token_hash)
-    .bind(purpose.as_str())
-    .fetch_optional(e)
-    .await?
-    }))
+    .await
 }
 
 /// Marks a token used; false when it was already used (so two racing uses succeed once).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn consume(c: &mut Conn<'_>, token_hash: &str, now: i64) -> Result<bool> {
-    let n = q!(c, |e| sqlx::query(
-        "UPDATE email_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL"
-    )
-    .bind(token_hash)
-    .bind(now)
-    .execute(e)
-    .await?
-    .rows_affected());
+    let n = c
+        .execute(
+            "UPDATE email_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL",
+            args![token_hash, now],
+        )
+        .await?;
     Ok(n == 1)
 }
 
@@ -98,11 +90,9 @@ pub async fn consume(c: &mut Conn<'_>, token_hash: &str, now: i64) -> Result<boo
 /// until a link is deleted, presenting it still says "used" or "expired" rather than "invalid".
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete_expired(c: &mut Conn<'_>, before: i64) -> Result<u64> {
-    Ok(q!(c, |e| sqlx::query(
-        "DELETE FROM email_tokens WHERE expires_at < $1"
+    c.execute(
+        "DELETE FROM email_tokens WHERE expires_at < $1",
+        args![before],
     )
-    .bind(before)
-    .execute(e)
-    .await?
-    .rows_affected()))
+    .await
 }

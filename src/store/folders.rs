@@ -2,7 +2,7 @@
 
 use super::access::{folder_is_shared, folder_shared_with, folder_visible};
 use super::bookmark_list::Scope;
-use super::{q, Conn};
+use super::{args, Conn};
 use crate::error::{AppError, Result};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -26,7 +26,7 @@ fn select() -> String {
         "SELECT f.id, f.user_id, f.name, f.icon, f.share_all_teams, f.created_at, f.updated_at, \
          u.name AS owner_name, u.email AS owner_email, \
          (SELECT COUNT(*) FROM bookmark_folders bf JOIN bookmarks b ON b.id = bf.bookmark_id \
-          WHERE bf.folder_id = f.id AND {}) AS bookmark_count \
+         WHERE bf.folder_id = f.id AND {}) AS bookmark_count \
          FROM folders f JOIN users u ON u.id = f.user_id",
         super::access::bookmark_visible("b", "$1", "$2")
     )
@@ -39,8 +39,8 @@ pub struct Fields {
     pub share_all_teams: bool,
 }
 
-fn name_taken(e: sqlx::Error) -> AppError {
-    AppError::from(e).on_unique("Folder already exists")
+fn name_taken(e: AppError) -> AppError {
+    e.on_unique("Folder already exists")
 }
 
 /// The orders of a folder list.
@@ -123,24 +123,15 @@ pub async fn page(
         in_scope(scope),
         sort.order_by()
     );
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(org_id)
-        .bind(user_id)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(e)
-        .await?))
+    c.fetch_all(&sql, args![org_id, user_id, limit, offset])
+        .await
 }
 
 /// How many folders are in `scope`.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn count(c: &mut Conn<'_>, org_id: &str, user_id: &str, scope: Scope) -> Result<i64> {
     let sql = format!("SELECT COUNT(*) FROM folders f WHERE {}", in_scope(scope));
-    Ok(q!(c, |e| sqlx::query_scalar(&sql)
-        .bind(org_id)
-        .bind(user_id)
-        .fetch_one(e)
-        .await?))
+    c.scalar(&sql, args![org_id, user_id]).await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
@@ -155,12 +146,7 @@ pub async fn visible(
         select(),
         folder_visible("f", "$1", "$2")
     );
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(org_id)
-        .bind(user_id)
-        .bind(id)
-        .fetch_optional(e)
-        .await?))
+    c.fetch_optional(&sql, args![org_id, user_id, id]).await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
@@ -172,56 +158,45 @@ pub async fn insert(
     f: &Fields,
     now: i64,
 ) -> Result<()> {
-    q!(c, |e| {
-        sqlx::query(
-        "INSERT INTO folders (id, org_id, user_id, name, icon, share_all_teams, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)"
+    c.execute(
+        "INSERT INTO folders (id, org_id, user_id, name, icon, share_all_teams, created_at, \
+         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        args![
+            id,
+            org_id,
+            user_id,
+            &f.name,
+            &f.icon,
+            f.share_all_teams,
+            now
+        ],
     )
-    .bind(id)
-    .bind(org_id)
-    .bind(user_id)
-    .bind(&f.name)
-    .bind(&f.icon)
-    .bind(f.share_all_teams)
-    .bind(now)
-    .execute(e)
     .await
-    .map_err(name_taken)?
-    .rows_affected()
-    });
+    .map_err(name_taken)?;
     Ok(())
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn update(c: &mut Conn<'_>, org_id: &str, id: &str, f: &Fields, now: i64) -> Result<()> {
-    q!(c, |e| sqlx::query(
+    c.execute(
         "UPDATE folders SET name = $3, icon = $4, share_all_teams = $5, updated_at = $6 \
-         WHERE org_id = $1 AND id = $2"
+         WHERE org_id = $1 AND id = $2",
+        args![org_id, id, &f.name, &f.icon, f.share_all_teams, now],
     )
-    .bind(org_id)
-    .bind(id)
-    .bind(&f.name)
-    .bind(&f.icon)
-    .bind(f.share_all_teams)
-    .bind(now)
-    .execute(e)
     .await
-    .map_err(name_taken)?
-    .rows_affected());
+    .map_err(name_taken)?;
     Ok(())
 }
 
 /// Deletes the folder; its bookmarks stay (only the links go, by cascade).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<bool> {
-    let n = q!(c, |e| sqlx::query(
-        "DELETE FROM folders WHERE org_id = $1 AND id = $2"
-    )
-    .bind(org_id)
-    .bind(id)
-    .execute(e)
-    .await?
-    .rows_affected());
+    let n = c
+        .execute(
+            "DELETE FROM folders WHERE org_id = $1 AND id = $2",
+            args![org_id, id],
+        )
+        .await?;
     Ok(n == 1)
 }
 
@@ -239,13 +214,8 @@ pub async fn search(
         select(),
         folder_visible("f", "$1", "$2")
     );
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(org_id)
-        .bind(user_id)
-        .bind(pattern)
-        .bind(limit)
-        .fetch_all(e)
-        .await?))
+    c.fetch_all(&sql, args![org_id, user_id, pattern, limit])
+        .await
 }
 
 /// How many folders the user owns, and how many others' folders are shared with them.
@@ -256,9 +226,5 @@ pub async fn counts(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<(i6
         in_scope(Scope::Mine),
         in_scope(Scope::SharedWithMe)
     );
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(org_id)
-        .bind(user_id)
-        .fetch_one(e)
-        .await?))
+    c.fetch_one(&sql, args![org_id, user_id]).await
 }

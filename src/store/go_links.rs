@@ -3,7 +3,7 @@
 
 use crate::error::Result;
 use crate::store::access::bookmark_visible;
-use crate::store::{q, Conn};
+use crate::store::{args, Conn};
 
 /// A bookmark `/go/<slug>` may open for the person.
 #[derive(Debug, sqlx::FromRow)]
@@ -36,12 +36,7 @@ pub async fn candidates(
          ORDER BY (b.user_id <> $2), b.created_at, b.id",
         bookmark_visible("b", "$1", "$2")
     );
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(org_id)
-        .bind(user_id)
-        .bind(slug)
-        .fetch_all(e)
-        .await?))
+    c.fetch_all(&sql, args![org_id, user_id, slug]).await
 }
 
 /// One forwarding bookmark of an organization: what the index needs to answer without a query.
@@ -60,12 +55,10 @@ pub async fn forwarding_slugs(
     org_id: &str,
     limit: i64,
 ) -> Result<Vec<ForwardingSlug>> {
-    Ok(q!(c, |e| sqlx::query_as(
+    c.fetch_all(
         "SELECT lower(slug) AS slug_lower, id, user_id, url FROM bookmarks \
-         WHERE org_id = $1 AND slug IS NOT NULL AND forwarding_enabled LIMIT $2"
+         WHERE org_id = $1 AND slug IS NOT NULL AND forwarding_enabled LIMIT $2",
+        args![org_id, limit],
     )
-    .bind(org_id)
-    .bind(limit)
-    .fetch_all(e)
-    .await?))
+    .await
 }

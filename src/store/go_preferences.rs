@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{q, Conn};
+use super::{args, Conn};
 use crate::domain::time;
 use crate::error::Result;
 
@@ -13,16 +13,12 @@ pub async fn get(
     user_id: &str,
     slug_lower: &str,
 ) -> Result<Option<String>> {
-    Ok(q!(c, |e| {
-        sqlx::query_scalar(
-        "SELECT bookmark_id FROM go_preferences WHERE org_id = $1 AND user_id = $2 AND slug_lower = $3"
+    c.scalar_optional(
+        "SELECT bookmark_id FROM go_preferences WHERE org_id = $1 AND user_id = $2 AND slug_lower \
+         = $3",
+        args![org_id, user_id, slug_lower],
     )
-    .bind(org_id)
-    .bind(user_id)
-    .bind(slug_lower)
-    .fetch_optional(e)
-    .await?
-    }))
+    .await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
@@ -34,21 +30,13 @@ pub async fn upsert(
     bookmark_id: &str,
     now: i64,
 ) -> Result<()> {
-    q!(c, |e| {
-        sqlx::query(
-        "INSERT INTO go_preferences (org_id, user_id, slug_lower, bookmark_id, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $5) \
-         ON CONFLICT (org_id, user_id, slug_lower) DO UPDATE SET bookmark_id = excluded.bookmark_id, updated_at = excluded.updated_at"
+    c.execute(
+        "INSERT INTO go_preferences (org_id, user_id, slug_lower, bookmark_id, created_at, \
+         updated_at) VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (org_id, user_id, slug_lower) \
+         DO UPDATE SET bookmark_id = excluded.bookmark_id, updated_at = excluded.updated_at",
+        args![org_id, user_id, slug_lower, bookmark_id, now],
     )
-    .bind(org_id)
-    .bind(user_id)
-    .bind(slug_lower)
-    .bind(bookmark_id)
-    .bind(now)
-    .execute(e)
-    .await?
-    .rows_affected()
-    });
+    .await?;
     Ok(())
 }
 
@@ -59,15 +47,12 @@ pub async fn delete(
     user_id: &str,
     slug_lower: &str,
 ) -> Result<bool> {
-    let n = q!(c, |e| sqlx::query(
-        "DELETE FROM go_preferences WHERE org_id = $1 AND user_id = $2 AND slug_lower = $3"
-    )
-    .bind(org_id)
-    .bind(user_id)
-    .bind(slug_lower)
-    .execute(e)
-    .await?
-    .rows_affected());
+    let n = c
+        .execute(
+            "DELETE FROM go_preferences WHERE org_id = $1 AND user_id = $2 AND slug_lower = $3",
+            args![org_id, user_id, slug_lower],
+        )
+        .await?;
     Ok(n == 1)
 }
 
@@ -89,16 +74,12 @@ pub struct Preference {
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Vec<Preference>> {
-    Ok(q!(c, |e| {
-        sqlx::query_as(
-        "SELECT p.slug_lower AS slug, p.bookmark_id, b.title, b.url, o.name AS workspace, p.created_at, p.updated_at \
-         FROM go_preferences p JOIN bookmarks b ON b.id = p.bookmark_id AND b.org_id = p.org_id \
-         JOIN organizations o ON o.id = p.org_id \
-         WHERE p.org_id = $1 AND p.user_id = $2 ORDER BY p.slug_lower"
+    c.fetch_all(
+        "SELECT p.slug_lower AS slug, p.bookmark_id, b.title, b.url, o.name AS workspace, \
+         p.created_at, p.updated_at FROM go_preferences p JOIN bookmarks b ON b.id = \
+         p.bookmark_id AND b.org_id = p.org_id JOIN organizations o ON o.id = p.org_id WHERE \
+         p.org_id = $1 AND p.user_id = $2 ORDER BY p.slug_lower",
+        args![org_id, user_id],
     )
-    .bind(org_id)
-    .bind(user_id)
-    .fetch_all(e)
-    .await?
-    }))
+    .await
 }

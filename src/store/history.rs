@@ -2,7 +2,7 @@
 //! in the transaction of the change. Read by bookmark id after the caller's access was checked,
 //! and always with the organization id too.
 
-use super::{q, Conn};
+use super::{args, Conn};
 use crate::error::Result;
 
 /// One change of one field, with the name of who made it (absent once their account is gone).
@@ -41,24 +41,24 @@ pub async fn insert(
     now: i64,
     change: &Change<'_>,
 ) -> Result<()> {
-    q!(c, |e| sqlx::query(
+    c.execute(
         "INSERT INTO bookmark_history \
          (id, org_id, bookmark_id, seq, changed_at, changed_by, field, old_value, new_value) \
          VALUES ($1, $2, $3, \
-           (SELECT COALESCE(MAX(seq), 0) + 1 FROM bookmark_history WHERE bookmark_id = $3), \
-           $4, $5, $6, $7, $8)"
+         (SELECT COALESCE(MAX(seq), 0) + 1 FROM bookmark_history WHERE bookmark_id = $3), \
+         $4, $5, $6, $7, $8)",
+        args![
+            &change.id,
+            org_id,
+            bookmark_id,
+            now,
+            user_id,
+            change.field,
+            change.old_value,
+            change.new_value
+        ],
     )
-    .bind(&change.id)
-    .bind(org_id)
-    .bind(bookmark_id)
-    .bind(now)
-    .bind(user_id)
-    .bind(change.field)
-    .bind(change.old_value)
-    .bind(change.new_value)
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
     Ok(())
 }
 
@@ -74,12 +74,7 @@ pub async fn list(
         "{SELECT} WHERE h.org_id = $1 AND h.bookmark_id = $2 \
          ORDER BY h.seq DESC LIMIT $3"
     );
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(org_id)
-        .bind(bookmark_id)
-        .bind(limit)
-        .fetch_all(e)
-        .await?))
+    c.fetch_all(&sql, args![org_id, bookmark_id, limit]).await
 }
 
 /// One change of the bookmark, if it is one of its own.
@@ -91,10 +86,5 @@ pub async fn entry(
     id: &str,
 ) -> Result<Option<HistoryRow>> {
     let sql = format!("{SELECT} WHERE h.org_id = $1 AND h.bookmark_id = $2 AND h.id = $3");
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(org_id)
-        .bind(bookmark_id)
-        .bind(id)
-        .fetch_optional(e)
-        .await?))
+    c.fetch_optional(&sql, args![org_id, bookmark_id, id]).await
 }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{q, Conn};
+use super::{args, Conn};
 use crate::domain::{time, InvitationStatus, OrgRole};
 use crate::error::Result;
 
@@ -34,30 +34,23 @@ const COLUMNS: &str =
 /// block a new invitation to the same address.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn expire_old(c: &mut Conn<'_>, org_id: &str, now: i64) -> Result<()> {
-    q!(c, |e| {
-        sqlx::query(
-        "UPDATE invitations SET status = 'expired' WHERE org_id = $1 AND status = 'pending' AND expires_at <= $2"
+    c.execute(
+        "UPDATE invitations SET status = 'expired' WHERE org_id = $1 AND status = 'pending' AND \
+         expires_at <= $2",
+        args![org_id, now],
     )
-    .bind(org_id)
-    .bind(now)
-    .execute(e)
-    .await?
-    .rows_affected()
-    });
+    .await?;
     Ok(())
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn pending_count(c: &mut Conn<'_>, org_id: &str, now: i64) -> Result<i64> {
-    Ok(q!(c, |e| {
-        sqlx::query_scalar(
-        "SELECT COUNT(*) FROM invitations WHERE org_id = $1 AND status = 'pending' AND expires_at > $2"
+    c.scalar(
+        "SELECT COUNT(*) FROM invitations WHERE org_id = $1 AND status = 'pending' AND expires_at \
+         > $2",
+        args![org_id, now],
     )
-    .bind(org_id)
-    .bind(now)
-    .fetch_one(e)
-    .await?
-    }))
+    .await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
@@ -65,11 +58,7 @@ pub async fn pending(c: &mut Conn<'_>, org_id: &str, now: i64) -> Result<Vec<Inv
     let sql = format!(
         "SELECT {COLUMNS} FROM invitations WHERE org_id = $1 AND status = 'pending' AND expires_at > $2 ORDER BY created_at DESC, id"
     );
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(org_id)
-        .bind(now)
-        .fetch_all(e)
-        .await?))
+    c.fetch_all(&sql, args![org_id, now]).await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
@@ -79,16 +68,13 @@ pub async fn pending_for_email(
     email: &str,
     now: i64,
 ) -> Result<bool> {
-    let n: i64 = q!(c, |e| {
-        sqlx::query_scalar(
-        "SELECT COUNT(*) FROM invitations WHERE org_id = $1 AND email = $2 AND status = 'pending' AND expires_at > $3"
-    )
-    .bind(org_id)
-    .bind(email)
-    .bind(now)
-    .fetch_one(e)
-    .await?
-    });
+    let n: i64 = c
+        .scalar(
+            "SELECT COUNT(*) FROM invitations WHERE org_id = $1 AND email = $2 AND status = \
+             'pending' AND expires_at > $3",
+            args![org_id, email, now],
+        )
+        .await?;
     Ok(n > 0)
 }
 
@@ -105,23 +91,21 @@ pub struct NewInvitation<'a> {
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(c: &mut Conn<'_>, n: &NewInvitation<'_>) -> Result<()> {
-    q!(c, |e| {
-        sqlx::query(
-        "INSERT INTO invitations (id, org_id, email, role, token_hash, status, invited_by, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8)"
+    c.execute(
+        "INSERT INTO invitations (id, org_id, email, role, token_hash, status, invited_by, \
+         created_at, expires_at) VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8)",
+        args![
+            n.id,
+            n.org_id,
+            n.email,
+            n.role,
+            n.token_hash,
+            n.invited_by,
+            n.now,
+            n.expires_at
+        ],
     )
-    .bind(n.id)
-    .bind(n.org_id)
-    .bind(n.email)
-    .bind(n.role)
-    .bind(n.token_hash)
-    .bind(n.invited_by)
-    .bind(n.now)
-    .bind(n.expires_at)
-    .execute(e)
-    .await?
-    .rows_affected()
-    });
+    .await?;
     Ok(())
 }
 
@@ -129,11 +113,7 @@ pub async fn insert(c: &mut Conn<'_>, n: &NewInvitation<'_>) -> Result<()> {
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn in_org(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<Option<Invitation>> {
     let sql = format!("SELECT {COLUMNS} FROM invitations WHERE org_id = $1 AND id = $2");
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(org_id)
-        .bind(id)
-        .fetch_optional(e)
-        .await?))
+    c.fetch_optional(&sql, args![org_id, id]).await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
@@ -143,10 +123,7 @@ pub async fn by_token_hash(c: &mut Conn<'_>, token_hash: &str) -> Result<Option<
         "SELECT {COLUMNS} FROM invitations WHERE token_hash = $1 \
          UNION ALL SELECT {COLUMNS} FROM invitations WHERE reminder_token_hash = $1"
     );
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(token_hash)
-        .fetch_optional(e)
-        .await?))
+    c.fetch_optional(&sql, args![token_hash]).await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
@@ -156,33 +133,23 @@ pub async fn set_status(
     status: InvitationStatus,
     now: i64,
 ) -> Result<()> {
-    q!(c, |e| {
-        sqlx::query(
-        "UPDATE invitations SET status = $2, accepted_at = CASE WHEN $2 = 'accepted' THEN $3 ELSE accepted_at END WHERE id = $1"
+    c.execute(
+        "UPDATE invitations SET status = $2, accepted_at = CASE WHEN $2 = 'accepted' THEN $3 ELSE \
+         accepted_at END WHERE id = $1",
+        args![id, status, now],
     )
-    .bind(id)
-    .bind(status)
-    .bind(now)
-    .execute(e)
-    .await?
-    .rows_affected()
-    });
+    .await?;
     Ok(())
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn renew(c: &mut Conn<'_>, id: &str, token_hash: &str, expires_at: i64) -> Result<()> {
-    q!(c, |e| {
-        sqlx::query(
-        "UPDATE invitations SET token_hash = $2, reminder_token_hash = NULL, expires_at = $3 WHERE id = $1"
+    c.execute(
+        "UPDATE invitations SET token_hash = $2, reminder_token_hash = NULL, expires_at = $3 \
+         WHERE id = $1",
+        args![id, token_hash, expires_at],
     )
-    .bind(id)
-    .bind(token_hash)
-    .bind(expires_at)
-    .execute(e)
-    .await?
-    .rows_affected()
-    });
+    .await?;
     Ok(())
 }
 
@@ -205,35 +172,26 @@ pub async fn due_reminders(
     expiring_by: i64,
     limit: i64,
 ) -> Result<Vec<DueReminder>> {
-    Ok(q!(c, |e| {
-        sqlx::query_as(
-        "SELECT i.id, i.email, i.expires_at, o.name AS org_name, u.name AS inviter_name \
-         FROM invitations i JOIN organizations o ON o.id = i.org_id \
-         LEFT JOIN users u ON u.id = i.invited_by \
-         WHERE i.status = 'pending' AND i.reminded_at IS NULL AND i.expires_at > $1 AND i.expires_at <= $2 \
-         ORDER BY i.expires_at, i.id LIMIT $3"
+    c.fetch_all(
+        "SELECT i.id, i.email, i.expires_at, o.name AS org_name, u.name AS inviter_name FROM \
+         invitations i JOIN organizations o ON o.id = i.org_id LEFT JOIN users u ON u.id = \
+         i.invited_by WHERE i.status = 'pending' AND i.reminded_at IS NULL AND i.expires_at > $1 \
+         AND i.expires_at <= $2 ORDER BY i.expires_at, i.id LIMIT $3",
+        args![now, expiring_by, limit],
     )
-    .bind(now)
-    .bind(expiring_by)
-    .bind(limit)
-    .fetch_all(e)
-    .await?
-    }))
+    .await
 }
 
 /// Records the reminder and its link, unless it was recorded already (by another instance, or
 /// the invitation is no longer pending): whoever changes the row sends the email.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn mark_reminded(c: &mut Conn<'_>, id: &str, token_hash: &str, now: i64) -> Result<bool> {
-    let n = q!(c, |e| sqlx::query(
-        "UPDATE invitations SET reminded_at = $3, reminder_token_hash = $2 \
-         WHERE id = $1 AND reminded_at IS NULL AND status = 'pending'"
-    )
-    .bind(id)
-    .bind(token_hash)
-    .bind(now)
-    .execute(e)
-    .await?
-    .rows_affected());
+    let n = c
+        .execute(
+            "UPDATE invitations SET reminded_at = $3, reminder_token_hash = $2 \
+             WHERE id = $1 AND reminded_at IS NULL AND status = 'pending'",
+            args![id, token_hash, now],
+        )
+        .await?;
     Ok(n == 1)
 }

@@ -2,7 +2,7 @@
 //! job at a time, and another takes over when the holder stops renewing (it died, or lost the
 //! database).
 
-use super::{q, Conn};
+use super::{args, Conn};
 use crate::error::Result;
 
 /// Takes or renews the lease `name` for `holder` until `until_ms`; true when `holder` has it
@@ -18,18 +18,14 @@ pub async fn try_take(
     now_ms: i64,
     until_ms: i64,
 ) -> Result<bool> {
-    let n = q!(c, |e| sqlx::query(
-        "INSERT INTO job_leases (name, holder, until_ms) VALUES ($1, $2, $3) \
-         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until_ms = excluded.until_ms \
-         WHERE job_leases.until_ms <= $4 OR job_leases.holder = excluded.holder"
-    )
-    .bind(name)
-    .bind(holder)
-    .bind(until_ms)
-    .bind(now_ms)
-    .execute(e)
-    .await?
-    .rows_affected());
+    let n = c
+        .execute(
+            "INSERT INTO job_leases (name, holder, until_ms) VALUES ($1, $2, $3) \
+             ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, until_ms = excluded.until_ms \
+             WHERE job_leases.until_ms <= $4 OR job_leases.holder = excluded.holder",
+            args![name, holder, until_ms, now_ms],
+        )
+        .await?;
     Ok(n == 1)
 }
 
@@ -37,13 +33,10 @@ pub async fn try_take(
 /// wait for it to run out.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn release(c: &mut Conn<'_>, name: &str, holder: &str) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "DELETE FROM job_leases WHERE name = $1 AND holder = $2"
+    c.execute(
+        "DELETE FROM job_leases WHERE name = $1 AND holder = $2",
+        args![name, holder],
     )
-    .bind(name)
-    .bind(holder)
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
     Ok(())
 }

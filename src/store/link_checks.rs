@@ -2,8 +2,7 @@
 //! any instance), and what a check found. The host pacing leases live in `job_leases` under
 //! [`HOST_LEASE_PREFIX`].
 
-use super::sql::{Arg, Args};
-use super::{bind_args, q, Conn};
+use super::{args, Conn};
 use crate::domain::link_health::{LinkStatus, Verdict};
 use crate::error::Result;
 
@@ -20,15 +19,13 @@ pub struct DueLink {
 /// Up to `limit` bookmarks due at `now` that nobody is checking, longest waiting first.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn due(c: &mut Conn<'_>, now: i64, limit: i64) -> Result<Vec<DueLink>> {
-    Ok(q!(c, |e| sqlx::query_as(
+    c.fetch_all(
         "SELECT id, url FROM bookmarks WHERE link_check_due_at <= $1 \
          AND (link_check_claimed_until IS NULL OR link_check_claimed_until <= $1) \
-         ORDER BY link_check_due_at, id LIMIT $2"
+         ORDER BY link_check_due_at, id LIMIT $2",
+        args![now, limit],
     )
-    .bind(now)
-    .bind(limit)
-    .fetch_all(e)
-    .await?))
+    .await
 }
 
 /// Claims those of `ids` that are still due and unclaimed, until `until`; the ones claimed. One
@@ -38,7 +35,7 @@ pub async fn claim(c: &mut Conn<'_>, ids: &[String], now: i64, until: i64) -> Re
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut args = Args(vec![Arg::Int(now), Arg::Int(until)]);
+    let mut args = args![now, until];
     let list = args.list(ids);
     let sql = format!(
         "UPDATE bookmarks SET link_check_claimed_until = $2 WHERE id IN ({list}) \
@@ -46,22 +43,19 @@ pub async fn claim(c: &mut Conn<'_>, ids: &[String], now: i64, until: i64) -> Re
          AND (link_check_claimed_until IS NULL OR link_check_claimed_until <= $1) \
          RETURNING id, url"
     );
-    Ok(q!(c, |e| bind_args!(sqlx::query_as(&sql), args)
-        .fetch_all(e)
-        .await?))
+    c.fetch_all(&sql, args).await
 }
 
 /// The organization of bookmark `id` and its recorded verdict, when it still has `url`.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn current(c: &mut Conn<'_>, id: &str, url: &str) -> Result<Option<(String, Verdict)>> {
-    let row: Option<(String, String, Option<i32>, Option<String>)> = q!(c, |e| sqlx::query_as(
-        "SELECT org_id, link_status, link_status_code, link_final_url FROM bookmarks \
-         WHERE id = $1 AND url = $2"
-    )
-    .bind(id)
-    .bind(url)
-    .fetch_optional(e)
-    .await?);
+    let row: Option<(String, String, Option<i32>, Option<String>)> = c
+        .fetch_optional(
+            "SELECT org_id, link_status, link_status_code, link_final_url FROM bookmarks \
+             WHERE id = $1 AND url = $2",
+            args![id, url],
+        )
+        .await?;
     Ok(row.map(|(org, status, code, final_url)| {
         (
             org,
@@ -85,21 +79,22 @@ pub async fn record(
     now: i64,
     next_due: i64,
 ) -> Result<bool> {
-    let n = q!(c, |e| sqlx::query(
-        "UPDATE bookmarks SET link_status = $3, link_status_code = $4, link_checked_at = $5, \
-         link_final_url = $6, link_check_due_at = $7, link_check_claimed_until = NULL \
-         WHERE id = $1 AND url = $2"
-    )
-    .bind(id)
-    .bind(url)
-    .bind(v.status.as_str())
-    .bind(v.code.map(i32::from))
-    .bind(now)
-    .bind(&v.final_url)
-    .bind(next_due)
-    .execute(e)
-    .await?
-    .rows_affected());
+    let n = c
+        .execute(
+            "UPDATE bookmarks SET link_status = $3, link_status_code = $4, link_checked_at = $5, \
+             link_final_url = $6, link_check_due_at = $7, link_check_claimed_until = NULL \
+             WHERE id = $1 AND url = $2",
+            args![
+                id,
+                url,
+                v.status,
+                v.code.map(i32::from),
+                now,
+                &v.final_url,
+                next_due
+            ],
+        )
+        .await?;
     if n == 0 {
         unclaim(c, id).await?;
     }
@@ -109,13 +104,11 @@ pub async fn record(
 /// Lets the claim on bookmark `id` go without a verdict (the check was abandoned).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn unclaim(c: &mut Conn<'_>, id: &str) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "UPDATE bookmarks SET link_check_claimed_until = NULL WHERE id = $1"
+    c.execute(
+        "UPDATE bookmarks SET link_check_claimed_until = NULL WHERE id = $1",
+        args![id],
     )
-    .bind(id)
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
     Ok(())
 }
 
@@ -124,12 +117,9 @@ pub async fn unclaim(c: &mut Conn<'_>, id: &str) -> Result<()> {
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete_old_host_leases(c: &mut Conn<'_>, before: i64) -> Result<u64> {
     let pattern = format!("{HOST_LEASE_PREFIX}%");
-    Ok(q!(c, |e| sqlx::query(
-        "DELETE FROM job_leases WHERE name LIKE $1 AND until_ms < $2"
+    c.execute(
+        "DELETE FROM job_leases WHERE name LIKE $1 AND until_ms < $2",
+        args![&pattern, before],
     )
-    .bind(&pattern)
-    .bind(before)
-    .execute(e)
-    .await?
-    .rows_affected()))
+    .await
 }

@@ -2,7 +2,7 @@
 //! time step accepted, and backup codes stored only as SHA-256 digests. Every "use" is one
 //! conditional `UPDATE`, so two requests racing with the same code cannot both succeed.
 
-use super::{q, Conn};
+use super::{args, Conn};
 use crate::error::Result;
 
 #[derive(Clone, sqlx::FromRow)]
@@ -34,14 +34,12 @@ impl std::fmt::Debug for Mfa {
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn by_user(c: &mut Conn<'_>, user_id: &str) -> Result<Option<Mfa>> {
-    Ok(q!(c, |e| {
-        sqlx::query_as(
-        "SELECT user_id, secret, enabled_at, last_used_step, created_at FROM user_mfa WHERE user_id = $1"
+    c.fetch_optional(
+        "SELECT user_id, secret, enabled_at, last_used_step, created_at FROM user_mfa WHERE \
+         user_id = $1",
+        args![user_id],
     )
-    .bind(user_id)
-    .fetch_optional(e)
-    .await?
-    }))
+    .await
 }
 
 /// Starts (or restarts) an enrollment with `secret`; false when MFA is already enabled, which
@@ -53,18 +51,15 @@ pub async fn begin_enrollment(
     secret: &str,
     now: i64,
 ) -> Result<bool> {
-    let n = q!(c, |e| sqlx::query(
-        "INSERT INTO user_mfa (user_id, secret, created_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, \
-         created_at = excluded.created_at, last_used_step = NULL \
-         WHERE user_mfa.enabled_at IS NULL"
-    )
-    .bind(user_id)
-    .bind(secret)
-    .bind(now)
-    .execute(e)
-    .await?
-    .rows_affected());
+    let n = c
+        .execute(
+            "INSERT INTO user_mfa (user_id, secret, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, \
+             created_at = excluded.created_at, last_used_step = NULL \
+             WHERE user_mfa.enabled_at IS NULL",
+            args![user_id, secret, now],
+        )
+        .await?;
     Ok(n == 1)
 }
 
@@ -72,49 +67,37 @@ pub async fn begin_enrollment(
 /// there was none to confirm.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn enable(c: &mut Conn<'_>, user_id: &str, step: i64, now: i64) -> Result<bool> {
-    let n = q!(c, |e| sqlx::query(
-        "UPDATE user_mfa SET enabled_at = $2, last_used_step = $3 \
-         WHERE user_id = $1 AND enabled_at IS NULL"
-    )
-    .bind(user_id)
-    .bind(now)
-    .bind(step)
-    .execute(e)
-    .await?
-    .rows_affected());
+    let n = c
+        .execute(
+            "UPDATE user_mfa SET enabled_at = $2, last_used_step = $3 \
+             WHERE user_id = $1 AND enabled_at IS NULL",
+            args![user_id, now, step],
+        )
+        .await?;
     Ok(n == 1)
 }
 
 /// Drops an enrollment that was never confirmed; an enabled second factor stays.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn cancel_enrollment(c: &mut Conn<'_>, user_id: &str) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "DELETE FROM user_mfa WHERE user_id = $1 AND enabled_at IS NULL"
+    c.execute(
+        "DELETE FROM user_mfa WHERE user_id = $1 AND enabled_at IS NULL",
+        args![user_id],
     )
-    .bind(user_id)
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
     Ok(())
 }
 
 /// Removes the secret and every backup code.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(c: &mut Conn<'_>, user_id: &str) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "DELETE FROM mfa_backup_codes WHERE user_id = $1"
+    c.execute(
+        "DELETE FROM mfa_backup_codes WHERE user_id = $1",
+        args![user_id],
     )
-    .bind(user_id)
-    .execute(e)
-    .await?
-    .rows_affected());
-    q!(c, |e| sqlx::query(
-        "DELETE FROM user_mfa WHERE user_id = $1"
-    )
-    .bind(user_id)
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
+    c.execute("DELETE FROM user_mfa WHERE user_id = $1", args![user_id])
+        .await?;
     Ok(())
 }
 
@@ -122,15 +105,13 @@ pub async fn delete(c: &mut Conn<'_>, user_id: &str) -> Result<()> {
 /// was (a replayed or older code).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn use_step(c: &mut Conn<'_>, user_id: &str, step: i64) -> Result<bool> {
-    let n = q!(c, |e| sqlx::query(
-        "UPDATE user_mfa SET last_used_step = $2 WHERE user_id = $1 \
-         AND enabled_at IS NOT NULL AND (last_used_step IS NULL OR last_used_step < $2)"
-    )
-    .bind(user_id)
-    .bind(step)
-    .execute(e)
-    .await?
-    .rows_affected());
+    let n = c
+        .execute(
+            "UPDATE user_mfa SET last_used_step = $2 WHERE user_id = $1 \
+             AND enabled_at IS NOT NULL AND (last_used_step IS NULL OR last_used_step < $2)",
+            args![user_id, step],
+        )
+        .await?;
     Ok(n == 1)
 }
 
@@ -141,22 +122,17 @@ pub async fn replace_backup_codes(
     user_id: &str,
     hashes: &[String],
 ) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "DELETE FROM mfa_backup_codes WHERE user_id = $1"
+    c.execute(
+        "DELETE FROM mfa_backup_codes WHERE user_id = $1",
+        args![user_id],
     )
-    .bind(user_id)
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
     for hash in hashes {
-        q!(c, |e| sqlx::query(
-            "INSERT INTO mfa_backup_codes (user_id, code_hash) VALUES ($1, $2)"
+        c.execute(
+            "INSERT INTO mfa_backup_codes (user_id, code_hash) VALUES ($1, $2)",
+            args![user_id, hash],
         )
-        .bind(user_id)
-        .bind(hash)
-        .execute(e)
-        .await?
-        .rows_affected());
+        .await?;
     }
     Ok(())
 }
@@ -169,25 +145,21 @@ pub async fn use_backup_code(
     hash: &str,
     now: i64,
 ) -> Result<bool> {
-    let n = q!(c, |e| sqlx::query(
-        "UPDATE mfa_backup_codes SET used_at = $3 \
-         WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL"
-    )
-    .bind(user_id)
-    .bind(hash)
-    .bind(now)
-    .execute(e)
-    .await?
-    .rows_affected());
+    let n = c
+        .execute(
+            "UPDATE mfa_backup_codes SET used_at = $3 \
+             WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL",
+            args![user_id, hash, now],
+        )
+        .await?;
     Ok(n == 1)
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn backup_codes_remaining(c: &mut Conn<'_>, user_id: &str) -> Result<i64> {
-    Ok(q!(c, |e| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM mfa_backup_codes WHERE user_id = $1 AND used_at IS NULL"
+    c.scalar(
+        "SELECT COUNT(*) FROM mfa_backup_codes WHERE user_id = $1 AND used_at IS NULL",
+        args![user_id],
     )
-    .bind(user_id)
-    .fetch_one(e)
-    .await?))
+    .await
 }

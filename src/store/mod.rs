@@ -1,9 +1,15 @@
 //! Persistence: one API over SQLite and PostgreSQL.
 //!
 //! Every query is written once, in SQL both databases understand (`$1` placeholders, integer
-//! millisecond timestamps, `BOOLEAN`, `TEXT` ids), and run through [`q!`], which expands the
-//! same code for each driver. Store functions take a [`Conn`], so the same function serves a
-//! plain read and a step inside a transaction.
+//! millisecond timestamps, `BOOLEAN`, `TEXT` ids), and run through one of the typed helpers on
+//! [`Conn`] (see [`sql`]), so a store function reads as its SQL and its binds:
+//! `c.fetch_all(SQL, args![org_id, user_id, limit])`, likewise `fetch_optional`, `fetch_one`,
+//! `scalar`, `scalar_optional`, `scalars`, and `execute` (rows changed). They return
+//! [`AppError`](crate::error::AppError); a write that may hit a unique constraint maps it with
+//! `on_unique`. Bound values are [`Arg`]s: text, integers and booleans (`None` is a typed
+//! `NULL`), the enums stored as text, and the checked bookmark fields (`Title`, `TargetUrl`,
+//! `Slug`), which the bookmark writes take instead of strings. Store functions take a [`Conn`],
+//! so the same function serves a plain read and a step inside a transaction.
 //!
 //! SQLite gets one writer connection and a pool of readers: writes are serialized in-process,
 //! so a check-then-write transaction can never interleave with another (PostgreSQL gets the same
@@ -50,8 +56,9 @@ use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool,
 use crate::error::Result;
 pub use invalidation::{Generations, Scope};
 
-/// Runs `$body` with `$e` bound to the driver's connection, once per database kind.
-#[macro_export]
+/// Runs `$body` with `$e` bound to the driver's connection, once per database kind. Private to
+/// the store: store functions run their queries through the typed helpers in [`sql`], and the
+/// one query that needs the driver's own row type (`transfer::rows`) uses this.
 macro_rules! q {
     ($conn:expr, |$e:ident| $body:expr) => {
         match $conn {
@@ -66,8 +73,8 @@ macro_rules! q {
         }
     };
 }
-pub use q;
-pub use sql::bind_args;
+use q;
+pub use sql::{args, Arg, Args};
 
 #[derive(Clone, Debug)]
 enum Pools {
@@ -319,11 +326,11 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
 
 /// For inserts that record something once (an event id, a first set-up): `Ok(false)` when the
 /// row was already there.
-pub fn inserted_once(r: std::result::Result<u64, sqlx::Error>) -> Result<bool> {
+pub fn inserted_once(r: Result<u64>) -> Result<bool> {
     match r {
         Ok(_) => Ok(true),
-        Err(e) if is_unique_violation(&e) => Ok(false),
-        Err(e) => Err(e.into()),
+        Err(e) if e.is_unique_violation() => Ok(false),
+        Err(e) => Err(e),
     }
 }
 
@@ -331,13 +338,12 @@ pub fn inserted_once(r: std::result::Result<u64, sqlx::Error>) -> Result<bool> {
 /// (seats, plan limits) see no concurrent change. On SQLite the single writer already serializes.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn lock_org(c: &mut Conn<'_>, org_id: &str) -> Result<bool> {
-    let n = q!(c, |e| sqlx::query(
-        "UPDATE organizations SET updated_at = updated_at WHERE id = $1"
-    )
-    .bind(org_id)
-    .execute(e)
-    .await?
-    .rows_affected());
+    let n = c
+        .execute(
+            "UPDATE organizations SET updated_at = updated_at WHERE id = $1",
+            args![org_id],
+        )
+        .await?;
     Ok(n == 1)
 }
 

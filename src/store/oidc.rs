@@ -1,7 +1,7 @@
 //! `oidc_providers`, `user_identities` and `oidc_logins`: the OpenID providers an admin set up,
 //! who is linked to which account at an issuer, and the sign-ins under way.
 
-use super::{q, Conn};
+use super::{args, Conn};
 use crate::error::Result;
 
 /// A provider as stored. The client secret never leaves the server; `Debug` leaves it out.
@@ -36,82 +36,68 @@ const COLUMNS: &str = "id, key, name, issuer_url, client_id, client_secret, scop
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn all(c: &mut Conn<'_>) -> Result<Vec<Provider>> {
     let sql = format!("SELECT {COLUMNS} FROM oidc_providers ORDER BY name, key");
-    Ok(q!(c, |e| sqlx::query_as(&sql).fetch_all(e).await?))
+    c.fetch_all(&sql, args![]).await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn by_id(c: &mut Conn<'_>, id: &str) -> Result<Option<Provider>> {
     let sql = format!("SELECT {COLUMNS} FROM oidc_providers WHERE id = $1");
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(id)
-        .fetch_optional(e)
-        .await?))
+    c.fetch_optional(&sql, args![id]).await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn by_key(c: &mut Conn<'_>, key: &str) -> Result<Option<Provider>> {
     let sql = format!("SELECT {COLUMNS} FROM oidc_providers WHERE key = $1");
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(key)
-        .fetch_optional(e)
-        .await?))
+    c.fetch_optional(&sql, args![key]).await
 }
 
 /// Inserts a new provider or writes every field of an existing one (by id).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn save(c: &mut Conn<'_>, p: &Provider) -> Result<()> {
-    q!(c, |e| {
-        sqlx::query(
-            "INSERT INTO oidc_providers (id, key, name, issuer_url, client_id, client_secret, scopes, \
-             auto_create_users, default_role, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-             ON CONFLICT (id) DO UPDATE SET key = excluded.key, name = excluded.name, \
-             issuer_url = excluded.issuer_url, client_id = excluded.client_id, \
-             client_secret = excluded.client_secret, scopes = excluded.scopes, \
-             auto_create_users = excluded.auto_create_users, default_role = excluded.default_role, \
-             updated_at = excluded.updated_at",
-        )
-        .bind(&p.id)
-        .bind(&p.key)
-        .bind(&p.name)
-        .bind(&p.issuer_url)
-        .bind(&p.client_id)
-        .bind(&p.client_secret)
-        .bind(&p.scopes)
-        .bind(p.auto_create_users)
-        .bind(&p.default_role)
-        .bind(p.created_at)
-        .bind(p.updated_at)
-        .execute(e)
-        .await?
-        .rows_affected()
-    });
+    c.execute(
+        "INSERT INTO oidc_providers (id, key, name, issuer_url, client_id, client_secret, scopes, \
+         auto_create_users, default_role, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         ON CONFLICT (id) DO UPDATE SET key = excluded.key, name = excluded.name, \
+         issuer_url = excluded.issuer_url, client_id = excluded.client_id, \
+         client_secret = excluded.client_secret, scopes = excluded.scopes, \
+         auto_create_users = excluded.auto_create_users, default_role = excluded.default_role, \
+         updated_at = excluded.updated_at",
+        args![
+            &p.id,
+            &p.key,
+            &p.name,
+            &p.issuer_url,
+            &p.client_id,
+            &p.client_secret,
+            &p.scopes,
+            p.auto_create_users,
+            &p.default_role,
+            p.created_at,
+            p.updated_at
+        ],
+    )
+    .await?;
     Ok(())
 }
 
 /// Whether there was such a provider; its identities and sign-ins under way go with it.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(c: &mut Conn<'_>, id: &str) -> Result<bool> {
-    let n = q!(c, |e| sqlx::query(
-        "DELETE FROM oidc_providers WHERE id = $1"
-    )
-    .bind(id)
-    .execute(e)
-    .await?
-    .rows_affected());
+    let n = c
+        .execute("DELETE FROM oidc_providers WHERE id = $1", args![id])
+        .await?;
     Ok(n > 0)
 }
 
 /// The account linked to `subject` at `issuer`.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn linked_user(c: &mut Conn<'_>, issuer: &str, subject: &str) -> Result<Option<String>> {
-    Ok(q!(c, |e| sqlx::query_scalar(
-        "SELECT user_id FROM user_identities WHERE issuer = $1 AND subject = $2"
+    c.scalar_optional(
+        "SELECT user_id FROM user_identities WHERE issuer = $1 AND subject = $2",
+        args![issuer, subject],
     )
-    .bind(issuer)
-    .bind(subject)
-    .fetch_optional(e)
-    .await?))
+    .await
 }
 
 /// Links `subject` at `issuer` to a person; `false` when it was linked already (a sign-in
@@ -125,18 +111,13 @@ pub async fn link(
     user_id: &str,
     now: i64,
 ) -> Result<bool> {
-    let n = q!(c, |e| sqlx::query(
-        "INSERT INTO user_identities (issuer, subject, provider_id, user_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (issuer, subject) DO NOTHING"
-    )
-    .bind(issuer)
-    .bind(subject)
-    .bind(provider_id)
-    .bind(user_id)
-    .bind(now)
-    .execute(e)
-    .await?
-    .rows_affected());
+    let n = c
+        .execute(
+            "INSERT INTO user_identities (issuer, subject, provider_id, user_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (issuer, subject) DO NOTHING",
+            args![issuer, subject, provider_id, user_id, now],
+        )
+        .await?;
     Ok(n > 0)
 }
 
@@ -174,23 +155,21 @@ pub struct NewLogin<'a> {
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn start_login(c: &mut Conn<'_>, l: &NewLogin<'_>) -> Result<()> {
-    q!(c, |e| {
-        sqlx::query(
-            "INSERT INTO oidc_logins (state_hash, browser_hash, provider_id, nonce, pkce_verifier, \
-             redirect_to, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(l.state_hash)
-        .bind(l.browser_hash)
-        .bind(l.provider_id)
-        .bind(l.nonce)
-        .bind(l.pkce_verifier)
-        .bind(l.redirect_to)
-        .bind(l.now)
-        .bind(l.expires_at)
-        .execute(e)
-        .await?
-        .rows_affected()
-    });
+    c.execute(
+        "INSERT INTO oidc_logins (state_hash, browser_hash, provider_id, nonce, pkce_verifier, \
+         redirect_to, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        args![
+            l.state_hash,
+            l.browser_hash,
+            l.provider_id,
+            l.nonce,
+            l.pkce_verifier,
+            l.redirect_to,
+            l.now,
+            l.expires_at
+        ],
+    )
+    .await?;
     Ok(())
 }
 
@@ -198,23 +177,17 @@ pub async fn start_login(c: &mut Conn<'_>, l: &NewLogin<'_>) -> Result<()> {
 /// callbacks racing with the same state, one gets it.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn take_login(c: &mut Conn<'_>, state_hash: &str) -> Result<Option<Login>> {
-    Ok(q!(c, |e| sqlx::query_as(
+    c.fetch_optional(
         "DELETE FROM oidc_logins WHERE state_hash = $1 \
-         RETURNING browser_hash, provider_id, nonce, pkce_verifier, redirect_to, expires_at"
+         RETURNING browser_hash, provider_id, nonce, pkce_verifier, redirect_to, expires_at",
+        args![state_hash],
     )
-    .bind(state_hash)
-    .fetch_optional(e)
-    .await?))
+    .await
 }
 
 /// Forgets sign-ins that were never finished.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn sweep_logins(c: &mut Conn<'_>, now: i64) -> Result<u64> {
-    Ok(q!(c, |e| sqlx::query(
-        "DELETE FROM oidc_logins WHERE expires_at <= $1"
-    )
-    .bind(now)
-    .execute(e)
-    .await?
-    .rows_affected()))
+    c.execute("DELETE FROM oidc_logins WHERE expires_at <= $1", args![now])
+        .await
 }

@@ -1,6 +1,6 @@
 //! Organizations (the tenants) and their memberships.
 
-use super::{q, Conn};
+use super::{args, Conn};
 use crate::domain::{OrgRole, Plan};
 use crate::error::Result;
 
@@ -30,28 +30,19 @@ pub async fn insert(
     included_seats: i64,
     now: i64,
 ) -> Result<()> {
-    q!(c, |e| {
-        sqlx::query(
-        "INSERT INTO organizations (id, name, plan, included_seats, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)"
+    c.execute(
+        "INSERT INTO organizations (id, name, plan, included_seats, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $5)",
+        args![id, name, plan, included_seats, now],
     )
-    .bind(id)
-    .bind(name)
-    .bind(plan)
-    .bind(included_seats)
-    .bind(now)
-    .execute(e)
-    .await?.rows_affected()
-    });
+    .await?;
     Ok(())
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn by_id(c: &mut Conn<'_>, id: &str) -> Result<Option<Org>> {
     let sql = format!("SELECT {COLUMNS} FROM organizations o WHERE o.id = $1");
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(id)
-        .fetch_optional(e)
-        .await?))
+    c.fetch_optional(&sql, args![id]).await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
@@ -62,51 +53,44 @@ pub async fn add_member(
     role: OrgRole,
     now: i64,
 ) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "INSERT INTO org_members (org_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)"
+    c.execute(
+        "INSERT INTO org_members (org_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)",
+        args![org_id, user_id, role, now],
     )
-    .bind(org_id)
-    .bind(user_id)
-    .bind(role)
-    .bind(now)
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
     Ok(())
 }
 
 /// The user's role in the organization, or `None` when they are not a member (or it does not exist).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn role_of(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Option<OrgRole>> {
-    let role: Option<OrgRole> = q!(c, |e| sqlx::query_scalar(
-        "SELECT role FROM org_members WHERE org_id = $1 AND user_id = $2"
-    )
-    .bind(org_id)
-    .bind(user_id)
-    .fetch_optional(e)
-    .await?);
+    let role: Option<OrgRole> = c
+        .scalar_optional(
+            "SELECT role FROM org_members WHERE org_id = $1 AND user_id = $2",
+            args![org_id, user_id],
+        )
+        .await?;
     Ok(role)
 }
 
 /// The organization a user joined first: where a session lands when nothing else is chosen.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn first_joined(c: &mut Conn<'_>, user_id: &str) -> Result<Option<String>> {
-    Ok(q!(c, |e| sqlx::query_scalar(
-        "SELECT org_id FROM org_members WHERE user_id = $1 ORDER BY joined_at, org_id LIMIT 1"
+    c.scalar_optional(
+        "SELECT org_id FROM org_members WHERE user_id = $1 ORDER BY joined_at, org_id LIMIT 1",
+        args![user_id],
     )
-    .bind(user_id)
-    .fetch_optional(e)
-    .await?))
+    .await
 }
 
 /// The instance's first organization (self-hosted: where new people join).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn oldest(c: &mut Conn<'_>) -> Result<Option<String>> {
-    Ok(q!(c, |e| sqlx::query_scalar(
-        "SELECT id FROM organizations ORDER BY created_at, id LIMIT 1"
+    c.scalar_optional(
+        "SELECT id FROM organizations ORDER BY created_at, id LIMIT 1",
+        args![],
     )
-    .fetch_optional(e)
-    .await?))
+    .await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
@@ -118,19 +102,13 @@ pub async fn set_plan(
     extra_seats: i64,
     now: i64,
 ) -> Result<bool> {
-    let n = q!(c, |e| {
-        sqlx::query(
-        "UPDATE organizations SET plan = $2, included_seats = $3, extra_seats = $4, updated_at = $5 WHERE id = $1"
-    )
-    .bind(id)
-    .bind(plan)
-    .bind(included_seats)
-    .bind(extra_seats)
-    .bind(now)
-    .execute(e)
-    .await?
-    .rows_affected()
-    });
+    let n = c
+        .execute(
+            "UPDATE organizations SET plan = $2, included_seats = $3, extra_seats = $4, \
+             updated_at = $5 WHERE id = $1",
+            args![id, plan, included_seats, extra_seats, now],
+        )
+        .await?;
     Ok(n == 1)
 }
 
@@ -149,16 +127,13 @@ pub struct Membership {
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_for_user(c: &mut Conn<'_>, user_id: &str) -> Result<Vec<Membership>> {
-    Ok(q!(c, |e| {
-        sqlx::query_as(
-        "SELECT o.id, o.name, o.plan, o.included_seats, o.extra_seats, o.created_at, m.role, m.joined_at \
-         FROM organizations o JOIN org_members m ON m.org_id = o.id \
-         WHERE m.user_id = $1 ORDER BY lower(o.name), o.created_at, o.id"
+    c.fetch_all(
+        "SELECT o.id, o.name, o.plan, o.included_seats, o.extra_seats, o.created_at, m.role, \
+         m.joined_at FROM organizations o JOIN org_members m ON m.org_id = o.id WHERE m.user_id \
+         = $1 ORDER BY lower(o.name), o.created_at, o.id",
+        args![user_id],
     )
-    .bind(user_id)
-    .fetch_all(e)
-    .await?
-    }))
+    .await
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -173,48 +148,41 @@ pub struct Member {
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn members(c: &mut Conn<'_>, org_id: &str) -> Result<Vec<Member>> {
-    Ok(q!(c, |e| sqlx::query_as(
+    c.fetch_all(
         "SELECT m.user_id, m.role, m.joined_at, u.email, u.name, m.free_plan_grace_ends_at \
          FROM org_members m JOIN users u ON u.id = m.user_id \
-         WHERE m.org_id = $1 ORDER BY m.joined_at, u.email"
+         WHERE m.org_id = $1 ORDER BY m.joined_at, u.email",
+        args![org_id],
     )
-    .bind(org_id)
-    .fetch_all(e)
-    .await?))
+    .await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn member(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<Option<Member>> {
-    Ok(q!(c, |e| {
-        sqlx::query_as(
-        "SELECT m.user_id, m.role, m.joined_at, u.email, u.name, m.free_plan_grace_ends_at \
-         FROM org_members m JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 AND m.user_id = $2"
+    c.fetch_optional(
+        "SELECT m.user_id, m.role, m.joined_at, u.email, u.name, m.free_plan_grace_ends_at FROM \
+         org_members m JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 AND m.user_id = $2",
+        args![org_id, user_id],
     )
-    .bind(org_id)
-    .bind(user_id)
-    .fetch_optional(e)
-    .await?
-    }))
+    .await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn member_count(c: &mut Conn<'_>, org_id: &str) -> Result<i64> {
-    Ok(q!(c, |e| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM org_members WHERE org_id = $1"
+    c.scalar(
+        "SELECT COUNT(*) FROM org_members WHERE org_id = $1",
+        args![org_id],
     )
-    .bind(org_id)
-    .fetch_one(e)
-    .await?))
+    .await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn owner_count(c: &mut Conn<'_>, org_id: &str) -> Result<i64> {
-    Ok(q!(c, |e| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM org_members WHERE org_id = $1 AND role = 'owner'"
+    c.scalar(
+        "SELECT COUNT(*) FROM org_members WHERE org_id = $1 AND role = 'owner'",
+        args![org_id],
     )
-    .bind(org_id)
-    .fetch_one(e)
-    .await?))
+    .await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
@@ -224,55 +192,41 @@ pub async fn set_role(
     user_id: &str,
     role: OrgRole,
 ) -> Result<bool> {
-    let n = q!(c, |e| sqlx::query(
-        "UPDATE org_members SET role = $3 WHERE org_id = $1 AND user_id = $2"
-    )
-    .bind(org_id)
-    .bind(user_id)
-    .bind(role)
-    .execute(e)
-    .await?
-    .rows_affected());
+    let n = c
+        .execute(
+            "UPDATE org_members SET role = $3 WHERE org_id = $1 AND user_id = $2",
+            args![org_id, user_id, role],
+        )
+        .await?;
     Ok(n == 1)
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn remove_member(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<bool> {
-    let n = q!(c, |e| sqlx::query(
-        "DELETE FROM org_members WHERE org_id = $1 AND user_id = $2"
-    )
-    .bind(org_id)
-    .bind(user_id)
-    .execute(e)
-    .await?
-    .rows_affected());
+    let n = c
+        .execute(
+            "DELETE FROM org_members WHERE org_id = $1 AND user_id = $2",
+            args![org_id, user_id],
+        )
+        .await?;
     Ok(n == 1)
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn rename(c: &mut Conn<'_>, id: &str, name: &str, now: i64) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "UPDATE organizations SET name = $2, updated_at = $3 WHERE id = $1"
+    c.execute(
+        "UPDATE organizations SET name = $2, updated_at = $3 WHERE id = $1",
+        args![id, name, now],
     )
-    .bind(id)
-    .bind(name)
-    .bind(now)
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
     Ok(())
 }
 
 /// Deletes the organization; every tenant-owned row goes with it (foreign keys cascade).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(c: &mut Conn<'_>, id: &str) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "DELETE FROM organizations WHERE id = $1"
-    )
-    .bind(id)
-    .execute(e)
-    .await?
-    .rows_affected());
+    c.execute("DELETE FROM organizations WHERE id = $1", args![id])
+        .await?;
     Ok(())
 }
 
@@ -283,70 +237,56 @@ pub async fn set_stripe_ids(
     customer: Option<&str>,
     subscription: Option<&str>,
 ) -> Result<()> {
-    q!(c, |e| sqlx::query(
+    c.execute(
         "UPDATE organizations SET stripe_customer_id = COALESCE($2, stripe_customer_id), \
-         stripe_subscription_id = COALESCE($3, stripe_subscription_id) WHERE id = $1"
+         stripe_subscription_id = COALESCE($3, stripe_subscription_id) WHERE id = $1",
+        args![id, customer, subscription],
     )
-    .bind(id)
-    .bind(customer)
-    .bind(subscription)
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
     Ok(())
 }
 
 /// The order key of the last Stripe event applied to the organization's plan.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn billing_event_order(c: &mut Conn<'_>, id: &str) -> Result<Option<i64>> {
-    Ok(q!(c, |e| sqlx::query_scalar(
-        "SELECT billing_event_order FROM organizations WHERE id = $1"
+    Ok(c.scalar_optional(
+        "SELECT billing_event_order FROM organizations WHERE id = $1",
+        args![id],
     )
-    .bind(id)
-    .fetch_optional(e)
-    .await?)
+    .await?
     .flatten())
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_billing_event_order(c: &mut Conn<'_>, id: &str, key: i64) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "UPDATE organizations SET billing_event_order = $2 WHERE id = $1"
+    c.execute(
+        "UPDATE organizations SET billing_event_order = $2 WHERE id = $1",
+        args![id, key],
     )
-    .bind(id)
-    .bind(key)
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
     Ok(())
 }
 
 /// Starts the Free-plan grace period for every member of an organization that was downgraded.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn start_grace(c: &mut Conn<'_>, org_id: &str, ends_at: i64) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "UPDATE org_members SET free_plan_grace_ends_at = $2 WHERE org_id = $1"
+    c.execute(
+        "UPDATE org_members SET free_plan_grace_ends_at = $2 WHERE org_id = $1",
+        args![org_id, ends_at],
     )
-    .bind(org_id)
-    .bind(ends_at)
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
     Ok(())
 }
 
 /// Remembers a Stripe webhook event by its id; false when it was recorded before.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn record_stripe_event(c: &mut Conn<'_>, id: &str, kind: &str, now: i64) -> Result<bool> {
-    let r = q!(c, |e| sqlx::query(
-        "INSERT INTO stripe_events (id, event_type, received_at) VALUES ($1, $2, $3)"
-    )
-    .bind(id)
-    .bind(kind)
-    .bind(now)
-    .execute(e)
-    .await
-    .map(|r| r.rows_affected()));
+    let r = c
+        .execute(
+            "INSERT INTO stripe_events (id, event_type, received_at) VALUES ($1, $2, $3)",
+            args![id, kind, now],
+        )
+        .await;
     super::inserted_once(r)
 }
 
@@ -357,15 +297,11 @@ pub async fn set_auto_join_domain(
     domain: Option<&str>,
     now: i64,
 ) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "UPDATE organizations SET auto_join_domain = $2, updated_at = $3 WHERE id = $1"
+    c.execute(
+        "UPDATE organizations SET auto_join_domain = $2, updated_at = $3 WHERE id = $1",
+        args![id, domain, now],
     )
-    .bind(id)
-    .bind(domain)
-    .bind(now)
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
     Ok(())
 }
 
@@ -383,22 +319,16 @@ pub async fn open_to_domain(
          AND NOT EXISTS (SELECT 1 FROM org_members m WHERE m.org_id = o.id AND m.user_id = $3) \
          ORDER BY o.name, o.id LIMIT 20"
     );
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(domain)
-        .bind(plan)
-        .bind(user_id)
-        .fetch_all(e)
-        .await?))
+    c.fetch_all(&sql, args![domain, plan, user_id]).await
 }
 
 /// The owners' addresses and names, to tell them who joined.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn owner_addresses(c: &mut Conn<'_>, org_id: &str) -> Result<Vec<(String, String)>> {
-    Ok(q!(c, |e| sqlx::query_as(
+    c.fetch_all(
         "SELECT u.email, u.name FROM org_members m JOIN users u ON u.id = m.user_id \
-         WHERE m.org_id = $1 AND m.role = 'owner' ORDER BY u.email"
+         WHERE m.org_id = $1 AND m.role = 'owner' ORDER BY u.email",
+        args![org_id],
     )
-    .bind(org_id)
-    .fetch_all(e)
-    .await?))
+    .await
 }

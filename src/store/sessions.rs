@@ -1,7 +1,7 @@
 //! Login sessions and their rotating refresh tokens. A session is a row: revoking it ends every
 //! access token that names it at once.
 
-use super::{q, Conn};
+use super::{args, Conn};
 use crate::error::Result;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -28,85 +28,64 @@ pub async fn insert(
     now: i64,
     expires_at: i64,
 ) -> Result<()> {
-    q!(c, |e| {
-        sqlx::query(
-        "INSERT INTO sessions (id, user_id, current_org_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)"
+    c.execute(
+        "INSERT INTO sessions (id, user_id, current_org_id, created_at, expires_at) VALUES ($1, \
+         $2, $3, $4, $5)",
+        args![id, user_id, current_org_id, now, expires_at],
     )
-    .bind(id)
-    .bind(user_id)
-    .bind(current_org_id)
-    .bind(now)
-    .bind(expires_at)
-    .execute(e)
-    .await?.rows_affected()
-    });
+    .await?;
     Ok(())
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn by_id(c: &mut Conn<'_>, id: &str) -> Result<Option<Session>> {
-    Ok(q!(c, |e| sqlx::query_as(
-        "SELECT id, user_id, current_org_id, expires_at, revoked_at FROM sessions WHERE id = $1"
+    c.fetch_optional(
+        "SELECT id, user_id, current_org_id, expires_at, revoked_at FROM sessions WHERE id = $1",
+        args![id],
     )
-    .bind(id)
-    .fetch_optional(e)
-    .await?))
+    .await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn revoke(c: &mut Conn<'_>, id: &str, now: i64) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL"
+    c.execute(
+        "UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+        args![id, now],
     )
-    .bind(id)
-    .bind(now)
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
     Ok(())
 }
 
 /// Ends every session of a user but `keep` (the one making an MFA change).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn revoke_others(c: &mut Conn<'_>, user_id: &str, keep: &str, now: i64) -> Result<()> {
-    q!(c, |e| {
-        sqlx::query(
-        "UPDATE sessions SET revoked_at = $3 WHERE user_id = $1 AND id <> $2 AND revoked_at IS NULL"
+    c.execute(
+        "UPDATE sessions SET revoked_at = $3 WHERE user_id = $1 AND id <> $2 AND revoked_at IS \
+         NULL",
+        args![user_id, keep, now],
     )
-    .bind(user_id)
-    .bind(keep)
-    .bind(now)
-    .execute(e)
-    .await?
-    .rows_affected()
-    });
+    .await?;
     Ok(())
 }
 
 /// Ends every session of a user (after a password change or reset); returns their ids.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn revoke_all_for_user(c: &mut Conn<'_>, user_id: &str, now: i64) -> Result<Vec<String>> {
-    Ok(q!(c, |e| {
-        sqlx::query_scalar(
-        "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL RETURNING id"
+    c.scalars(
+        "UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL RETURNING \
+         id",
+        args![user_id, now],
     )
-    .bind(user_id)
-    .bind(now)
-    .fetch_all(e)
-    .await?
-    }))
+    .await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_current_org(c: &mut Conn<'_>, id: &str, org_id: Option<&str>) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "UPDATE sessions SET current_org_id = $2 WHERE id = $1"
+    c.execute(
+        "UPDATE sessions SET current_org_id = $2 WHERE id = $1",
+        args![id, org_id],
     )
-    .bind(id)
-    .bind(org_id)
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
     Ok(())
 }
 
@@ -118,17 +97,12 @@ pub async fn insert_refresh(
     now: i64,
     expires_at: i64,
 ) -> Result<()> {
-    q!(c, |e| {
-        sqlx::query(
-        "INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) VALUES ($1, $2, $3, $4)"
+    c.execute(
+        "INSERT INTO refresh_tokens (token_hash, session_id, created_at, expires_at) VALUES ($1, \
+         $2, $3, $4)",
+        args![token_hash, session_id, now, expires_at],
     )
-    .bind(token_hash)
-    .bind(session_id)
-    .bind(now)
-    .bind(expires_at)
-    .execute(e)
-    .await?.rows_affected()
-    });
+    .await?;
     Ok(())
 }
 
@@ -141,25 +115,22 @@ pub struct RefreshToken {
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn refresh_by_hash(c: &mut Conn<'_>, token_hash: &str) -> Result<Option<RefreshToken>> {
-    Ok(q!(c, |e| sqlx::query_as(
-        "SELECT session_id, expires_at, used_at FROM refresh_tokens WHERE token_hash = $1"
+    c.fetch_optional(
+        "SELECT session_id, expires_at, used_at FROM refresh_tokens WHERE token_hash = $1",
+        args![token_hash],
     )
-    .bind(token_hash)
-    .fetch_optional(e)
-    .await?))
+    .await
 }
 
 /// Marks a refresh token used; false when it already was (a replay).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn use_refresh(c: &mut Conn<'_>, token_hash: &str, now: i64) -> Result<bool> {
-    let n = q!(c, |e| sqlx::query(
-        "UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL"
-    )
-    .bind(token_hash)
-    .bind(now)
-    .execute(e)
-    .await?
-    .rows_affected());
+    let n = c
+        .execute(
+            "UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL",
+            args![token_hash, now],
+        )
+        .await?;
     Ok(n == 1)
 }
 
@@ -167,11 +138,6 @@ pub async fn use_refresh(c: &mut Conn<'_>, token_hash: &str, now: i64) -> Result
 /// expired session authenticates nothing, so nothing reads it again.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete_expired(c: &mut Conn<'_>, before: i64) -> Result<u64> {
-    Ok(q!(c, |e| sqlx::query(
-        "DELETE FROM sessions WHERE expires_at < $1"
-    )
-    .bind(before)
-    .execute(e)
-    .await?
-    .rows_affected()))
+    c.execute("DELETE FROM sessions WHERE expires_at < $1", args![before])
+        .await
 }

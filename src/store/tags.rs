@@ -1,6 +1,6 @@
 //! Tags: each person's own labels for their bookmarks.
 
-use super::{q, Conn};
+use super::{args, Conn};
 use crate::error::{AppError, Result};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -16,8 +16,8 @@ pub struct TagRow {
 const SELECT: &str = "SELECT t.id, t.name, t.created_at, \
     (SELECT COUNT(*) FROM bookmark_tags bt WHERE bt.tag_id = t.id) AS bookmark_count FROM tags t";
 
-fn name_taken(e: sqlx::Error) -> AppError {
-    AppError::from(e).on_unique("Tag already exists")
+fn name_taken(e: AppError) -> AppError {
+    e.on_unique("Tag already exists")
 }
 
 /// The orders of a tag list.
@@ -82,13 +82,8 @@ pub async fn page(
         "{SELECT} WHERE t.org_id = $1 AND t.user_id = $2 ORDER BY {} LIMIT $3 OFFSET $4",
         sort.order_by()
     );
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(org_id)
-        .bind(user_id)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(e)
-        .await?))
+    c.fetch_all(&sql, args![org_id, user_id, limit, offset])
+        .await
 }
 
 /// One of the user's tags; others' tags read as missing.
@@ -100,12 +95,7 @@ pub async fn own(
     id: &str,
 ) -> Result<Option<TagRow>> {
     let sql = format!("{SELECT} WHERE t.org_id = $1 AND t.user_id = $2 AND t.id = $3");
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(org_id)
-        .bind(user_id)
-        .bind(id)
-        .fetch_optional(e)
-        .await?))
+    c.fetch_optional(&sql, args![org_id, user_id, id]).await
 }
 
 /// The user's tags whose lower-cased name matches a `LIKE` pattern.
@@ -120,25 +110,18 @@ pub async fn search(
     let sql = format!(
         "{SELECT} WHERE t.org_id = $1 AND t.user_id = $2 AND lower(t.name) LIKE $3 ORDER BY lower(t.name) LIMIT $4"
     );
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(org_id)
-        .bind(user_id)
-        .bind(pattern)
-        .bind(limit)
-        .fetch_all(e)
-        .await?))
+    c.fetch_all(&sql, args![org_id, user_id, pattern, limit])
+        .await
 }
 
 /// How many tags the user has.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn count(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<i64> {
-    Ok(q!(c, |e| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM tags WHERE org_id = $1 AND user_id = $2"
+    c.scalar(
+        "SELECT COUNT(*) FROM tags WHERE org_id = $1 AND user_id = $2",
+        args![org_id, user_id],
     )
-    .bind(org_id)
-    .bind(user_id)
-    .fetch_one(e)
-    .await?))
+    .await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
@@ -150,18 +133,12 @@ pub async fn insert(
     name: &str,
     now: i64,
 ) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "INSERT INTO tags (id, org_id, user_id, name, created_at) VALUES ($1, $2, $3, $4, $5)"
+    c.execute(
+        "INSERT INTO tags (id, org_id, user_id, name, created_at) VALUES ($1, $2, $3, $4, $5)",
+        args![id, org_id, user_id, name, now],
     )
-    .bind(id)
-    .bind(org_id)
-    .bind(user_id)
-    .bind(name)
-    .bind(now)
-    .execute(e)
     .await
-    .map_err(name_taken)?
-    .rows_affected());
+    .map_err(name_taken)?;
     Ok(())
 }
 
@@ -173,31 +150,24 @@ pub async fn rename(
     id: &str,
     name: &str,
 ) -> Result<bool> {
-    let n = q!(c, |e| sqlx::query(
-        "UPDATE tags SET name = $4 WHERE org_id = $1 AND user_id = $2 AND id = $3"
-    )
-    .bind(org_id)
-    .bind(user_id)
-    .bind(id)
-    .bind(name)
-    .execute(e)
-    .await
-    .map_err(name_taken)?
-    .rows_affected());
+    let n = c
+        .execute(
+            "UPDATE tags SET name = $4 WHERE org_id = $1 AND user_id = $2 AND id = $3",
+            args![org_id, user_id, id, name],
+        )
+        .await
+        .map_err(name_taken)?;
     Ok(n == 1)
 }
 
 /// Deletes the tag; its bookmarks stay.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(c: &mut Conn<'_>, org_id: &str, user_id: &str, id: &str) -> Result<bool> {
-    let n = q!(c, |e| sqlx::query(
-        "DELETE FROM tags WHERE org_id = $1 AND user_id = $2 AND id = $3"
-    )
-    .bind(org_id)
-    .bind(user_id)
-    .bind(id)
-    .execute(e)
-    .await?
-    .rows_affected());
+    let n = c
+        .execute(
+            "DELETE FROM tags WHERE org_id = $1 AND user_id = $2 AND id = $3",
+            args![org_id, user_id, id],
+        )
+        .await?;
     Ok(n == 1)
 }

@@ -1,7 +1,7 @@
 //! Teams of an organization and their members.
 
 use super::sql::Args;
-use super::{bind_args, q, Conn};
+use super::{args, Conn};
 use crate::error::{AppError, Result};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -24,29 +24,25 @@ pub struct Person {
     pub email: String,
 }
 
-fn name_taken(e: sqlx::Error) -> AppError {
-    AppError::from(e).on_unique("Team already exists")
+fn name_taken(e: AppError) -> AppError {
+    e.on_unique("Team already exists")
 }
 
 /// Every team of the organization, by name.
 /// Teams of the organization.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn count(c: &mut Conn<'_>, org_id: &str) -> Result<i64> {
-    Ok(q!(c, |e| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM teams WHERE org_id = $1"
+    c.scalar(
+        "SELECT COUNT(*) FROM teams WHERE org_id = $1",
+        args![org_id],
     )
-    .bind(org_id)
-    .fetch_one(e)
-    .await?))
+    .await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(c: &mut Conn<'_>, org_id: &str) -> Result<Vec<TeamRow>> {
     let sql = format!("{SELECT} WHERE t.org_id = $1 ORDER BY lower(t.name), t.id");
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(org_id)
-        .fetch_all(e)
-        .await?))
+    c.fetch_all(&sql, args![org_id]).await
 }
 
 /// The teams of the organization the user is in, by name.
@@ -60,33 +56,23 @@ pub async fn list_for_member(
         "{SELECT} WHERE t.org_id = $1 AND t.id IN \
          (SELECT team_id FROM team_members WHERE org_id = $1 AND user_id = $2) ORDER BY lower(t.name), t.id"
     );
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(org_id)
-        .bind(user_id)
-        .fetch_all(e)
-        .await?))
+    c.fetch_all(&sql, args![org_id, user_id]).await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn by_id(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<Option<TeamRow>> {
     let sql = format!("{SELECT} WHERE t.org_id = $1 AND t.id = $2");
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(org_id)
-        .bind(id)
-        .fetch_optional(e)
-        .await?))
+    c.fetch_optional(&sql, args![org_id, id]).await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn members(c: &mut Conn<'_>, org_id: &str, team_id: &str) -> Result<Vec<Person>> {
-    Ok(q!(c, |e| sqlx::query_as(
+    c.fetch_all(
         "SELECT u.id, u.name, u.email FROM team_members m JOIN users u ON u.id = m.user_id \
-         WHERE m.org_id = $1 AND m.team_id = $2 ORDER BY lower(u.name), u.email"
+         WHERE m.org_id = $1 AND m.team_id = $2 ORDER BY lower(u.name), u.email",
+        args![org_id, team_id],
     )
-    .bind(org_id)
-    .bind(team_id)
-    .fetch_all(e)
-    .await?))
+    .await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
@@ -98,20 +84,13 @@ pub async fn insert(
     description: Option<&str>,
     now: i64,
 ) -> Result<()> {
-    q!(c, |e| {
-        sqlx::query(
-        "INSERT INTO teams (id, org_id, name, description, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)"
+    c.execute(
+        "INSERT INTO teams (id, org_id, name, description, created_at, updated_at) VALUES ($1, \
+         $2, $3, $4, $5, $5)",
+        args![id, org_id, name, description, now],
     )
-    .bind(id)
-    .bind(org_id)
-    .bind(name)
-    .bind(description)
-    .bind(now)
-    .execute(e)
     .await
-    .map_err(name_taken)?
-    .rows_affected()
-    });
+    .map_err(name_taken)?;
     Ok(())
 }
 
@@ -124,33 +103,24 @@ pub async fn update(
     description: Option<&str>,
     now: i64,
 ) -> Result<()> {
-    q!(c, |e| {
-        sqlx::query(
-        "UPDATE teams SET name = $3, description = $4, updated_at = $5 WHERE org_id = $1 AND id = $2"
+    c.execute(
+        "UPDATE teams SET name = $3, description = $4, updated_at = $5 WHERE org_id = $1 AND id = \
+         $2",
+        args![org_id, id, name, description, now],
     )
-    .bind(org_id)
-    .bind(id)
-    .bind(name)
-    .bind(description)
-    .bind(now)
-    .execute(e)
     .await
-    .map_err(name_taken)?
-    .rows_affected()
-    });
+    .map_err(name_taken)?;
     Ok(())
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<bool> {
-    let n = q!(c, |e| sqlx::query(
-        "DELETE FROM teams WHERE org_id = $1 AND id = $2"
-    )
-    .bind(org_id)
-    .bind(id)
-    .execute(e)
-    .await?
-    .rows_affected());
+    let n = c
+        .execute(
+            "DELETE FROM teams WHERE org_id = $1 AND id = $2",
+            args![org_id, id],
+        )
+        .await?;
     Ok(n == 1)
 }
 
@@ -174,10 +144,7 @@ pub async fn add_members(
     let sql = format!(
         "INSERT INTO team_members (org_id, team_id, user_id) VALUES {values} ON CONFLICT DO NOTHING"
     );
-    q!(c, |e| bind_args!(sqlx::query(&sql), args)
-        .execute(e)
-        .await?
-        .rows_affected());
+    c.execute(&sql, args).await?;
     Ok(())
 }
 
@@ -188,15 +155,12 @@ pub async fn remove_member(
     team_id: &str,
     user_id: &str,
 ) -> Result<bool> {
-    let n = q!(c, |e| sqlx::query(
-        "DELETE FROM team_members WHERE org_id = $1 AND team_id = $2 AND user_id = $3"
-    )
-    .bind(org_id)
-    .bind(team_id)
-    .bind(user_id)
-    .execute(e)
-    .await?
-    .rows_affected());
+    let n = c
+        .execute(
+            "DELETE FROM team_members WHERE org_id = $1 AND team_id = $2 AND user_id = $3",
+            args![org_id, team_id, user_id],
+        )
+        .await?;
     Ok(n == 1)
 }
 
@@ -207,12 +171,10 @@ pub async fn people_for_sharing(
     org_id: &str,
     user_id: &str,
 ) -> Result<Vec<Person>> {
-    Ok(q!(c, |e| sqlx::query_as(
+    c.fetch_all(
         "SELECT u.id, u.name, u.email FROM org_members m JOIN users u ON u.id = m.user_id \
-         WHERE m.org_id = $1 AND m.user_id <> $2 ORDER BY lower(u.name), u.email"
+         WHERE m.org_id = $1 AND m.user_id <> $2 ORDER BY lower(u.name), u.email",
+        args![org_id, user_id],
     )
-    .bind(org_id)
-    .bind(user_id)
-    .fetch_all(e)
-    .await?))
+    .await
 }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{q, Conn};
+use super::{args, Conn};
 use crate::domain::time;
 use crate::error::Result;
 
@@ -38,54 +38,42 @@ pub async fn insert(
     current_org_id: Option<&str>,
     now: i64,
 ) -> Result<()> {
-    q!(c, |e| {
-        sqlx::query(
-        "INSERT INTO api_tokens (id, user_id, name, token_hash, current_org_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)"
+    c.execute(
+        "INSERT INTO api_tokens (id, user_id, name, token_hash, current_org_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        args![id, user_id, name, token_hash, current_org_id, now],
     )
-    .bind(id)
-    .bind(user_id)
-    .bind(name)
-    .bind(token_hash)
-    .bind(current_org_id)
-    .bind(now)
-    .execute(e)
-    .await?.rows_affected()
-    });
+    .await?;
     Ok(())
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn count_for_user(c: &mut Conn<'_>, user_id: &str) -> Result<i64> {
-    Ok(q!(c, |e| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM api_tokens WHERE user_id = $1"
+    c.scalar(
+        "SELECT COUNT(*) FROM api_tokens WHERE user_id = $1",
+        args![user_id],
     )
-    .bind(user_id)
-    .fetch_one(e)
-    .await?))
+    .await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_for_user(c: &mut Conn<'_>, user_id: &str) -> Result<Vec<TokenInfo>> {
-    Ok(q!(c, |e| {
-        sqlx::query_as(
-        "SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id"
+    c.fetch_all(
+        "SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = $1 ORDER BY \
+         created_at DESC, id",
+        args![user_id],
     )
-    .bind(user_id)
-    .fetch_all(e)
-    .await?
-    }))
+    .await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn by_hash(c: &mut Conn<'_>, token_hash: &str) -> Result<Option<TokenAuth>> {
-    Ok(q!(c, |e| {
-        sqlx::query_as(
-        "SELECT id, user_id, token_hash, current_org_id, last_used_at FROM api_tokens WHERE token_hash = $1"
+    c.fetch_optional(
+        "SELECT id, user_id, token_hash, current_org_id, last_used_at FROM api_tokens WHERE \
+         token_hash = $1",
+        args![token_hash],
     )
-    .bind(token_hash)
-    .fetch_optional(e)
-    .await?
-    }))
+    .await
 }
 
 /// Deletes every token of the user but `keep` (after a password reset or an MFA change).
@@ -95,53 +83,42 @@ pub async fn delete_all_for_user(
     user_id: &str,
     keep: Option<&str>,
 ) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "DELETE FROM api_tokens WHERE user_id = $1 AND id <> $2"
+    c.execute(
+        "DELETE FROM api_tokens WHERE user_id = $1 AND id <> $2",
+        args![user_id, keep.unwrap_or("")],
     )
-    .bind(user_id)
-    .bind(keep.unwrap_or(""))
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
     Ok(())
 }
 
 /// Deletes one of the user's tokens; false when the user has no such token.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(c: &mut Conn<'_>, user_id: &str, id: &str) -> Result<bool> {
-    let n = q!(c, |e| sqlx::query(
-        "DELETE FROM api_tokens WHERE id = $1 AND user_id = $2"
-    )
-    .bind(id)
-    .bind(user_id)
-    .execute(e)
-    .await?
-    .rows_affected());
+    let n = c
+        .execute(
+            "DELETE FROM api_tokens WHERE id = $1 AND user_id = $2",
+            args![id, user_id],
+        )
+        .await?;
     Ok(n == 1)
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn touch(c: &mut Conn<'_>, id: &str, now: i64) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1"
+    c.execute(
+        "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1",
+        args![id, now],
     )
-    .bind(id)
-    .bind(now)
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
     Ok(())
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_current_org(c: &mut Conn<'_>, id: &str, org_id: Option<&str>) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "UPDATE api_tokens SET current_org_id = $2 WHERE id = $1"
+    c.execute(
+        "UPDATE api_tokens SET current_org_id = $2 WHERE id = $1",
+        args![id, org_id],
     )
-    .bind(id)
-    .bind(org_id)
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
     Ok(())
 }

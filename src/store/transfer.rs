@@ -12,7 +12,8 @@ use std::path::Path;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
 use sqlx::{Connection, Row};
 
-use super::{q, Conn, Pools, Store};
+use super::sql::{is_postgres, Arg};
+use super::{args, q, Conn, Pools, Store};
 use crate::error::{AppError, Result};
 
 /// Every table of an installation, parents before children, so inserting in this order never
@@ -120,24 +121,14 @@ pub enum Value {
 /// is left out: the database computes it again).
 #[tracing::instrument(level = "debug", skip(c))]
 pub async fn columns(c: &mut Conn<'_>, table: &str) -> Result<Vec<Column>> {
-    let declared: Vec<(String, String)> = match c {
-        Conn::Sqlite(e) => {
-            sqlx::query_as("SELECT name, type FROM pragma_table_info($1) ORDER BY cid")
-                .bind(table)
-                .fetch_all(&mut **e)
-                .await?
-        }
-        Conn::Postgres(e) => {
-            sqlx::query_as(
-                "SELECT column_name::text, data_type::text FROM information_schema.columns \
-                 WHERE table_schema = current_schema() AND table_name = $1 \
-                 AND is_generated = 'NEVER' ORDER BY ordinal_position",
-            )
-            .bind(table)
-            .fetch_all(&mut **e)
-            .await?
-        }
+    let sql = if is_postgres(c) {
+        "SELECT column_name::text, data_type::text FROM information_schema.columns \
+         WHERE table_schema = current_schema() AND table_name = $1 \
+         AND is_generated = 'NEVER' ORDER BY ordinal_position"
+    } else {
+        "SELECT name, type FROM pragma_table_info($1) ORDER BY cid"
     };
+    let declared: Vec<(String, String)> = c.fetch_all(sql, args![table]).await?;
     if declared.is_empty() {
         return Err(AppError::internal(format!("no table {table}")));
     }
@@ -155,22 +146,14 @@ pub async fn columns(c: &mut Conn<'_>, table: &str) -> Result<Vec<Column>> {
 /// Tables in the database that hold data but are missing from [`TABLES`].
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn unlisted_tables(c: &mut Conn<'_>) -> Result<Vec<String>> {
-    let names: Vec<String> = match c {
-        Conn::Sqlite(e) => {
-            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-                .fetch_all(&mut **e)
-                .await?
-        }
-        Conn::Postgres(e) => {
-            sqlx::query_scalar(
-                "SELECT table_name::text FROM information_schema.tables \
-                 WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' \
-                 ORDER BY table_name",
-            )
-            .fetch_all(&mut **e)
-            .await?
-        }
+    let sql = if is_postgres(c) {
+        "SELECT table_name::text FROM information_schema.tables \
+         WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' \
+         ORDER BY table_name"
+    } else {
+        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
     };
+    let names: Vec<String> = c.scalars(sql, args![]).await?;
     Ok(names
         .into_iter()
         .filter(|t| !is_derived(t) && !TABLES.contains(&t.as_str()))
@@ -180,11 +163,12 @@ pub async fn unlisted_tables(c: &mut Conn<'_>) -> Result<Vec<String>> {
 /// The newest migration applied: an export is only imported into the same schema.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn schema_version(c: &mut Conn<'_>) -> Result<i64> {
-    let v: Option<i64> = q!(c, |e| sqlx::query_scalar(
-        "SELECT MAX(version) FROM _sqlx_migrations WHERE success"
-    )
-    .fetch_one(e)
-    .await?);
+    let v: Option<i64> = c
+        .scalar(
+            "SELECT MAX(version) FROM _sqlx_migrations WHERE success",
+            args![],
+        )
+        .await?;
     Ok(v.unwrap_or(0))
 }
 
@@ -192,10 +176,12 @@ pub async fn schema_version(c: &mut Conn<'_>) -> Result<i64> {
 /// does once it has read; PostgreSQL needs to be told).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn read_one_snapshot(c: &mut Conn<'_>) -> Result<()> {
-    if let Conn::Postgres(e) = c {
-        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            .execute(&mut **e)
-            .await?;
+    if is_postgres(c) {
+        c.execute(
+            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+            args![],
+        )
+        .await?;
     }
     Ok(())
 }
@@ -216,6 +202,8 @@ pub async fn rows(c: &mut Conn<'_>, table: &str, cols: &[Column]) -> Result<Vec<
     let sql = format!("SELECT {list} FROM {} ORDER BY {list}", quoted(table));
     // The whole table at once: without a stream adapter among the dependencies this is the
     // simple way, and an installation's largest table (bookmarks) fits in memory many times.
+    // Each column is read as its kind says, from the driver's own row type: a decoding the
+    // typed helpers on `Conn` (which read whole rows into one Rust type) cannot express.
     let out = q!(c, |e| {
         let fetched = sqlx::query(&sql).fetch_all(e).await?;
         let mut out = Vec::with_capacity(fetched.len());
@@ -240,7 +228,7 @@ pub async fn rows(c: &mut Conn<'_>, table: &str, cols: &[Column]) -> Result<Vec<
 #[tracing::instrument(level = "debug", skip(c))]
 pub async fn count(c: &mut Conn<'_>, table: &str) -> Result<i64> {
     let sql = format!("SELECT COUNT(*) FROM {}", quoted(table));
-    Ok(q!(c, |e| sqlx::query_scalar(&sql).fetch_one(e).await?))
+    c.scalar(&sql, args![]).await
 }
 
 /// An `INSERT` for `table` with these columns, to run with [`insert`] once per row.
@@ -261,20 +249,19 @@ pub fn insert_sql(table: &str, cols: &[Column]) -> String {
 /// bound with its column's type, which PostgreSQL insists on).
 #[tracing::instrument(level = "trace", skip_all)]
 pub async fn insert(c: &mut Conn<'_>, sql: &str, cols: &[Column], values: &[Value]) -> Result<()> {
-    q!(c, |e| {
-        let mut query = sqlx::query(sql);
-        for (col, v) in cols.iter().zip(values) {
-            query = match (col.kind, v) {
-                (Kind::Text, Value::Text(s)) => query.bind(s.as_str()),
-                (Kind::Integer, Value::Integer(n)) => query.bind(*n),
-                (Kind::Boolean, Value::Boolean(b)) => query.bind(*b),
-                (Kind::Text, _) => query.bind(None::<String>),
-                (Kind::Integer, _) => query.bind(None::<i64>),
-                (Kind::Boolean, _) => query.bind(None::<bool>),
-            };
-        }
-        query.execute(e).await?.rows_affected()
-    });
+    let args = cols
+        .iter()
+        .zip(values)
+        .map(|(col, v)| match (col.kind, v) {
+            (Kind::Text, Value::Text(s)) => Arg::from(s.as_str()),
+            (Kind::Integer, Value::Integer(n)) => Arg::from(*n),
+            (Kind::Boolean, Value::Boolean(b)) => Arg::from(*b),
+            (Kind::Text, _) => Arg::Text(None),
+            (Kind::Integer, _) => Arg::Int(None),
+            (Kind::Boolean, _) => Arg::Bool(None),
+        })
+        .collect();
+    c.execute(sql, args).await?;
     Ok(())
 }
 
@@ -282,10 +269,12 @@ pub async fn insert(c: &mut Conn<'_>, sql: &str, cols: &[Column], values: &[Valu
 /// rebuild also makes sure nothing stale is left.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn rebuild_search(c: &mut Conn<'_>) -> Result<()> {
-    if let Conn::Sqlite(e) = c {
-        sqlx::query("INSERT INTO bookmarks_fts (bookmarks_fts) VALUES ('rebuild')")
-            .execute(&mut **e)
-            .await?;
+    if !is_postgres(c) {
+        c.execute(
+            "INSERT INTO bookmarks_fts (bookmarks_fts) VALUES ('rebuild')",
+            args![],
+        )
+        .await?;
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! admin flag, and hold the one lock that keeps the last admin.
 
 use super::users::{User, COLUMNS};
-use super::{q, Conn};
+use super::{args, Conn};
 use crate::error::Result;
 
 const MATCHING: &str = "($1 = '' OR lower(name) LIKE $1 OR lower(email) LIKE $1)";
@@ -14,34 +14,22 @@ pub async fn page(c: &mut Conn<'_>, pattern: &str, limit: i64, offset: i64) -> R
     let sql = format!(
         "SELECT {COLUMNS} FROM users WHERE {MATCHING} ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"
     );
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(pattern)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(e)
-        .await?))
+    c.fetch_all(&sql, args![pattern, limit, offset]).await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn count(c: &mut Conn<'_>, pattern: &str) -> Result<i64> {
     let sql = format!("SELECT COUNT(*) FROM users WHERE {MATCHING}");
-    Ok(q!(c, |e| sqlx::query_scalar(&sql)
-        .bind(pattern)
-        .fetch_one(e)
-        .await?))
+    c.scalar(&sql, args![pattern]).await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_admin(c: &mut Conn<'_>, id: &str, is_admin: bool, now: i64) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "UPDATE users SET is_admin = $2, updated_at = $3 WHERE id = $1"
+    c.execute(
+        "UPDATE users SET is_admin = $2, updated_at = $3 WHERE id = $1",
+        args![id, is_admin, now],
     )
-    .bind(id)
-    .bind(is_admin)
-    .bind(now)
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
     Ok(())
 }
 
@@ -50,11 +38,10 @@ pub async fn set_admin(c: &mut Conn<'_>, id: &str, is_admin: bool, now: i64) -> 
 /// SQLite the single writer already serializes.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn lock_admins(c: &mut Conn<'_>) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "UPDATE instance_state SET initialized_at = initialized_at WHERE id = 1"
+    c.execute(
+        "UPDATE instance_state SET initialized_at = initialized_at WHERE id = 1",
+        args![],
     )
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{q, Conn};
+use super::{args, Conn};
 use crate::domain::time;
 use crate::error::Result;
 
@@ -62,7 +62,7 @@ impl From<User> for PublicUser {
 
 pub(super) const COLUMNS: &str =
     "id, email, name, password_hash, user_key, is_admin, email_verified, \
-    language, theme, ai_suggestions_enabled, mfa_enabled, last_org_id, created_at";
+     language, theme, ai_suggestions_enabled, mfa_enabled, last_org_id, created_at";
 
 pub struct NewUser<'a> {
     pub id: &'a str,
@@ -77,96 +77,74 @@ pub struct NewUser<'a> {
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(c: &mut Conn<'_>, u: &NewUser<'_>) -> Result<()> {
-    q!(c, |e| {
-        sqlx::query(
-        "INSERT INTO users (id, email, name, password_hash, user_key, is_admin, email_verified, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)"
+    c.execute(
+        "INSERT INTO users (id, email, name, password_hash, user_key, is_admin, email_verified, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+        args![
+            u.id,
+            u.email,
+            u.name,
+            u.password_hash,
+            u.user_key,
+            u.is_admin,
+            u.email_verified,
+            u.now
+        ],
     )
-    .bind(u.id)
-    .bind(u.email)
-    .bind(u.name)
-    .bind(u.password_hash)
-    .bind(u.user_key)
-    .bind(u.is_admin)
-    .bind(u.email_verified)
-    .bind(u.now)
-    .execute(e)
-    .await?.rows_affected()
-    });
+    .await?;
     Ok(())
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn by_id(c: &mut Conn<'_>, id: &str) -> Result<Option<User>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(id)
-        .fetch_optional(e)
-        .await?))
+    c.fetch_optional(&sql, args![id]).await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn by_email(c: &mut Conn<'_>, email: &str) -> Result<Option<User>> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE email = $1");
-    Ok(q!(c, |e| sqlx::query_as(&sql)
-        .bind(email)
-        .fetch_optional(e)
-        .await?))
+    c.fetch_optional(&sql, args![email]).await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn count(c: &mut Conn<'_>) -> Result<i64> {
-    Ok(q!(c, |e| sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(e)
-        .await?))
+    c.scalar("SELECT COUNT(*) FROM users", args![]).await
 }
 
 /// Self-hosted instance admins.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn admin_count(c: &mut Conn<'_>) -> Result<i64> {
-    Ok(q!(c, |e| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM users WHERE is_admin = TRUE"
-    )
-    .fetch_one(e)
-    .await?))
+    c.scalar("SELECT COUNT(*) FROM users WHERE is_admin = TRUE", args![])
+        .await
 }
 
 /// Deletes the person; their sessions, tokens, memberships and everything they own go with
 /// them (foreign keys cascade).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(c: &mut Conn<'_>, id: &str) -> Result<()> {
-    q!(c, |e| sqlx::query("DELETE FROM users WHERE id = $1")
-        .bind(id)
-        .execute(e)
-        .await?
-        .rows_affected());
+    c.execute("DELETE FROM users WHERE id = $1", args![id])
+        .await?;
     Ok(())
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_verified(c: &mut Conn<'_>, id: &str, now: i64) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "UPDATE users SET email_verified = TRUE, updated_at = $2 WHERE id = $1"
+    c.execute(
+        "UPDATE users SET email_verified = TRUE, updated_at = $2 WHERE id = $1",
+        args![id, now],
     )
-    .bind(id)
-    .bind(now)
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
     Ok(())
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_password(c: &mut Conn<'_>, id: &str, hash: &str, now: i64) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1"
+    c.execute(
+        "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1",
+        args![id, hash, now],
     )
-    .bind(id)
-    .bind(hash)
-    .bind(now)
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
     Ok(())
 }
 
@@ -174,28 +152,21 @@ pub async fn set_password(c: &mut Conn<'_>, id: &str, hash: &str, now: i64) -> R
 /// an emailed link.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn clear_password(c: &mut Conn<'_>, id: &str, now: i64) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "UPDATE users SET password_hash = NULL, updated_at = $2 WHERE id = $1"
+    c.execute(
+        "UPDATE users SET password_hash = NULL, updated_at = $2 WHERE id = $1",
+        args![id, now],
     )
-    .bind(id)
-    .bind(now)
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
     Ok(())
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_email(c: &mut Conn<'_>, id: &str, email: &str, now: i64) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "UPDATE users SET email = $2, email_verified = TRUE, updated_at = $3 WHERE id = $1"
+    c.execute(
+        "UPDATE users SET email = $2, email_verified = TRUE, updated_at = $3 WHERE id = $1",
+        args![id, email, now],
     )
-    .bind(id)
-    .bind(email)
-    .bind(now)
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
     Ok(())
 }
 
@@ -203,15 +174,11 @@ pub async fn set_email(c: &mut Conn<'_>, id: &str, email: &str, now: i64) -> Res
 /// the same transaction that changes it.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_mfa_enabled(c: &mut Conn<'_>, id: &str, enabled: bool, now: i64) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "UPDATE users SET mfa_enabled = $2, updated_at = $3 WHERE id = $1"
+    c.execute(
+        "UPDATE users SET mfa_enabled = $2, updated_at = $3 WHERE id = $1",
+        args![id, enabled, now],
     )
-    .bind(id)
-    .bind(enabled)
-    .bind(now)
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
     Ok(())
 }
 
@@ -226,69 +193,61 @@ pub struct ProfileChange {
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn update_profile(c: &mut Conn<'_>, id: &str, p: &ProfileChange, now: i64) -> Result<()> {
-    q!(c, |e| {
-        sqlx::query(
+    c.execute(
         "UPDATE users SET name = COALESCE($2, name), language = COALESCE($3, language), \
-         theme = COALESCE($4, theme), ai_suggestions_enabled = COALESCE($5, ai_suggestions_enabled), \
-         updated_at = $6 WHERE id = $1"
+         theme = COALESCE($4, theme), \
+         ai_suggestions_enabled = COALESCE($5, ai_suggestions_enabled), \
+         updated_at = $6 WHERE id = $1",
+        args![
+            id,
+            &p.name,
+            &p.language,
+            &p.theme,
+            p.ai_suggestions_enabled,
+            now
+        ],
     )
-    .bind(id)
-    .bind(&p.name)
-    .bind(&p.language)
-    .bind(&p.theme)
-    .bind(p.ai_suggestions_enabled)
-    .bind(now)
-    .execute(e)
-    .await?.rows_affected()
-    });
+    .await?;
     Ok(())
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_last_org(c: &mut Conn<'_>, id: &str, org_id: &str) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "UPDATE users SET last_org_id = $2 WHERE id = $1"
+    c.execute(
+        "UPDATE users SET last_org_id = $2 WHERE id = $1",
+        args![id, org_id],
     )
-    .bind(id)
-    .bind(org_id)
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
     Ok(())
 }
 
 /// Takes the user's row lock for the rest of the transaction (per-user limits such as tokens).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn lock(c: &mut Conn<'_>, id: &str) -> Result<()> {
-    q!(c, |e| sqlx::query(
-        "UPDATE users SET updated_at = updated_at WHERE id = $1"
+    c.execute(
+        "UPDATE users SET updated_at = updated_at WHERE id = $1",
+        args![id],
     )
-    .bind(id)
-    .execute(e)
-    .await?
-    .rows_affected());
+    .await?;
     Ok(())
 }
 
 /// Records that the self-hosted instance has been set up; false when it already was.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn mark_instance_initialized(c: &mut Conn<'_>, now: i64) -> Result<bool> {
-    let r = q!(c, |e| sqlx::query(
-        "INSERT INTO instance_state (id, initialized_at) VALUES (1, $1)"
-    )
-    .bind(now)
-    .execute(e)
-    .await
-    .map(|r| r.rows_affected()));
+    let r = c
+        .execute(
+            "INSERT INTO instance_state (id, initialized_at) VALUES (1, $1)",
+            args![now],
+        )
+        .await;
     super::inserted_once(r)
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn instance_initialized(c: &mut Conn<'_>) -> Result<bool> {
-    let n: i64 = q!(c, |e| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM instance_state"
-    )
-    .fetch_one(e)
-    .await?);
+    let n: i64 = c
+        .scalar("SELECT COUNT(*) FROM instance_state", args![])
+        .await?;
     Ok(n > 0)
 }

@@ -3,6 +3,7 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
+use slugbase::args;
 use slugbase::config::Mode;
 
 use crate::helpers::{expect, spawn_app, spawn_with};
@@ -442,16 +443,17 @@ async fn deleting_an_organization_removes_its_library_and_nothing_else() {
             .unwrap(),
         1
     );
-    let left: i64 = slugbase::q!(&mut db.conn(), |e| {
-        sqlx::query_scalar(
-        "SELECT (SELECT COUNT(*) FROM folders WHERE org_id = $1) + (SELECT COUNT(*) FROM tags WHERE org_id = $1) \
-         + (SELECT COUNT(*) FROM bookmark_folders WHERE org_id = $1) + (SELECT COUNT(*) FROM bookmark_tags WHERE org_id = $1)"
-    )
-    .bind(&t.org_a)
-    .fetch_one(e)
-    .await
-    .unwrap()
-    });
+    let left: i64 = db
+        .conn()
+        .scalar(
+            "SELECT (SELECT COUNT(*) FROM folders WHERE org_id = $1) \
+             + (SELECT COUNT(*) FROM tags WHERE org_id = $1) \
+             + (SELECT COUNT(*) FROM bookmark_folders WHERE org_id = $1) \
+             + (SELECT COUNT(*) FROM bookmark_tags WHERE org_id = $1)",
+            args![&t.org_a],
+        )
+        .await
+        .unwrap();
     assert_eq!(left, 0);
     assert_eq!(titles(&get_ok(app, &t.bob, "/api/bookmarks").await), ["B1"]);
 }

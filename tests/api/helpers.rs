@@ -7,6 +7,7 @@ use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
 use serde_json::{json, Value};
 use slugbase::config::{Config, Mode};
 use slugbase::state::AppState;
+use slugbase::store::Arg;
 use slugbase::Application;
 
 pub struct TestApp {
@@ -387,14 +388,8 @@ impl TestApp {
     /// Runs one SQL statement with string parameters (to age a row, say).
     pub async fn exec(&self, sql: &str, args: &[&str]) {
         let mut tx = self.state.store.begin().await.unwrap();
-        let mut c = tx.conn();
-        slugbase::q!(&mut c, |e| {
-            let mut q = sqlx::query(sql);
-            for a in args {
-                q = q.bind(*a);
-            }
-            q.execute(e).await.unwrap().rows_affected()
-        });
+        let args = args.iter().map(|a| Arg::from(*a)).collect();
+        tx.conn().execute(sql, args).await.unwrap();
         tx.commit().await.unwrap();
     }
 

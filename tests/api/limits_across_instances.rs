@@ -6,6 +6,7 @@
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use slugbase::args;
 use slugbase::config::Mode;
 use slugbase::store::{leases, rate_limits, Store};
 use tokio::task::JoinSet;
@@ -156,11 +157,7 @@ async fn of_instances_racing_for_a_lease_one_wins_and_another_takes_over_once_it
 
 async fn rows(app: &TestApp, sql: &str) -> i64 {
     let mut db = app.state.store.read().await.unwrap();
-    let mut c = db.conn();
-    slugbase::q!(&mut c, |e| sqlx::query_scalar::<_, i64>(sql)
-        .fetch_one(e)
-        .await
-        .unwrap())
+    db.conn().scalar(sql, args![]).await.unwrap()
 }
 
 #[tokio::test]

@@ -341,6 +341,7 @@ async fn the_dashboard_counts_what_the_caller_owns_and_what_is_shared_with_them(
 
 #[tokio::test]
 async fn a_slug_resolves_to_the_users_own_bookmark_before_shared_ones() {
+    use slugbase::domain::Slug;
     use slugbase::store::bookmarks::forwarding_by_slug;
     let o = office().await;
     let (app, alice, bob) = (&o.app, &o.alice, &o.bob);
@@ -355,7 +356,7 @@ async fn a_slug_resolves_to_the_users_own_bookmark_before_shared_ones() {
     bookmark(app, &o.carol, json!({"title": "Hidden", "url": "https://h.example", "slug": "wiki", "forwarding_enabled": true})).await;
     let org = current_org(app, bob).await;
     let mut db = app.state.store.read().await.unwrap();
-    let found = forwarding_by_slug(&mut db.conn(), &org, &bob.id, "WIKI")
+    let found = forwarding_by_slug(&mut db.conn(), &org, &bob.id, &Slug::parse("WIKI").unwrap())
         .await
         .unwrap();
     assert_eq!(
@@ -366,7 +367,7 @@ async fn a_slug_resolves_to_the_users_own_bookmark_before_shared_ones() {
 
     let own = id(&bookmark(app, bob, json!({"title": "Bob's", "url": "https://b.example", "slug": "wiki", "forwarding_enabled": true})).await);
     let mut db = app.state.store.read().await.unwrap();
-    let found = forwarding_by_slug(&mut db.conn(), &org, &bob.id, "wiki")
+    let found = forwarding_by_slug(&mut db.conn(), &org, &bob.id, &Slug::parse("wiki").unwrap())
         .await
         .unwrap();
     assert_eq!(
