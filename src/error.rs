@@ -80,20 +80,12 @@ impl AppError {
         matches!(self, AppError::Database(e) if crate::store::is_unique_violation(e))
     }
 
-    /// 409 with `msg`: the request was well formed, but what it names is taken.
-    pub fn conflict(msg: &str) -> Self {
-        AppError::Coded {
-            status: StatusCode::CONFLICT,
-            body: json!({ "error": msg }),
-        }
-    }
-
     /// Where a name must be unique instance-wide (an account's email, a provider's key): a
-    /// duplicate, refused by the rules or by the database, becomes a 409 [`AppError::conflict`].
+    /// duplicate, refused by the rules or by the database, becomes [`DomainError::Taken`].
     pub fn duplicate_as_conflict(self) -> Self {
         match self {
-            AppError::Domain(DomainError::Duplicate(msg)) => Self::conflict(&msg),
-            e if e.is_unique_violation() => Self::conflict("Already exists"),
+            AppError::Domain(DomainError::Duplicate(msg)) => DomainError::Taken(msg).into(),
+            e if e.is_unique_violation() => DomainError::Taken("Already exists".into()).into(),
             e => e,
         }
     }
@@ -241,6 +233,10 @@ impl AppError {
 /// The status and body of each refusal of the domain: the one place they are decided.
 fn refusal_body(refusal: DomainError) -> (StatusCode, Value) {
     let plain = |status: StatusCode| (status, json!({ "error": refusal.message() }));
+    let coded = |status: StatusCode| {
+        let body = json!({ "error": refusal.message(), "code": refusal.code() });
+        (status, body)
+    };
     let extra = match &refusal {
         DomainError::Invalid(_) | DomainError::Duplicate(_) => {
             return plain(StatusCode::BAD_REQUEST)
@@ -250,11 +246,14 @@ fn refusal_body(refusal: DomainError) -> (StatusCode, Value) {
         | DomainError::WrongInvitee
         | DomainError::AlreadyInitialized
         | DomainError::AdminRule(_)
-        | DomainError::RegistrationClosed => return plain(StatusCode::FORBIDDEN),
-        DomainError::LastOwner(_) | DomainError::InvalidCode => {
-            let body = json!({ "error": refusal.message(), "code": refusal.code() });
-            return (StatusCode::BAD_REQUEST, body);
+        | DomainError::RegistrationClosed
+        | DomainError::AutoJoinCloudOnly => return plain(StatusCode::FORBIDDEN),
+        DomainError::Taken(_) => return plain(StatusCode::CONFLICT),
+        DomainError::BillingNotConfigured => return plain(StatusCode::NOT_IMPLEMENTED),
+        DomainError::LastOwner(_) | DomainError::InvalidCode | DomainError::PasswordRequired => {
+            return coded(StatusCode::BAD_REQUEST)
         }
+        DomainError::WrongPassword => return coded(StatusCode::UNAUTHORIZED),
         DomainError::EmailNotVerified => json!({}),
         DomainError::PlanRequiresTeam { plan }
         | DomainError::ShareToTeamsRequiresTeam { plan }
@@ -268,11 +267,11 @@ fn refusal_body(refusal: DomainError) -> (StatusCode, Value) {
         }),
         DomainError::BookmarkLimit { limit, count } => json!({ "limit": limit, "count": count }),
     };
-    let mut body = json!({ "error": refusal.message(), "code": refusal.code() });
+    let (status, mut body) = coded(StatusCode::FORBIDDEN);
     if let (Value::Object(body), Value::Object(extra)) = (&mut body, extra) {
         body.extend(extra);
     }
-    (StatusCode::FORBIDDEN, body)
+    (status, body)
 }
 
 /// An error and every cause below it, for the log line of a 5xx.
@@ -318,4 +317,59 @@ fn internal() -> (StatusCode, Value) {
         StatusCode::INTERNAL_SERVER_ERROR,
         json!({"error": "Internal server error"}),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The use cases' refusals that once built their own bodies answer exactly as they did.
+    #[test]
+    fn typed_refusals_keep_their_answers() {
+        let answer = |e: AppError| {
+            let (status, body) = e.into_parts();
+            (status.as_u16(), body.to_string())
+        };
+        let cases: [(AppError, u16, &str); 6] = [
+            (
+                DomainError::PasswordRequired.into(),
+                400,
+                r#"{"code":"PASSWORD_REQUIRED","error":"Password is required"}"#,
+            ),
+            (
+                DomainError::WrongPassword.into(),
+                401,
+                r#"{"code":"INVALID_PASSWORD","error":"Invalid password"}"#,
+            ),
+            (
+                DomainError::BillingNotConfigured.into(),
+                501,
+                r#"{"error":"Billing not configured"}"#,
+            ),
+            (
+                DomainError::AutoJoinCloudOnly.into(),
+                403,
+                r#"{"error":"Joining by email domain is available in SlugBase Cloud only"}"#,
+            ),
+            (
+                DomainError::Taken("Provider with this key already exists".into()).into(),
+                409,
+                r#"{"error":"Provider with this key already exists"}"#,
+            ),
+            (
+                DomainError::duplicate("Email already registered").into(),
+                400,
+                r#"{"error":"Email already registered"}"#,
+            ),
+        ];
+        for (error, status, body) in cases {
+            assert_eq!(answer(error), (status, body.to_string()));
+        }
+        let taken = AppError::from(DomainError::duplicate("Email already registered"))
+            .duplicate_as_conflict();
+        assert_eq!(
+            answer(taken),
+            (409, r#"{"error":"Email already registered"}"#.to_string())
+        );
+    }
 }
