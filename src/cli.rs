@@ -330,9 +330,6 @@ fn app_error(e: AppError) -> anyhow::Error {
     match e {
         AppError::Domain(d) => user_error(d),
         AppError::BadRequest(m) | AppError::NotFound(m) => anyhow::anyhow!(m),
-        AppError::Coded { body, .. } if body["error"].is_string() => {
-            anyhow::anyhow!("{}", body["error"].as_str().unwrap_or_default())
-        }
         other => anyhow::anyhow!(other),
     }
 }

@@ -35,19 +35,27 @@ pub enum AppError {
     /// A rule of the domain said no (validation, duplicates, plan limits, seats).
     #[error(transparent)]
     Domain(#[from] DomainError),
+    /// A cookie-authenticated API write without this browser's CSRF token in its header.
+    #[error("invalid CSRF token in the header")]
+    BadCsrfHeader,
+    /// A page's form posted without this browser's CSRF token in its field; its code `CSRF`
+    /// lets the refusal page say, in the reader's language, that the form has expired.
+    #[error("invalid CSRF token in the form")]
+    BadCsrfField,
     #[error("payload too large")]
     PayloadTooLarge,
+    /// A JSON route given a body that is not JSON.
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// A bookmark file that is neither JSON nor HTML.
+    #[error("unsupported media type for a bookmark file")]
+    UnsupportedBookmarkFile,
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
     /// A service we depend on (mail, the billing provider) failed; logged where it happened,
     /// answered 502 with a message a person can act on.
     #[error("upstream: {0}")]
     Upstream(&'static str),
-    /// Any status with a full JSON body (coded refusals such as `TEAM_SEAT_LIMIT`).
-    #[error("{status}: {body}")]
-    Coded { status: StatusCode, body: Value },
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -61,14 +69,6 @@ impl AppError {
 
     pub fn not_found(msg: impl Into<String>) -> Self {
         Self::NotFound(msg.into())
-    }
-
-    /// A status with just an `error` message.
-    pub fn status(status: StatusCode, error: impl Into<String>) -> Self {
-        Self::Coded {
-            status,
-            body: json!({ "error": error.into() }),
-        }
     }
 
     pub fn internal(msg: impl Into<String>) -> Self {
@@ -100,6 +100,9 @@ impl AppError {
         }
     }
 }
+
+/// The message of both CSRF refusals.
+const BAD_CSRF: &str = "Invalid CSRF token";
 
 /// The one shape of every error answer, as the OpenAPI document declares it: `error` always,
 /// and the other fields only where a refusal carries them. Never built at run time (bodies are
@@ -185,9 +188,18 @@ impl AppError {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 json!({"error": "Request body too large", "limit_bytes": BODY_LIMIT}),
             ),
+            AppError::BadCsrfHeader => (StatusCode::FORBIDDEN, json!({ "error": BAD_CSRF })),
+            AppError::BadCsrfField => (
+                StatusCode::FORBIDDEN,
+                json!({ "error": BAD_CSRF, "code": "CSRF" }),
+            ),
             AppError::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 json!({"error": "Content-Type must be application/json"}),
+            ),
+            AppError::UnsupportedBookmarkFile => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                json!({"error": "Content-Type must be application/json or text/html"}),
             ),
             AppError::TooManyRequests { retry_after_secs } => (
                 StatusCode::TOO_MANY_REQUESTS,
@@ -198,7 +210,6 @@ impl AppError {
                 }),
             ),
             AppError::Upstream(m) => (StatusCode::BAD_GATEWAY, json!({ "error": m })),
-            AppError::Coded { status, body } => (status, body),
             // A uniqueness rule that no store function named: still the client's doing.
             AppError::Database(ref e) if crate::store::is_unique_violation(e) => {
                 (StatusCode::BAD_REQUEST, json!({"error": "Already exists"}))
@@ -323,14 +334,14 @@ fn internal() -> (StatusCode, Value) {
 mod tests {
     use super::*;
 
-    /// The use cases' refusals that once built their own bodies answer exactly as they did.
+    /// The refusals that once built their own bodies answer exactly as they did.
     #[test]
     fn typed_refusals_keep_their_answers() {
         let answer = |e: AppError| {
             let (status, body) = e.into_parts();
             (status.as_u16(), body.to_string())
         };
-        let cases: [(AppError, u16, &str); 6] = [
+        let cases: [(AppError, u16, &str); 9] = [
             (
                 DomainError::PasswordRequired.into(),
                 400,
@@ -360,6 +371,21 @@ mod tests {
                 DomainError::duplicate("Email already registered").into(),
                 400,
                 r#"{"error":"Email already registered"}"#,
+            ),
+            (
+                AppError::BadCsrfHeader,
+                403,
+                r#"{"error":"Invalid CSRF token"}"#,
+            ),
+            (
+                AppError::BadCsrfField,
+                403,
+                r#"{"code":"CSRF","error":"Invalid CSRF token"}"#,
+            ),
+            (
+                AppError::UnsupportedBookmarkFile,
+                415,
+                r#"{"error":"Content-Type must be application/json or text/html"}"#,
             ),
         ];
         for (error, status, body) in cases {
