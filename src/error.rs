@@ -35,19 +35,27 @@ pub enum AppError {
     /// A rule of the domain said no (validation, duplicates, plan limits, seats).
     #[error(transparent)]
     Domain(#[from] DomainError),
+    /// A cookie-authenticated API write without this browser's CSRF token in its header.
+    #[error("invalid CSRF token in the header")]
+    BadCsrfHeader,
+    /// A page's form posted without this browser's CSRF token in its field; its code `CSRF`
+    /// lets the refusal page say, in the reader's language, that the form has expired.
+    #[error("invalid CSRF token in the form")]
+    BadCsrfField,
     #[error("payload too large")]
     PayloadTooLarge,
+    /// A JSON route given a body that is not JSON.
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// A bookmark file that is neither JSON nor HTML.
+    #[error("unsupported media type for a bookmark file")]
+    UnsupportedBookmarkFile,
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
     /// A service we depend on (mail, the billing provider) failed; logged where it happened,
     /// answered 502 with a message a person can act on.
     #[error("upstream: {0}")]
     Upstream(&'static str),
-    /// Any status with a full JSON body (coded refusals such as `TEAM_SEAT_LIMIT`).
-    #[error("{status}: {body}")]
-    Coded { status: StatusCode, body: Value },
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -63,14 +71,6 @@ impl AppError {
         Self::NotFound(msg.into())
     }
 
-    /// A status with just an `error` message.
-    pub fn status(status: StatusCode, error: impl Into<String>) -> Self {
-        Self::Coded {
-            status,
-            body: json!({ "error": error.into() }),
-        }
-    }
-
     pub fn internal(msg: impl Into<String>) -> Self {
         Self::Internal(anyhow::anyhow!(msg.into()))
     }
@@ -80,20 +80,12 @@ impl AppError {
         matches!(self, AppError::Database(e) if crate::store::is_unique_violation(e))
     }
 
-    /// 409 with `msg`: the request was well formed, but what it names is taken.
-    pub fn conflict(msg: &str) -> Self {
-        AppError::Coded {
-            status: StatusCode::CONFLICT,
-            body: json!({ "error": msg }),
-        }
-    }
-
     /// Where a name must be unique instance-wide (an account's email, a provider's key): a
-    /// duplicate, refused by the rules or by the database, becomes a 409 [`AppError::conflict`].
+    /// duplicate, refused by the rules or by the database, becomes [`DomainError::Taken`].
     pub fn duplicate_as_conflict(self) -> Self {
         match self {
-            AppError::Domain(DomainError::Duplicate(msg)) => Self::conflict(&msg),
-            e if e.is_unique_violation() => Self::conflict("Already exists"),
+            AppError::Domain(DomainError::Duplicate(msg)) => DomainError::Taken(msg).into(),
+            e if e.is_unique_violation() => DomainError::Taken("Already exists".into()).into(),
             e => e,
         }
     }
@@ -108,6 +100,9 @@ impl AppError {
         }
     }
 }
+
+/// The message of both CSRF refusals.
+const BAD_CSRF: &str = "Invalid CSRF token";
 
 /// The one shape of every error answer, as the OpenAPI document declares it: `error` always,
 /// and the other fields only where a refusal carries them. Never built at run time (bodies are
@@ -193,9 +188,18 @@ impl AppError {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 json!({"error": "Request body too large", "limit_bytes": BODY_LIMIT}),
             ),
+            AppError::BadCsrfHeader => (StatusCode::FORBIDDEN, json!({ "error": BAD_CSRF })),
+            AppError::BadCsrfField => (
+                StatusCode::FORBIDDEN,
+                json!({ "error": BAD_CSRF, "code": "CSRF" }),
+            ),
             AppError::UnsupportedMediaType => (
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 json!({"error": "Content-Type must be application/json"}),
+            ),
+            AppError::UnsupportedBookmarkFile => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                json!({"error": "Content-Type must be application/json or text/html"}),
             ),
             AppError::TooManyRequests { retry_after_secs } => (
                 StatusCode::TOO_MANY_REQUESTS,
@@ -206,7 +210,6 @@ impl AppError {
                 }),
             ),
             AppError::Upstream(m) => (StatusCode::BAD_GATEWAY, json!({ "error": m })),
-            AppError::Coded { status, body } => (status, body),
             // A uniqueness rule that no store function named: still the client's doing.
             AppError::Database(ref e) if crate::store::is_unique_violation(e) => {
                 (StatusCode::BAD_REQUEST, json!({"error": "Already exists"}))
@@ -241,6 +244,10 @@ impl AppError {
 /// The status and body of each refusal of the domain: the one place they are decided.
 fn refusal_body(refusal: DomainError) -> (StatusCode, Value) {
     let plain = |status: StatusCode| (status, json!({ "error": refusal.message() }));
+    let coded = |status: StatusCode| {
+        let body = json!({ "error": refusal.message(), "code": refusal.code() });
+        (status, body)
+    };
     let extra = match &refusal {
         DomainError::Invalid(_) | DomainError::Duplicate(_) => {
             return plain(StatusCode::BAD_REQUEST)
@@ -250,11 +257,14 @@ fn refusal_body(refusal: DomainError) -> (StatusCode, Value) {
         | DomainError::WrongInvitee
         | DomainError::AlreadyInitialized
         | DomainError::AdminRule(_)
-        | DomainError::RegistrationClosed => return plain(StatusCode::FORBIDDEN),
-        DomainError::LastOwner(_) | DomainError::InvalidCode => {
-            let body = json!({ "error": refusal.message(), "code": refusal.code() });
-            return (StatusCode::BAD_REQUEST, body);
+        | DomainError::RegistrationClosed
+        | DomainError::AutoJoinCloudOnly => return plain(StatusCode::FORBIDDEN),
+        DomainError::Taken(_) => return plain(StatusCode::CONFLICT),
+        DomainError::BillingNotConfigured => return plain(StatusCode::NOT_IMPLEMENTED),
+        DomainError::LastOwner(_) | DomainError::InvalidCode | DomainError::PasswordRequired => {
+            return coded(StatusCode::BAD_REQUEST)
         }
+        DomainError::WrongPassword => return coded(StatusCode::UNAUTHORIZED),
         DomainError::EmailNotVerified => json!({}),
         DomainError::PlanRequiresTeam { plan }
         | DomainError::ShareToTeamsRequiresTeam { plan }
@@ -268,11 +278,11 @@ fn refusal_body(refusal: DomainError) -> (StatusCode, Value) {
         }),
         DomainError::BookmarkLimit { limit, count } => json!({ "limit": limit, "count": count }),
     };
-    let mut body = json!({ "error": refusal.message(), "code": refusal.code() });
+    let (status, mut body) = coded(StatusCode::FORBIDDEN);
     if let (Value::Object(body), Value::Object(extra)) = (&mut body, extra) {
         body.extend(extra);
     }
-    (StatusCode::FORBIDDEN, body)
+    (status, body)
 }
 
 /// An error and every cause below it, for the log line of a 5xx.
@@ -318,4 +328,74 @@ fn internal() -> (StatusCode, Value) {
         StatusCode::INTERNAL_SERVER_ERROR,
         json!({"error": "Internal server error"}),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The refusals that once built their own bodies answer exactly as they did.
+    #[test]
+    fn typed_refusals_keep_their_answers() {
+        let answer = |e: AppError| {
+            let (status, body) = e.into_parts();
+            (status.as_u16(), body.to_string())
+        };
+        let cases: [(AppError, u16, &str); 9] = [
+            (
+                DomainError::PasswordRequired.into(),
+                400,
+                r#"{"code":"PASSWORD_REQUIRED","error":"Password is required"}"#,
+            ),
+            (
+                DomainError::WrongPassword.into(),
+                401,
+                r#"{"code":"INVALID_PASSWORD","error":"Invalid password"}"#,
+            ),
+            (
+                DomainError::BillingNotConfigured.into(),
+                501,
+                r#"{"error":"Billing not configured"}"#,
+            ),
+            (
+                DomainError::AutoJoinCloudOnly.into(),
+                403,
+                r#"{"error":"Joining by email domain is available in SlugBase Cloud only"}"#,
+            ),
+            (
+                DomainError::Taken("Provider with this key already exists".into()).into(),
+                409,
+                r#"{"error":"Provider with this key already exists"}"#,
+            ),
+            (
+                DomainError::duplicate("Email already registered").into(),
+                400,
+                r#"{"error":"Email already registered"}"#,
+            ),
+            (
+                AppError::BadCsrfHeader,
+                403,
+                r#"{"error":"Invalid CSRF token"}"#,
+            ),
+            (
+                AppError::BadCsrfField,
+                403,
+                r#"{"code":"CSRF","error":"Invalid CSRF token"}"#,
+            ),
+            (
+                AppError::UnsupportedBookmarkFile,
+                415,
+                r#"{"error":"Content-Type must be application/json or text/html"}"#,
+            ),
+        ];
+        for (error, status, body) in cases {
+            assert_eq!(answer(error), (status, body.to_string()));
+        }
+        let taken = AppError::from(DomainError::duplicate("Email already registered"))
+            .duplicate_as_conflict();
+        assert_eq!(
+            answer(taken),
+            (409, r#"{"error":"Email already registered"}"#.to_string())
+        );
+    }
 }

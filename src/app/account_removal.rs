@@ -1,8 +1,5 @@
 //! Confirming a sensitive change with the password, and a person deleting their own account.
 
-use axum::http::StatusCode;
-use serde_json::json;
-
 use crate::app::audit::{self, Actor, Event};
 use crate::app::identity::CurrentUser;
 use crate::config::Mode;
@@ -18,23 +15,11 @@ pub async fn confirm_password(user: &CurrentUser, password: Option<&str>) -> Res
     let Some(hash) = user.user.password_hash.as_deref() else {
         return Ok(());
     };
-    let refuse = |status, error: &str, code: &str| AppError::Coded {
-        status,
-        body: json!({"error": error, "code": code}),
-    };
-    let password = password.filter(|p| !p.is_empty()).ok_or_else(|| {
-        refuse(
-            StatusCode::BAD_REQUEST,
-            "Password is required",
-            "PASSWORD_REQUIRED",
-        )
-    })?;
+    let password = password
+        .filter(|p| !p.is_empty())
+        .ok_or(DomainError::PasswordRequired)?;
     if !passwords::verify(password, Some(hash)).await? {
-        return Err(refuse(
-            StatusCode::UNAUTHORIZED,
-            "Invalid password",
-            "INVALID_PASSWORD",
-        ));
+        return Err(DomainError::WrongPassword.into());
     }
     Ok(())
 }

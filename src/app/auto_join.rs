@@ -25,10 +25,7 @@ fn cloud_only(policy: PlanPolicy) -> Result<()> {
     if policy.mode == Mode::Cloud {
         Ok(())
     } else {
-        Err(AppError::status(
-            axum::http::StatusCode::FORBIDDEN,
-            "Joining by email domain is available in SlugBase Cloud only",
-        ))
+        Err(DomainError::AutoJoinCloudOnly.into())
     }
 }
 

@@ -26,10 +26,7 @@ pub struct Billing<'a> {
 
 /// The answer when no Stripe key is set (501 `Billing not configured`).
 pub fn not_configured() -> AppError {
-    AppError::status(
-        axum::http::StatusCode::NOT_IMPLEMENTED,
-        "Billing not configured",
-    )
+    crate::domain::DomainError::BillingNotConfigured.into()
 }
 
 impl<'a> Billing<'a> {

@@ -75,7 +75,7 @@ fn not_found() -> AppError {
 
 /// Another provider has the key: 409, the request was fine but the name is taken.
 fn key_taken() -> AppError {
-    AppError::conflict("Provider with this key already exists")
+    crate::domain::DomainError::Taken("Provider with this key already exists".into()).into()
 }
 
 fn or_key_taken(e: AppError) -> AppError {

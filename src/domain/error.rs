@@ -53,6 +53,24 @@ pub enum DomainError {
     /// A one-time code (TOTP or backup) that does not check out, given to set MFA up or down.
     #[error("Invalid code")]
     InvalidCode,
+    /// A sensitive change (turning MFA off, renewing backup codes, deleting the account) is
+    /// confirmed with the account's password, and none was given.
+    #[error("Password is required")]
+    PasswordRequired,
+    /// The password given to confirm a sensitive change is not the account's.
+    #[error("Invalid password")]
+    WrongPassword,
+    /// Billing needs a payment provider, and the instance has no key for one.
+    #[error("Billing not configured")]
+    BillingNotConfigured,
+    /// Opening an organization to an email domain is a SlugBase Cloud feature.
+    #[error("Joining by email domain is available in SlugBase Cloud only")]
+    AutoJoinCloudOnly,
+    /// A name unique across the whole instance (an account's email, a provider's key) is
+    /// held already: the request was well formed, but what it names is taken. The message
+    /// names it.
+    #[error("{0}")]
+    Taken(String),
 }
 
 impl DomainError {
@@ -69,7 +87,8 @@ impl DomainError {
         self.to_string()
     }
 
-    /// The machine-readable code of a plan or seat refusal (section 6 of the contract).
+    /// The machine-readable code of a refusal that has one (plan and seat refusals: section 6
+    /// of the contract).
     pub fn code(&self) -> Option<&'static str> {
         match self {
             Self::Invalid(_)
@@ -79,10 +98,15 @@ impl DomainError {
             | Self::WrongInvitee
             | Self::AlreadyInitialized
             | Self::AdminRule(_)
-            | Self::RegistrationClosed => None,
+            | Self::RegistrationClosed
+            | Self::BillingNotConfigured
+            | Self::AutoJoinCloudOnly
+            | Self::Taken(_) => None,
             Self::LastOwner(_) => Some("LAST_OWNER"),
             Self::EmailNotVerified => Some("EMAIL_NOT_VERIFIED"),
             Self::InvalidCode => Some("INVALID_CODE"),
+            Self::PasswordRequired => Some("PASSWORD_REQUIRED"),
+            Self::WrongPassword => Some("INVALID_PASSWORD"),
             Self::PlanRequiresTeam { .. } => Some("PLAN_REQUIRES_TEAM"),
             Self::ShareToTeamsRequiresTeam { .. } => Some("PLAN_SHARE_TO_TEAM"),
             Self::FolderSharingRequiresTeam { .. } => Some("PLAN_FOLDER_SHARING"),

@@ -3,7 +3,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -137,9 +137,6 @@ fn is_html(headers: &HeaderMap) -> Result<bool> {
     match media.as_str() {
         "text/html" => Ok(true),
         m if m == "application/json" || m.ends_with("+json") => Ok(false),
-        _ => Err(AppError::status(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Content-Type must be application/json or text/html",
-        )),
+        _ => Err(AppError::UnsupportedBookmarkFile),
     }
 }

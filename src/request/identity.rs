@@ -8,7 +8,7 @@
 
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, Method};
 
 pub use crate::app::identity::{Credential, CurrentUser};
 use crate::error::AppError;
@@ -64,10 +64,7 @@ fn check_csrf(state: &AppState, parts: &Parts) -> Result<(), AppError> {
     if csrf::check(&state.csrf_secret, header, cookie.as_deref()) {
         Ok(())
     } else {
-        Err(AppError::status(
-            StatusCode::FORBIDDEN,
-            "Invalid CSRF token",
-        ))
+        Err(AppError::BadCsrfHeader)
     }
 }
 

@@ -6,7 +6,6 @@ use axum::body::Bytes;
 use axum::extract::{FromRef, FromRequest, Request};
 use axum::http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
-use serde_json::json;
 
 use crate::error::AppError;
 use crate::request::cookies;
@@ -34,14 +33,7 @@ pub fn check_csrf(
     if csrf::check(&state.csrf_secret, submitted, cookie.as_deref()) {
         Ok(())
     } else {
-        Err(csrf_refused().into())
-    }
-}
-
-pub fn csrf_refused() -> AppError {
-    AppError::Coded {
-        status: StatusCode::FORBIDDEN,
-        body: json!({"error": "Invalid CSRF token", "code": "CSRF"}),
+        Err(AppError::BadCsrfField.into())
     }
 }
 
