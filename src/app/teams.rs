@@ -54,9 +54,15 @@ async fn view(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<TeamView> {
 
 /// Adds people to a team once each is found to be a member of the organization.
 #[tracing::instrument(level = "debug", skip_all)]
+/// Puts people of the organization into team `id`, and says so in the audit log.
 async fn add_people(c: &mut Conn<'_>, org: &CurrentOrg, id: &str, ids: &[String]) -> Result<()> {
     check_targets(c, org, Target::Members, ids).await?;
-    teams::add_members(c, org.id(), id, ids).await
+    teams::add_members(c, org.id(), id, ids).await?;
+    let event = Event::new("team.members_added", "team")
+        .entity(id)
+        .org(org.id())
+        .detail("user_ids", ids.to_vec());
+    audit::record(c, &Actor::of(&org.user), event).await
 }
 
 /// Every team of the organization (owners and admins).
@@ -103,11 +109,6 @@ pub async fn create(
     let now = Timestamp::now().millis();
     teams::insert(&mut c, org.id(), &id, &name, desc.as_deref(), now).await?;
     add_people(&mut c, org, &id, &ids).await?;
-    let event = Event::new("team.members_added", "team")
-        .entity(&id)
-        .org(org.id())
-        .detail("user_ids", ids.clone());
-    audit::record(&mut c, &Actor::of(&org.user), event).await?;
     let out = view(&mut c, org.id(), &id).await?;
     tx.invalidates_org(org.id());
     tx.commit().await?;
@@ -180,11 +181,6 @@ pub async fn add_members(
         return Err(DomainError::invalid("user_ids must list at least one user").into());
     }
     add_people(&mut c, org, &id, &ids).await?;
-    let event = Event::new("team.members_added", "team")
-        .entity(&id)
-        .org(org.id())
-        .detail("user_ids", ids.clone());
-    audit::record(&mut c, &Actor::of(&org.user), event).await?;
     let out = view(&mut c, org.id(), &id).await?;
     tx.invalidates_org(org.id());
     tx.commit().await?;
