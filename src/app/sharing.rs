@@ -9,7 +9,8 @@ use crate::domain::Rules;
 use crate::error::{AppError, Result};
 use crate::store::bookmark_list::{self, Detail, LinkRow};
 use crate::store::bookmarks::{self, Link, Target};
-use crate::store::Conn;
+use crate::store::teams::{self, Person, TeamRow};
+use crate::store::{Conn, Store};
 
 /// What is being linked or shared.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -263,6 +264,28 @@ async fn shared_ids(
     let users = out.pop().unwrap_or_default();
     let teams = out.pop().unwrap_or_default();
     Ok((teams, users))
+}
+
+/// Whom the caller may share their bookmarks and folders with: the organization's other people
+/// and its teams.
+#[derive(Clone, Debug, Default)]
+pub struct ShareTargets {
+    pub people: Vec<Person>,
+    pub teams: Vec<TeamRow>,
+}
+
+/// What a share may name, for any role: the same sets [`check_targets`] accepts for
+/// `Target::Members` (less the caller, whom [`Links::parse`] drops) and `Target::Teams`, that
+/// is every other member and every team of the organization. Listing every team here is not
+/// managing teams, so members get it as owners and admins do (the team pages stay theirs).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn targets(store: &Store, org: &CurrentOrg) -> Result<ShareTargets> {
+    let mut db = store.read().await?;
+    let c = &mut db.conn();
+    Ok(ShareTargets {
+        people: teams::people_for_sharing(c, org.id(), org.user_id()).await?,
+        teams: teams::list(c, org.id()).await?,
+    })
 }
 
 /// Refuses `ids` (already deduplicated) unless each is an acceptable `target` for the caller.

@@ -23,6 +23,29 @@ async fn api_post(app: &TestApp, who: &Person, path: &str, body: Value) -> Strin
     v["id"].as_str().unwrap_or_default().to_string()
 }
 
+/// On the table view, ticks bookmark `id` and chooses the bulk action "share".
+async fn pick_to_share(b: &Browser, id: &str) {
+    b.goto("/bookmarks?view=table").await;
+    b.click(&format!("input[name=ids][value='{id}']")).await;
+    b.find("#f-bulk-action")
+        .await
+        .select_by_value("share")
+        .await
+        .unwrap();
+}
+
+/// Shares what is ticked with `with` (`user:<id>` or `team:<id>`) and waits for the notice.
+async fn share_picked(b: &Browser, with: &str) {
+    b.find("#f-bulk-share")
+        .await
+        .select_by_value(with)
+        .await
+        .unwrap();
+    b.click("form[action='/bookmarks/bulk'] button[type=submit]")
+        .await;
+    b.wait_text("Bookmarks updated").await;
+}
+
 #[tokio::test]
 async fn a_bookmark_is_created_edited_found_filtered_and_deleted() {
     let app = spawn_app(Mode::Selfhosted).await;
@@ -96,24 +119,11 @@ async fn a_bookmark_is_created_edited_found_filtered_and_deleted() {
         json!({"title": "Cargo guide", "url": "https://doc.rust-lang.org/cargo/"}),
     )
     .await;
-    b.goto("/bookmarks?view=table").await;
-    b.click(&format!("input[name=ids][value='{second}']")).await;
-    b.find("#f-bulk-action")
-        .await
-        .select_by_value("share")
-        .await
-        .unwrap();
+    pick_to_share(&b, &second).await;
     let bob_option = b.find("#f-bulk-share optgroup option").await;
     assert!(bob_option.text().await.unwrap().contains("bob@example.com"));
     let bob_value = bob_option.attr("value").await.unwrap().unwrap();
-    b.find("#f-bulk-share")
-        .await
-        .select_by_value(&bob_value)
-        .await
-        .unwrap();
-    b.click("form[action='/bookmarks/bulk'] button[type=submit]")
-        .await;
-    b.wait_text("Bookmarks updated").await;
+    share_picked(&b, &bob_value).await;
 
     // Bob sees both as shared with him.
     let bob = Browser::open(&app.base).await;
@@ -132,6 +142,127 @@ async fn a_bookmark_is_created_edited_found_filtered_and_deleted() {
     b.wait_text("Bookmark deleted").await;
     b.wait_text("Cargo guide").await;
     assert!(!b.body_text().await.contains("The Rust book"));
+    b.close().await;
+}
+
+/// A member (the default role, not a manager) keeps a library of their own: adds a folder and a
+/// tag, creates a bookmark in them shared with their team, shares another in bulk, edits and
+/// deletes. The form offers the teams the API lets them share with (every team of the
+/// organization). A teammate it is shared with sees it and opens its page, but is refused the
+/// edit form.
+#[tokio::test]
+async fn a_member_keeps_their_own_library_and_shares_it_with_their_team() {
+    let app = spawn_app(Mode::Selfhosted).await;
+    let ada = app.setup_admin("ada@example.com").await;
+    let bob = app.add_user("bob@example.com").await;
+    let carol = app.add_user("carol@example.com").await;
+    let platform = api_post(
+        &app,
+        &ada,
+        "/api/admin/teams",
+        json!({"name": "Platform", "user_ids": [bob.id, carol.id]}),
+    )
+    .await;
+    let sales = api_post(
+        &app,
+        &ada,
+        "/api/admin/teams",
+        json!({"name": "Sales", "user_ids": [ada.id]}),
+    )
+    .await;
+
+    let b = Browser::open(&app.base).await;
+    b.sign_in("bob@example.com", PASSWORD).await;
+    b.goto("/folders").await;
+    b.fill("input[name=name]", "Runbooks").await;
+    b.click("form[action='/folders'] button").await;
+    b.wait_text("Folder added").await;
+    b.goto("/tags").await;
+    b.fill("input[name=name]", "oncall").await;
+    b.click("form[action='/tags'] button").await;
+    b.wait_text("Tag added").await;
+
+    b.goto("/").await;
+    b.click_text("New bookmark").await;
+    b.wait_page("/bookmarks/new").await;
+    let form = b.text("form.card-form").await;
+    assert!(
+        form.contains("Platform") && form.contains("Sales"),
+        "the teams a member may share with:\n{form}"
+    );
+    b.check_page("lib-new-member").await;
+    b.fill("input[name=title]", "Pager runbook").await;
+    b.fill("input[name=url]", "https://runbooks.example/pager")
+        .await;
+    b.click("input[name=folder_ids]").await;
+    b.click("input[name=tag_ids]").await;
+    b.click(&format!("input[name=team_ids][value='{platform}']"))
+        .await;
+    b.click("form[action='/bookmarks/new'] button[type=submit]")
+        .await;
+    b.wait_text("Bookmark saved").await;
+    b.wait_text("Pager runbook").await;
+    b.wait_text("#oncall").await;
+
+    b.click_text("Edit Pager runbook").await;
+    let edit = b.wait_path(|p| p.ends_with("/edit")).await;
+    let id = edit
+        .trim_start_matches("/bookmarks/")
+        .trim_end_matches("/edit")
+        .to_string();
+    for (css, ticked) in [
+        ("input[name=folder_ids]".to_string(), true),
+        ("input[name=tag_ids]".to_string(), true),
+        (format!("input[name=team_ids][value='{platform}']"), true),
+        (format!("input[name=team_ids][value='{sales}']"), false),
+    ] {
+        let checked = b.find(&css).await.prop("checked").await.unwrap();
+        assert_eq!(checked.as_deref() == Some("true"), ticked, "{css}");
+    }
+    b.check_page("lib-edit-member").await;
+    b.fill("input[name=title]", "Pager handbook").await;
+    b.click("form[action$='/edit'] button[type=submit]").await;
+    b.wait_text("Changes saved").await;
+    b.wait_text("Pager handbook").await;
+
+    // A second one, shared with the team in bulk.
+    let second = api_post(
+        &app,
+        &bob,
+        "/api/bookmarks",
+        json!({"title": "Status page", "url": "https://status.example/"}),
+    )
+    .await;
+    pick_to_share(&b, &second).await;
+    share_picked(&b, &format!("team:{platform}")).await;
+
+    b.goto(&format!("/bookmarks/{id}")).await;
+    b.wait_text("Pager handbook").await;
+    assert!(b.exists(&format!("a[href='/bookmarks/{id}/edit']")).await);
+
+    // Carol, in the team, reads both, opens the page, and may not edit.
+    let c = Browser::open(&app.base).await;
+    c.sign_in("carol@example.com", PASSWORD).await;
+    c.goto("/bookmarks?scope=shared_with_me").await;
+    c.wait_text("Pager handbook").await;
+    c.wait_text("Status page").await;
+    c.goto(&format!("/bookmarks/{id}")).await;
+    c.wait_text("Pager handbook").await;
+    assert!(!c.exists(&format!("a[href='/bookmarks/{id}/edit']")).await);
+    c.goto(&format!("/bookmarks/{id}/edit")).await;
+    c.wait_text("You don't have permission to do that.").await;
+    c.close().await;
+
+    b.goto("/bookmarks").await;
+    b.click_text("Delete Pager handbook").await;
+    b.wait_path(|p| p.ends_with("/delete")).await;
+    b.click("form[action$='/delete'] button.danger").await;
+    b.wait_text("Bookmark deleted").await;
+    b.wait_text("Status page").await;
+    assert!(!b.body_text().await.contains("Pager handbook"));
+    b.goto("/folders").await;
+    b.click_text("Delete Runbooks").await;
+    b.wait_text("Folder deleted").await;
     b.close().await;
 }
 

@@ -7,12 +7,11 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use crate::app::bookmarks::{self as use_case, BookmarkInput, BookmarkView};
-use crate::app::sharing::LinkInput;
-use crate::app::teams;
+use crate::app::sharing::{self, LinkInput};
 use crate::app::tenancy::CurrentOrg;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{folders, tags, teams as team_store};
+use crate::store::{folders, tags};
 use crate::web::errors::{explain, PageResult};
 use crate::web::form::{Empty, Form};
 use crate::web::layout::{self, alert, csrf_field, Field};
@@ -105,24 +104,19 @@ async fn choices(state: &AppState, org: &CurrentOrg) -> Result<Choices, AppError
     })
 }
 
-/// Whom the person can share with in their organization: people (`id`, "name <email>") and teams.
+/// Whom the person can share with in their organization, as the API accepts it: people (`id`,
+/// "name <email>") and teams.
 pub(super) async fn share_targets(
     state: &AppState,
     org: &CurrentOrg,
 ) -> Result<(Vec<(String, String)>, Vec<(String, String)>), AppError> {
-    let people = {
-        let mut db = state.store.read().await?;
-        team_store::people_for_sharing(&mut db.conn(), org.id(), org.user_id()).await?
-    };
-    let people = people
+    let t = sharing::targets(&state.store, org).await?;
+    let people = t
+        .people
         .into_iter()
         .map(|p| (p.id, format!("{} <{}>", p.name, p.email)))
         .collect();
-    let teams = teams::list(&state.store, org)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t.name))
-        .collect();
+    let teams = t.teams.into_iter().map(|t| (t.id, t.name)).collect();
     Ok((people, teams))
 }
 
