@@ -135,6 +135,86 @@ async fn a_bookmark_shared_with_a_team_is_readable_by_its_members() {
     bob_cannot_see(app, &o.bob, &b).await;
 }
 
+/// A member (not a manager) shares with the teams of the organization: any of them, in it or
+/// not, as the bookmark form offers them; another organization's team is "not found" (400), and
+/// listing teams for managing them stays with owners and admins.
+#[tokio::test]
+async fn a_member_shares_with_the_organizations_teams_and_no_others() {
+    let o = office().await;
+    let (app, alice, bob, carol) = (&o.app, &o.alice, &o.bob, &o.carol);
+    let platform = team(app, alice, "Platform", &[bob]).await;
+    let sales = team(app, alice, "Sales", &[carol]).await;
+    // Dan's own organization, with a team of its own.
+    let dan = app.add_user("dan@example.com").await;
+    let created = expect(
+        app.post(
+            "/api/organizations",
+            Some(&dan.jwt),
+            json!({"name": "Dan's Org"}),
+        )
+        .await,
+        StatusCode::CREATED,
+    )
+    .await;
+    let res = app
+        .req(reqwest::Method::POST, "/api/admin/teams", Some(&dan.jwt))
+        .header("X-Organization-Id", id(&created))
+        .json(&json!({"name": "Elsewhere"}))
+        .send()
+        .await
+        .unwrap();
+    let elsewhere = id(&expect(res, StatusCode::CREATED).await);
+
+    let created = bookmark(
+        app,
+        bob,
+        json!({"title": "Runbook", "url": "https://r.example", "team_ids": [platform, sales]}),
+    )
+    .await;
+    assert_eq!(
+        created["shared_teams"],
+        json!([{"id": platform, "name": "Platform"}, {"id": sales, "name": "Sales"}])
+    );
+    let path = format!("/api/bookmarks/{}", id(&created));
+    assert_eq!(get_ok(app, carol, &path).await["bookmark_type"], "shared");
+
+    let not_found = "One or more teams were not found";
+    let res = app
+        .put(
+            &path,
+            Some(&bob.jwt),
+            json!({"team_ids": [platform, elsewhere]}),
+        )
+        .await;
+    assert_eq!(
+        expect(res, StatusCode::BAD_REQUEST).await["error"],
+        not_found
+    );
+    let res = app
+        .post(
+            "/api/bookmarks",
+            Some(&bob.jwt),
+            json!({"title": "x", "url": "https://x.example", "team_ids": [elsewhere]}),
+        )
+        .await;
+    assert_eq!(
+        expect(res, StatusCode::BAD_REQUEST).await["error"],
+        not_found
+    );
+    assert_eq!(
+        get_ok(app, bob, &path).await["shared_teams"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    expect(
+        app.get("/api/admin/teams", Some(&bob.jwt)).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn a_bookmark_shared_with_all_teams_is_readable_by_anyone_in_a_team() {
     let o = office().await;
