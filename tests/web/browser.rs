@@ -45,21 +45,39 @@ impl Drop for Driver {
 }
 
 /// Starts ChromeDriver on port 0 and reads the port it was given from its first lines ("…
-/// started successfully on port N."), so no other process can take it in between.
+/// started successfully on port N."), so no other process can take it in between. One that
+/// ends before saying so (seen once on a loaded machine; what it wrote is kept) is replaced by
+/// another, a few times at most.
 fn start_driver() -> Driver {
+    let mut said = Vec::new();
+    for _ in 0..3 {
+        match try_start_driver() {
+            Ok(driver) => return driver,
+            Err(why) => said.push(why),
+        }
+    }
+    panic!(
+        "ChromeDriver never said which port it listens on:\n{}",
+        said.join("\n---\n")
+    )
+}
+
+fn try_start_driver() -> Result<Driver, String> {
     use std::io::BufRead;
     use std::os::unix::process::CommandExt;
     let bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+    let errors = tempfile::tempfile().expect("a temporary file");
     let mut child = Command::new(&bin)
         .arg("--port=0")
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(errors.try_clone().expect("a second handle"))
         .process_group(0)
         .spawn()
         .unwrap_or_else(|e| {
             panic!("cannot start {bin} ({e}): install chromium and chromium-driver (see README)")
         });
     let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut out = String::new();
     let port = loop {
         match lines.next() {
             Some(Ok(line)) => {
@@ -70,16 +88,26 @@ fn start_driver() -> Driver {
                         .parse::<u16>()
                         .expect("a port number");
                 }
+                out.push_str(&line);
+                out.push('\n');
             }
-            _ => panic!("{bin} ended before it said which port it listens on"),
+            _ => {
+                let status = child.wait().map(|s| s.to_string()).unwrap_or_default();
+                let mut err = String::new();
+                let mut errors = errors;
+                use std::io::{Read, Seek};
+                let _ = errors.rewind();
+                let _ = errors.read_to_string(&mut err);
+                return Err(format!("{bin} ended ({status}); it wrote:\n{out}{err}"));
+            }
         }
     };
     // Keep reading what it says, so it never blocks on a full pipe.
     std::thread::spawn(move || lines.for_each(drop));
-    Driver {
+    Ok(Driver {
         child,
         url: format!("http://127.0.0.1:{port}"),
-    }
+    })
 }
 
 pub struct Browser {
