@@ -92,6 +92,8 @@ impl std::fmt::Debug for Password {
 
 impl Password {
     /// Checks the policy, naming the first rule broken (in the published API's order and words).
+    /// The four classes are ASCII ones, as in the original server and the OpenAPI pattern: an
+    /// `Ä` alone is not the upper-case letter, nor a `€` alone the symbol.
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let n = raw.chars().count();
         let fail = |m: &str| Err(DomainError::invalid(m));
@@ -104,19 +106,16 @@ impl Password {
         if n > 128 {
             return fail("Password must be no more than 128 characters");
         }
-        if !raw.chars().any(char::is_uppercase) {
+        if !raw.chars().any(|c| c.is_ascii_uppercase()) {
             return fail("Password must contain at least one uppercase letter");
         }
-        if !raw.chars().any(char::is_lowercase) {
+        if !raw.chars().any(|c| c.is_ascii_lowercase()) {
             return fail("Password must contain at least one lowercase letter");
         }
         if !raw.chars().any(|c| c.is_ascii_digit()) {
             return fail("Password must contain at least one number");
         }
-        if !raw
-            .chars()
-            .any(|c| !c.is_alphanumeric() && !c.is_whitespace())
-        {
+        if !raw.chars().any(|c| c.is_ascii_punctuation()) {
             return fail("Password must contain at least one special character");
         }
         Ok(Self(raw.to_string()))
@@ -238,6 +237,10 @@ mod tests {
             "NoDigits!!",
             "NoSymbol123",
             "Aa1!",
+            "ÄÖÜäöü123!",
+            "ĨĽȾaaaa1!",
+            "Secret123€",
+            "Secret123🏻",
         ] {
             assert!(Password::parse(bad).is_err(), "{bad} should be refused");
         }
