@@ -31,6 +31,7 @@ mod limits_across_instances;
 mod link_checks;
 mod mail;
 mod mfa;
+mod nested_folders;
 mod oidc;
 mod oidc_provider;
 mod organizations;

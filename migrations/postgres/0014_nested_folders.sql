@@ -1,0 +1,30 @@
+-- Nested folders and the folder totals kept with them.
+--
+-- `parent_id` names another folder of the same owner and organization (the use cases check
+-- both, and that no folder ends up inside itself); NULL is the top level. Deleting a folder
+-- moves its children up first, so no foreign-key action is needed. Names are unique among
+-- siblings, as in a browser's bookmark tree, instead of across all of a person's folders.
+--
+-- `bookmark_count` is how many bookmarks the folder holds, kept by the triggers below (which
+-- also fire for cascaded deletes), so lists never count a folder's bookmarks per request. A
+-- bookmark can only be put in its owner's folders, so whoever may see a folder sees all of them.
+ALTER TABLE folders ADD COLUMN parent_id TEXT;
+ALTER TABLE folders ADD COLUMN bookmark_count BIGINT NOT NULL DEFAULT 0;
+DROP INDEX folders_name_per_owner;
+CREATE UNIQUE INDEX folders_name_per_parent ON folders (org_id, user_id, COALESCE(parent_id, ''), lower(name));
+CREATE INDEX folders_by_parent ON folders (parent_id) WHERE parent_id IS NOT NULL;
+
+UPDATE folders SET bookmark_count = (SELECT COUNT(*) FROM bookmark_folders bf WHERE bf.folder_id = folders.id);
+
+CREATE FUNCTION bookmark_folders_count() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        UPDATE folders SET bookmark_count = bookmark_count + 1 WHERE id = NEW.folder_id;
+    ELSE
+        UPDATE folders SET bookmark_count = bookmark_count - 1 WHERE id = OLD.folder_id;
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER bookmark_folders_counted AFTER INSERT OR DELETE ON bookmark_folders
+    FOR EACH ROW EXECUTE FUNCTION bookmark_folders_count();
