@@ -267,7 +267,7 @@ pub async fn insert(c: &mut Conn<'_>, sql: &str, cols: &[Column], values: &[Valu
 
 /// After an import: what the database derives from the rows is made anew. SQLite's full-text
 /// index is rebuilt by the insert triggers, but a rebuild also makes sure nothing stale is left;
-/// the folders' kept totals came in with the folders and were then counted up again by the
+/// the folders' and tags' kept totals came in with them and were then counted up again by the
 /// `bookmark_folders` triggers, so they are counted once more from the rows.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn rebuild_derived(c: &mut Conn<'_>) -> Result<()> {
@@ -281,6 +281,12 @@ pub async fn rebuild_derived(c: &mut Conn<'_>) -> Result<()> {
     c.execute(
         "UPDATE folders SET bookmark_count = \
          (SELECT COUNT(*) FROM bookmark_folders bf WHERE bf.folder_id = folders.id)",
+        args![],
+    )
+    .await?;
+    c.execute(
+        "UPDATE tags SET bookmark_count = \
+         (SELECT COUNT(*) FROM bookmark_tags bt WHERE bt.tag_id = tags.id)",
         args![],
     )
     .await?;

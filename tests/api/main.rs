@@ -35,6 +35,7 @@ mod nested_folders;
 mod oidc;
 mod oidc_provider;
 mod organizations;
+mod page_queries;
 mod password_reset;
 mod profile;
 mod schema;
