@@ -68,3 +68,13 @@ for (const form of document.querySelectorAll("form[data-progress]")) {
     xhr.send(new FormData(form));
   });
 }
+
+// The header's <details class="menu">: on a wide screen the stylesheet shows what it folds, and
+// here it is marked open too, so that what assistive technology reads agrees with the screen;
+// going narrow folds it again.
+const wide = window.matchMedia("(min-width: 75rem)");
+const fold = () => { for (const menu of document.querySelectorAll("details.menu")) menu.open = wide.matches; };
+if (CSS.supports("selector(::details-content)")) {
+  wide.addEventListener("change", fold);
+  fold();
+}
