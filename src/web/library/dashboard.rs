@@ -11,6 +11,7 @@ use crate::domain::{OrgRole, Timestamp};
 use crate::state::AppState;
 use crate::web::chart;
 use crate::web::errors::PageResult;
+use crate::web::icons::{icon, Icon};
 use crate::web::layout;
 use crate::web::nav;
 use crate::web::session::{self, Ctx, Member, Visitor};
@@ -62,7 +63,7 @@ async fn render(state: &AppState, Member { org, ctx }: Member) -> PageResult {
     let body = html! {
         div.toolbar {
             h1 { (ctx.t("dash.title")) }
-            a.button href="/bookmarks/new" { (ctx.t("lib.new")) }
+            a.button href="/bookmarks/new" { (icon(Icon::Plus)) (ctx.t("lib.new")) }
         }
         (crate::web::org::joinable(&ctx, &open))
         @if let Some(limit) = limit {
