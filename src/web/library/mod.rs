@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
             "/bookmarks/{id}/history/{entry}/restore",
             post(link::restore),
         )
+        .route("/bookmarks/{id}/check", post(link::check_now))
         .route(
             "/bookmarks/{id}/delete",
             get(edit::delete_page).post(edit::delete),
