@@ -90,8 +90,9 @@ async fn a_bookmark_is_created_edited_found_filtered_and_deleted() {
     b.wait_text("go/rust").await;
     b.check_page("lib-bookmarks").await;
 
+    // The edit link carries the list it was opened from (`?return_to=`), where saving leads.
     b.click_text("Edit Rust docs").await;
-    b.wait_path(|p| p.ends_with("/edit")).await;
+    b.wait_path(|p| p.contains("/edit?return_to=")).await;
     b.check_page("lib-edit").await;
     b.fill("input[name=title]", "The Rust book").await;
     b.click("form[action$='/edit'] button[type=submit]").await;
@@ -205,10 +206,12 @@ async fn a_member_keeps_their_own_library_and_shares_it_with_their_team() {
     b.wait_text("#oncall").await;
 
     b.click_text("Edit Pager runbook").await;
-    let edit = b.wait_path(|p| p.ends_with("/edit")).await;
+    let edit = b.wait_path(|p| p.contains("/edit?return_to=")).await;
     let id = edit
         .trim_start_matches("/bookmarks/")
-        .trim_end_matches("/edit")
+        .split("/edit")
+        .next()
+        .unwrap()
         .to_string();
     for (css, ticked) in [
         ("input[name=folder_ids]".to_string(), true),

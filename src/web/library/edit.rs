@@ -34,6 +34,8 @@ pub struct BookmarkForm {
     user_ids: Vec<String>,
     #[serde(default)]
     team_ids: Vec<String>,
+    /// Where saving leads: the page the person came from (a local path only).
+    return_to: Option<String>,
 }
 
 impl BookmarkForm {
@@ -49,6 +51,7 @@ impl BookmarkForm {
             tag_ids: b.tags.iter().map(|l| l.id.clone()).collect(),
             user_ids: b.shared.users.iter().map(|l| l.id.clone()).collect(),
             team_ids: b.shared.teams.iter().map(|l| l.id.clone()).collect(),
+            return_to: None,
         }
     }
 
@@ -146,6 +149,7 @@ fn form(ctx: &Ctx, action: &str, f: &BookmarkForm, ch: &Choices, error: Option<&
         (alert(error))
         form.card-form method="post" action=(action) {
             (csrf_field(ctx))
+            @if let Some(to) = &f.return_to { input type="hidden" name="return_to" value=(to); }
             (Field::new(ctx.t("lib.title"), "title").value(f.title.as_deref().unwrap_or("")).required().render())
             (Field::new(ctx.t("lib.url"), "url").kind("url").value(f.url.as_deref().unwrap_or("")).required().render())
             (Field::new(ctx.t("lib.slug"), "slug").value(f.slug.as_deref().unwrap_or("")).hint(ctx.t("lib.slug_hint")).render())
@@ -163,7 +167,7 @@ fn form(ctx: &Ctx, action: &str, f: &BookmarkForm, ch: &Choices, error: Option<&
             (boxes("team_ids", ctx.t("lib.share_teams"), &ch.teams, &f.team_ids, ctx.t("lib.no_teams")))
             div.actions {
                 button type="submit" { (ctx.t("lib.save")) }
-                a href="/bookmarks" { (ctx.t("lib.cancel")) }
+                a href=(f.return_to.as_deref().unwrap_or("/bookmarks")) { (ctx.t("lib.cancel")) }
             }
         }
     }
@@ -174,6 +178,7 @@ pub struct Prefill {
     url: Option<String>,
     title: Option<String>,
     slug: Option<String>,
+    return_to: Option<String>,
 }
 
 /// `/bookmarks/new?url=…&title=…&slug=…`: the form, filled in (the bookmarklet and the go-link
@@ -189,6 +194,7 @@ pub async fn new_page(
         url: prefill.url,
         forwarding_enabled: prefill.slug.is_some().then(|| "true".into()),
         slug: prefill.slug,
+        return_to: Some(nav::local_or(prefill.return_to.as_deref(), "/bookmarks")),
         ..Default::default()
     };
     let body = html! { h1 { (ctx.t("lib.new")) } (form(&ctx, "/bookmarks/new", &f, &ch, None)) };
@@ -201,7 +207,10 @@ pub async fn create(
     Form(f): Form<BookmarkForm>,
 ) -> PageResult {
     match use_case::create(&state.store, &state.link_checker, &org, f.clone().input()).await {
-        Ok(_) => Ok(nav::see_other(&nav::with_notice("/bookmarks", "created"))),
+        Ok(_) => {
+            let to = nav::local_or(f.return_to.as_deref(), "/bookmarks");
+            Ok(nav::see_other(&nav::with_notice(&to, "created")))
+        }
         Err(e) => {
             let (status, message) = explain(ctx.lang, e);
             let ch = choices(&state, &org).await?;
@@ -216,17 +225,32 @@ async fn own(state: &AppState, org: &CurrentOrg, id: &str) -> Result<BookmarkVie
     use_case::view_owned(&mut db.conn(), org, id).await
 }
 
+#[derive(Deserialize, Default)]
+pub struct ReturnTo {
+    return_to: Option<String>,
+}
+
+/// `/bookmarks/{id}/edit?return_to=<path>`: the form; saving comes back to `return_to` when it
+/// is a path on this site, else to the bookmark's page.
 pub async fn edit_page(
     State(state): State<AppState>,
     Member { org, ctx }: Member,
     Path(id): Path<String>,
+    Query(back): Query<ReturnTo>,
 ) -> PageResult {
     let b = own(&state, &org, &id).await?;
     let ch = choices(&state, &org).await?;
     let action = format!("/bookmarks/{}/edit", b.row.id);
+    let f = BookmarkForm {
+        return_to: Some(nav::local_or(
+            back.return_to.as_deref(),
+            &format!("/bookmarks/{}", b.row.id),
+        )),
+        ..BookmarkForm::from_view(&b)
+    };
     let body = html! {
         h1 { (ctx.tf("lib.edit_title", &[("title", &b.row.title)])) }
-        (form(&ctx, &action, &BookmarkForm::from_view(&b), &ch, None))
+        (form(&ctx, &action, &f, &ch, None))
     };
     Ok(layout::page(&ctx, ctx.t("lib.edit"), body).into_response())
 }
@@ -246,7 +270,10 @@ pub async fn update(
     )
     .await
     {
-        Ok(_) => Ok(nav::see_other(&nav::with_notice("/bookmarks", "saved"))),
+        Ok(b) => {
+            let to = nav::local_or(f.return_to.as_deref(), &format!("/bookmarks/{}", b.row.id));
+            Ok(nav::see_other(&nav::with_notice(&to, "saved")))
+        }
         Err(e @ (AppError::NotFound(_) | AppError::Forbidden)) => Err(e.into()),
         Err(e) => {
             let (status, message) = explain(ctx.lang, e);
