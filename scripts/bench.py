@@ -170,6 +170,15 @@ def cross_instance_lag(port_a, port_b, token, rounds=200):
     return statistics.median(lags), lags[int(len(lags) * 0.99) - 1], first / rounds
 
 
+def new_database(a):
+    """A new empty PostgreSQL database's URL for `--backend postgres`; None for SQLite."""
+    if a.backend != "postgres":
+        return None
+    db_name = f"slugbase_bench_{uuid.uuid4().hex[:8]}"
+    subprocess.run([a.psql, a.pg_url, "-q", "-c", f"CREATE DATABASE {db_name}"], check=True)
+    return a.pg_url.rsplit("/", 1)[0] + "/" + db_name
+
+
 def rss_mb(pid):
     with open(f"/proc/{pid}/status") as f:
         return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1)) / 1024
@@ -186,11 +195,7 @@ def main():
 
     data_dir = tempfile.mkdtemp(prefix="slugbase-bench-")
     port = free_port()
-    db_url = None
-    if a.backend == "postgres":
-        db_name = f"slugbase_bench_{uuid.uuid4().hex[:8]}"
-        subprocess.run([a.psql, a.pg_url, "-q", "-c", f"CREATE DATABASE {db_name}"], check=True)
-        db_url = a.pg_url.rsplit("/", 1)[0] + "/" + db_name
+    db_url = new_database(a)
     server = start_server(a.binary, data_dir, port, db_url)
     try:
         r, data = request(port, "POST", "/api/auth/setup", {"email": "bench@example.com", "name": "Bench", "password": "Bench-pass-1"})

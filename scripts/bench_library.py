@@ -11,7 +11,7 @@ Usage: scripts/bench_library.py --binary target/release/slugbase --backend sqlit
 import argparse, csv, io, json, os, random, re, sqlite3, subprocess, sys, tempfile, time, uuid
 
 sys.path.insert(0, os.path.dirname(__file__))
-from bench import WORDS, free_port, median_ms, request, rss_mb, start_server  # noqa: E402
+from bench import WORDS, free_port, median_ms, new_database, request, rss_mb, start_server  # noqa: E402
 
 PEOPLE, TEAMS, FOLDERS, TAGS = 50, 20, 1_000, 2_000
 
@@ -144,15 +144,10 @@ def main():
     ap.add_argument("--pg-url"); ap.add_argument("--psql")
     ap.add_argument("--bookmarks", type=int, default=100_000)
     ap.add_argument("--requests", type=int, default=40, help="timed requests per page")
-    ap.add_argument("--bookmarks-only", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
 
     data_dir = tempfile.mkdtemp(prefix="slugbase-bench-library-")
-    port, db_url = free_port(), None
-    if a.backend == "postgres":
-        db_name = f"slugbase_bench_{uuid.uuid4().hex[:8]}"
-        subprocess.run([a.psql, a.pg_url, "-q", "-c", f"CREATE DATABASE {db_name}"], check=True)
-        db_url = a.pg_url.rsplit("/", 1)[0] + "/" + db_name
+    port, db_url = free_port(), new_database(a)
     server = start_server(a.binary, data_dir, port, db_url)
     try:
         r, data = request(port, "POST", "/api/auth/setup",

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use super::access::{
-    bookmark_ids_shared_with, bookmark_is_shared, bookmark_shared_with, bookmark_visible,
-    folder_visible,
+    bookmark_is_shared, bookmark_shared_with, bookmark_visible, folder_visible,
+    others_bookmark_ids_shared_with,
 };
 use super::bookmarks::{BookmarkRow, SELECT};
 use super::sql::{is_postgres, Args};
@@ -121,7 +121,7 @@ fn condition_in(
         (Scope::All, Some(Part::Own)) => "(b.org_id = $1 AND b.user_id = $2)".into(),
         (Scope::All, Some(Part::Shared)) => format!(
             "(b.org_id = $1 AND b.user_id <> $2 AND b.id IN ({}))",
-            bookmark_ids_shared_with("$1", "$2")
+            others_bookmark_ids_shared_with("$1", "$2")
         ),
         (Scope::All, None) => bookmark_visible("b", "$1", "$2"),
         (Scope::Mine, _) => "(b.org_id = $1 AND b.user_id = $2)".into(),
