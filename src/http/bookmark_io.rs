@@ -60,8 +60,8 @@ async fn export(
         Some(_) => return Err(AppError::bad_request("format must be json or html")),
     };
     let mut db = state.store.read().await?;
-    let entries = bookmark_io::export(&mut db.conn(), org.id(), org.user_id()).await?;
-    let (body, content_type, extension) = bookmark_io::export_file(entries, html)?;
+    let exported = bookmark_io::export(&mut db.conn(), org.id(), org.user_id()).await?;
+    let (body, content_type, extension) = bookmark_io::export_file(exported, html)?;
     let disposition = format!("attachment; filename=\"slugbase-bookmarks.{extension}\"");
     Ok((
         [
@@ -91,14 +91,17 @@ pub enum ImportJson {
 /// `text/html`, or either file's text as `{"format": "json"|"html", "content": "…"}`.
 ///
 /// Files up to 64 MiB and 100,000 bookmarks are taken. A link the caller already has (same
-/// URL) is reported `already_there` and not added again; the same link twice in the file is
+/// URL) is counted in `already_there` and not added again; the same link twice in the file is
 /// one bookmark in all its folders (`merged`); a keyword that is not a valid slug, or is
-/// taken, costs only the slug (`kept_without_slug`).
+/// taken, costs only the slug (`kept_without_slug`). Those two are only counted; `items` lists
+/// the items that need a look.
 ///
-/// Folders (nested ones named `Parent/Child`) and tags are matched to the caller's by name,
-/// ignoring case, and made when missing. Each bookmark that cannot be added (invalid URL, title
-/// or slug, a slug the caller already uses, the Free plan's limit) is listed in `errors` with its
-/// position; the others are added. A body that is not a bookmark file is a 400 and adds nothing.
+/// Folders keep their tree: each folder of a browser's file (empty ones too) is put inside its
+/// parent, matching the caller's folder of the same name in the same place ignoring case, and
+/// made when missing; a JSON file's `folder_paths` are read the same way. Tags are matched by
+/// name. Importing the same file again adds nothing. Each bookmark that cannot be added
+/// (invalid URL, title or slug, the Free plan's limit) is listed in `errors` with its position;
+/// the others are added. A body that is not a bookmark file is a 400 and adds nothing.
 #[utoipa::path(post, path = "/api/bookmarks/import", tag = "bookmarks",
     request_body(content(
         (ImportJson = "application/json"),
@@ -120,9 +123,9 @@ async fn import(
         is_html(&headers)?
     };
     let text = String::from_utf8_lossy(&body);
-    let items =
+    let file =
         bookmark_file::read(&text, is_html).map_err(|e| AppError::bad_request(e.to_string()))?;
-    let report = bookmark_io::import(&state.store, &state.link_checker, &org, items).await?;
+    let report = bookmark_io::import(&state.store, &state.link_checker, &org, file).await?;
     Ok(Json(report))
 }
 

@@ -1,5 +1,5 @@
-//! Data: import a browser's bookmark file or a SlugBase export (with a report of every item
-//! that was not simply added), export as JSON or browser HTML, and the bookmarklet.
+//! Data: import a browser's bookmark file or a SlugBase export (with a report of the items that
+//! need a look), export as JSON or browser HTML, and the bookmarklet.
 
 use axum::extract::{Multipart, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -86,8 +86,6 @@ fn report_view(ctx: &Ctx, r: &ImportReport) -> Markup {
 
 fn outcome_key(o: Outcome) -> &'static str {
     match o {
-        Outcome::Merged => "set.outcome_merged",
-        Outcome::AlreadyThere => "set.outcome_already_there",
         Outcome::KeptWithoutSlug => "set.outcome_kept_without_slug",
         Outcome::Failed => "set.outcome_failed",
     }
@@ -140,9 +138,9 @@ pub async fn import(
         let text = String::from_utf8_lossy(&bytes);
         let looks_html =
             name.ends_with(".html") || name.ends_with(".htm") || text.trim_start().starts_with('<');
-        let items = bookmark_file::read(&text, looks_html)
+        let file = bookmark_file::read(&text, looks_html)
             .map_err(|e| AppError::bad_request(e.to_string()))?;
-        bookmark_io::import(&state.store, &state.link_checker, &org, items).await
+        bookmark_io::import(&state.store, &state.link_checker, &org, file).await
     }
     .await;
     match outcome {
@@ -188,11 +186,11 @@ pub async fn export(
             )))
         }
     };
-    let entries = {
+    let exported = {
         let mut db = state.store.read().await?;
         bookmark_io::export(&mut db.conn(), org.id(), org.user_id()).await?
     };
-    let (text, content_type, extension) = bookmark_io::export_file(entries, html)?;
+    let (text, content_type, extension) = bookmark_io::export_file(exported, html)?;
     Ok((
         [
             (header::CONTENT_TYPE, content_type.to_string()),
