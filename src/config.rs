@@ -180,6 +180,10 @@ pub struct Config {
     /// Static answers the checker consults before DNS, curl-style: `host=ip,host2=ip2`.
     #[arg(long, env = "LINK_CHECK_RESOLVE", global = true)]
     pub link_check_resolve: Option<String>,
+    /// Bookmarks a background import writes per transaction: small enough that other writers
+    /// wait for one batch at most, large enough that a big file goes quickly.
+    #[arg(long, env = "IMPORT_BATCH_SIZE", default_value_t = 500, global = true)]
+    pub import_batch_size: usize,
 }
 
 impl Config {
@@ -292,6 +296,7 @@ impl std::fmt::Debug for Config {
             link_check_allow_private,
             link_check_allow_addrs,
             link_check_resolve,
+            import_batch_size,
         } = self;
         f.debug_struct("Config")
             .field("host", host)
@@ -329,6 +334,7 @@ impl std::fmt::Debug for Config {
             .field("link_check_allow_private", link_check_allow_private)
             .field("link_check_allow_addrs", link_check_allow_addrs)
             .field("link_check_resolve", link_check_resolve)
+            .field("import_batch_size", import_batch_size)
             .finish()
     }
 }

@@ -3,7 +3,9 @@
 //!
 //! A batch is written inside the caller's transaction: new folders and tags as they are first
 //! needed, then the batch's bookmarks and their links in a few multi-row statements, so that a
-//! file of tens of thousands costs hundreds of statements, not tens of thousands.
+//! file of tens of thousands costs hundreds of statements, not tens of thousands. The
+//! synchronous import is one batch in one transaction; a background import is many, each in its
+//! own (see `app::import_jobs`).
 
 use std::collections::{HashMap, HashSet};
 

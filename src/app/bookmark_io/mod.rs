@@ -3,8 +3,8 @@
 //!
 //! Folders keep their tree both ways: an import puts each folder of a file inside its parent,
 //! matching the caller's folders by place and name (ignoring case), and an export writes every
-//! folder inside its parent. The import itself is the [`Importer`], which writes a file batch by
-//! batch; here the whole file is one batch in one transaction.
+//! folder inside its parent. A large file is imported in the background instead (see
+//! [`crate::app::import_jobs`]), by the same [`Importer`].
 
 mod importer;
 mod report;
