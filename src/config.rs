@@ -185,6 +185,10 @@ pub struct Config {
     /// timings can tell an attacker more than they should).
     #[arg(long, env = "SERVER_TIMING", default_value_t = false, global = true)]
     pub server_timing: bool,
+    /// Bookmarks a background import writes per transaction: small enough that other writers
+    /// wait for one batch at most, large enough that a big file goes quickly.
+    #[arg(long, env = "IMPORT_BATCH_SIZE", default_value_t = 500, global = true)]
+    pub import_batch_size: usize,
 }
 
 impl Config {
@@ -298,6 +302,7 @@ impl std::fmt::Debug for Config {
             link_check_allow_addrs,
             link_check_resolve,
             server_timing,
+            import_batch_size,
         } = self;
         f.debug_struct("Config")
             .field("host", host)
@@ -336,6 +341,7 @@ impl std::fmt::Debug for Config {
             .field("link_check_allow_addrs", link_check_allow_addrs)
             .field("link_check_resolve", link_check_resolve)
             .field("server_timing", server_timing)
+            .field("import_batch_size", import_batch_size)
             .finish()
     }
 }

@@ -19,9 +19,11 @@ use tokio::net::TcpListener;
 
 use crate::app::cache::GenCache;
 use crate::app::identity::Authenticator;
+use crate::app::import_jobs::ImportQueue;
 use crate::app::link_checks::LinkChecker;
 use crate::app::sessions::SessionKeys;
 use crate::config::Config;
+use crate::jobs::imports::Imports;
 use crate::jobs::invitation_reminders::Reminders;
 use crate::jobs::Jobs;
 use crate::mail::Mailer;
@@ -58,6 +60,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         &config.mail_from,
     )?;
     let link_checker = LinkChecker::from_config(&config)?;
+    let import_batch_size = config.import_batch_size;
     let limits = Limits::for_store(
         &store,
         config.rate_limit_auth_per_minute,
@@ -84,6 +87,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         list_totals: Arc::new(GenCache::new(std::time::Duration::from_secs(5), 50_000)),
         oidc_http: crate::app::oidc_client::http_client(),
         link_checker: Arc::new(link_checker),
+        imports: Arc::new(ImportQueue::new(import_batch_size)),
     }))
 }
 
@@ -145,12 +149,19 @@ impl Application {
             base_url: state.config.base_url(),
             every: Duration::from_secs(state.config.invitation_reminder_check_secs),
         };
+        let imports = Imports {
+            queue: Arc::clone(&state.imports),
+            checker: Arc::clone(&state.link_checker),
+            policy: state.plan_policy(),
+            holder: crate::jobs::lease::holder_id(),
+        };
         let jobs = Jobs::start(
             &state.store,
             &state.access_counter,
             &state.limits,
             reminders,
             &state.link_checker,
+            imports,
         );
         Ok(Self {
             listener,

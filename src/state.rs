@@ -53,6 +53,8 @@ pub struct Shared {
     pub oidc_http: openidconnect::reqwest::Client,
     /// Checks bookmarks' URLs (the background job and `POST /api/bookmarks/{id}/check`).
     pub link_checker: Arc<crate::app::link_checks::LinkChecker>,
+    /// Background imports' doorbell: uploads ring it, the import job answers.
+    pub imports: Arc<crate::app::import_jobs::ImportQueue>,
 }
 
 impl Shared {

@@ -124,10 +124,22 @@ impl Quota {
     /// inside the transaction that adds the bookmarks.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn load(c: &mut Conn<'_>, org: &CurrentOrg) -> Result<Option<Self>> {
-        if org.rules.bookmark_limit().is_none() {
+        Self::load_for(c, org.id(), org.user_id(), &org.rules).await
+    }
+
+    /// [`load`](Self::load) for `user_id` in `org_id` under `rules`, where no request names
+    /// them (a background import).
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn load_for(
+        c: &mut Conn<'_>,
+        org_id: &str,
+        user_id: &str,
+        rules: &Rules,
+    ) -> Result<Option<Self>> {
+        if rules.bookmark_limit().is_none() {
             return Ok(None);
         }
-        let (owned, grace_ends_at) = bookmarks::locked_quota(c, org.id(), org.user_id()).await?;
+        let (owned, grace_ends_at) = bookmarks::locked_quota(c, org_id, user_id).await?;
         Ok(Some(Self {
             owned,
             grace_ends_at,

@@ -19,6 +19,7 @@ pub mod go_index;
 pub mod golinks;
 pub mod history;
 pub mod identity;
+pub mod import_jobs;
 pub mod instance_stats;
 pub mod invitation_links;
 pub mod invitation_reminders;

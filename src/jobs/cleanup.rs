@@ -5,7 +5,8 @@
 //! - email links a month after they expired: until then presenting one still says "used" or
 //!   "expired", which is more helpful than "invalid";
 //! - OpenID sign-ins never finished, past their expiry;
-//! - visits per day older than the 90 days a bookmark shows.
+//! - visits per day older than the 90 days a bookmark shows;
+//! - background imports a month after they ended (their reports have been read by then).
 //!
 //! Kept: invitations (listed with their status, reminded, accepted late as "expired"), the
 //! audit log, API tokens (they do not expire), statistics.
@@ -19,7 +20,9 @@ use crate::domain::visits;
 use crate::domain::Timestamp;
 use crate::error::Result;
 use crate::security::rate_limit::WINDOW_MS;
-use crate::store::{email_tokens, oidc, rate_limits, sessions, visits as visit_days, Store};
+use crate::store::{
+    email_tokens, import_jobs, oidc, rate_limits, sessions, visits as visit_days, Store,
+};
 
 /// Often enough that the rate-limit table holds a few minutes of windows, rarely enough to cost
 /// nothing.
@@ -30,6 +33,9 @@ pub const LEASE_NAME: &str = "cleanup";
 
 /// How long after it expired an email link is deleted.
 const EMAIL_LINK_KEPT_MS: i64 = 30 * 24 * 3_600_000;
+
+/// How long after it ended an import's report is kept.
+const IMPORT_KEPT_MS: i64 = 30 * 24 * 3_600_000;
 
 pub async fn run(store: Store, holder: String, stopped: watch::Receiver<bool>) {
     let lease = Lease {
@@ -66,10 +72,19 @@ pub async fn round(store: &Store, now: i64) -> Result<()> {
     let logins = oidc::sweep_logins(&mut tx.conn(), now).await?;
     let first_day = visits::first_day(Timestamp(now).day());
     let days = visit_days::prune(&mut tx.conn(), first_day).await?;
+    let imports = import_jobs::delete_ended_before(&mut tx.conn(), now - IMPORT_KEPT_MS).await?;
     // Only rows no cached answer can rest on (expired or old): the caches keep what they hold.
     tx.commit_quietly().await?;
-    if windows + sessions + links + logins + days > 0 {
-        tracing::debug!(windows, sessions, links, logins, days, "cleaned up");
+    if windows + sessions + links + logins + days + imports > 0 {
+        tracing::debug!(
+            windows,
+            sessions,
+            links,
+            logins,
+            days,
+            imports,
+            "cleaned up"
+        );
     }
     Ok(())
 }

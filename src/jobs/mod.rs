@@ -7,6 +7,7 @@
 
 pub mod cleanup;
 pub mod db_probe;
+pub mod imports;
 pub mod invitation_reminders;
 pub mod lease;
 pub mod limiter_sweep;
@@ -40,6 +41,7 @@ impl Jobs {
         limits: &Limits,
         reminders: invitation_reminders::Reminders,
         links: &Arc<LinkChecker>,
+        imports: imports::Imports,
     ) -> Self {
         let (stop, stopped) = watch::channel(false);
         let tasks = vec![
@@ -66,6 +68,7 @@ impl Jobs {
                 reminders,
                 stopped.clone(),
             )),
+            tokio::spawn(imports::run(store.clone(), imports, stopped.clone())),
             tokio::spawn({
                 let store = store.clone();
                 async move { store.follow_invalidations(stopped).await }

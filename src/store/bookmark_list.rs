@@ -240,7 +240,9 @@ pub async fn rows(
         (Part::Own, false) => sort.order_by(),
     };
     let mut args = Args::org_user(org_id, user_id);
-    let sql = if f.scope == Scope::All {
+    // Newest first (the default order) has an index per owner; the others are read from the
+    // organization's index (most used) or sorted whole (by title) either way.
+    let sql = if f.scope == Scope::All && sort == Sort::RecentlyAdded {
         // The visible bookmarks are the person's own and the others' shared with them: each
         // part is read in order up to the end of the page, and the two are merged.
         let end = args.push(offset.saturating_add(limit));

@@ -178,6 +178,79 @@ pub async fn insert(
     Ok(())
 }
 
+/// One row of [`insert_many`]: a new bookmark's id, fields and creation time.
+#[derive(Clone, Debug)]
+pub struct NewRow {
+    pub id: String,
+    pub fields: Fields,
+    pub created_at: i64,
+}
+
+/// Rows per statement of [`insert_many`] and [`link_many`]: a few thousand bound values, well
+/// under both databases' limits.
+const ROWS_PER_STATEMENT: usize = 250;
+
+/// Writes new bookmarks of `user_id`, many rows per statement (an import's batch). Their slugs
+/// must have been checked already: a taken one fails the whole statement.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn insert_many(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    user_id: &str,
+    rows: &[NewRow],
+) -> Result<()> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut args = args![org_id, user_id];
+        let values = chunk
+            .iter()
+            .map(|r| {
+                let f = &r.fields;
+                let id = args.push(r.id.as_str());
+                let title = args.push(&f.title);
+                let url = args.push(&f.url);
+                let slug = args.push(&f.slug);
+                let forwarding = args.push(f.forwarding_enabled);
+                let pinned = args.push(f.pinned);
+                let all_teams = args.push(f.share_all_teams);
+                let at = args.push(r.created_at);
+                format!(
+                    "({id}, $1, $2, {title}, {url}, {slug}, {forwarding}, {pinned}, {all_teams}, {at}, {at})"
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO bookmarks (id, org_id, user_id, title, url, slug, forwarding_enabled, \
+             pinned, share_all_teams, created_at, updated_at) VALUES {values}"
+        );
+        c.execute(&sql, args).await.map_err(slug_taken)?;
+    }
+    Ok(())
+}
+
+/// Adds the links `(owner id, target id)` through `link` (none of which exist yet), many per
+/// statement.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn link_many(
+    c: &mut Conn<'_>,
+    link: Link,
+    org_id: &str,
+    pairs: &[(String, String)],
+) -> Result<()> {
+    let (table, owner, target) = link.parts();
+    for chunk in pairs.chunks(ROWS_PER_STATEMENT) {
+        let mut args = args![org_id];
+        let values = chunk
+            .iter()
+            .map(|(o, t)| format!("($1, {}, {})", args.text(o), args.text(t)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("INSERT INTO {table} (org_id, {owner}, {target}) VALUES {values}");
+        c.execute(&sql, args).await?;
+    }
+    Ok(())
+}
+
 /// `SET` items for an update that gives the bookmark URL `$4`: a new URL forgets what the last
 /// link check found and is due for a check at once (the same URL keeps both).
 pub const URL_CHANGE: &str =

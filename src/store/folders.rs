@@ -240,6 +240,22 @@ pub async fn sibling_named(
     Ok(n > 0)
 }
 
+/// Every folder `user_id` owns in the organization as `(id, name, parent_id)`: what an import
+/// matches a file's folders against and an export writes the tree from.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn own_tree(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    user_id: &str,
+) -> Result<Vec<(String, String, Option<String>)>> {
+    c.fetch_all(
+        "SELECT id, name, parent_id FROM folders WHERE org_id = $1 AND user_id = $2 \
+         ORDER BY created_at, id",
+        args![org_id, user_id],
+    )
+    .await
+}
+
 /// Moves folder `id` into `parent_id` under `name` (the folder-delete step that lifts children).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn reparent(

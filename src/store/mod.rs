@@ -25,6 +25,7 @@ pub mod go_links;
 pub mod go_preferences;
 pub mod health;
 pub mod history;
+pub mod import_jobs;
 pub mod invalidation;
 pub mod invitations;
 pub mod leases;

@@ -55,12 +55,15 @@ pub const TABLES: &[&str] = &[
 
 /// Tables that are not data: the migrator's bookkeeping, SQLite's full-text index (an FTS5
 /// table and its shadow tables), which the `bookmarks` triggers rebuild as rows are inserted,
-/// and what running servers keep for a minute or two (rate-limit counts, job leases), which
-/// belongs to the processes of the old installation, not to its people.
+/// and what running servers keep for a minute or two (rate-limit counts, job leases, background
+/// imports: a file on its way in and its report, which belong to the processes of the old
+/// installation, not to its people).
 fn is_derived(table: &str) -> bool {
     table == "_sqlx_migrations"
         || table == "rate_limit_hits"
         || table == "job_leases"
+        || table == "import_jobs"
+        || table == "import_job_files"
         || table.starts_with("bookmarks_fts")
         || table.starts_with("sqlite_")
 }

@@ -544,7 +544,7 @@ async fn the_openapi_document_is_complete_enough_to_generate_a_client() {
             assert!(!tenant || org_header, "{name}: X-Organization-Id");
         }
     }
-    assert_eq!(operations, 115);
+    assert_eq!(operations, 116);
     // Creating an OIDC provider documents what it requires; the client secret is write-only.
     let new_provider = &doc["components"]["schemas"]["NewProviderBody"];
     assert_eq!(

@@ -215,7 +215,7 @@ async fn a_browser_file_brings_folders_tags_and_keywords() {
     assert_eq!(report["imported"], 3, "{report}");
     assert_eq!(
         report["folders_created"], 1,
-        "Work/Docs; work already exists"
+        "Docs inside work, which exists already"
     );
     assert_eq!(report["tags_created"], 2);
     let lib = library(&export_json(app, alice).await);
@@ -223,7 +223,7 @@ async fn a_browser_file_brings_folders_tags_and_keywords() {
         lib,
         vec![
             json!({"title": "Docs", "url": "https://docs.example/", "slug": null,
-                "forwarding_enabled": false, "pinned": false, "tags": [], "folders": ["Work/Docs"]}),
+                "forwarding_enabled": false, "pinned": false, "tags": [], "folders": ["work/Docs"]}),
             json!({"title": "Intranet", "url": "https://intranet.example/", "slug": "intra",
                 "forwarding_enabled": true, "pinned": false, "tags": ["Work", "internal"], "folders": []}),
             json!({"title": "Wiki — café", "url": "https://wiki.example/?a=1&b=2", "slug": null,

@@ -21,6 +21,8 @@ mod golinks;
 mod history;
 mod import_export;
 mod import_files;
+mod import_jobs;
+mod import_tree;
 mod instance_stats;
 mod invitation_reminders;
 mod invitations;

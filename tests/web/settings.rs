@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use slugbase::config::Mode;
 
 use crate::browser::Browser;
-use crate::helpers::{spawn_app, Authenticator, PASSWORD};
+use crate::helpers::{expect, spawn_app, spawn_with, Authenticator, PASSWORD};
 
 #[tokio::test]
 async fn language_and_theme_follow_the_profile() {
@@ -222,6 +222,8 @@ async fn a_browser_bookmark_file_is_imported_and_exported_again() {
         .await
         .unwrap();
     b.click("form[action='/settings/data/import'] button").await;
+    b.wait_path(|p| p.starts_with("/settings/data/imports/"))
+        .await;
     b.wait_text("Imported 2 bookmarks; 1 could not be added")
         .await;
     b.wait_text("Not a link").await;
@@ -273,5 +275,126 @@ async fn a_browser_bookmark_file_is_imported_and_exported_again() {
             .status(),
         StatusCode::BAD_REQUEST
     );
+    b.close().await;
+}
+
+/// A browser's file of `n` bookmarks in folders three deep (`Work > Docs > Rust` among them).
+fn nested_file(n: usize) -> String {
+    let mut out = String::from(
+        "<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<TITLE>Bookmarks</TITLE>\n<H1>Bookmarks</H1>\n<DL><p>\n",
+    );
+    for (top, inner, leaf) in [("Work", "Docs", "Rust"), ("Home", "Recipes", "Baking")] {
+        out.push_str(&format!(
+            "<DT><H3>{top}</H3>\n<DL><p>\n<DT><H3>{inner}</H3>\n<DL><p>\n<DT><H3>{leaf}</H3>\n<DL><p>\n"
+        ));
+        for i in 0..n / 2 {
+            out.push_str(&format!(
+                "<DT><A HREF=\"https://{leaf}{i}.example/\">{leaf} page {i}</A>\n"
+            ));
+        }
+        out.push_str("</DL><p>\n</DL><p>\n</DL><p>\n");
+    }
+    out.push_str("</DL><p>\n");
+    out
+}
+
+/// A member (not a manager) uploads a nested browser file: the page goes at once to the
+/// import's progress page, which updates itself until the import is done, and the folders are
+/// there, nested, afterwards.
+#[tokio::test]
+async fn a_member_imports_a_nested_file_and_watches_it_finish() {
+    let app = spawn_with(Mode::Selfhosted, |c| c.import_batch_size = 100).await;
+    app.setup_admin("ada@example.com").await;
+    let bob = app.add_user("bob@example.com").await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bookmarks.html");
+    std::fs::write(&file, nested_file(3_000)).unwrap();
+
+    let b = Browser::open(&app.base).await;
+    b.sign_in("bob@example.com", PASSWORD).await;
+    b.goto("/settings/data").await;
+    b.find("input[type=file]")
+        .await
+        .send_keys(file.to_str().unwrap())
+        .await
+        .unwrap();
+    b.click("form[action='/settings/data/import'] button").await;
+    let page = b
+        .wait_path(|p| p.starts_with("/settings/data/imports/"))
+        .await;
+    let first = b.body_text().await;
+    assert!(
+        first.contains("items read")
+            || first.contains("Waiting to start")
+            || first.contains("Imported 3000"),
+        "{first}"
+    );
+    // The same page that does not update itself, which a person may ask for: while the import
+    // still runs, it is checked as every page is.
+    b.goto(&format!("{page}?auto=off")).await;
+    if b.body_text().await.contains("items read") {
+        b.check_page("set-import-running").await;
+        b.click_text("Update automatically").await;
+        b.wait_page(&page).await;
+    } else {
+        b.goto(&page).await;
+    }
+    b.wait_text("Imported 3000 bookmarks; 0 could not be added")
+        .await;
+    assert!(
+        !b.body_text().await.contains("updates itself"),
+        "a finished import stops updating"
+    );
+    b.check_page("set-import-done").await;
+
+    // Stopping the updates works without JavaScript: a link to the same page.
+    let job_id = page
+        .trim_start_matches("/settings/data/imports/")
+        .to_string();
+    let res = app
+        .client
+        .get(app.url(&format!("/settings/data/imports/{job_id}")))
+        .header("cookie", format!("token={}", bob.jwt))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers().get("refresh").is_none(), "done: no reloading");
+
+    b.click_text("Your folders").await;
+    b.wait_page("/folders").await;
+    b.wait_text("Rust").await;
+    b.wait_text("Baking").await;
+    let folders = expect(
+        app.get("/api/folders?scope=mine", Some(&bob.jwt)).await,
+        StatusCode::OK,
+    )
+    .await;
+    let items = folders["items"].as_array().unwrap();
+    let named = |name: &str| items.iter().find(|f| f["name"] == name).unwrap().clone();
+    assert_eq!(items.len(), 6);
+    assert_eq!(named("Rust")["parent_id"], named("Docs")["id"]);
+    assert_eq!(named("Docs")["parent_id"], named("Work")["id"]);
+    assert_eq!(named("Work")["parent_id"], serde_json::Value::Null);
+    assert_eq!(named("Rust")["bookmark_count"], 1_500);
+
+    // The data page lists the import, with its file name.
+    b.goto("/settings/data").await;
+    b.wait_text("Your recent imports").await;
+    b.wait_text("bookmarks.html").await;
+    b.check_page("set-data-recent").await;
+
+    // Nobody else sees the job's page.
+    let res = app
+        .client
+        .get(app.url(&format!("/settings/data/imports/{job_id}")))
+        .header(
+            "cookie",
+            format!("token={}", app.login_ok("ada@example.com").await.jwt),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
     b.close().await;
 }

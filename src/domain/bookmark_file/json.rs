@@ -1,16 +1,20 @@
 //! SlugBase's JSON bookmark file: an array of bookmark objects.
 //!
-//! Written as `{title, url, slug, forwarding_enabled, pinned, tags, folders, created_at}` with tag
-//! and folder names. Read leniently, so older and neighbouring shapes import too: the published
-//! SlugBase's `tag_names`/`folder_names`, the bookmark objects of `GET /api/bookmarks` (whose tags
-//! and folders are `{id, name}` objects), `""` for no slug, and dates as RFC 3339, SQLite
-//! timestamps or Unix times. Unknown fields are ignored.
+//! Written as `{title, url, slug, forwarding_enabled, pinned, tags, folders, folder_paths,
+//! created_at}` with tag names; `folders` names each folder by its path (`Work/Docs`), which is
+//! what a reader that knows only flat folders can use, and `folder_paths` gives the same folders
+//! as lists of names (`[["Work", "Docs"]]`), which is what SlugBase reads back: a name may hold a
+//! `/` itself. Read leniently, so older and neighbouring shapes import too: without
+//! `folder_paths` each of `folders` is one folder at the top level; the published SlugBase's
+//! `tag_names`/`folder_names`, the bookmark objects of `GET /api/bookmarks` (whose tags and
+//! folders are `{id, name}` objects), `""` for no slug, and dates as RFC 3339, SQLite timestamps
+//! or Unix times. Unknown fields are ignored.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::{parse_date, Entry, Items, NotABookmarkFile, Unreadable};
+use super::{parse_date, path_label, Entry, FolderPath, Items, NotABookmarkFile, Unreadable};
 use crate::domain::time;
 
 /// One bookmark of a JSON export.
@@ -23,8 +27,11 @@ pub struct JsonBookmark {
     pub pinned: bool,
     /// Tag names.
     pub tags: Vec<String>,
-    /// Folder names.
+    /// The folders it is in, each named by its path: `Work/Docs` is Docs inside Work.
     pub folders: Vec<String>,
+    /// The same folders, each as the names from the top level down (`["Work", "Docs"]`); an
+    /// import reads these when they are given.
+    pub folder_paths: Vec<FolderPath>,
     #[serde(serialize_with = "time::millis")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: i64,
@@ -39,7 +46,8 @@ impl From<Entry> for JsonBookmark {
             slug: e.slug,
             pinned: e.pinned,
             tags: e.tags,
-            folders: e.folders,
+            folders: e.folders.iter().map(|p| path_label(p)).collect(),
+            folder_paths: e.folders,
             created_at: e.created_at.unwrap_or_default(),
         }
     }
@@ -57,6 +65,7 @@ struct Item {
     tags: Option<Vec<Name>>,
     #[serde(alias = "folder_names")]
     folders: Option<Vec<Name>>,
+    folder_paths: Option<Vec<FolderPath>>,
     created_at: Option<Value>,
 }
 
@@ -125,7 +134,10 @@ fn item(v: Value) -> Result<Entry, Unreadable> {
         forwarding_enabled: it.forwarding_enabled,
         pinned: it.pinned.unwrap_or(false),
         tags: names(it.tags),
-        folders: names(it.folders),
+        folders: match it.folder_paths {
+            Some(paths) => paths,
+            None => names(it.folders).into_iter().map(|n| vec![n]).collect(),
+        },
         created_at: it.created_at.as_ref().and_then(parse_date),
         repeats: 0,
     })
@@ -137,7 +149,7 @@ mod tests {
     use serde_json::json;
 
     fn parse(text: &str) -> Result<Items, NotABookmarkFile> {
-        super::super::read(text, false)
+        super::super::read(text, false).map(|f| f.items)
     }
 
     #[test]
@@ -149,14 +161,15 @@ mod tests {
             forwarding_enabled: Some(true),
             pinned: false,
             tags: vec!["a".into()],
-            folders: vec!["F".into()],
+            folders: vec![vec!["F".into()], vec!["Work".into(), "A/B".into()]],
             created_at: Some(1_700_000_000_123),
             repeats: 0,
         });
         assert_eq!(
             serde_json::to_value(b).unwrap(),
             json!({"title": "Docs", "url": "https://docs.example", "slug": "docs",
-                "forwarding_enabled": true, "pinned": false, "tags": ["a"], "folders": ["F"],
+                "forwarding_enabled": true, "pinned": false, "tags": ["a"],
+                "folders": ["F", "Work/A/B"], "folder_paths": [["F"], ["Work", "A/B"]],
                 "created_at": "2023-11-14T22:13:20.123Z"})
         );
     }
@@ -180,12 +193,29 @@ mod tests {
         assert_eq!(entries[0].created_at, Some(1_700_000_000_123));
         assert_eq!(
             (entries[1].tags.clone(), entries[1].folders.clone()),
-            (vec!["y".to_string()], vec!["G".to_string()])
+            (vec!["y".to_string()], vec![vec!["G".to_string()]])
         );
         assert_eq!(entries[1].created_at, Some(1_700_000_000_000));
         assert_eq!(entries[2].tags, ["z"]);
-        assert_eq!(entries[2].folders, ["H"]);
+        assert_eq!(entries[2].folders, [["H"]]);
         assert_eq!(entries[2].slug, None);
+    }
+
+    #[test]
+    fn folder_paths_win_over_flat_names_which_are_read_as_they_are() {
+        let items = parse(
+            r#"[{"title": "A", "url": "https://a.example", "folders": ["Work/Docs"],
+                 "folder_paths": [["Work", "Docs"]]},
+                {"title": "B", "url": "https://b.example", "folders": ["Work/Docs"]}]"#,
+        )
+        .unwrap();
+        let folders = |i: usize| items[i].as_ref().unwrap().folders.clone();
+        assert_eq!(folders(0), [["Work", "Docs"]]);
+        assert_eq!(
+            folders(1),
+            [["Work/Docs"]],
+            "an older flat name stays one name"
+        );
     }
 
     #[test]

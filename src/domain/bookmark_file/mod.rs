@@ -4,6 +4,9 @@
 //!
 //! Reading checks the shape of a file, not its values: titles, URLs, slugs and names are checked
 //! entry by entry ([`Entry::validate`]), so an import can report each bad bookmark and keep the rest.
+//!
+//! Folders nest, as in a browser: a bookmark's folder is a [`FolderPath`], the names from the top
+//! level down, never one name with separators in it (a folder may well be called "A/B").
 
 pub mod html;
 pub mod json;
@@ -19,6 +22,15 @@ use crate::domain::library::{folder_name, tag_name, NewBookmark};
 /// At most this many bookmarks per import: real browser exports run to tens of thousands.
 pub const MAX_ENTRIES: usize = 100_000;
 
+/// A folder as a file places it: its name and those of the folders around it, outermost first
+/// (`["Work", "Docs"]` is Docs inside Work).
+pub type FolderPath = Vec<String>;
+
+/// A folder path as one string, `Work/Docs`, for people and for flat lists of names.
+pub fn path_label(path: &[String]) -> String {
+    path.join("/")
+}
+
 /// One bookmark as a file carries it, not yet checked.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Entry {
@@ -29,7 +41,8 @@ pub struct Entry {
     pub forwarding_enabled: Option<bool>,
     pub pinned: bool,
     pub tags: Vec<String>,
-    pub folders: Vec<String>,
+    /// The folders it is in.
+    pub folders: Vec<FolderPath>,
     /// Milliseconds since the epoch.
     pub created_at: Option<i64>,
     /// How many more times the file held this same link (in other folders): they are merged
@@ -41,9 +54,9 @@ pub struct Entry {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValidEntry {
     pub bookmark: NewBookmark,
-    /// Tag and folder names, trimmed, without case-insensitive repeats.
+    /// Tag names and folder paths, trimmed, without case-insensitive repeats.
     pub tags: Vec<String>,
-    pub folders: Vec<String>,
+    pub folders: Vec<FolderPath>,
     pub created_at: Option<i64>,
 }
 
@@ -62,7 +75,7 @@ impl Entry {
         Ok(ValidEntry {
             bookmark,
             tags: names(&self.tags, tag_name)?,
-            folders: names(&self.folders, folder_name)?,
+            folders: paths(&self.folders)?,
             created_at: self.created_at,
         })
     }
@@ -89,6 +102,28 @@ fn names(
     Ok(out)
 }
 
+/// Folder paths with each name checked as a folder's, blank names and empty paths dropped, and
+/// later paths that repeat an earlier one (ignoring case) removed.
+fn paths(raw: &[FolderPath]) -> Result<Vec<FolderPath>, String> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for path in raw {
+        let mut checked = Vec::with_capacity(path.len());
+        for name in path.iter().filter(|n| !n.trim().is_empty()) {
+            checked.push(folder_name(name).map_err(reason)?);
+        }
+        if !checked.is_empty() && seen.insert(path_key(&checked)) {
+            out.push(checked);
+        }
+    }
+    Ok(out)
+}
+
+/// What tells folder paths apart: their names, ignoring case.
+pub fn path_key(path: &[String]) -> Vec<String> {
+    path.iter().map(|n| n.to_lowercase()).collect()
+}
+
 /// A body that is not a bookmark file at all: the whole import is refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -106,16 +141,29 @@ pub struct Unreadable {
 /// The items of a file, in order.
 pub type Items = Vec<Result<Entry, Unreadable>>;
 
+/// What a file holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BookmarkFile {
+    pub items: Items,
+    /// Every folder a Netscape file has, empty ones included, each after the folder it is in
+    /// (a JSON file names folders only through its bookmarks: this is empty).
+    pub folders: Vec<FolderPath>,
+}
+
 /// Reads an uploaded file. HTML text is a Netscape bookmark file; JSON is a SlugBase export, or
 /// the text of either kind wrapped as `{"format": "json"|"html", "content": "…"}` (for clients
 /// that can only send JSON).
-pub fn read(text: &str, is_html: bool) -> Result<Items, NotABookmarkFile> {
+pub fn read(text: &str, is_html: bool) -> Result<BookmarkFile, NotABookmarkFile> {
     let text = text.trim_start_matches('\u{feff}');
     if text.trim().is_empty() {
         return Err(NotABookmarkFile("The import file is empty".into()));
     }
-    let items = if is_html {
-        netscape::parse(text)?.into_iter().map(Ok).collect()
+    let file = if is_html {
+        let (entries, folders) = netscape::parse(text)?;
+        BookmarkFile {
+            items: entries.into_iter().map(Ok).collect(),
+            folders,
+        }
     } else {
         let v: serde_json::Value = serde_json::from_str(text)
             .map_err(|e| NotABookmarkFile(format!("The file is not valid JSON ({e})")))?;
@@ -130,15 +178,18 @@ pub fn read(text: &str, is_html: bool) -> Result<Items, NotABookmarkFile> {
                     _ => return Err(NotABookmarkFile("format must be json or html".into())),
                 }
             }
-            None => json::items(v)?,
+            None => BookmarkFile {
+                items: json::items(v)?,
+                folders: Vec::new(),
+            },
         }
     };
-    if items.len() > MAX_ENTRIES {
+    if file.items.len() > MAX_ENTRIES {
         return Err(NotABookmarkFile(format!(
             "Import limited to {MAX_ENTRIES} bookmarks per request"
         )));
     }
-    Ok(items)
+    Ok(file)
 }
 
 /// A Unix time as files write it, to milliseconds. Browsers write seconds; some tools write
@@ -231,22 +282,34 @@ mod tests {
     fn names_are_trimmed_and_deduplicated_ignoring_case() {
         let mut e = entry("x", "https://a.example");
         e.tags = vec![" Rust ".into(), "rust".into(), "".into(), "Web".into()];
-        e.folders = vec!["Work".into(), "WORK".into()];
+        e.folders = vec![
+            vec!["Work".into()],
+            vec!["WORK".into()],
+            vec![" Work ".into(), "".into(), "Docs".into()],
+            vec!["work".into(), "docs".into()],
+            vec!["".into()],
+        ];
         let v = e.validate().unwrap();
         assert_eq!(v.tags, ["Rust", "Web"]);
-        assert_eq!(v.folders, ["Work"]);
+        assert_eq!(v.folders, [vec!["Work"], vec!["Work", "Docs"]]);
+        e.folders = vec![vec!["Work".into(), "d".repeat(256)]];
+        assert_eq!(
+            e.validate().unwrap_err(),
+            "Folder name must be no more than 255 characters"
+        );
     }
 
     #[test]
     fn reads_either_kind_bare_or_wrapped_in_json() {
         let html = "<!DOCTYPE NETSCAPE-Bookmark-file-1><DL><p><DT><A HREF=\"https://a.example\">A</A></DL>";
-        assert_eq!(read(html, true).unwrap().len(), 1);
+        let count = |text: &str, is_html| read(text, is_html).unwrap().items.len();
+        assert_eq!(count(html, true), 1);
         let wrapped = serde_json::json!({"format": "HTML", "content": html}).to_string();
-        assert_eq!(read(&wrapped, false).unwrap().len(), 1);
+        assert_eq!(count(&wrapped, false), 1);
         let inner = r#"[{"title": "A", "url": "https://a.example"}]"#;
         let wrapped = serde_json::json!({"format": "json", "content": inner}).to_string();
-        assert_eq!(read(&wrapped, false).unwrap().len(), 1);
-        assert_eq!(read(&format!("\u{feff}{inner}"), false).unwrap().len(), 1);
+        assert_eq!(count(&wrapped, false), 1);
+        assert_eq!(count(&format!("\u{feff}{inner}"), false), 1);
     }
 
     #[test]

@@ -10,24 +10,26 @@
 //! </DL><p>
 //! ```
 //!
-//! Reading: each `<H3>` names the `<DL>` that follows it. SlugBase folders do not nest, so a
-//! nested folder becomes one folder named by its path, `Parent/Child`, which keeps "Work/Docs"
-//! and "Home/Docs" apart. The browsers' own roots (`PERSONAL_TOOLBAR_FOLDER`, the bookmarks
-//! bar, and `UNFILED_BOOKMARKS_FOLDER`, "Other bookmarks") hold everything and name nothing, so
-//! they add no folder. `TAGS` are comma-separated tag names, `SHORTCUTURL` (Firefox keywords)
-//! is the slug, `ADD_DATE` the creation time. A bookmark listed in several folders (as SlugBase
-//! writes one that is in several) is read back as one bookmark in all of them.
+//! Reading: each `<H3>` names the `<DL>` that follows it, and a `<DL>` inside another is a folder
+//! inside that one: a bookmark's folder is the [`FolderPath`] of the lists around it, and every
+//! folder of the file (empty ones too) is listed, outer ones first. The browsers' own roots
+//! (`PERSONAL_TOOLBAR_FOLDER`, the bookmarks bar, and `UNFILED_BOOKMARKS_FOLDER`, "Other
+//! bookmarks") hold everything and name nothing, so they add no folder: what is in them is at
+//! the top level. `TAGS` are comma-separated tag names, `SHORTCUTURL` (Firefox keywords) is the
+//! slug, `ADD_DATE` the creation time. A bookmark listed in several folders (as SlugBase writes
+//! one that is in several) is read back as one bookmark in all of them.
 //!
-//! Writing: bookmarks in no folder first, then one `<H3>` per folder, a bookmark under each of
-//! its folders. Two attributes browsers ignore keep SlugBase's own flags: `PINNED="1"` and
-//! `FORWARDING="0"` (a slug that does not forward).
+//! Writing: the same tree, each folder inside its parent, sorted by name; in each folder its
+//! bookmarks first, then its folders. A bookmark in several folders is written under each. Two
+//! attributes browsers ignore keep SlugBase's own flags: `PINNED="1"` and `FORWARDING="0"` (a
+//! slug that does not forward).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::html::{escape, tokenize, Token};
-use super::{unix_to_millis, Entry, NotABookmarkFile};
+use super::{path_key, unix_to_millis, Entry, FolderPath, NotABookmarkFile};
 
-/// SlugBase's limit on folder names; a longer path keeps its innermost folders.
+/// SlugBase's limit on folder names: a longer heading keeps its first characters.
 const FOLDER_NAME_MAX: usize = 255;
 
 /// What the tokens seen so far are building.
@@ -44,12 +46,15 @@ enum Capture {
     },
 }
 
-/// Reads a Netscape bookmark file. Refuses text with neither the Netscape doctype nor a `<DL>`
-/// list, which is not a bookmark file whatever else it holds.
-pub fn parse(src: &str) -> Result<Vec<Entry>, NotABookmarkFile> {
+/// Reads a Netscape bookmark file: its bookmarks, and every folder in it (outer ones before the
+/// folders inside them). Refuses text with neither the Netscape doctype nor a `<DL>` list, which
+/// is not a bookmark file whatever else it holds.
+pub fn parse(src: &str) -> Result<(Vec<Entry>, Vec<FolderPath>), NotABookmarkFile> {
     let mut is_bookmark_file = false;
     // One element per open `<DL>`: the folder it is, if any.
     let mut open: Vec<Option<String>> = Vec::new();
+    let mut folders: Vec<FolderPath> = Vec::new();
+    let mut folder_keys: HashSet<Vec<String>> = HashSet::new();
     // The heading just read, waiting for its `<DL>`.
     let mut heading: Option<Option<String>> = None;
     let mut capture = Capture::Nothing;
@@ -73,7 +78,15 @@ pub fn parse(src: &str) -> Result<Vec<Entry>, NotABookmarkFile> {
                 match name.as_str() {
                     "dl" => {
                         is_bookmark_file = true;
-                        open.push(heading.take().flatten());
+                        let named = heading.take().flatten();
+                        let is_folder = named.is_some();
+                        open.push(named);
+                        if is_folder {
+                            let path = folder_path(&open);
+                            if folder_keys.insert(path_key(&path)) {
+                                folders.push(path);
+                            }
+                        }
                     }
                     "h3" => {
                         let root = ["personal_toolbar_folder", "unfiled_bookmarks_folder"]
@@ -105,7 +118,8 @@ pub fn parse(src: &str) -> Result<Vec<Entry>, NotABookmarkFile> {
                     if let Capture::Heading { text, root } =
                         std::mem::replace(&mut capture, Capture::Nothing)
                     {
-                        let name = collapse(&text);
+                        let name: String = collapse(&text).chars().take(FOLDER_NAME_MAX).collect();
+                        let name = name.trim_end().to_string();
                         heading = Some((!root && !name.is_empty()).then_some(name));
                     }
                 }
@@ -123,7 +137,7 @@ pub fn parse(src: &str) -> Result<Vec<Entry>, NotABookmarkFile> {
             "Not a bookmark file: expected JSON or Netscape bookmark HTML (<!DOCTYPE NETSCAPE-Bookmark-file-1>)".into(),
         ));
     }
-    Ok(entries)
+    Ok((entries, folders))
 }
 
 /// Ends the link being read, if any, adding it to `entries` (or its folder to the same
@@ -148,7 +162,12 @@ fn finish_link(
     let created_at = attr("add_date")
         .and_then(|d| d.parse().ok())
         .and_then(unix_to_millis);
-    let folders: Vec<String> = folder_name(open).into_iter().collect();
+    let path = folder_path(open);
+    let folders: Vec<FolderPath> = if path.is_empty() {
+        Vec::new()
+    } else {
+        vec![path]
+    };
     let key = (
         url.clone(),
         title.clone(),
@@ -181,7 +200,7 @@ fn finish_link(
     });
 }
 
-fn add_new(list: &mut Vec<String>, more: Vec<String>) {
+fn add_new<T: PartialEq>(list: &mut Vec<T>, more: Vec<T>) {
     for m in more {
         if !list.contains(&m) {
             list.push(m);
@@ -210,20 +229,15 @@ fn collapse(s: &str) -> String {
         .join(" ")
 }
 
-/// The folder a bookmark inside the open lists belongs to: the path of their names, dropping
-/// outer ones while it is longer than a folder name may be. `None` outside any named folder.
-fn folder_name(open: &[Option<String>]) -> Option<String> {
-    let path: Vec<&str> = open.iter().flatten().map(String::as_str).collect();
-    let mut from = 0;
-    while from + 1 < path.len() && path[from..].join("/").chars().count() > FOLDER_NAME_MAX {
-        from += 1;
-    }
-    (!path.is_empty()).then(|| path[from..].join("/"))
+/// The folder the open lists are: the names of those that are folders, outermost first (empty
+/// at the top level).
+fn folder_path(open: &[Option<String>]) -> FolderPath {
+    open.iter().flatten().cloned().collect()
 }
 
-/// Writes `entries` as a Netscape bookmark file. A folder named `A/B` (as reading a nested
-/// file names it) is written as folder `B` inside folder `A`, as browsers nest them.
-pub fn render(entries: &[Entry]) -> String {
+/// Writes `entries` as a Netscape bookmark file, with `folders` (every folder, so that empty ones
+/// are kept too) nested as browsers nest them.
+pub fn render(entries: &[Entry], folders: &[FolderPath]) -> String {
     let mut out = String::from(
         "<!DOCTYPE NETSCAPE-Bookmark-file-1>\n\
          <!-- This is an automatically generated file.\n     It will be read and overwritten.\n     DO NOT EDIT! -->\n\
@@ -231,19 +245,15 @@ pub fn render(entries: &[Entry]) -> String {
          <TITLE>Bookmarks</TITLE>\n<H1>Bookmarks</H1>\n<DL><p>\n",
     );
     let mut root = Folder::default();
+    for path in folders {
+        root.at(path);
+    }
     for (i, e) in entries.iter().enumerate() {
         if e.folders.is_empty() {
             root.links.push(i);
         }
         for path in &e.folders {
-            let mut node = &mut root;
-            for part in path.split('/') {
-                node = node
-                    .children
-                    .entry((part.to_lowercase(), part.to_string()))
-                    .or_default();
-            }
-            node.links.push(i);
+            root.at(path).links.push(i);
         }
     }
     write_folder(&mut out, &root, entries, 1);
@@ -256,7 +266,21 @@ pub fn render(entries: &[Entry]) -> String {
 #[derive(Default)]
 struct Folder {
     links: Vec<usize>,
-    children: std::collections::BTreeMap<(String, String), Folder>,
+    children: BTreeMap<(String, String), Folder>,
+}
+
+impl Folder {
+    /// The folder at `path` below this one, made (with those above it) when missing.
+    fn at(&mut self, path: &[String]) -> &mut Folder {
+        let mut node = self;
+        for name in path {
+            node = node
+                .children
+                .entry((name.to_lowercase(), name.clone()))
+                .or_default();
+        }
+        node
+    }
 }
 
 fn write_folder(out: &mut String, f: &Folder, entries: &[Entry], depth: usize) {

@@ -89,6 +89,10 @@ for (const form of document.querySelectorAll("form[data-progress]")) {
     bar.hidden = false;
     xhr.upload.addEventListener("progress", (e) => { if (e.lengthComputable) bar.value = e.loaded / e.total; });
     xhr.addEventListener("load", () => {
+      // Sent on to another page (an import's progress page): load it as a page, so that what
+      // its answer says (such as reloading itself) applies.
+      const sent = xhr.responseURL && new URL(xhr.responseURL).pathname !== new URL(form.action, location.href).pathname;
+      if (sent && xhr.status < 400) { location.assign(xhr.responseURL); return; }
       document.open();
       document.write(xhr.responseText);
       document.close();

@@ -1,5 +1,6 @@
-//! Data: import a browser's bookmark file or a SlugBase export (with a report of every item
-//! that was not simply added), export as JSON or browser HTML, and the bookmarklet.
+//! Data: import a browser's bookmark file or a SlugBase export, export as JSON or browser HTML,
+//! and the bookmarklet. An upload becomes a background import at once and the browser is sent
+//! to its progress page (`imports.rs`), which shows the report when it is done.
 
 use axum::extract::{Multipart, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -7,22 +8,27 @@ use axum::response::IntoResponse;
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use super::imports::{job_path, recent_view};
 use super::page as settings_page;
-use crate::app::bookmark_io::{self, ImportReport, Outcome};
-use crate::domain::bookmark_file;
+use crate::app::bookmark_io;
+use crate::app::import_jobs::{self, ImportJob, Upload};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::errors::{explain, PageError, PageResult};
 use crate::web::form::{self, check_csrf};
 use crate::web::layout::{alert, csrf_field};
+use crate::web::nav;
 use crate::web::session::{Ctx, Member};
 
 /// The largest file the import page takes (the rest of the site keeps its small limit).
 pub const IMPORT_LIMIT: usize = crate::config::IMPORT_BODY_LIMIT;
 
-const HERE: &str = "/settings/data";
+pub const HERE: &str = "/settings/data";
 
-fn body(ctx: &Ctx, base: &str, report: Option<&ImportReport>, error: Option<&str>) -> Markup {
+/// How many of the person's latest imports the page lists.
+const RECENT: i64 = 5;
+
+fn body(ctx: &Ctx, base: &str, recent: &[ImportJob], error: Option<&str>) -> Markup {
     let bookmarklet = format!(
         "javascript:location.href='{base}/bookmarks/new?url='+encodeURIComponent(location.href)+'&title='+encodeURIComponent(document.title)"
     );
@@ -30,7 +36,6 @@ fn body(ctx: &Ctx, base: &str, report: Option<&ImportReport>, error: Option<&str
         h3 { (ctx.t("set.import")) }
         p { (ctx.t("set.import_lead")) }
         (alert(error))
-        @if let Some(r) = report { (report_view(ctx, r)) }
         form.card-form method="post" action="/settings/data/import" enctype="multipart/form-data" data-progress {
             (csrf_field(ctx))
             div.field {
@@ -40,6 +45,7 @@ fn body(ctx: &Ctx, base: &str, report: Option<&ImportReport>, error: Option<&str
             progress hidden max="1" value="0" aria-label=(ctx.t("set.import_progress")) {}
             button type="submit" { (ctx.t("set.import_submit")) }
         }
+        (recent_view(ctx, recent))
         h3 { (ctx.t("set.export")) }
         p { (ctx.t("set.export_lead")) }
         p.actions {
@@ -52,50 +58,16 @@ fn body(ctx: &Ctx, base: &str, report: Option<&ImportReport>, error: Option<&str
     }
 }
 
-fn report_view(ctx: &Ctx, r: &ImportReport) -> Markup {
-    html! {
-        div.ok role="status" {
-            p { (ctx.tf("set.import_done", &[("imported", &r.imported.to_string()), ("failed", &r.skipped.to_string())])) }
-            p { (ctx.tf("set.import_counts", &[("merged", &r.merged.to_string()), ("already", &r.already_there.to_string()), ("kept", &r.kept_without_slug.to_string())])) }
-            @if r.folders_created + r.tags_created > 0 {
-                p { (ctx.tf("set.import_made", &[("folders", &r.folders_created.to_string()), ("tags", &r.tags_created.to_string())])) }
-            }
-        }
-        @if !r.items.is_empty() {
-            details open {
-                summary { (ctx.tf("set.import_items", &[("count", &r.items.len().to_string())])) }
-                div.table-wrap { table {
-                    thead { tr {
-                        th scope="col" { "#" }
-                        th scope="col" { (ctx.t("lib.title")) }
-                        th scope="col" { (ctx.t("set.outcome")) }
-                        th scope="col" { (ctx.t("set.why")) }
-                    } }
-                    tbody { @for e in &r.items { tr {
-                        td { (e.index + 1) }
-                        td { (e.title.as_deref().or(e.url.as_deref()).unwrap_or("—")) }
-                        td { (ctx.t(outcome_key(e.outcome))) }
-                        td { (e.reason.as_deref().unwrap_or("")) }
-                    } } }
-                } }
-                @if r.items_truncated { p.muted { (ctx.t("set.import_truncated")) } }
-            }
-        }
-    }
-}
-
-fn outcome_key(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Merged => "set.outcome_merged",
-        Outcome::AlreadyThere => "set.outcome_already_there",
-        Outcome::KeptWithoutSlug => "set.outcome_kept_without_slug",
-        Outcome::Failed => "set.outcome_failed",
-    }
-}
-
-pub async fn page(State(state): State<AppState>, Member { ctx, .. }: Member) -> PageResult {
+pub async fn page(State(state): State<AppState>, Member { ctx, org }: Member) -> PageResult {
     let base = state.config.base_url();
-    Ok(settings_page(&ctx, HERE, ctx.t("set.data"), body(&ctx, &base, None, None)).into_response())
+    let recent = import_jobs::recent(&state.store, &org, RECENT).await?;
+    Ok(settings_page(
+        &ctx,
+        HERE,
+        ctx.t("set.data"),
+        body(&ctx, &base, &recent, None),
+    )
+    .into_response())
 }
 
 /// The uploaded file and the form's CSRF token, read from the multipart body.
@@ -108,7 +80,7 @@ async fn read_upload(
         match field.name() {
             Some(form::FIELD) => token = Some(field.text().await.map_err(bad)?),
             Some("file") => {
-                let name = field.file_name().unwrap_or("").to_ascii_lowercase();
+                let name = field.file_name().unwrap_or("").to_string();
                 let bytes = field.bytes().await.map_err(|e| {
                     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                         AppError::PayloadTooLarge
@@ -124,44 +96,46 @@ async fn read_upload(
     Ok((token, file))
 }
 
+/// Takes the upload as a background import and sends the browser to its progress page; a file
+/// that is not a bookmark file (or none) is refused on this page, and nothing is queued.
 pub async fn import(
     State(state): State<AppState>,
     Member { org, ctx }: Member,
     headers: HeaderMap,
     parts: Multipart,
 ) -> PageResult {
-    let base = state.config.base_url();
     let (token, file) = read_upload(parts).await?;
     check_csrf(&state, &headers, token.as_deref())?;
-    let outcome = async {
+    let started = async {
         let (name, bytes) = file
             .filter(|(_, b)| !b.is_empty())
             .ok_or_else(|| AppError::bad_request("Choose a file to import"))?;
-        let text = String::from_utf8_lossy(&bytes);
-        let looks_html =
-            name.ends_with(".html") || name.ends_with(".htm") || text.trim_start().starts_with('<');
-        let items = bookmark_file::read(&text, looks_html)
-            .map_err(|e| AppError::bad_request(e.to_string()))?;
-        bookmark_io::import(&state.store, &state.link_checker, &org, items).await
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let lower = name.to_ascii_lowercase();
+        let is_html = lower.ends_with(".html")
+            || lower.ends_with(".htm")
+            || text.trim_start().starts_with('<');
+        let upload = Upload {
+            file_name: Some(name),
+            text,
+            is_html,
+        };
+        import_jobs::start(&state.store, &state.imports, &org, upload).await
     }
     .await;
-    match outcome {
-        Ok(report) => Ok(settings_page(
-            &ctx,
-            HERE,
-            ctx.t("set.data"),
-            body(&ctx, &base, Some(&report), None),
-        )
-        .into_response()),
+    match started {
+        Ok(job) => Ok(nav::see_other(&job_path(&job.id))),
         Err(e) => {
             let (status, message) = explain(ctx.lang, e);
+            let recent = import_jobs::recent(&state.store, &org, RECENT).await?;
+            let base = state.config.base_url();
             Ok((
                 status,
                 settings_page(
                     &ctx,
                     HERE,
                     ctx.t("set.data"),
-                    body(&ctx, &base, None, Some(&message)),
+                    body(&ctx, &base, &recent, Some(&message)),
                 ),
             )
                 .into_response())
@@ -188,11 +162,11 @@ pub async fn export(
             )))
         }
     };
-    let entries = {
+    let exported = {
         let mut db = state.store.read().await?;
         bookmark_io::export(&mut db.conn(), org.id(), org.user_id()).await?
     };
-    let (text, content_type, extension) = bookmark_io::export_file(entries, html)?;
+    let (text, content_type, extension) = bookmark_io::export_file(exported, html)?;
     Ok((
         [
             (header::CONTENT_TYPE, content_type.to_string()),

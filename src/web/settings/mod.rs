@@ -1,7 +1,8 @@
 //! `/settings`: profile, security (password, MFA), API tokens, and data (import, export,
-//! bookmarklet).
+//! bookmarklet, and the pages of background imports).
 
 mod data;
+mod imports;
 mod profile;
 mod security;
 mod tokens;
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
             "/settings/data/import",
             post(data::import).layer(DefaultBodyLimit::max(data::IMPORT_LIMIT)),
         )
+        .route("/settings/data/imports/{id}", get(imports::page))
 }
 
 /// The settings sections.

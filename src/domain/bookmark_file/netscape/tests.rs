@@ -59,10 +59,14 @@ const CHROME: &str = r#"<!DOCTYPE NETSCAPE-Bookmark-file-1>
 </DL><p>
 "#;
 
+/// Each entry's title, URL and folders (as `A/B` labels).
 fn summary(entries: &[Entry]) -> Vec<(String, String, Vec<String>)> {
     entries
         .iter()
-        .map(|e| (e.title.clone(), e.url.clone(), e.folders.clone()))
+        .map(|e| {
+            let folders = e.folders.iter().map(|p| p.join("/")).collect();
+            (e.title.clone(), e.url.clone(), folders)
+        })
         .collect()
 }
 
@@ -70,9 +74,23 @@ fn s(v: &str) -> String {
     v.to_string()
 }
 
+fn path(names: &[&str]) -> FolderPath {
+    names.iter().map(|n| n.to_string()).collect()
+}
+
+/// The entries of a file that must parse.
+fn entries(src: &str) -> Vec<Entry> {
+    parse(src).unwrap().0
+}
+
 #[test]
 fn reads_a_firefox_export() {
-    let entries = parse(FIREFOX).unwrap();
+    let (entries, folders) = parse(FIREFOX).unwrap();
+    assert_eq!(
+        folders,
+        [path(&["Work"]), path(&["Work", "Docs"])],
+        "the browser's roots are no folders"
+    );
     assert_eq!(
         summary(&entries),
         vec![
@@ -105,11 +123,12 @@ fn reads_a_firefox_export() {
         "a browser keyword is a go-link"
     );
     assert_eq!(entries[4].created_at, None);
+    assert_eq!(entries[3].folders, [path(&["Work", "Docs"])]);
 }
 
 #[test]
 fn reads_a_chrome_export() {
-    let entries = parse(CHROME).unwrap();
+    let entries = entries(CHROME);
     assert_eq!(
         summary(&entries),
         vec![
@@ -134,7 +153,7 @@ fn reads_a_chrome_export() {
 fn reads_lower_case_unquoted_and_unclosed_markup() {
     let src = "<dl><dt><a href=https://x.example/ add_date=1700000000 tags='a, b'>X\n  one\
                <dt><h3>F</h3><dl><p><dt><a href='https://y.example'>Y</dl></dl>";
-    let entries = parse(src).unwrap();
+    let entries = entries(src);
     assert_eq!(
         summary(&entries),
         vec![
@@ -157,7 +176,7 @@ fn refuses_what_is_not_a_bookmark_file() {
     }
     assert_eq!(
         parse("<!DOCTYPE NETSCAPE-Bookmark-file-1><DL><p></DL>").unwrap(),
-        vec![]
+        (vec![], vec![])
     );
 }
 
@@ -171,7 +190,7 @@ fn writes_what_it_reads_escaping_everything() {
             forwarding_enabled: Some(false),
             pinned: true,
             tags: vec![s("a&b"), s("<c>")],
-            folders: vec![s("Zeta"), s("Al\"pha")],
+            folders: vec![path(&["Zeta"]), path(&["Al\"pha"])],
             created_at: Some(1_700_000_000_000),
             repeats: 0,
         },
@@ -184,7 +203,7 @@ fn writes_what_it_reads_escaping_everything() {
             ..Entry::default()
         },
     ];
-    let html = render(&entries);
+    let html = render(&entries, &[]);
     assert!(html.starts_with("<!DOCTYPE NETSCAPE-Bookmark-file-1>"));
     assert!(html.contains(
         "<A HREF=\"https://a.example/?q=1&amp;r=&quot;2&quot;&lt;&gt;\" ADD_DATE=\"1700000000\" \
@@ -198,7 +217,7 @@ fn writes_what_it_reads_escaping_everything() {
     assert!(plain < alpha && alpha < zeta);
     assert_eq!(html.matches("Tom &amp;").count(), 2);
 
-    let back = parse(&html).unwrap();
+    let back = entries_of(&html);
     assert_eq!(back.len(), 2, "a bookmark in two folders is read back once");
     let mut first = entries[0].clone();
     first.folders.sort();
@@ -208,41 +227,62 @@ fn writes_what_it_reads_escaping_everything() {
     assert_eq!(back[0], entries[1]);
 }
 
+fn entries_of(html: &str) -> Vec<Entry> {
+    entries(html)
+}
+
 #[test]
-fn nested_folders_are_written_nested_and_read_back_with_the_same_names() {
+fn nested_folders_are_written_nested_and_read_back_as_the_same_tree() {
     let entries = vec![
         Entry {
             title: s("Deep"),
             url: s("https://deep.example/"),
-            folders: vec![s("Work/Docs/Rust")],
+            folders: vec![path(&["Work", "Docs", "Rust"])],
             ..Entry::default()
         },
         Entry {
             title: s("Shallow"),
             url: s("https://shallow.example/"),
-            folders: vec![s("Work")],
+            folders: vec![path(&["Work"]), path(&["A/B"])],
             ..Entry::default()
         },
     ];
-    let html = render(&entries);
-    assert_eq!(html.matches("<H3>").count(), 3, "{html}");
-    assert!(!html.contains("Work/Docs"), "{html}");
+    let empty = path(&["Work", "Empty"]);
+    let html = render(&entries, std::slice::from_ref(&empty));
+    assert_eq!(html.matches("<H3>").count(), 5, "{html}");
     let work = html.find("<H3>Work</H3>").unwrap();
     let docs = html.find("<H3>Docs</H3>").unwrap();
     let rust = html.find("<H3>Rust</H3>").unwrap();
     assert!(work < docs && docs < rust);
-    let back = parse(&html).unwrap();
-    let folders: Vec<_> = back.iter().map(|e| e.folders.clone()).collect();
-    assert!(folders.contains(&vec![s("Work/Docs/Rust")]) && folders.contains(&vec![s("Work")]));
+    assert!(
+        html.contains("<H3>A/B</H3>"),
+        "a slash is part of a name: {html}"
+    );
+    let (back, folders) = parse(&html).unwrap();
+    assert_eq!(
+        folders,
+        [
+            path(&["A/B"]),
+            path(&["Work"]),
+            path(&["Work", "Docs"]),
+            path(&["Work", "Docs", "Rust"]),
+            empty,
+        ]
+    );
+    let deep = back.iter().find(|e| e.title == "Deep").unwrap();
+    assert_eq!(deep.folders, [path(&["Work", "Docs", "Rust"])]);
+    let shallow = back.iter().find(|e| e.title == "Shallow").unwrap();
+    assert_eq!(shallow.folders, [path(&["A/B"]), path(&["Work"])]);
 }
 
 #[test]
-fn long_folder_paths_keep_their_innermost_names() {
-    let outer = "o".repeat(200);
-    let inner = "i".repeat(100);
-    let open = vec![None, Some(s("Top")), Some(s("Mid"))];
-    assert_eq!(folder_name(&open).as_deref(), Some("Top/Mid"));
-    let open = vec![Some(outer), Some(s("Mid")), Some(inner.clone())];
-    assert_eq!(folder_name(&open), Some(format!("Mid/{inner}")));
-    assert_eq!(folder_name(&[None]), None);
+fn long_headings_keep_their_first_characters_and_empty_ones_are_no_folder() {
+    let long = "x".repeat(300);
+    let src = format!(
+        "<!DOCTYPE NETSCAPE-Bookmark-file-1><DL><p><DT><H3>{long}</H3><DL><p>\
+         <DT><H3>  </H3><DL><p><DT><A HREF=\"https://a.example/\">A</A></DL><p></DL><p></DL>"
+    );
+    let (entries, folders) = parse(&src).unwrap();
+    assert_eq!(folders, [vec!["x".repeat(255)]]);
+    assert_eq!(entries[0].folders, [vec!["x".repeat(255)]]);
 }
