@@ -178,10 +178,11 @@ impl Links {
     }
 
     /// Makes each list given the complete set of that kind of link of `id`, once every id in
-    /// it is found to be the caller's own folder or tag, a team or a member of the
-    /// organization (otherwise a 400 saying which kind was not found, and nothing changes).
-    /// A change of whom it is shared with is recorded in the audit log; `was_all_teams` is
-    /// whether it was shared with all teams before.
+    /// it is found to be the caller's own folder or tag, a member of the organization or a team
+    /// the caller may share with (see [`check_targets`]; a team it is shared with already may
+    /// stay), otherwise a 400 saying which kind was not found, and nothing changes. A change of
+    /// whom it is shared with is recorded in the audit log; `was_all_teams` is whether it was
+    /// shared with all teams before.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn save(
         &self,
@@ -199,13 +200,22 @@ impl Links {
         let lists = [
             (&self.folders, Target::OwnFolders),
             (&self.tags, Target::OwnTags),
-            (&self.teams, Target::Teams),
             (&self.users, Target::Members),
         ];
         for (ids, target) in lists {
             if let Some(ids) = ids {
                 check_targets(c, org, target, ids).await?;
             }
+        }
+        if let Some(teams) = &self.teams {
+            // A team it is shared with already stays, even one the caller has left since.
+            let kept = before.as_ref().map(|(t, _)| t.as_slice()).unwrap_or(&[]);
+            let added: Vec<String> = teams
+                .iter()
+                .filter(|t| !kept.contains(t))
+                .cloned()
+                .collect();
+            check_targets(c, org, Target::Teams, &added).await?;
         }
         let lists = [&self.folders, &self.tags, &self.teams, &self.users];
         for (ids, link) in lists.into_iter().zip(owner.links()) {
@@ -267,28 +277,39 @@ async fn shared_ids(
 }
 
 /// Whom the caller may share their bookmarks and folders with: the organization's other people
-/// and its teams.
+/// and the teams they may share with.
 #[derive(Clone, Debug, Default)]
 pub struct ShareTargets {
     pub people: Vec<Person>,
     pub teams: Vec<TeamRow>,
 }
 
-/// What a share may name, for any role: the same sets [`check_targets`] accepts for
-/// `Target::Members` (less the caller, whom [`Links::parse`] drops) and `Target::Teams`, that
-/// is every other member and every team of the organization. Listing every team here is not
-/// managing teams, so members get it as owners and admins do (the team pages stay theirs).
+/// What a share may name: the same sets [`check_targets`] accepts for `Target::Members` (less
+/// the caller, whom [`Links::parse`] drops) and `Target::Teams`, that is every other member of
+/// the organization, and the teams the caller may share with (see [`their_teams`]).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn targets(store: &Store, org: &CurrentOrg) -> Result<ShareTargets> {
     let mut db = store.read().await?;
     let c = &mut db.conn();
+    let teams = match their_teams(org) {
+        Some(me) => teams::list_for_member(c, org.id(), me).await?,
+        None => teams::list(c, org.id()).await?,
+    };
     Ok(ShareTargets {
         people: teams::people_for_sharing(c, org.id(), org.user_id()).await?,
-        teams: teams::list(c, org.id()).await?,
+        teams,
     })
 }
 
-/// Refuses `ids` (already deduplicated) unless each is an acceptable `target` for the caller.
+/// Whose teams the caller may share with: owners and admins with every team of the
+/// organization (`None`), members only with the teams they are in (their own id). A member
+/// sharing with another team reads as naming a team that does not exist.
+pub fn their_teams(org: &CurrentOrg) -> Option<&str> {
+    (!org.role.can_manage()).then(|| org.user_id())
+}
+
+/// Refuses `ids` (already deduplicated) unless each is an acceptable `target` for the caller:
+/// for a member, `Target::Teams` means the teams they are in.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn check_targets(
     c: &mut Conn<'_>,
@@ -296,13 +317,17 @@ pub async fn check_targets(
     target: Target,
     ids: &[String],
 ) -> Result<()> {
+    let target = match target {
+        Target::Teams if their_teams(org).is_some() => Target::TheirTeams,
+        t => t,
+    };
     if bookmarks::all_exist(c, target, org.id(), org.user_id(), ids).await? {
         return Ok(());
     }
     Err(AppError::bad_request(match target {
         Target::OwnFolders => "One or more folders were not found",
         Target::OwnTags => "One or more tags were not found",
-        Target::Teams => "One or more teams were not found",
+        Target::Teams | Target::TheirTeams => "One or more teams were not found",
         Target::Members => "One or more users are not members of this organization",
     }))
 }
