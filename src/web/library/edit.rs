@@ -64,6 +64,7 @@ impl BookmarkForm {
             links: LinkInput {
                 folder_ids: Some(self.folder_ids),
                 tag_ids: Some(self.tag_ids),
+                tag_names: None,
                 team_ids: Some(self.team_ids),
                 user_ids: Some(self.user_ids),
                 share_all_teams: None,
