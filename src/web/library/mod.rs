@@ -7,6 +7,7 @@ mod edit;
 mod go;
 mod groups;
 pub mod link;
+mod suggest;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -39,6 +40,8 @@ pub fn router() -> Router<AppState> {
         .route("/folders/{id}/delete", post(groups::delete_folder))
         .route("/tags", get(groups::tags).post(groups::create_tag))
         .route("/tags/{id}/delete", post(groups::delete_tag))
+        .route("/tags/suggest", get(suggest::tags))
+        .route("/share/suggest", get(suggest::share))
         .route("/go-preferences", get(go::preferences))
         .route("/go-preferences/forget", post(go::forget))
         .route("/search-engine", get(go::search_engine))
