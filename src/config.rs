@@ -180,6 +180,11 @@ pub struct Config {
     /// Static answers the checker consults before DNS, curl-style: `host=ip,host2=ip2`.
     #[arg(long, env = "LINK_CHECK_RESOLVE", global = true)]
     pub link_check_resolve: Option<String>,
+    /// Add a `Server-Timing` header to every answer: how many SQL statements it took and how
+    /// long it ran (for developers and the tests that pin query counts; off in production, as
+    /// timings can tell an attacker more than they should).
+    #[arg(long, env = "SERVER_TIMING", default_value_t = false, global = true)]
+    pub server_timing: bool,
 }
 
 impl Config {
@@ -292,6 +297,7 @@ impl std::fmt::Debug for Config {
             link_check_allow_private,
             link_check_allow_addrs,
             link_check_resolve,
+            server_timing,
         } = self;
         f.debug_struct("Config")
             .field("host", host)
@@ -329,6 +335,7 @@ impl std::fmt::Debug for Config {
             .field("link_check_allow_private", link_check_allow_private)
             .field("link_check_allow_addrs", link_check_allow_addrs)
             .field("link_check_resolve", link_check_resolve)
+            .field("server_timing", server_timing)
             .finish()
     }
 }

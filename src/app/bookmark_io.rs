@@ -443,6 +443,7 @@ impl Importer<'_> {
             let fields = folders::Fields {
                 name: name.to_string(),
                 icon: None,
+                parent_id: None,
                 share_all_teams: false,
             };
             folders::insert(c, self.org.id(), self.org.user_id(), &id, &fields, self.now).await?;

@@ -25,6 +25,8 @@ pub struct FolderInput {
     pub name: Option<String>,
     /// `Some(None)` (or a blank icon) removes the icon.
     pub icon: Option<Option<String>>,
+    /// The folder to sit in, one of the caller's own; `Some(None)` (or blank) is the top level.
+    pub parent_id: Option<Option<String>>,
     pub links: LinkInput,
 }
 
@@ -119,6 +121,34 @@ async fn owned(c: &mut Conn<'_>, org: &CurrentOrg, raw_id: &str) -> Result<Folde
     Ok(row)
 }
 
+/// The parent a request names for folder `id` (`None` while creating), checked: one of the
+/// caller's own folders, and not the folder itself or one inside it.
+async fn parent(
+    c: &mut Conn<'_>,
+    org: &CurrentOrg,
+    id: Option<&str>,
+    raw: Option<&str>,
+) -> Result<Option<String>> {
+    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
+        return Ok(None);
+    };
+    let missing = || AppError::bad_request("Parent folder not found");
+    let parent_id = parse_id(raw).ok_or_else(missing)?;
+    let row = folders::visible(c, org.id(), org.user_id(), &parent_id)
+        .await?
+        .filter(|r| r.user_id == org.user_id())
+        .ok_or_else(missing)?;
+    if let Some(id) = id {
+        let above = folders::ancestors(c, org.id(), &row.id).await?;
+        if row.id == id || above.iter().any(|a| a == id) {
+            return Err(AppError::bad_request(
+                "A folder cannot be moved into itself or a folder inside it",
+            ));
+        }
+    }
+    Ok(Some(row.id))
+}
+
 /// Creates a folder owned by the caller, with its shares.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn create(
@@ -128,15 +158,18 @@ pub async fn create(
     input: FolderInput,
 ) -> Result<FolderView> {
     limits.library_write(org.user_id()).await?;
-    let fields = Fields {
-        name: folder_name(input.name.as_deref().unwrap_or(""))?,
-        icon: folder_icon(input.icon.flatten().as_deref())?,
-        share_all_teams: input.links.share_all_teams.unwrap_or(false),
-    };
+    let name = folder_name(input.name.as_deref().unwrap_or(""))?;
+    let icon = folder_icon(input.icon.flatten().as_deref())?;
     let links = Links::parse(&input.links, Owner::Folder, org)?;
     let mut tx = store.begin().await?;
     let mut c = tx.conn();
     crate::store::users::lock(&mut c, org.user_id()).await?;
+    let fields = Fields {
+        name,
+        icon,
+        parent_id: parent(&mut c, org, None, input.parent_id.flatten().as_deref()).await?,
+        share_all_teams: input.links.share_all_teams.unwrap_or(false),
+    };
     let (own, _) = folders::counts(&mut c, org.id(), org.user_id()).await?;
     over_count(own, MAX_FOLDERS_PER_PERSON, "folders")?;
     let id = new_id();
@@ -169,6 +202,10 @@ pub async fn update(
             Some(i) => folder_icon(i.as_deref())?,
             None => row.icon,
         },
+        parent_id: match &input.parent_id {
+            Some(p) => parent(&mut c, org, Some(&row.id), p.as_deref()).await?,
+            None => row.parent_id,
+        },
         share_all_teams: input.links.share_all_teams.unwrap_or(row.share_all_teams),
     };
     let links = Links::parse(&input.links, Owner::Folder, org)?;
@@ -184,11 +221,13 @@ pub async fn update(
     Ok(out)
 }
 
-/// Deletes a folder (owner only); the bookmarks in it stay.
+/// Deletes a folder (owner only); the bookmarks in it stay, and the folders in it move up to
+/// its parent (a name already taken there gets the deleted folder's name after it).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<()> {
     let mut tx = store.begin().await?;
     let row = owned(&mut tx.conn(), org, raw_id).await?;
+    lift_children(&mut tx.conn(), org, &row).await?;
     folders::delete(&mut tx.conn(), org.id(), &row.id).await?;
     let event = Event::new("folder.deleted", "folder")
         .entity(&row.id)
@@ -197,4 +236,24 @@ pub async fn delete(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<()>
     audit::record(&mut tx.conn(), &Actor::of(&org.user), event).await?;
     tx.invalidates_org(org.id());
     tx.commit().await
+}
+
+/// Moves the folders directly inside `row` up into its parent before it goes.
+async fn lift_children(c: &mut Conn<'_>, org: &CurrentOrg, row: &FolderRow) -> Result<()> {
+    let now = Timestamp::now().millis();
+    let parent = row.parent_id.as_deref();
+    for (id, name) in folders::children(c, org.id(), &row.id).await? {
+        let mut candidate = name.clone();
+        let mut n = 1;
+        while folders::sibling_named(c, org.id(), &row.user_id, parent, &candidate).await? {
+            n += 1;
+            candidate = if n == 2 {
+                format!("{name} ({})", row.name)
+            } else {
+                format!("{name} ({} {n})", row.name)
+            };
+        }
+        folders::reparent(c, org.id(), &id, parent, &candidate, now).await?;
+    }
+    Ok(())
 }

@@ -306,7 +306,7 @@ pub async fn import_data(store: &Store, input: impl BufRead) -> Result<Moved> {
     if lines.next()?.is_some() {
         return Err(lines.refuse("follows the closing line"));
     }
-    transfer::rebuild_search(&mut tx.conn()).await?;
+    transfer::rebuild_derived(&mut tx.conn()).await?;
     tx.commit().await?;
     Ok(moved)
 }

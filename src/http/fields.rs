@@ -128,6 +128,14 @@ pub fn uuid() -> Object {
     string().format(format(KnownFormat::Uuid)).build()
 }
 
+/// An id, or `null` for none.
+pub fn nullable_uuid() -> Object {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .format(format(KnownFormat::Uuid))
+        .build()
+}
+
 /// A list of ids; repeats count once.
 pub fn uuids() -> RefOr<Schema> {
     ArrayBuilder::new().items(uuid()).build().into()

@@ -32,8 +32,10 @@ pub struct Folder {
     user_id: String,
     name: String,
     icon: Option<String>,
+    /// The folder it sits in (its owner's), or `null` at the top level.
+    parent_id: Option<String>,
     share_all_teams: bool,
-    /// Bookmarks in it that the caller can see.
+    /// Bookmarks in it (all visible to whoever sees the folder).
     bookmark_count: i64,
     #[serde(serialize_with = "time::millis")]
     #[schema(value_type = String, format = DateTime)]
@@ -64,6 +66,7 @@ impl From<FolderView> for Folder {
             user_id: r.user_id,
             name: r.name,
             icon: r.icon,
+            parent_id: r.parent_id,
             share_all_teams: r.share_all_teams,
             bookmark_count: r.bookmark_count,
             created_at: r.created_at,
@@ -139,6 +142,11 @@ pub struct FolderBody {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(schema_with = crate::http::fields::icon)]
     icon: Option<Option<String>>,
+    /// One of the caller's own folders to put it in; `null` is the top level. A folder cannot
+    /// go into itself or a folder inside it.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(schema_with = crate::http::fields::nullable_uuid)]
+    parent_id: Option<Option<String>>,
     #[schema(schema_with = crate::http::fields::uuids)]
     team_ids: Option<Vec<String>>,
     #[schema(schema_with = crate::http::fields::uuids)]
@@ -152,6 +160,7 @@ impl From<FolderBody> for FolderInput {
         FolderInput {
             name: b.name,
             icon: b.icon,
+            parent_id: b.parent_id,
             links: LinkInput {
                 team_ids: b.team_ids,
                 user_ids: b.user_ids,

@@ -21,7 +21,9 @@ use crate::{http, web};
 pub fn build_app(state: AppState) -> Router {
     // The go-links answer bearer credentials too, so the API's document describes them.
     let (api, openapi) = http::document(http::routes().merge(web::go_links::router()));
-    api.with_state(state.clone())
+    let timed = state.config.server_timing;
+    let app = api
+        .with_state(state.clone())
         .merge(http::meta::docs_router(openapi))
         .merge(web::router(state.clone()))
         .merge(http::metrics::router(state.clone()))
@@ -33,7 +35,13 @@ pub fn build_app(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
-        .layer(CatchPanicLayer::custom(|_| http::panicked()))
+        .layer(CatchPanicLayer::custom(|_| http::panicked()));
+    let app = if timed {
+        app.layer(middleware::from_fn(http::metrics::server_timing))
+    } else {
+        app
+    };
+    app
         // Outside the others, so what it counts and times is what the client got.
         .layer(middleware::from_fn(http::metrics::track))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))

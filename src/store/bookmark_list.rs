@@ -3,7 +3,10 @@
 
 use std::collections::HashMap;
 
-use super::access::{bookmark_is_shared, bookmark_shared_with, bookmark_visible, folder_visible};
+use super::access::{
+    bookmark_ids_shared_with, bookmark_is_shared, bookmark_shared_with, bookmark_visible,
+    folder_visible,
+};
 use super::bookmarks::{BookmarkRow, SELECT};
 use super::sql::{is_postgres, Args};
 use super::{args, Conn};
@@ -65,6 +68,20 @@ impl Sort {
             }
         }
     }
+
+    /// The same order, written so that no index can give it: the rows are then read from the
+    /// filter's few matches and sorted, instead of walking an index in this order and testing
+    /// each row (SQLite takes a unary `+` as "not this column's index").
+    fn order_by_sorting(self) -> &'static str {
+        match self {
+            Sort::RecentlyAdded => "+b.created_at DESC, b.id",
+            Sort::Alphabetical => "lower(b.title), +b.created_at DESC, b.id",
+            Sort::MostUsed => "+b.access_count DESC, +b.created_at DESC, b.id",
+            Sort::RecentlyAccessed => {
+                "(b.last_accessed_at IS NULL), +b.last_accessed_at DESC, +b.created_at DESC, b.id"
+            }
+        }
+    }
 }
 
 /// What to list; every field narrows the bookmarks visible to the user.
@@ -80,14 +97,39 @@ pub struct Filter {
 
 /// The `WHERE` condition for `f` over `bookmarks b`, with `$1` = organization, `$2` = user.
 fn condition(c: &Conn<'_>, f: &Filter, args: &mut Args, few_hits: bool) -> String {
-    let mut parts = vec![match f.scope {
-        Scope::All => bookmark_visible("b", "$1", "$2"),
-        Scope::Mine => "(b.org_id = $1 AND b.user_id = $2)".into(),
-        Scope::SharedWithMe => format!(
+    condition_in(c, f, args, few_hits, None)
+}
+
+/// Which part of the bookmarks visible to the user (`Scope::All`) a condition keeps.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Part {
+    /// Their own.
+    Own,
+    /// Others' shared with them, read from the set of shared ids.
+    Shared,
+}
+
+/// [`condition`], for one [`Part`] of `Scope::All` when `part` is given.
+fn condition_in(
+    c: &Conn<'_>,
+    f: &Filter,
+    args: &mut Args,
+    few_hits: bool,
+    part: Option<Part>,
+) -> String {
+    let mut parts = vec![match (f.scope, part) {
+        (Scope::All, Some(Part::Own)) => "(b.org_id = $1 AND b.user_id = $2)".into(),
+        (Scope::All, Some(Part::Shared)) => format!(
+            "(b.org_id = $1 AND b.user_id <> $2 AND b.id IN ({}))",
+            bookmark_ids_shared_with("$1", "$2")
+        ),
+        (Scope::All, None) => bookmark_visible("b", "$1", "$2"),
+        (Scope::Mine, _) => "(b.org_id = $1 AND b.user_id = $2)".into(),
+        (Scope::SharedWithMe, _) => format!(
             "(b.org_id = $1 AND b.user_id <> $2 AND {})",
             bookmark_shared_with("b", "$1", "$2")
         ),
-        Scope::SharedByMe => format!(
+        (Scope::SharedByMe, _) => format!(
             "(b.org_id = $1 AND b.user_id = $2 AND {})",
             bookmark_is_shared("b")
         ),
@@ -189,14 +231,42 @@ pub async fn rows(
     offset: i64,
     total: i64,
 ) -> Result<Vec<BookmarkRow>> {
+    let few_hits = total <= FEW_HITS;
+    let narrow = f.folder_id.is_some() || f.tag_id.is_some() || (f.terms.is_some() && few_hits);
+    let order = |part: Part| match (part, narrow) {
+        // Others' shared bookmarks are usually few among the organization's, so they are read
+        // from the shared ids and sorted; so is everything a folder, tag or rare word narrows.
+        (Part::Shared, _) | (_, true) => sort.order_by_sorting(),
+        (Part::Own, false) => sort.order_by(),
+    };
     let mut args = Args::org_user(org_id, user_id);
-    let cond = condition(c, f, &mut args, total <= FEW_HITS);
-    let lim = args.push(limit);
-    let off = args.push(offset);
-    let sql = format!(
-        "{SELECT} WHERE {cond} ORDER BY {} LIMIT {lim} OFFSET {off}",
-        sort.order_by()
-    );
+    let sql = if f.scope == Scope::All {
+        // The visible bookmarks are the person's own and the others' shared with them: each
+        // part is read in order up to the end of the page, and the two are merged.
+        let end = args.push(offset.saturating_add(limit));
+        let own = condition_in(c, f, &mut args, few_hits, Some(Part::Own));
+        let shared = condition_in(c, f, &mut args, few_hits, Some(Part::Shared));
+        let lim = args.push(limit);
+        let off = args.push(offset);
+        format!(
+            "SELECT * FROM (SELECT * FROM ({SELECT} WHERE {own} ORDER BY {} LIMIT {end}) o \
+             UNION ALL SELECT * FROM ({SELECT} WHERE {shared} ORDER BY {} LIMIT {end}) s) b \
+             ORDER BY {} LIMIT {lim} OFFSET {off}",
+            order(Part::Own),
+            order(Part::Shared),
+            sort.order_by()
+        )
+    } else {
+        let cond = condition(c, f, &mut args, few_hits);
+        let lim = args.push(limit);
+        let off = args.push(offset);
+        let by = if narrow {
+            sort.order_by_sorting()
+        } else {
+            sort.order_by()
+        };
+        format!("{SELECT} WHERE {cond} ORDER BY {by} LIMIT {lim} OFFSET {off}")
+    };
     let fresh = plan_with_values(f);
     c.fetch_all(&sql, args.persistent(!fresh)).await
 }

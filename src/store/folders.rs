@@ -11,31 +11,30 @@ pub struct FolderRow {
     pub user_id: String,
     pub name: String,
     pub icon: Option<String>,
+    /// The folder it sits in (the same owner's), or `None` at the top level.
+    pub parent_id: Option<String>,
     pub share_all_teams: bool,
     pub created_at: i64,
     pub updated_at: i64,
     pub owner_name: String,
     pub owner_email: String,
-    /// Bookmarks in the folder that the viewer can see.
+    /// Bookmarks in the folder: a kept total (see migration 0014). They are all its owner's, so
+    /// whoever may see the folder sees every one of them.
     pub bookmark_count: i64,
 }
 
-/// Columns of [`FolderRow`] over `folders f JOIN users u`; `$1` = organization, `$2` = viewer.
-fn select() -> String {
-    format!(
-        "SELECT f.id, f.user_id, f.name, f.icon, f.share_all_teams, f.created_at, f.updated_at, \
-         u.name AS owner_name, u.email AS owner_email, \
-         (SELECT COUNT(*) FROM bookmark_folders bf JOIN bookmarks b ON b.id = bf.bookmark_id \
-         WHERE bf.folder_id = f.id AND {}) AS bookmark_count \
-         FROM folders f JOIN users u ON u.id = f.user_id",
-        super::access::bookmark_visible("b", "$1", "$2")
-    )
+/// Columns of [`FolderRow`] over `folders f JOIN users u`.
+fn select() -> &'static str {
+    "SELECT f.id, f.user_id, f.name, f.icon, f.parent_id, f.share_all_teams, f.created_at, \
+     f.updated_at, u.name AS owner_name, u.email AS owner_email, f.bookmark_count \
+     FROM folders f JOIN users u ON u.id = f.user_id"
 }
 
 #[derive(Clone, Debug)]
 pub struct Fields {
     pub name: String,
     pub icon: Option<String>,
+    pub parent_id: Option<String>,
     pub share_all_teams: bool,
 }
 
@@ -159,14 +158,15 @@ pub async fn insert(
     now: i64,
 ) -> Result<()> {
     c.execute(
-        "INSERT INTO folders (id, org_id, user_id, name, icon, share_all_teams, created_at, \
-         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        "INSERT INTO folders (id, org_id, user_id, name, icon, parent_id, share_all_teams, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
         args![
             id,
             org_id,
             user_id,
             &f.name,
             &f.icon,
+            &f.parent_id,
             f.share_all_teams,
             now
         ],
@@ -179,9 +179,80 @@ pub async fn insert(
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn update(c: &mut Conn<'_>, org_id: &str, id: &str, f: &Fields, now: i64) -> Result<()> {
     c.execute(
-        "UPDATE folders SET name = $3, icon = $4, share_all_teams = $5, updated_at = $6 \
-         WHERE org_id = $1 AND id = $2",
-        args![org_id, id, &f.name, &f.icon, f.share_all_teams, now],
+        "UPDATE folders SET name = $3, icon = $4, parent_id = $5, share_all_teams = $6, \
+         updated_at = $7 WHERE org_id = $1 AND id = $2",
+        args![
+            org_id,
+            id,
+            &f.name,
+            &f.icon,
+            &f.parent_id,
+            f.share_all_teams,
+            now
+        ],
+    )
+    .await
+    .map_err(name_taken)?;
+    Ok(())
+}
+
+/// The ids of the folders above `id`, nearest first (the folder itself not included); stops at
+/// a folder that is missing, so a broken chain cannot loop.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn ancestors(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<Vec<String>> {
+    c.scalars(
+        "WITH RECURSIVE up(id, parent_id, depth) AS ( \
+           SELECT id, parent_id, 0 FROM folders WHERE org_id = $1 AND id = $2 \
+           UNION ALL SELECT f.id, f.parent_id, up.depth + 1 FROM folders f \
+             JOIN up ON f.id = up.parent_id WHERE f.org_id = $1 AND up.depth < 1000) \
+         SELECT id FROM up WHERE depth > 0 ORDER BY depth",
+        args![org_id, id],
+    )
+    .await
+}
+
+/// The folders directly inside `id`, with their names.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn children(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<Vec<(String, String)>> {
+    c.fetch_all(
+        "SELECT id, name FROM folders WHERE org_id = $1 AND parent_id = $2 ORDER BY lower(name), id",
+        args![org_id, id],
+    )
+    .await
+}
+
+/// Whether `user_id` has a folder called `name` (any letter case) directly in `parent_id`.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn sibling_named(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    user_id: &str,
+    parent_id: Option<&str>,
+    name: &str,
+) -> Result<bool> {
+    let n: i64 = c
+        .scalar(
+            "SELECT COUNT(*) FROM folders WHERE org_id = $1 AND user_id = $2 \
+             AND COALESCE(parent_id, '') = COALESCE($3, '') AND lower(name) = lower($4)",
+            args![org_id, user_id, parent_id, name],
+        )
+        .await?;
+    Ok(n > 0)
+}
+
+/// Moves folder `id` into `parent_id` under `name` (the folder-delete step that lifts children).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn reparent(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    id: &str,
+    parent_id: Option<&str>,
+    name: &str,
+    now: i64,
+) -> Result<()> {
+    c.execute(
+        "UPDATE folders SET parent_id = $3, name = $4, updated_at = $5 WHERE org_id = $1 AND id = $2",
+        args![org_id, id, parent_id, name, now],
     )
     .await
     .map_err(name_taken)?;

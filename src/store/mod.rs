@@ -60,7 +60,8 @@ pub use invalidation::{Generations, Scope};
 /// the store: store functions run their queries through the typed helpers in [`sql`], and the
 /// one query that needs the driver's own row type (`transfer::rows`) uses this.
 macro_rules! q {
-    ($conn:expr, |$e:ident| $body:expr) => {
+    ($conn:expr, |$e:ident| $body:expr) => {{
+        $crate::store::statements::count_one();
         match $conn {
             $crate::store::Conn::Sqlite($e) => {
                 let $e = &mut **$e;
@@ -71,10 +72,11 @@ macro_rules! q {
                 $body
             }
         }
-    };
+    }};
 }
 use q;
 pub use sql::{args, Arg, Args};
+pub mod statements;
 
 #[derive(Clone, Debug)]
 enum Pools {

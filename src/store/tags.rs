@@ -9,13 +9,12 @@ pub struct TagRow {
     pub id: String,
     pub name: String,
     pub created_at: i64,
-    /// The bookmarks carrying it. Only a tag's owner puts it on bookmarks, and only on their
-    /// own, so these are all bookmarks the owner sees.
+    /// The bookmarks carrying it, a kept total (migration 0014). Only a tag's owner puts it on
+    /// bookmarks, and only on their own, so these are all bookmarks the owner sees.
     pub bookmark_count: i64,
 }
 
-const SELECT: &str = "SELECT t.id, t.name, t.created_at, \
-    (SELECT COUNT(*) FROM bookmark_tags bt WHERE bt.tag_id = t.id) AS bookmark_count FROM tags t";
+const SELECT: &str = "SELECT t.id, t.name, t.created_at, t.bookmark_count FROM tags t";
 
 fn name_taken(e: AppError) -> AppError {
     e.on_unique("Tag already exists")
@@ -51,7 +50,7 @@ impl Sort {
         match self {
             Sort::Alphabetical => "lower(t.name), t.id",
             Sort::RecentlyAdded => "t.created_at DESC, t.id",
-            Sort::MostUsed => "bookmark_count DESC, lower(t.name), t.id",
+            Sort::MostUsed => "t.bookmark_count DESC, lower(t.name), t.id",
         }
     }
 }

@@ -265,10 +265,12 @@ pub async fn insert(c: &mut Conn<'_>, sql: &str, cols: &[Column], values: &[Valu
     Ok(())
 }
 
-/// After an import into SQLite: the full-text index is rebuilt by the insert triggers, but a
-/// rebuild also makes sure nothing stale is left.
+/// After an import: what the database derives from the rows is made anew. SQLite's full-text
+/// index is rebuilt by the insert triggers, but a rebuild also makes sure nothing stale is left;
+/// the folders' and tags' kept totals came in with them and were then counted up again by the
+/// `bookmark_folders` triggers, so they are counted once more from the rows.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn rebuild_search(c: &mut Conn<'_>) -> Result<()> {
+pub async fn rebuild_derived(c: &mut Conn<'_>) -> Result<()> {
     if !is_postgres(c) {
         c.execute(
             "INSERT INTO bookmarks_fts (bookmarks_fts) VALUES ('rebuild')",
@@ -276,6 +278,18 @@ pub async fn rebuild_search(c: &mut Conn<'_>) -> Result<()> {
         )
         .await?;
     }
+    c.execute(
+        "UPDATE folders SET bookmark_count = \
+         (SELECT COUNT(*) FROM bookmark_folders bf WHERE bf.folder_id = folders.id)",
+        args![],
+    )
+    .await?;
+    c.execute(
+        "UPDATE tags SET bookmark_count = \
+         (SELECT COUNT(*) FROM bookmark_tags bt WHERE bt.tag_id = tags.id)",
+        args![],
+    )
+    .await?;
     Ok(())
 }
 

@@ -22,10 +22,10 @@ pub fn visits(ctx: &Ctx, days: &[DayCount]) -> Markup {
         Some(b) => ctx.tf(
             "chart.visits_label",
             &[
-                ("total", &total.to_string()),
+                ("total", &ctx.num(total)),
                 ("days", &days.len().to_string()),
                 ("day", &b.day),
-                ("count", &b.count.to_string()),
+                ("count", &ctx.num(b.count)),
             ],
         ),
         None => ctx.tf("chart.no_visits", &[("days", &days.len().to_string())]),

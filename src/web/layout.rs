@@ -9,6 +9,7 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use crate::web::assets;
 use crate::web::i18n::Lang;
+use crate::web::icons::{icon, Icon};
 use crate::web::session::Ctx;
 
 fn head(title: &str, csrf: &str) -> Markup {
@@ -88,49 +89,69 @@ fn header(ctx: &Ctx) -> Markup {
             li { a href=(href) aria-current=[current.then_some("page")] { (ctx.t(key)) } }
         }
     };
+    // On a phone the navigation and tools fold behind one button (a <details>, so it opens
+    // without a script); on a wide screen the stylesheet keeps the fold open and hides the
+    // button, where the browser can style the fold (`::details-content`).
     html! {
         header.top {
             a.brand href="/" { (PreEscaped(LOGO)) span { "SlugBase" } }
-            nav aria-label=(ctx.t("nav.main")) {
-                ul {
-                    (link("/", "nav.dashboard"))
-                    (link("/bookmarks", "nav.bookmarks"))
-                    (link("/folders", "nav.folders"))
-                    (link("/tags", "nav.tags"))
-                    (link("/go-preferences", "nav.go"))
-                    @if account.current_org_id.is_some() {
-                        (link("/organization", "nav.org"))
-                    }
-                    @if !ctx.is_cloud && account.user.user.is_admin {
-                        (link("/admin", "nav.admin"))
-                    }
-                }
-            }
-            div.tools {
-                button.palette-open type="button" data-palette-open aria-keyshortcuts="Control+K Meta+K" {
-                    (ctx.t("nav.search")) " " kbd { "Ctrl K" }
-                }
-                @if !account.orgs.is_empty() {
-                    form.org-switch method="post" action="/session/org" {
-                        (csrf_field(ctx))
-                        input type="hidden" name="redirect" value=(ctx.here);
-                        label for="org-switch" { (ctx.t("nav.organization")) }
-                        select #org-switch name="organizationId" data-autosubmit {
-                            @for o in &account.orgs {
-                                option value=(o.id) selected[Some(o.id.as_str()) == account.current_org_id.as_deref()] { (o.name) }
+            details.menu {
+                summary.menu-button { (icon(Icon::Menu)) span { (ctx.t("nav.menu")) } }
+                div.menu-body {
+                    nav aria-label=(ctx.t("nav.main")) {
+                        ul {
+                            (link("/", "nav.dashboard"))
+                            (link("/bookmarks", "nav.bookmarks"))
+                            (link("/folders", "nav.folders"))
+                            (link("/tags", "nav.tags"))
+                            (link("/go-preferences", "nav.go"))
+                            @if account.current_org_id.is_some() {
+                                (link("/organization", "nav.org"))
+                            }
+                            @if !ctx.is_cloud && account.user.user.is_admin {
+                                (link("/admin", "nav.admin"))
                             }
                         }
-                        button.secondary type="submit" { (ctx.t("nav.switch")) }
                     }
-                }
-                a.person href="/settings" aria-current=[here_path.starts_with("/settings").then_some("page")] { (account.user.user.name) }
-                form method="post" action="/logout" {
-                    (csrf_field(ctx))
-                    button.secondary type="submit" { (ctx.t("nav.sign_out")) }
+                    div.tools {
+                        button.palette-open type="button" data-palette-open aria-keyshortcuts="Control+K Meta+K" {
+                            (icon(Icon::Search)) span.label { (ctx.t("nav.search")) } " " kbd { "Ctrl K" }
+                        }
+                        @if !account.orgs.is_empty() {
+                            form.org-switch method="post" action="/session/org" {
+                                (csrf_field(ctx))
+                                input type="hidden" name="redirect" value=(ctx.here);
+                                label for="org-switch" { (ctx.t("nav.organization")) }
+                                select #org-switch name="organizationId" data-autosubmit {
+                                    @for o in &account.orgs {
+                                        option value=(o.id) selected[Some(o.id.as_str()) == account.current_org_id.as_deref()] { (o.name) }
+                                    }
+                                }
+                                button.secondary type="submit" { (ctx.t("nav.switch")) }
+                            }
+                        }
+                        a.person href="/settings" title=(account.user.user.name) aria-current=[here_path.starts_with("/settings").then_some("page")] {
+                            span.avatar aria-hidden="true" { (initials(&account.user.user.name)) }
+                            span.label { (account.user.user.name) }
+                        }
+                        form method="post" action="/logout" {
+                            (csrf_field(ctx))
+                            button.secondary.sign-out type="submit" title=(ctx.t("nav.sign_out")) { (icon(Icon::SignOut)) span.label { (ctx.t("nav.sign_out")) } }
+                        }
+                    }
                 }
             }
         }
     }
+}
+
+/// Up to two letters for a name's round badge in the header ("Ada Lovelace" → "AL").
+fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|w| w.chars().find(|c| c.is_alphanumeric()))
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
 }
 
 /// The Ctrl/⌘+K palette: filled and driven by `palette.js`.

@@ -16,6 +16,7 @@ pub mod form;
 pub mod go_links;
 pub mod go_pages;
 pub mod i18n;
+pub mod icons;
 pub mod layout;
 pub mod library;
 pub mod nav;

@@ -150,6 +150,11 @@ impl Ctx {
     pub fn tf(&self, key: &str, args: &[(&str, &str)]) -> String {
         self.lang.tf(key, args)
     }
+
+    /// A count written for this page's language (see [`Lang::num`]).
+    pub fn num(&self, n: i64) -> String {
+        self.lang.num(n)
+    }
 }
 
 fn lang_slot(parts: &Parts, lang: Lang) {

@@ -137,8 +137,9 @@ async fn a_bookmark_is_created_edited_found_filtered_and_deleted() {
     b.wait_text("go/rust").await;
     b.check_page("lib-bookmarks").await;
 
+    // The edit link carries the list it was opened from (`?return_to=`), where saving leads.
     b.click_text("Edit Rust docs").await;
-    b.wait_path(|p| p.ends_with("/edit")).await;
+    b.wait_path(|p| p.contains("/edit?return_to=")).await;
     b.check_page("lib-edit").await;
     b.fill("input[name=title]", "The Rust book").await;
     b.click("form[action$='/edit'] button[type=submit]").await;
@@ -303,13 +304,15 @@ async fn a_member_keeps_their_own_library_and_shares_it_with_their_team() {
         .await;
     b.wait_text("Bookmark saved").await;
     b.wait_text("Status page").await;
-    b.wait_text("▸ Runbooks").await;
+    b.wait_text("Runbooks").await;
 
     b.click_text("Edit Status page").await;
-    let edit = b.wait_path(|p| p.ends_with("/edit")).await;
+    let edit = b.wait_path(|p| p.contains("/edit?return_to=")).await;
     let id = edit
         .trim_start_matches("/bookmarks/")
-        .trim_end_matches("/edit")
+        .split("/edit")
+        .next()
+        .unwrap()
         .to_string();
     assert_eq!(value(&b, "#f-share_with").await, "Platform");
     let tags = value(&b, "#f-tags").await;
@@ -489,7 +492,7 @@ async fn the_form_stays_small_for_a_large_library() {
     b.click("form[action='/bookmarks/new'] button[type=submit]")
         .await;
     b.wait_text("Bookmark saved").await;
-    b.wait_text("▸ Folder 10999").await;
+    b.wait_text("Folder 10999").await;
     b.close().await;
 }
 

@@ -20,5 +20,6 @@ mod admin;
 mod auth;
 mod invite;
 mod library;
+mod list;
 mod org;
 mod settings;

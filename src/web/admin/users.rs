@@ -111,7 +111,7 @@ async fn list_body(
             (Field::new(ctx.t("adm.user_search"), "q").kind("search").value(search).render())
             button.secondary type="submit" { (ctx.t("adm.search")) }
         }
-        p role="status" { (ctx.tf("adm.user_count", &[("count", &found.total.to_string())])) }
+        p role="status" { (ctx.tf("adm.user_count", &[("count", &ctx.num(found.total))])) }
         ul.provider-list { @for u in &found.items { (person_row(ctx, u, signed.user.id())) } }
         div.actions {
             @if offset > 0 { a.button.secondary href=(more((offset - PAGE).max(0))) { (ctx.t("adm.previous")) } }

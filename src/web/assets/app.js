@@ -48,6 +48,36 @@ for (const all of document.querySelectorAll("input[data-select-all]")) {
   form?.addEventListener("change", (e) => { if (e.target !== all) update(); });
 }
 
+// <details data-bulk-bar> in a form: hidden (by the stylesheet) until a bookmark is ticked, then
+// shown open; without JavaScript it stays a folded line above the list.
+for (const bar of document.querySelectorAll("details[data-bulk-bar]")) {
+  const form = bar.closest("form");
+  if (!form) continue;
+  const show = () => {
+    const n = [...form.querySelectorAll('input[type=checkbox][name="ids"]')].filter((b) => b.checked).length;
+    for (const out of document.querySelectorAll("[data-selected-count]")) out.textContent = String(n);
+    bar.classList.toggle("active", n > 0);
+    if (n > 0 && !bar.open) bar.open = true;
+  };
+  form.addEventListener("change", show);
+  // The select-all box may sit outside the form (form="…"): its change reaches the document.
+  document.addEventListener("change", (e) => { if (e.target.form === form && !form.contains(e.target)) show(); });
+  show();
+}
+
+// <form method="get" data-clean-get>: blank fields stay out of the address (`?q=rust`, not
+// `?q=rust&scope=&folder_id=…`); the server reads both the same.
+for (const form of document.querySelectorAll("form[data-clean-get]")) {
+  form.addEventListener("submit", () => {
+    for (const el of form.elements) {
+      if (el.name && !el.disabled && el.value === "" && el.type !== "checkbox") {
+        el.disabled = true;
+        setTimeout(() => { el.disabled = false; }, 0);
+      }
+    }
+  });
+}
+
 // <form data-progress>: shows upload progress in its <progress> while sending the file.
 for (const form of document.querySelectorAll("form[data-progress]")) {
   form.addEventListener("submit", (event) => {
@@ -67,6 +97,16 @@ for (const form of document.querySelectorAll("form[data-progress]")) {
     xhr.addEventListener("error", () => form.submit());
     xhr.send(new FormData(form));
   });
+}
+
+// The header's <details class="menu">: on a wide screen the stylesheet shows what it folds, and
+// here it is marked open too, so that what assistive technology reads agrees with the screen;
+// going narrow folds it again.
+const wide = window.matchMedia("(min-width: 75rem)");
+const fold = () => { for (const menu of document.querySelectorAll("details.menu")) menu.open = wide.matches; };
+if (CSS.supports("selector(::details-content)")) {
+  wide.addEventListener("change", fold);
+  fold();
 }
 
 // A listbox of suggestions under a text field: the field becomes an ARIA combobox; Up/Down

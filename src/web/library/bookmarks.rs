@@ -1,23 +1,26 @@
-//! `/bookmarks`: every filter in the URL, cards or a table, paging, and bulk actions.
+//! `/bookmarks`: every filter in the URL, a dense list, cards or a table, numbered pages, and
+//! bulk actions that come back to the list as it was.
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use maud::{html, Markup};
+use maud::html;
 use serde::Deserialize;
 
-use super::{card, chips, golink};
+use super::list_page::{self, ListUrl, View};
+use super::rows;
 use crate::app::bookmarks::{self as use_case, BookmarkInput, BookmarkView};
-use crate::app::list_params::ListParams;
+use crate::app::list_params::{ListParams, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::app::sharing::LinkInput;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::{folders, tags};
 use crate::web::errors::{explain, PageResult};
 use crate::web::form::Form;
+use crate::web::icons::{icon, Icon};
 use crate::web::layout::{self, alert, csrf_field};
 use crate::web::nav;
-use crate::web::session::{Ctx, Member};
+use crate::web::session::Member;
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
@@ -26,62 +29,15 @@ pub struct ListQuery {
     view: Option<String>,
 }
 
-/// The query string of `p` with `offset` replaced (for the pager's links).
-fn href(p: &ListParams, view: &str, offset: i64) -> String {
-    let mut q = url::form_urlencoded::Serializer::new(String::new());
-    let pairs = [
-        ("q", &p.q),
-        ("scope", &p.scope),
-        ("folder_id", &p.folder_id),
-        ("tag_id", &p.tag_id),
-        ("pinned", &p.pinned),
-        ("sort_by", &p.sort_by),
-        ("link_status", &p.link_status),
-        ("limit", &p.limit),
-    ];
-    for (k, v) in pairs {
-        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
-            q.append_pair(k, v);
-        }
-    }
-    if view == "table" {
-        q.append_pair("view", "table");
-    }
-    if offset > 0 {
-        q.append_pair("offset", &offset.to_string());
-    }
-    format!("/bookmarks?{}", q.finish())
-}
-
-fn select(
-    id: &str,
-    name: &str,
-    label: &str,
-    current: Option<&str>,
-    options: &[(String, String)],
-) -> Markup {
-    html! {
-        div.field {
-            label for=(id) { (label) }
-            select id=(id) name=(name) {
-                @for (value, text) in options {
-                    option value=(value) selected[current.unwrap_or("") == value.as_str()] { (text) }
-                }
-            }
-        }
-    }
-}
-
 pub async fn list(
     State(state): State<AppState>,
     Member { org, ctx }: Member,
     Query(query): Query<ListQuery>,
 ) -> PageResult {
     let p = &query.params;
-    let view = if query.view.as_deref() == Some("table") {
-        "table"
-    } else {
-        "cards"
+    let url = ListUrl {
+        params: p,
+        view: View::parse(query.view.as_deref()),
     };
     let (filter, sort) = p.filter()?;
     let (limit, offset) = p.page()?;
@@ -108,186 +64,45 @@ pub async fn list(
         Default::default()
     };
     let base = state.config.base_url();
-    let any = |key: &str| vec![(String::new(), ctx.t(key).to_string())];
-    let mut folder_opts = any("lib.any_folder");
-    folder_opts.extend(own_folders.iter().map(|f| (f.id.clone(), f.name.clone())));
-    let mut tag_opts = any("lib.any_tag");
-    tag_opts.extend(own_tags.iter().map(|t| (t.id.clone(), t.name.clone())));
-    let scope_opts: Vec<(String, String)> = [
-        ("", "lib.scope_all"),
-        ("mine", "lib.scope_mine"),
-        ("shared_with_me", "lib.scope_shared_with_me"),
-        ("shared_by_me", "lib.scope_shared_by_me"),
-    ]
-    .iter()
-    .map(|(v, k)| (v.to_string(), ctx.t(k).to_string()))
-    .collect();
-    let sort_opts: Vec<(String, String)> = [
-        ("", "lib.sort_recent"),
-        ("alphabetical", "lib.sort_alpha"),
-        ("most_used", "lib.sort_used"),
-        ("recently_accessed", "lib.sort_accessed"),
-    ]
-    .iter()
-    .map(|(v, k)| (v.to_string(), ctx.t(k).to_string()))
-    .collect();
-    let link_opts: Vec<(String, String)> = [
-        ("", "lib.link_any"),
-        ("ok", "lib.link_ok"),
-        ("redirected", "lib.link_redirected"),
-        ("broken", "lib.link_broken"),
-        ("unreachable", "lib.link_unreachable"),
-        ("unknown", "lib.link_unknown"),
-    ]
-    .iter()
-    .map(|(v, k)| (v.to_string(), ctx.t(k).to_string()))
-    .collect();
-    let view_opts = vec![
-        ("cards".to_string(), ctx.t("lib.view_cards").to_string()),
-        ("table".to_string(), ctx.t("lib.view_table").to_string()),
-    ];
     let shown = page.items.len() as i64;
     let first = offset.unwrap_or(0).max(0);
-    let size = limit.unwrap_or(50).clamp(1, 500);
+    let size = limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    let any_mine = page.items.iter().any(|b| b.mine);
     let body = html! {
         div.toolbar {
             h1 { (ctx.t("lib.bookmarks")) }
-            a.button href="/bookmarks/new" { (ctx.t("lib.new")) }
+            a.button href="/bookmarks/new" { (icon(Icon::Plus)) (ctx.t("lib.new")) }
         }
-        form.card-form method="get" action="/bookmarks" role="search" {
-            div.row {
-                div.field {
-                    label for="f-q" { (ctx.t("lib.search")) }
-                    input #f-q type="search" name="q" value=(p.q.as_deref().unwrap_or(""));
-                }
-                (select("f-scope", "scope", ctx.t("lib.scope"), p.scope.as_deref(), &scope_opts))
-                (select("f-folder", "folder_id", ctx.t("lib.folder"), p.folder_id.as_deref(), &folder_opts))
-                (select("f-tag", "tag_id", ctx.t("lib.tag"), p.tag_id.as_deref(), &tag_opts))
-                (select("f-link", "link_status", ctx.t("lib.link_status"), p.link_status.as_deref(), &link_opts))
-                (select("f-sort", "sort_by", ctx.t("lib.sort"), p.sort_by.as_deref(), &sort_opts))
-                (select("f-view", "view", ctx.t("lib.view"), Some(view), &view_opts))
-            }
-            div.actions {
+        (list_page::search(&ctx, &url, &own_folders, &own_tags))
+        (list_page::chips(&ctx, &url, &own_folders, &own_tags))
+        div.list-meta {
+            @if any_mine {
                 div.check {
-                    input #f-pinned type="checkbox" name="pinned" value="true" checked[p.pinned.as_deref() == Some("true")];
-                    label for="f-pinned" { (ctx.t("lib.only_pinned")) }
+                    input #sel-all type="checkbox" form="bulk" data-select-all="ids";
+                    label for="sel-all" { span.visually-hidden { (ctx.t("lib.select_all")) } }
                 }
-                button type="submit" { (ctx.t("lib.filter")) }
-                a href="/bookmarks" { (ctx.t("lib.clear")) }
             }
-        }
-        p role="status" {
-            @if page.total == 0 { (ctx.t("lib.none")) }
-            @else { (ctx.tf("lib.showing", &[("from", &(first + 1).min(page.total).to_string()), ("to", &(first + shown).to_string()), ("total", &page.total.to_string())])) }
+            p role="status" {
+                @if page.total == 0 { (ctx.t("lib.none")) }
+                @else { (ctx.tf("lib.showing", &[("from", &ctx.num((first + 1).min(page.total))), ("to", &ctx.num(first + shown)), ("total", &ctx.num(page.total))])) }
+            }
+            (list_page::views(&ctx, &url, first))
         }
         @if !page.items.is_empty() {
-            form method="post" action="/bookmarks/bulk" {
+            form #bulk method="post" action="/bookmarks/bulk" {
                 (csrf_field(&ctx))
-                (bulk_bar(&ctx, &own_folders, &own_tags, &people, &teams))
-                @if view == "table" { (table(&ctx, &base, &page.items)) }
-                @else { ul.grid { @for b in &page.items { (card(&ctx, &base, b, b.mine)) } } }
+                input type="hidden" name="return_to" value=(nav::without_notice(&ctx.here));
+                @if any_mine { (list_page::bulk_bar(&ctx, &own_folders, &own_tags, &people, &teams)) }
+                @match url.view {
+                    View::Table => (rows::table(&ctx, &base, &page.items)),
+                    View::Cards => ul.grid { @for b in &page.items { (rows::card_with(&ctx, &base, b, true, html! {})) } },
+                    View::List => ul.items { @for b in &page.items { (rows::line(&ctx, &base, b)) } },
+                }
             }
         }
-        nav.pager aria-label=(ctx.t("lib.pages")) {
-            @if first > 0 { a href=(href(p, view, (first - size).max(0))) rel="prev" { "← " (ctx.t("lib.prev")) } } @else { span {} }
-            @if page.has_more { a href=(href(p, view, first + shown)) rel="next" { (ctx.t("lib.next")) " →" } }
-        }
+        (list_page::pager(&ctx, &url, first, size, page.total))
     };
     Ok(layout::page(&ctx, ctx.t("lib.bookmarks"), body).into_response())
-}
-
-fn bulk_bar(
-    ctx: &Ctx,
-    own_folders: &[folders::FolderRow],
-    own_tags: &[tags::TagRow],
-    people: &[(String, String)],
-    teams: &[(String, String)],
-) -> Markup {
-    html! {
-        fieldset.bulk {
-            legend { (ctx.t("lib.bulk")) " (" output data-selected-count { "0" } ")" }
-            div.row {
-                div.check {
-                    input #sel-all type="checkbox" data-select-all="ids";
-                    label for="sel-all" { (ctx.t("lib.select_all")) }
-                }
-                div.field {
-                    label for="f-bulk-action" { (ctx.t("lib.bulk_action")) }
-                    select #f-bulk-action name="action" {
-                        option value="move" { (ctx.t("lib.bulk_move")) }
-                        option value="tag" { (ctx.t("lib.bulk_tag")) }
-                        option value="share" { (ctx.t("lib.bulk_share")) }
-                        option value="delete" { (ctx.t("lib.bulk_delete")) }
-                    }
-                }
-                div.field {
-                    label for="f-bulk-folder" { (ctx.t("lib.folder")) }
-                    select #f-bulk-folder name="folder_id" {
-                        option value="" { "—" }
-                        @for f in own_folders { option value=(f.id) { (f.name) } }
-                    }
-                }
-                div.field {
-                    label for="f-bulk-tag" { (ctx.t("lib.tag")) }
-                    select #f-bulk-tag name="tag_id" {
-                        option value="" { "—" }
-                        @for t in own_tags { option value=(t.id) { (t.name) } }
-                    }
-                }
-                div.field {
-                    label for="f-bulk-share" { (ctx.t("lib.bulk_share_with")) }
-                    select #f-bulk-share name="share_with" {
-                        option value="" { "—" }
-                        @if !people.is_empty() {
-                            optgroup label=(ctx.t("lib.share_people")) {
-                                @for (id, name) in people { option value=(format!("user:{id}")) { (name) } }
-                            }
-                        }
-                        @if !teams.is_empty() {
-                            optgroup label=(ctx.t("lib.share_teams")) {
-                                @for (id, name) in teams { option value=(format!("team:{id}")) { (name) } }
-                            }
-                        }
-                    }
-                }
-                button.secondary type="submit" { (ctx.t("lib.apply")) }
-            }
-        }
-    }
-}
-
-fn table(ctx: &Ctx, base: &str, items: &[BookmarkView]) -> Markup {
-    html! {
-        div.table-wrap {
-            table {
-                thead { tr {
-                    th scope="col" { span.visually-hidden { (ctx.t("lib.select")) } }
-                    th scope="col" { (ctx.t("lib.title")) }
-                    th scope="col" { (ctx.t("lib.golink")) }
-                    th.hide-narrow scope="col" { (ctx.t("lib.labels")) }
-                    th scope="col" { span.visually-hidden { (ctx.t("lib.actions")) } }
-                } }
-                tbody {
-                    @for b in items {
-                        tr {
-                            td { @if b.mine {
-                                input type="checkbox" name="ids" value=(b.row.id) aria-label=(ctx.tf("lib.select_one", &[("title", &b.row.title)]));
-                            } }
-                            td { a href=(b.row.url) rel="noopener noreferrer" { (b.row.title) } (super::link_badge(ctx, b)) br; small.url { (b.row.url) } }
-                            td { (golink(ctx, base, b)) }
-                            td.hide-narrow { (chips(b)) }
-                            td { div.actions {
-                                a href=(format!("/bookmarks/{}", b.row.id)) { (ctx.t("lib.details")) span.visually-hidden { " " (b.row.title) } }
-                                @if b.mine {
-                                    a href=(format!("/bookmarks/{}/edit", b.row.id)) { (ctx.t("lib.edit")) span.visually-hidden { " " (b.row.title) } }
-                                }
-                            } }
-                        }
-                    }
-                }
-            }
-        }
-    }
 }
 
 #[derive(Deserialize)]
@@ -299,6 +114,8 @@ pub struct BulkForm {
     tag_id: Option<String>,
     share_with: Option<String>,
     confirm: Option<String>,
+    /// The list the person acted from (a local path), where they come back to.
+    return_to: Option<String>,
 }
 
 /// The change one bulk action makes to one bookmark: its folder set to `folder` (or none), `tag`
@@ -348,8 +165,9 @@ pub async fn bulk(
     Member { org, ctx }: Member,
     Form(form): Form<BulkForm>,
 ) -> PageResult {
+    let back = nav::local_or(form.return_to.as_deref(), "/bookmarks");
     if form.ids.is_empty() {
-        let body = html! { (alert(Some(ctx.t("lib.bulk_none")))) p { a href="/bookmarks" { (ctx.t("lib.back")) } } };
+        let body = html! { (alert(Some(ctx.t("lib.bulk_none")))) p { a href=(back) { (ctx.t("lib.back")) } } };
         return Ok((
             StatusCode::BAD_REQUEST,
             layout::page(&ctx, ctx.t("lib.bulk"), body),
@@ -365,10 +183,11 @@ pub async fn bulk(
                     (csrf_field(&ctx))
                     input type="hidden" name="action" value="delete";
                     input type="hidden" name="confirm" value="yes";
+                    input type="hidden" name="return_to" value=(back);
                     @for id in &form.ids { input type="hidden" name="ids" value=(id); }
                     div.actions {
                         button.danger type="submit" { (ctx.t("lib.delete")) }
-                        a href="/bookmarks" { (ctx.t("lib.cancel")) }
+                        a href=(back) { (ctx.t("lib.cancel")) }
                     }
                 }
             };
@@ -447,11 +266,11 @@ pub async fn bulk(
         )),
     };
     match outcome {
-        Ok(notice) => Ok(nav::see_other(&nav::with_notice("/bookmarks", notice))),
+        Ok(notice) => Ok(nav::see_other(&nav::with_notice(&back, notice))),
         Err(e) => {
             let (status, message) = explain(ctx.lang, e);
             let body =
-                html! { (alert(Some(&message))) p { a href="/bookmarks" { (ctx.t("lib.back")) } } };
+                html! { (alert(Some(&message))) p { a href=(back) { (ctx.t("lib.back")) } } };
             Ok((status, layout::page(&ctx, ctx.t("lib.bulk"), body)).into_response())
         }
     }

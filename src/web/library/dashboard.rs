@@ -11,6 +11,7 @@ use crate::domain::{OrgRole, Timestamp};
 use crate::state::AppState;
 use crate::web::chart;
 use crate::web::errors::PageResult;
+use crate::web::icons::{icon, Icon};
 use crate::web::layout;
 use crate::web::nav;
 use crate::web::session::{self, Ctx, Member, Visitor};
@@ -62,28 +63,28 @@ async fn render(state: &AppState, Member { org, ctx }: Member) -> PageResult {
     let body = html! {
         div.toolbar {
             h1 { (ctx.t("dash.title")) }
-            a.button href="/bookmarks/new" { (ctx.t("lib.new")) }
+            a.button href="/bookmarks/new" { (icon(Icon::Plus)) (ctx.t("lib.new")) }
         }
         (crate::web::org::joinable(&ctx, &open))
         @if let Some(limit) = limit {
             @if let (true, Some(date)) = (o.total_bookmarks >= limit, &grace) {
                 div.banner role="status" {
-                    p { (ctx.tf("dash.grace", &[("count", &o.total_bookmarks.to_string()), ("limit", &limit.to_string()), ("date", date)])) }
+                    p { (ctx.tf("dash.grace", &[("count", &ctx.num(o.total_bookmarks)), ("limit", &ctx.num(limit)), ("date", date)])) }
                     @if org.role == OrgRole::Owner && ctx.is_cloud {
                         p.actions { a.button href="/organization/billing" { (ctx.t("dash.upgrade")) } }
                     }
                 }
             } @else if o.total_bookmarks >= limit {
-                p.banner role="status" { (ctx.tf("dash.over_limit", &[("count", &o.total_bookmarks.to_string()), ("limit", &limit.to_string())])) }
+                p.banner role="status" { (ctx.tf("dash.over_limit", &[("count", &ctx.num(o.total_bookmarks)), ("limit", &ctx.num(limit))])) }
             } @else {
-                p.muted { (ctx.tf("dash.usage", &[("count", &o.total_bookmarks.to_string()), ("limit", &limit.to_string())])) }
+                p.muted { (ctx.tf("dash.usage", &[("count", &ctx.num(o.total_bookmarks)), ("limit", &ctx.num(limit))])) }
             }
         }
         ul.stats {
-            li { strong { (o.total_bookmarks) } a href="/bookmarks?scope=mine" { (ctx.t("dash.bookmarks")) } }
-            li { strong { (o.shared_bookmarks) } a href="/bookmarks?scope=shared_with_me" { (ctx.t("dash.shared")) } }
-            li { strong { (o.total_folders) } a href="/folders" { (ctx.t("dash.folders")) } }
-            li { strong { (o.total_tags) } a href="/tags" { (ctx.t("dash.tags")) } }
+            li { strong { (ctx.num(o.total_bookmarks)) } a href="/bookmarks?scope=mine" { (ctx.t("dash.bookmarks")) } }
+            li { strong { (ctx.num(o.shared_bookmarks)) } a href="/bookmarks?scope=shared_with_me" { (ctx.t("dash.shared")) } }
+            li { strong { (ctx.num(o.total_folders)) } a href="/folders" { (ctx.t("dash.folders")) } }
+            li { strong { (ctx.num(o.total_tags)) } a href="/tags" { (ctx.t("dash.tags")) } }
         }
         @if o.total_bookmarks == 0 && o.shared_bookmarks == 0 {
             div.banner {
@@ -112,7 +113,7 @@ async fn render(state: &AppState, Member { org, ctx }: Member) -> PageResult {
                 h2 { (ctx.t("dash.top_tags")) }
                 ul.chips {
                     @for t in &o.top_tags {
-                        li { a.chip href=(format!("/bookmarks?tag_id={}", t.id)) { "#" (t.name) " · " (t.bookmark_count) } }
+                        li { a.chip href=(format!("/bookmarks?tag_id={}", t.id)) { "#" (t.name) " · " (ctx.num(t.bookmark_count)) } }
                     }
                 }
             }

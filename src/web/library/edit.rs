@@ -41,6 +41,8 @@ pub struct BookmarkForm {
     tags: Option<String>,
     /// People (name, email or `Name <email>`) and teams (name), comma-separated.
     share_with: Option<String>,
+    /// Where saving leads: the page the person came from (a local path only).
+    return_to: Option<String>,
 }
 
 impl BookmarkForm {
@@ -64,6 +66,7 @@ impl BookmarkForm {
             share_with: Some(name_list::join(
                 shares.chain(people.iter().map(String::as_str)),
             )),
+            return_to: None,
         }
     }
 
@@ -221,6 +224,7 @@ fn form(
         (alert(error))
         form.card-form method="post" action=(action) {
             (csrf_field(ctx))
+            @if let Some(to) = &f.return_to { input type="hidden" name="return_to" value=(to); }
             (Field::new(ctx.t("lib.title"), "title").value(f.title.as_deref().unwrap_or("")).required().render())
             (Field::new(ctx.t("lib.url"), "url").kind("url").value(f.url.as_deref().unwrap_or("")).required().render())
             (Field::new(ctx.t("lib.slug"), "slug").value(f.slug.as_deref().unwrap_or("")).hint(ctx.t("lib.slug_hint")).render())
@@ -237,7 +241,7 @@ fn form(
             (names_field(ctx, ctx.t("lib.share_with"), "share_with", f.share_with.as_deref().unwrap_or(""), share_hint, "/share/suggest"))
             div.actions {
                 button type="submit" { (ctx.t("lib.save")) }
-                a href="/bookmarks" { (ctx.t("lib.cancel")) }
+                a href=(f.return_to.as_deref().unwrap_or("/bookmarks")) { (ctx.t("lib.cancel")) }
             }
         }
     }
@@ -282,6 +286,7 @@ pub struct Prefill {
     url: Option<String>,
     title: Option<String>,
     slug: Option<String>,
+    return_to: Option<String>,
 }
 
 /// `/bookmarks/new?url=…&title=…&slug=…`: the form, filled in (the bookmarklet and the go-link
@@ -297,6 +302,7 @@ pub async fn new_page(
         url: prefill.url,
         forwarding_enabled: prefill.slug.is_some().then(|| "true".into()),
         slug: prefill.slug,
+        return_to: Some(nav::local_or(prefill.return_to.as_deref(), "/bookmarks")),
         ..Default::default()
     };
     let body = html! { h1 { (ctx.t("lib.new")) } (form(&ctx, &org, "/bookmarks/new", &f, &folders, None)) };
@@ -315,7 +321,10 @@ pub async fn create(
         Err(message) => Err((StatusCode::BAD_REQUEST, message)),
     };
     match saved {
-        Ok(_) => Ok(nav::see_other(&nav::with_notice("/bookmarks", "created"))),
+        Ok(_) => {
+            let to = nav::local_or(f.return_to.as_deref(), "/bookmarks");
+            Ok(nav::see_other(&nav::with_notice(&to, "created")))
+        }
         Err((status, message)) => {
             let folders = folder_paths(&state, &org).await?;
             let body = html! { h1 { (ctx.t("lib.new")) } (form(&ctx, &org, "/bookmarks/new", &f, &folders, Some(&message))) };
@@ -329,17 +338,32 @@ async fn own(state: &AppState, org: &CurrentOrg, id: &str) -> Result<BookmarkVie
     use_case::view_owned(&mut db.conn(), org, id).await
 }
 
+#[derive(Deserialize, Default)]
+pub struct ReturnTo {
+    return_to: Option<String>,
+}
+
+/// `/bookmarks/{id}/edit?return_to=<path>`: the form; saving comes back to `return_to` when it
+/// is a path on this site, else to the bookmark's page.
 pub async fn edit_page(
     State(state): State<AppState>,
     Member { org, ctx }: Member,
     Path(id): Path<String>,
+    Query(back): Query<ReturnTo>,
 ) -> PageResult {
     let b = own(&state, &org, &id).await?;
     let folders = folder_paths(&state, &org).await?;
     let action = format!("/bookmarks/{}/edit", b.row.id);
+    let f = BookmarkForm {
+        return_to: Some(nav::local_or(
+            back.return_to.as_deref(),
+            &format!("/bookmarks/{}", b.row.id),
+        )),
+        ..BookmarkForm::from_view(&b)
+    };
     let body = html! {
         h1 { (ctx.tf("lib.edit_title", &[("title", &b.row.title)])) }
-        (form(&ctx, &org, &action, &BookmarkForm::from_view(&b), &folders, None))
+        (form(&ctx, &org, &action, &f, &folders, None))
     };
     Ok(layout::page(&ctx, ctx.t("lib.edit"), body).into_response())
 }
@@ -364,7 +388,10 @@ pub async fn update(
         Err(message) => Err((StatusCode::BAD_REQUEST, message)),
     };
     match saved {
-        Ok(_) => Ok(nav::see_other(&nav::with_notice("/bookmarks", "saved"))),
+        Ok(b) => {
+            let to = nav::local_or(f.return_to.as_deref(), &format!("/bookmarks/{}", b.row.id));
+            Ok(nav::see_other(&nav::with_notice(&to, "saved")))
+        }
         Err((status, message)) => {
             let folders = folder_paths(&state, &org).await?;
             let action = format!("/bookmarks/{}/edit", b.row.id);

@@ -150,7 +150,7 @@ async fn tags_page(
         ul.plain {
             @for t in &rows {
                 (row(ctx, format!("/bookmarks?tag_id={}", t.id), &t.name,
-                    Some(ctx.tf("lib.count", &[("count", &t.bookmark_count.to_string())])),
+                    Some(ctx.tf("lib.count", &[("count", &ctx.num(t.bookmark_count))])),
                     Some(format!("/tags/{}/delete", t.id))))
             }
         }

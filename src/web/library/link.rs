@@ -7,15 +7,17 @@ use axum::response::IntoResponse;
 use chrono::{DateTime, Utc};
 use maud::{html, Markup};
 
-use crate::app::history;
 use crate::app::link_info::{self, LinkInfo};
+use crate::app::{history, link_checks};
 use crate::domain::history::HistoryField;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::store::bookmark_list::LinkRow;
 use crate::store::history::HistoryRow;
 use crate::web::chart;
 use crate::web::errors::{explain, PageResult};
 use crate::web::form::{Empty, Form};
+use crate::web::icons::{icon, Icon};
 use crate::web::layout::{self, csrf_field};
 use crate::web::nav;
 use crate::web::session::{Ctx, Member};
@@ -56,6 +58,19 @@ pub async fn restore(
     }
 }
 
+/// `POST /bookmarks/{id}/check`: checks the link now (anyone who can see it may, as with
+/// `POST /api/bookmarks/:id/check`) and shows the page with what the check found.
+pub async fn check_now(
+    State(state): State<AppState>,
+    Member { org, .. }: Member,
+    Path(id): Path<String>,
+    Form(_): Form<Empty>,
+) -> PageResult {
+    let b = link_checks::check_now(&state.store, &state.link_checker, &org, &id).await?;
+    let to = format!("/bookmarks/{}", b.row.id);
+    Ok(nav::see_other(&nav::with_notice(&to, "checked")))
+}
+
 /// The pages of the bookmarks `/go/<slug>` opens (several when it lets the person choose).
 pub fn for_slug(ctx: &Ctx, slug: &str, infos: &[LinkInfo]) -> Markup {
     html! {
@@ -93,10 +108,27 @@ fn one(ctx: &Ctx, info: &LinkInfo, level: u8, error: Option<&str>) -> Markup {
                 }
                 dt { (ctx.t("link.owner")) }
                 dd { @if b.mine { (ctx.t("link.you")) } @else { (r.owner_name) } }
+                dt { (ctx.t("lib.folders")) }
+                dd { @if b.folders.is_empty() { span.muted { (ctx.t("link.none")) } } @else { (labels_of(&b.folders, true)) } }
+                dt { (ctx.t("lib.tags")) }
+                dd { @if b.tags.is_empty() { span.muted { (ctx.t("link.none")) } } @else { (labels_of(&b.tags, false)) } }
                 dt { (ctx.t("lib.link_status")) }
                 dd { (check(ctx, b)) }
                 dt { (ctx.t("link.visits")) }
-                dd { (ctx.tf("link.visits_total", &[("count", &r.access_count.to_string())])) }
+                dd { (ctx.tf("link.visits_total", &[("count", &ctx.num(r.access_count))])) }
+            }
+            div.actions {
+                a.button href=(r.url) rel="noopener noreferrer" { (icon(Icon::External)) (ctx.t("link.open")) }
+                @if b.mine {
+                    a.button.secondary href=(format!("/bookmarks/{}/edit", r.id)) { (icon(Icon::Edit)) (ctx.t("lib.edit")) span.visually-hidden { " " (r.title) } }
+                }
+                form.inline method="post" action=(format!("/bookmarks/{}/check", r.id)) {
+                    (csrf_field(ctx))
+                    button.secondary type="submit" { (icon(Icon::Check)) (ctx.t("link.check_now")) }
+                }
+                @if b.mine {
+                    a.button.secondary.danger-text href=(format!("/bookmarks/{}/delete", r.id)) { (icon(Icon::Delete)) (ctx.t("lib.delete")) span.visually-hidden { " " (r.title) } }
+                }
             }
             section {
                 h3 { (ctx.t("link.visits_chart")) }
@@ -106,10 +138,21 @@ fn one(ctx: &Ctx, info: &LinkInfo, level: u8, error: Option<&str>) -> Markup {
                 h3 { (ctx.t("link.history")) }
                 (history_table(ctx, b.mine, &r.id, &info.history))
             }
-            div.actions {
-                a.button href=(r.url) rel="noopener noreferrer" { (ctx.t("link.open")) }
-                @if b.mine {
-                    a.button.secondary href=(format!("/bookmarks/{}/edit", r.id)) { (ctx.t("lib.edit")) span.visually-hidden { " " (r.title) } }
+        }
+    }
+}
+
+/// Folders or tags, each a link to the list filtered by it.
+fn labels_of(links: &[LinkRow], folders: bool) -> Markup {
+    html! {
+        ul.chips {
+            @for l in links {
+                li {
+                    @if folders {
+                        a.chip.folder href=(format!("/bookmarks?folder_id={}", l.id)) { (icon(Icon::Folder)) (l.name) }
+                    } @else {
+                        a.chip href=(format!("/bookmarks?tag_id={}", l.id)) { "#" (l.name) }
+                    }
                 }
             }
         }
@@ -156,7 +199,7 @@ fn history_table(ctx: &Ctx, mine: bool, id: &str, entries: &[HistoryRow]) -> Mar
             p.muted { (ctx.t("link.no_history")) }
         } @else {
             div.table-wrap {
-                table {
+                table.stack {
                     thead { tr {
                         th scope="col" { (ctx.t("link.when")) }
                         th scope="col" { (ctx.t("link.field")) }
@@ -168,13 +211,13 @@ fn history_table(ctx: &Ctx, mine: bool, id: &str, entries: &[HistoryRow]) -> Mar
                     tbody {
                         @for e in entries {
                             tr {
-                                td { (when(e.changed_at)) }
-                                td { (field_name(ctx, &e.field)) }
-                                td { (value(ctx, &e.field, e.old_value.as_deref())) }
-                                td { (value(ctx, &e.field, e.new_value.as_deref())) }
-                                td { (e.changed_by_name.as_deref().unwrap_or("—")) }
+                                td data-label=(ctx.t("link.when")) { (when(e.changed_at)) }
+                                td data-label=(ctx.t("link.field")) { (field_name(ctx, &e.field)) }
+                                td data-label=(ctx.t("link.before")) { (value(ctx, &e.field, e.old_value.as_deref())) }
+                                td data-label=(ctx.t("link.after")) { (value(ctx, &e.field, e.new_value.as_deref())) }
+                                td data-label=(ctx.t("link.by")) { (e.changed_by_name.as_deref().unwrap_or("—")) }
                                 @if mine {
-                                    td {
+                                    td.cell-actions {
                                         form.inline method="post" action=(format!("/bookmarks/{id}/history/{}/restore", e.id)) {
                                             (csrf_field(ctx))
                                             button.secondary type="submit" {

@@ -7,6 +7,8 @@ mod edit;
 mod go;
 mod groups;
 pub mod link;
+mod list_page;
+mod rows;
 mod suggest;
 
 use axum::routing::{get, post};
@@ -32,6 +34,7 @@ pub fn router() -> Router<AppState> {
             "/bookmarks/{id}/history/{entry}/restore",
             post(link::restore),
         )
+        .route("/bookmarks/{id}/check", post(link::check_now))
         .route(
             "/bookmarks/{id}/delete",
             get(edit::delete_page).post(edit::delete),
@@ -49,77 +52,12 @@ pub fn router() -> Router<AppState> {
         .route("/palette", get(go::palette))
 }
 
-/// `/go/<slug>` as a full URL, for copying.
-fn go_url(base: &str, slug: &str) -> String {
-    format!("{base}/go/{slug}")
-}
-
-/// A bookmark as a card: title, URL, go-link with a copy button, tags and folders, actions.
+/// A bookmark as a card (the dashboard's sections).
 fn card(ctx: &Ctx, base: &str, b: &BookmarkView, select: bool) -> Markup {
-    card_with(ctx, base, b, select, html! {})
+    rows::card_with(ctx, base, b, select, html! {})
 }
 
 /// [`card`] with `extra` (a visit chart) below the go-link.
 fn card_with(ctx: &Ctx, base: &str, b: &BookmarkView, select: bool, extra: Markup) -> Markup {
-    let r = &b.row;
-    html! {
-        li.card {
-            @if select {
-                div.check {
-                    input type="checkbox" name="ids" value=(r.id) id=(format!("sel-{}", r.id));
-                    label for=(format!("sel-{}", r.id)) { (ctx.t("lib.select")) " " span.visually-hidden { (r.title) } }
-                }
-            }
-            h3 { a href=(r.url) rel="noopener noreferrer" { (r.title) } @if r.pinned { " " span.chip { (ctx.t("lib.pinned")) } } (link_badge(ctx, b)) }
-            p.url { (r.url) }
-            (golink(ctx, base, b))
-            (extra)
-            (chips(b))
-            @if !b.mine { p.muted { (ctx.tf("lib.shared_by", &[("name", &r.owner_name)])) } }
-            div.actions {
-                a.button.secondary href=(format!("/bookmarks/{}", r.id)) { (ctx.t("lib.details")) span.visually-hidden { " " (r.title) } }
-                @if b.mine {
-                    a.button.secondary href=(format!("/bookmarks/{}/edit", r.id)) { (ctx.t("lib.edit")) span.visually-hidden { " " (r.title) } }
-                    a.button.secondary href=(format!("/bookmarks/{}/delete", r.id)) { (ctx.t("lib.delete")) span.visually-hidden { " " (r.title) } }
-                }
-            }
-        }
-    }
-}
-
-/// "Broken" or "Unreachable" when the last link check found so (nothing otherwise).
-fn link_badge(ctx: &Ctx, b: &BookmarkView) -> Markup {
-    let key = match b.row.link_status.as_str() {
-        "broken" => "lib.link_broken",
-        "unreachable" => "lib.link_unreachable",
-        _ => return html! {},
-    };
-    let code = b.row.link_status_code.map(|c| c.to_string());
-    html! {
-        " " span.badge.link-health title=[code.as_deref().map(|c| ctx.tf("lib.link_code", &[("code", c)]))] { (ctx.t(key)) }
-    }
-}
-
-fn golink(ctx: &Ctx, base: &str, b: &BookmarkView) -> Markup {
-    html! {
-        @if let Some(slug) = &b.row.slug {
-            p.actions {
-                a href=(format!("/go/{slug}")) { code { "go/" (slug) } }
-                button.secondary type="button" data-copy=(go_url(base, slug)) data-copied=(ctx.t("lib.copied")) {
-                    (ctx.t("lib.copy")) span.visually-hidden { " go/" (slug) }
-                }
-            }
-        }
-    }
-}
-
-fn chips(b: &BookmarkView) -> Markup {
-    html! {
-        @if !b.tags.is_empty() || !b.folders.is_empty() {
-            ul.chips {
-                @for f in &b.folders { li { a.chip href=(format!("/bookmarks?folder_id={}", f.id)) { "▸ " (f.name) } } }
-                @for t in &b.tags { li { a.chip href=(format!("/bookmarks?tag_id={}", t.id)) { "#" (t.name) } } }
-            }
-        }
-    }
+    rows::card_with(ctx, base, b, select, extra)
 }
