@@ -87,6 +87,7 @@ async fn a_member_saves_the_form_with_typed_tags_folders_and_shares() {
     team(app, alice, "Platform", &[bob]).await;
     team(app, alice, "Sales", &[carol]).await;
     let runbooks = folder(app, bob, json!({"name": "Runbooks"})).await;
+    let pager = folder(app, bob, json!({"name": "Pager", "parent_id": runbooks})).await;
     let oncall = tag(app, bob, "oncall").await;
     let form = page_client(app, bob).await;
 
@@ -129,6 +130,7 @@ async fn a_member_saves_the_form_with_typed_tags_folders_and_shares() {
             ("url", "https://runbooks.example/pager"),
             ("tags", "OnCall, Pager Duty, , oncall ,\"ops, infra\""),
             ("folder_ids", &runbooks),
+            ("folder_ids", &pager),
             ("folder_ids", ""),
             ("share_with", "platform, carol@example.com, bob"),
         ],
@@ -142,7 +144,7 @@ async fn a_member_saves_the_form_with_typed_tags_folders_and_shares() {
         .unwrap()
         .iter()
         .any(|t| t["id"] == oncall.as_str()));
-    assert_eq!(names(&b, "folders"), ["Runbooks"]);
+    assert_eq!(names(&b, "folders"), ["Pager", "Runbooks"]);
     assert_eq!(names(&b, "shared_teams"), ["Platform"]);
     assert_eq!(names(&b, "shared_users"), ["carol"]);
     assert_eq!(
@@ -155,6 +157,12 @@ async fn a_member_saves_the_form_with_typed_tags_folders_and_shares() {
     let html = form.0.get(app.url(&edit)).send().await.unwrap();
     let html = html.text().await.unwrap();
     assert!(html.contains("&quot;ops, infra&quot;"), "{html}");
+    // Folders by their path: the chosen ones ticked, every one in the list to add from.
+    assert!(
+        html.contains(&format!("value=\"{pager}\">Runbooks › Pager</option>")),
+        "{html}"
+    );
+    assert!(html.contains("checked>Runbooks › Pager</label>"), "{html}");
     assert!(html.contains("oncall"), "{html}");
     assert!(
         html.contains("value=\"Platform, carol &lt;carol@example.com&gt;\""),

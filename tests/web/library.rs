@@ -386,6 +386,13 @@ async fn a_member_saves_the_form_without_javascript() {
     )
     .await;
     let reading = api_post(&app, &bob, "/api/folders", json!({"name": "Reading"})).await;
+    let ebooks = api_post(
+        &app,
+        &bob,
+        "/api/folders",
+        json!({"name": "Ebooks", "parent_id": reading}),
+    )
+    .await;
     api_post(&app, &bob, "/api/folders", json!({"name": "Work"})).await;
 
     let b = Browser::open_without_scripts(&app.base).await;
@@ -399,9 +406,13 @@ async fn a_member_saves_the_form_without_javascript() {
     b.fill("input[name=url]", "https://doc.rust-lang.org/book/")
         .await;
     b.fill("#f-tags", "rust, books").await;
+    // Folders are listed by their path, each right under the folder it is in.
+    let listed = b.text("#f-folder-add").await;
+    let paths: Vec<&str> = listed.lines().map(str::trim).collect();
+    assert_eq!(paths, ["—", "Reading", "Reading › Ebooks", "Work"]);
     b.find("#f-folder-add")
         .await
-        .select_by_value(&reading)
+        .select_by_value(&ebooks)
         .await
         .unwrap();
     b.fill("#f-share_with", "Platform, ada@example.com").await;
@@ -422,7 +433,7 @@ async fn a_member_saves_the_form_without_javascript() {
     )
     .await;
     let saved = &list["items"][0];
-    assert_eq!(saved["folders"][0]["name"], "Reading");
+    assert_eq!(saved["folders"][0]["name"], "Ebooks");
     assert_eq!(saved["tags"].as_array().unwrap().len(), 2);
     assert_eq!(saved["shared_teams"][0]["name"], "Platform");
     assert_eq!(saved["shared_users"][0]["email"], "ada@example.com");

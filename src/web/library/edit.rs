@@ -19,7 +19,8 @@ use crate::domain::folder_tree::{self, Node};
 use crate::domain::name_list;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::bookmarks::{own_names, Target};
+use crate::store::bookmark_list::Scope;
+use crate::store::folders;
 use crate::web::errors::{explain, PageResult};
 use crate::web::form::{Empty, Form};
 use crate::web::layout::{self, alert, csrf_field, Field};
@@ -107,20 +108,29 @@ impl BookmarkForm {
     }
 }
 
-/// The person's folders as `(id, path)`, ordered as a tree: what the folder picker offers.
+/// The person's folders as `(id, path)`, ordered as a tree: what the folder picker offers
+/// (one query; a folder's bookmark total is a kept column, so nothing is counted).
 async fn folder_paths(
     state: &AppState,
     org: &CurrentOrg,
 ) -> Result<Vec<(String, String)>, AppError> {
     let mut db = state.store.read().await?;
-    let rows = own_names(&mut db.conn(), Target::OwnFolders, org.id(), org.user_id()).await?;
+    let rows = folders::page(
+        &mut db.conn(),
+        org.id(),
+        org.user_id(),
+        Scope::Mine,
+        folders::Sort::Alphabetical,
+        i64::MAX,
+        0,
+    )
+    .await?;
     let nodes: Vec<Node> = rows
         .iter()
-        .map(|(id, name)| Node {
-            id,
-            name,
-            // Folders are flat until they gain a parent; the paths then follow it.
-            parent_id: None,
+        .map(|f| Node {
+            id: &f.id,
+            name: &f.name,
+            parent_id: f.parent_id.as_deref(),
         })
         .collect();
     Ok(folder_tree::paths(&nodes))
