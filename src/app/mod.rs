@@ -37,6 +37,7 @@ pub mod org_settings;
 pub mod organizations;
 pub mod plans;
 pub mod sessions;
+pub mod share_names;
 pub mod sharing;
 pub mod stripe;
 pub mod tags;

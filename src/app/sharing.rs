@@ -4,7 +4,7 @@
 
 use crate::app::audit::{self, Actor, Event};
 use crate::app::tenancy::CurrentOrg;
-use crate::domain::library::id_list;
+use crate::domain::library::{id_list, tag_name};
 use crate::domain::Rules;
 use crate::error::{AppError, Result};
 use crate::store::bookmark_list::{self, Detail, LinkRow};
@@ -102,6 +102,10 @@ pub struct LinkInput {
     pub folder_ids: Option<Vec<String>>,
     /// Bookmarks only.
     pub tag_ids: Option<Vec<String>>,
+    /// Bookmarks only: tags by name (the bookmark form's typed field), the caller's own whatever
+    /// their letter case, made for them in the same transaction when they do not exist yet. The
+    /// tags are then these and those of `tag_ids`.
+    pub tag_names: Option<Vec<String>>,
     pub team_ids: Option<Vec<String>>,
     pub user_ids: Option<Vec<String>>,
     pub share_all_teams: Option<bool>,
@@ -112,6 +116,7 @@ pub struct LinkInput {
 pub struct Links {
     folders: Option<Vec<String>>,
     tags: Option<Vec<String>>,
+    tag_names: Option<Vec<String>>,
     teams: Option<Vec<String>>,
     users: Option<Vec<String>>,
     pub all_teams: Option<bool>,
@@ -119,6 +124,19 @@ pub struct Links {
 
 fn ids(raw: &Option<Vec<String>>, field: &str) -> Result<Option<Vec<String>>> {
     Ok(raw.as_deref().map(|r| id_list(r, field)).transpose()?)
+}
+
+/// Tag names as a request gives them, each checked, repeats (in any letter case) left out.
+fn tag_names(raw: &[String]) -> Result<Vec<String>> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(raw.len());
+    for r in raw {
+        let name = tag_name(r)?;
+        if seen.insert(name.to_lowercase()) {
+            out.push(name);
+        }
+    }
+    Ok(out)
 }
 
 fn non_empty(ids: &Option<Vec<String>>) -> bool {
@@ -138,6 +156,7 @@ impl Links {
         let links = Self {
             folders: ids(&input.folder_ids, "folder_ids")?,
             tags: ids(&input.tag_ids, "tag_ids")?,
+            tag_names: input.tag_names.as_deref().map(tag_names).transpose()?,
             teams: ids(&input.team_ids, "team_ids")?,
             users,
             all_teams: input.share_all_teams,
@@ -152,6 +171,7 @@ impl Links {
         let lists = [
             (&self.folders, "folder_ids", MAX_LABELS_PER_ITEM),
             (&self.tags, "tag_ids", MAX_LABELS_PER_ITEM),
+            (&self.tag_names, "tags", MAX_LABELS_PER_ITEM),
             (&self.teams, "team_ids", MAX_SHARES_PER_ITEM),
             (&self.users, "user_ids", MAX_SHARES_PER_ITEM),
         ];
@@ -178,10 +198,11 @@ impl Links {
     }
 
     /// Makes each list given the complete set of that kind of link of `id`, once every id in
-    /// it is found to be the caller's own folder or tag, a team or a member of the
-    /// organization (otherwise a 400 saying which kind was not found, and nothing changes).
-    /// A change of whom it is shared with is recorded in the audit log; `was_all_teams` is
-    /// whether it was shared with all teams before.
+    /// it is found to be the caller's own folder or tag, a member of the organization or a team
+    /// the caller may share with (see [`check_targets`]; a team it is shared with already may
+    /// stay), otherwise a 400 saying which kind was not found, and nothing changes. Tags given
+    /// by name are found or made first. A change of whom it is shared with is recorded in the
+    /// audit log; `was_all_teams` is whether it was shared with all teams before.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn save(
         &self,
@@ -196,10 +217,19 @@ impl Links {
             true => Some(shared_ids(c, owner, org, id).await?),
             false => None,
         };
+        let tags = match &self.tag_names {
+            Some(names) => {
+                let mut ids = self.tags.clone().unwrap_or_default();
+                ids.extend(crate::app::tags::ensure_named(c, org, names).await?);
+                ids.sort();
+                ids.dedup();
+                Some(ids)
+            }
+            None => self.tags.clone(),
+        };
         let lists = [
             (&self.folders, Target::OwnFolders),
-            (&self.tags, Target::OwnTags),
-            (&self.teams, Target::Teams),
+            (&tags, Target::OwnTags),
             (&self.users, Target::Members),
         ];
         for (ids, target) in lists {
@@ -207,7 +237,17 @@ impl Links {
                 check_targets(c, org, target, ids).await?;
             }
         }
-        let lists = [&self.folders, &self.tags, &self.teams, &self.users];
+        if let Some(teams) = &self.teams {
+            // A team it is shared with already stays, even one the caller has left since.
+            let kept = before.as_ref().map(|(t, _)| t.as_slice()).unwrap_or(&[]);
+            let added: Vec<String> = teams
+                .iter()
+                .filter(|t| !kept.contains(t))
+                .cloned()
+                .collect();
+            check_targets(c, org, Target::Teams, &added).await?;
+        }
+        let lists = [&self.folders, &tags, &self.teams, &self.users];
         for (ids, link) in lists.into_iter().zip(owner.links()) {
             if let (Some(ids), Some(link)) = (ids, link) {
                 bookmarks::replace_links(c, link, org.id(), id, ids).await?;
@@ -267,28 +307,39 @@ async fn shared_ids(
 }
 
 /// Whom the caller may share their bookmarks and folders with: the organization's other people
-/// and its teams.
+/// and the teams they may share with.
 #[derive(Clone, Debug, Default)]
 pub struct ShareTargets {
     pub people: Vec<Person>,
     pub teams: Vec<TeamRow>,
 }
 
-/// What a share may name, for any role: the same sets [`check_targets`] accepts for
-/// `Target::Members` (less the caller, whom [`Links::parse`] drops) and `Target::Teams`, that
-/// is every other member and every team of the organization. Listing every team here is not
-/// managing teams, so members get it as owners and admins do (the team pages stay theirs).
+/// What a share may name: the same sets [`check_targets`] accepts for `Target::Members` (less
+/// the caller, whom [`Links::parse`] drops) and `Target::Teams`, that is every other member of
+/// the organization, and the teams the caller may share with (see [`their_teams`]).
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn targets(store: &Store, org: &CurrentOrg) -> Result<ShareTargets> {
     let mut db = store.read().await?;
     let c = &mut db.conn();
+    let teams = match their_teams(org) {
+        Some(me) => teams::list_for_member(c, org.id(), me).await?,
+        None => teams::list(c, org.id()).await?,
+    };
     Ok(ShareTargets {
         people: teams::people_for_sharing(c, org.id(), org.user_id()).await?,
-        teams: teams::list(c, org.id()).await?,
+        teams,
     })
 }
 
-/// Refuses `ids` (already deduplicated) unless each is an acceptable `target` for the caller.
+/// Whose teams the caller may share with: owners and admins with every team of the
+/// organization (`None`), members only with the teams they are in (their own id). A member
+/// sharing with another team reads as naming a team that does not exist.
+pub fn their_teams(org: &CurrentOrg) -> Option<&str> {
+    (!org.role.can_manage()).then(|| org.user_id())
+}
+
+/// Refuses `ids` (already deduplicated) unless each is an acceptable `target` for the caller:
+/// for a member, `Target::Teams` means the teams they are in.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn check_targets(
     c: &mut Conn<'_>,
@@ -296,13 +347,17 @@ pub async fn check_targets(
     target: Target,
     ids: &[String],
 ) -> Result<()> {
+    let target = match target {
+        Target::Teams if their_teams(org).is_some() => Target::TheirTeams,
+        t => t,
+    };
     if bookmarks::all_exist(c, target, org.id(), org.user_id(), ids).await? {
         return Ok(());
     }
     Err(AppError::bad_request(match target {
         Target::OwnFolders => "One or more folders were not found",
         Target::OwnTags => "One or more tags were not found",
-        Target::Teams => "One or more teams were not found",
+        Target::Teams | Target::TheirTeams => "One or more teams were not found",
         Target::Members => "One or more users are not members of this organization",
     }))
 }

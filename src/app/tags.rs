@@ -117,3 +117,73 @@ pub async fn delete(store: &Store, org: &CurrentOrg, raw_id: &str) -> Result<()>
     tx.invalidates_org(org.id());
     tx.commit().await
 }
+
+/// How many names a suggestion list holds.
+pub const SUGGESTIONS: i64 = 10;
+
+/// The ids of the caller's tags named `names` (each already checked with `tag_name`), making
+/// those that do not exist yet, inside the caller's transaction: a name matches an existing
+/// tag whatever its letter case. The new ones count against the per-person limit of tags.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn ensure_named(
+    c: &mut Conn<'_>,
+    org: &CurrentOrg,
+    names: &[String],
+) -> Result<Vec<String>> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (org_id, me) = (org.id(), org.user_id());
+    // Taken first, so that two saves naming the same new tag make it once.
+    crate::store::users::lock(c, me).await?;
+    let found = tags::named(c, org_id, me, names).await?;
+    let id_of = |name: &str| {
+        let key = name.to_lowercase();
+        found
+            .iter()
+            .find(|(_, n)| n.to_lowercase() == key)
+            .map(|(id, _)| id.clone())
+    };
+    let mut ids = Vec::with_capacity(names.len());
+    let mut missing = Vec::new();
+    for name in names {
+        match id_of(name) {
+            Some(id) => ids.push(id),
+            None => missing.push(name),
+        }
+    }
+    if !missing.is_empty() {
+        let count = tags::count(c, org_id, me).await?;
+        over_count(
+            count + missing.len() as i64 - 1,
+            MAX_TAGS_PER_PERSON,
+            "tags",
+        )?;
+        let now = Timestamp::now().millis();
+        for name in missing {
+            let id = new_id();
+            tags::insert(c, org_id, me, &id, name, now).await?;
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+/// Up to [`SUGGESTIONS`] names of the caller's tags containing `q` (in any letter case), those
+/// starting with it first; nothing for a blank `q`.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn suggest(store: &Store, org: &CurrentOrg, q: &str) -> Result<Vec<String>> {
+    let needle = q.trim().to_lowercase();
+    if needle.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut db = store.read().await?;
+    tags::suggest(
+        &mut db.conn(),
+        org.id(),
+        org.user_id(),
+        &needle,
+        SUGGESTIONS,
+    )
+    .await
+}

@@ -146,6 +146,7 @@ impl From<BookmarkBody> for BookmarkInput {
             links: LinkInput {
                 folder_ids: b.folder_ids,
                 tag_ids: b.tag_ids,
+                tag_names: None,
                 team_ids: b.team_ids,
                 user_ids: b.user_ids,
                 share_all_teams: b.share_all_teams,

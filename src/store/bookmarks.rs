@@ -374,12 +374,14 @@ pub async fn add_links(
 }
 
 /// Which of the given ids may a user link to: their own folders or tags, the organization's
-/// teams, or its members.
+/// teams (or only those the user is in), or its members.
 #[derive(Copy, Clone, Debug)]
 pub enum Target {
     OwnFolders,
     OwnTags,
     Teams,
+    /// The teams the user is in.
+    TheirTeams,
     Members,
 }
 
@@ -395,7 +397,7 @@ pub async fn own_names(
     let table = match target {
         Target::OwnFolders => "folders",
         Target::OwnTags => "tags",
-        Target::Teams | Target::Members => return Ok(Vec::new()),
+        Target::Teams | Target::TheirTeams | Target::Members => return Ok(Vec::new()),
     };
     let sql = format!("SELECT id, name FROM {table} WHERE org_id = $1 AND user_id = $2");
     c.fetch_all(&sql, args![org_id, user_id]).await
@@ -414,16 +416,19 @@ pub async fn all_exist(
         return Ok(true);
     }
     let mut args = args![org_id];
-    let (table, column, owned) = match target {
-        Target::OwnFolders => ("folders", "id", true),
-        Target::OwnTags => ("tags", "id", true),
-        Target::Teams => ("teams", "id", false),
-        Target::Members => ("org_members", "user_id", false),
+    let (table, column) = match target {
+        Target::OwnFolders => ("folders", "id"),
+        Target::OwnTags => ("tags", "id"),
+        Target::Teams | Target::TheirTeams => ("teams", "id"),
+        Target::Members => ("org_members", "user_id"),
     };
-    let owner = if owned {
-        format!(" AND user_id = {}", args.text(user_id))
-    } else {
-        String::new()
+    let owner = match target {
+        Target::OwnFolders | Target::OwnTags => format!(" AND user_id = {}", args.text(user_id)),
+        Target::TheirTeams => format!(
+            " AND id IN (SELECT team_id FROM team_members WHERE org_id = $1 AND user_id = {})",
+            args.text(user_id)
+        ),
+        Target::Teams | Target::Members => String::new(),
     };
     let list = args.list(ids);
     let sql =

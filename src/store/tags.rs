@@ -1,5 +1,6 @@
 //! Tags: each person's own labels for their bookmarks.
 
+use super::sql::Args;
 use super::{args, Conn};
 use crate::error::{AppError, Result};
 
@@ -111,6 +112,57 @@ pub async fn search(
     );
     c.fetch_all(&sql, args![org_id, user_id, pattern, limit])
         .await
+}
+
+/// The user's tags named as in `names` (compared through the database's `lower`, as the
+/// unique index on names is, so a name found here is exactly one an insert would collide with).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn named(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    user_id: &str,
+    names: &[String],
+) -> Result<Vec<(String, String)>> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args = Args::org_user(org_id, user_id);
+    let list = names
+        .iter()
+        .map(|n| format!("lower({})", args.text(n)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT id, name FROM tags WHERE org_id = $1 AND user_id = $2 AND lower(name) IN ({list})"
+    );
+    c.fetch_all(&sql, args).await
+}
+
+/// Up to `limit` names of the user's tags that contain `needle` (lower case, taken literally),
+/// those that start with it first, then by name. The person's own rows are found through the
+/// name index; only their names are read.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn suggest(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    user_id: &str,
+    needle: &str,
+    limit: i64,
+) -> Result<Vec<String>> {
+    let escaped = like_escape(needle);
+    let sql = "SELECT name FROM tags WHERE org_id = $1 AND user_id = $2 \
+        AND lower(name) LIKE $3 ESCAPE '\\' \
+        ORDER BY CASE WHEN lower(name) LIKE $4 ESCAPE '\\' THEN 0 ELSE 1 END, lower(name), id LIMIT $5";
+    let (inside, start) = (format!("%{escaped}%"), format!("{escaped}%"));
+    c.scalars(sql, args![org_id, user_id, inside, start, limit])
+        .await
+}
+
+/// `text` for a `LIKE … ESCAPE '\'` pattern that matches it literally.
+pub fn like_escape(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// How many tags the user has.

@@ -178,3 +178,97 @@ pub async fn people_for_sharing(
     )
     .await
 }
+
+/// `lower(<each name>)`, comma-separated, for an `IN (…)` on a lower-cased column.
+fn lowered(args: &mut Args, names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("lower({})", args.text(n)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Teams of the organization named as in `names` (in any letter case); with `member`, only
+/// the teams that person is in.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn named(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    member: Option<&str>,
+    names: &[String],
+) -> Result<Vec<TeamRow>> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args = args![org_id];
+    let list = lowered(&mut args, names);
+    let only_theirs = member.map_or(String::new(), |m| in_their_teams(&mut args, m));
+    let sql = format!("{SELECT} WHERE t.org_id = $1 AND lower(t.name) IN ({list}){only_theirs}");
+    c.fetch_all(&sql, args).await
+}
+
+/// ` AND t.id IN (the teams `member` is in)`.
+fn in_their_teams(args: &mut Args, member: &str) -> String {
+    let m = args.text(member);
+    format!(" AND t.id IN (SELECT team_id FROM team_members WHERE org_id = $1 AND user_id = {m})")
+}
+
+/// Members of the organization whose email or name is one of `keys` (in any letter case).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn people_named(c: &mut Conn<'_>, org_id: &str, keys: &[String]) -> Result<Vec<Person>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args = args![org_id];
+    let list = lowered(&mut args, keys);
+    let sql = format!(
+        "SELECT u.id, u.name, u.email FROM org_members m JOIN users u ON u.id = m.user_id \
+         WHERE m.org_id = $1 AND (u.email IN ({list}) OR lower(u.name) IN ({list})) \
+         ORDER BY lower(u.name), u.email"
+    );
+    c.fetch_all(&sql, args).await
+}
+
+/// Up to `limit` teams whose name contains `needle` (lower case, taken literally), those
+/// starting with it first; with `member`, only the teams that person is in.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn suggest(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    member: Option<&str>,
+    needle: &str,
+    limit: i64,
+) -> Result<Vec<TeamRow>> {
+    let escaped = super::tags::like_escape(needle);
+    let mut args = args![org_id, format!("%{escaped}%"), format!("{escaped}%"), limit];
+    let only_theirs = member.map_or(String::new(), |m| in_their_teams(&mut args, m));
+    let sql = format!(
+        "{SELECT} WHERE t.org_id = $1 AND lower(t.name) LIKE $2 ESCAPE '\\'{only_theirs} \
+         ORDER BY CASE WHEN lower(t.name) LIKE $3 ESCAPE '\\' THEN 0 ELSE 1 END, lower(t.name), t.id \
+         LIMIT $4"
+    );
+    c.fetch_all(&sql, args).await
+}
+
+/// Up to `limit` members of the organization other than `user_id` whose name or email
+/// contains `needle` (lower case, taken literally), those starting with it first.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn suggest_people(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    user_id: &str,
+    needle: &str,
+    limit: i64,
+) -> Result<Vec<Person>> {
+    let escaped = super::tags::like_escape(needle);
+    let (inside, start) = (format!("%{escaped}%"), format!("{escaped}%"));
+    c.fetch_all(
+        "SELECT u.id, u.name, u.email FROM org_members m JOIN users u ON u.id = m.user_id \
+         WHERE m.org_id = $1 AND m.user_id <> $2 \
+         AND (lower(u.name) LIKE $3 ESCAPE '\\' OR u.email LIKE $3 ESCAPE '\\') \
+         ORDER BY CASE WHEN lower(u.name) LIKE $4 ESCAPE '\\' OR u.email LIKE $4 ESCAPE '\\' \
+         THEN 0 ELSE 1 END, lower(u.name), u.email LIMIT $5",
+        args![org_id, user_id, inside, start, limit],
+    )
+    .await
+}

@@ -11,6 +11,7 @@ mod admin_users;
 mod audit_log;
 mod auto_join;
 mod billing;
+mod bookmark_form;
 mod bookmark_list;
 mod bookmarks;
 mod cli;

@@ -135,14 +135,15 @@ async fn a_bookmark_shared_with_a_team_is_readable_by_its_members() {
     bob_cannot_see(app, &o.bob, &b).await;
 }
 
-/// A member (not a manager) shares with the teams of the organization: any of them, in it or
-/// not, as the bookmark form offers them; another organization's team is "not found" (400), and
-/// listing teams for managing them stays with owners and admins.
+/// A member (not a manager) shares with the teams they are in, and with no other: a team of the
+/// organization they are not in is "not found" (400) as another organization's team is, for
+/// bookmarks and folders alike, and nothing changes. Listing teams for managing them stays with
+/// owners and admins.
 #[tokio::test]
-async fn a_member_shares_with_the_organizations_teams_and_no_others() {
+async fn a_member_shares_with_their_own_teams_and_no_others() {
     let o = office().await;
     let (app, alice, bob, carol) = (&o.app, &o.alice, &o.bob, &o.carol);
-    let platform = team(app, alice, "Platform", &[bob]).await;
+    let platform = team(app, alice, "Platform", &[bob, carol]).await;
     let sales = team(app, alice, "Sales", &[carol]).await;
     // Dan's own organization, with a team of its own.
     let dan = app.add_user("dan@example.com").await;
@@ -168,51 +169,121 @@ async fn a_member_shares_with_the_organizations_teams_and_no_others() {
     let created = bookmark(
         app,
         bob,
-        json!({"title": "Runbook", "url": "https://r.example", "team_ids": [platform, sales]}),
+        json!({"title": "Runbook", "url": "https://r.example", "team_ids": [platform]}),
     )
     .await;
     assert_eq!(
         created["shared_teams"],
-        json!([{"id": platform, "name": "Platform"}, {"id": sales, "name": "Sales"}])
+        json!([{"id": platform, "name": "Platform"}])
     );
     let path = format!("/api/bookmarks/{}", id(&created));
     assert_eq!(get_ok(app, carol, &path).await["bookmark_type"], "shared");
 
     let not_found = "One or more teams were not found";
-    let res = app
-        .put(
-            &path,
-            Some(&bob.jwt),
-            json!({"team_ids": [platform, elsewhere]}),
-        )
-        .await;
+    for other in [&sales, &elsewhere] {
+        let res = app
+            .put(
+                &path,
+                Some(&bob.jwt),
+                json!({"team_ids": [platform, other]}),
+            )
+            .await;
+        assert_eq!(
+            expect(res, StatusCode::BAD_REQUEST).await["error"],
+            not_found
+        );
+        let res = app
+            .post(
+                "/api/bookmarks",
+                Some(&bob.jwt),
+                json!({"title": "x", "url": "https://x.example", "team_ids": [other]}),
+            )
+            .await;
+        assert_eq!(
+            expect(res, StatusCode::BAD_REQUEST).await["error"],
+            not_found
+        );
+        let res = app
+            .post(
+                "/api/folders",
+                Some(&bob.jwt),
+                json!({"name": "Shared runbooks", "team_ids": [other]}),
+            )
+            .await;
+        assert_eq!(
+            expect(res, StatusCode::BAD_REQUEST).await["error"],
+            not_found
+        );
+    }
     assert_eq!(
-        expect(res, StatusCode::BAD_REQUEST).await["error"],
-        not_found
+        get_ok(app, bob, &path).await["shared_teams"],
+        json!([{"id": platform, "name": "Platform"}])
     );
-    let res = app
-        .post(
-            "/api/bookmarks",
-            Some(&bob.jwt),
-            json!({"title": "x", "url": "https://x.example", "team_ids": [elsewhere]}),
-        )
-        .await;
-    assert_eq!(
-        expect(res, StatusCode::BAD_REQUEST).await["error"],
-        not_found
-    );
-    assert_eq!(
-        get_ok(app, bob, &path).await["shared_teams"]
-            .as_array()
-            .unwrap()
-            .len(),
-        2
-    );
+    let listed = get_ok(app, bob, "/api/bookmarks").await;
+    assert_eq!(listed["total"], 1, "no bookmark was made: {listed}");
     expect(
         app.get("/api/admin/teams", Some(&bob.jwt)).await,
         StatusCode::FORBIDDEN,
     )
     .await;
+
+    // An owner shares with any team of the organization, in it or not.
+    let res = bookmark(
+        app,
+        alice,
+        json!({"title": "Pricing", "url": "https://p.example", "team_ids": [platform, sales]}),
+    )
+    .await;
+    assert_eq!(res["shared_teams"].as_array().unwrap().len(), 2);
+}
+
+/// A member who leaves a team keeps the shares they made with it while they were in it (saving
+/// the bookmark again with it is no error), but cannot share with it anew.
+#[tokio::test]
+async fn a_member_keeps_a_share_with_a_team_they_left_but_cannot_add_it_again() {
+    let o = office().await;
+    let (app, alice, bob) = (&o.app, &o.alice, &o.bob);
+    let platform = team(app, alice, "Platform", &[bob]).await;
+    let b = bookmark(
+        app,
+        bob,
+        json!({"title": "Runbook", "url": "https://r.example", "team_ids": [platform]}),
+    )
+    .await;
+    let path = format!("/api/bookmarks/{}", id(&b));
+    let res = app
+        .delete(
+            &format!("/api/admin/teams/{platform}/members/{}", bob.id),
+            Some(&alice.jwt),
+        )
+        .await;
+    expect(res, StatusCode::OK).await;
+
+    let res = app
+        .put(
+            &path,
+            Some(&bob.jwt),
+            json!({"title": "Runbook v2", "team_ids": [platform]}),
+        )
+        .await;
+    let kept = expect(res, StatusCode::OK).await;
+    assert_eq!(
+        kept["shared_teams"],
+        json!([{"id": platform, "name": "Platform"}])
+    );
+
+    let res = app
+        .put(&path, Some(&bob.jwt), json!({"team_ids": []}))
+        .await;
+    expect(res, StatusCode::OK).await;
+    let res = app
+        .put(&path, Some(&bob.jwt), json!({"team_ids": [platform]}))
+        .await;
+    assert_eq!(
+        expect(res, StatusCode::BAD_REQUEST).await["error"],
+        "One or more teams were not found"
+    );
+    assert_eq!(get_ok(app, bob, &path).await["shared_teams"], json!([]));
 }
 
 #[tokio::test]

@@ -142,8 +142,18 @@ impl Browser {
         Self::open_with(base, "en-US,en").await
     }
 
+    /// A browser that runs no scripts, as for a person with JavaScript off: the pages' core
+    /// flows must work so.
+    pub async fn open_without_scripts(base: &str) -> Browser {
+        Self::launch(base, "en-US,en", false).await
+    }
+
     /// A browser whose `Accept-Language` is `languages`.
     pub async fn open_with(base: &str, languages: &str) -> Browser {
+        Self::launch(base, languages, true).await
+    }
+
+    async fn launch(base: &str, languages: &str, scripts: bool) -> Browser {
         let slot = SLOTS.clone().acquire_owned().await.unwrap();
         let driver = start_driver();
         let profile = tempfile::tempdir().unwrap();
@@ -161,7 +171,10 @@ impl Browser {
                     format!("--user-data-dir={}", profile.path().display()),
                     format!("--lang={}", languages.split(',').next().unwrap_or("en")),
                 ],
-                "prefs": {"intl.accept_languages": languages},
+                "prefs": {
+                    "intl.accept_languages": languages,
+                    "profile.managed_default_content_settings.javascript": if scripts { 1 } else { 2 },
+                },
             }
         });
         let caps = caps.as_object().unwrap().clone();

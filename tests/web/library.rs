@@ -46,6 +46,53 @@ async fn share_picked(b: &Browser, with: &str) {
     b.wait_text("Bookmarks updated").await;
 }
 
+/// The value of the field `css`.
+async fn value(b: &Browser, css: &str) -> String {
+    b.find(css)
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+/// Waits for the suggestion list of the field `css` to offer `label`.
+async fn wait_option(b: &Browser, css: &str, label: &str) {
+    let id = b.find(css).await.attr("id").await.unwrap().unwrap();
+    let xpath =
+        format!("//ul[@id='{id}-list'][not(@hidden)]/li[@role='option'][contains(., '{label}')]");
+    b.c.wait()
+        .at_most(std::time::Duration::from_secs(10))
+        .for_element(fantoccini::Locator::XPath(&xpath))
+        .await
+        .unwrap_or_else(|e| panic!("{css} never suggested {label:?}: {e}"));
+}
+
+/// Types `typed` at the end of the field `css`, waits for `label` among the suggestions, takes
+/// the first suggestion with the keyboard (Down, Enter) and returns the field's value.
+async fn take_suggestion(b: &Browser, css: &str, typed: &str, label: &str) -> String {
+    b.find(css).await.send_keys(typed).await.unwrap();
+    wait_option(b, css, label).await;
+    let keys = format!("{}{}", char::from(Key::Down), char::from(Key::Enter));
+    b.find(css).await.send_keys(&keys).await.unwrap();
+    value(b, css).await
+}
+
+/// Adds the folder whose path is `path` with the folder picker's search box (typing `typed`,
+/// then Enter), and checks that it is ticked among the chosen ones.
+async fn pick_folder(b: &Browser, typed: &str, path: &str) {
+    let search = "#f-folder-add-search";
+    b.fill(search, typed).await;
+    wait_option(b, search, path).await;
+    b.find(search)
+        .await
+        .send_keys(&char::from(Key::Enter).to_string())
+        .await
+        .unwrap();
+    let chosen = b.text("#f-folders-chosen").await;
+    assert!(chosen.contains(path), "{path} not among {chosen}");
+}
+
 #[tokio::test]
 async fn a_bookmark_is_created_edited_found_filtered_and_deleted() {
     let app = spawn_app(Mode::Selfhosted).await;
@@ -81,9 +128,9 @@ async fn a_bookmark_is_created_edited_found_filtered_and_deleted() {
     b.fill("input[name=url]", "https://doc.rust-lang.org/")
         .await;
     b.click("input[name=forwarding_enabled]").await;
-    b.click("input[name=folder_ids]").await;
-    b.click("input[name=tag_ids]").await;
-    b.click("input[name=user_ids]").await;
+    pick_folder(&b, "wor", "Work").await;
+    assert_eq!(take_suggestion(&b, "#f-tags", "do", "docs").await, "docs, ");
+    b.fill("#f-share_with", "bob@example.com").await;
     b.click("form[action='/bookmarks/new'] button[type=submit]")
         .await;
     b.wait_text("Bookmark saved").await;
@@ -146,11 +193,11 @@ async fn a_bookmark_is_created_edited_found_filtered_and_deleted() {
     b.close().await;
 }
 
-/// A member (the default role, not a manager) keeps a library of their own: adds a folder and a
-/// tag, creates a bookmark in them shared with their team, shares another in bulk, edits and
-/// deletes. The form offers the teams the API lets them share with (every team of the
-/// organization). A teammate it is shared with sees it and opens its page, but is refused the
-/// edit form.
+/// A member (the default role, not a manager) keeps a library of their own with the bookmark
+/// form: a first bookmark gets two new tags by typing them, a second one takes an existing tag
+/// from the suggestions, a folder from the picker and their team by typing its name (a team
+/// they are not in is never suggested, and a name that is no one is an error that saves
+/// nothing). They edit and delete; a teammate it is shared with reads it but gets no edit form.
 #[tokio::test]
 async fn a_member_keeps_their_own_library_and_shares_it_with_their_team() {
     let app = spawn_app(Mode::Selfhosted).await;
@@ -164,11 +211,11 @@ async fn a_member_keeps_their_own_library_and_shares_it_with_their_team() {
         json!({"name": "Platform", "user_ids": [bob.id, carol.id]}),
     )
     .await;
-    let sales = api_post(
+    api_post(
         &app,
         &ada,
         "/api/admin/teams",
-        json!({"name": "Sales", "user_ids": [ada.id]}),
+        json!({"name": "Plans", "user_ids": [ada.id]}),
     )
     .await;
 
@@ -178,34 +225,88 @@ async fn a_member_keeps_their_own_library_and_shares_it_with_their_team() {
     b.fill("input[name=name]", "Runbooks").await;
     b.click("form[action='/folders'] button").await;
     b.wait_text("Folder added").await;
-    b.goto("/tags").await;
-    b.fill("input[name=name]", "oncall").await;
-    b.click("form[action='/tags'] button").await;
-    b.wait_text("Tag added").await;
 
+    // The first bookmark: no tags yet, two typed.
     b.goto("/").await;
     b.click_text("New bookmark").await;
     b.wait_page("/bookmarks/new").await;
-    let form = b.text("form.card-form").await;
     assert!(
-        form.contains("Platform") && form.contains("Sales"),
-        "the teams a member may share with:\n{form}"
+        !b.exists("input[type=checkbox][name=tag_ids], input[name=team_ids]")
+            .await
     );
     b.check_page("lib-new-member").await;
     b.fill("input[name=title]", "Pager runbook").await;
     b.fill("input[name=url]", "https://runbooks.example/pager")
         .await;
-    b.click("input[name=folder_ids]").await;
-    b.click("input[name=tag_ids]").await;
-    b.click(&format!("input[name=team_ids][value='{platform}']"))
-        .await;
+    b.fill("#f-tags", "oncall, Incidents").await;
     b.click("form[action='/bookmarks/new'] button[type=submit]")
         .await;
     b.wait_text("Bookmark saved").await;
-    b.wait_text("Pager runbook").await;
     b.wait_text("#oncall").await;
+    b.wait_text("#Incidents").await;
 
-    b.click_text("Edit Pager runbook").await;
+    // The second: an existing tag suggested, a folder picked, the team typed.
+    b.goto("/bookmarks/new").await;
+    b.fill("input[name=title]", "Status page").await;
+    b.fill("input[name=url]", "https://status.example/").await;
+    assert_eq!(
+        take_suggestion(&b, "#f-tags", "onc", "oncall").await,
+        "oncall, "
+    );
+    b.find("#f-tags").await.send_keys("status").await.unwrap();
+    pick_folder(&b, "run", "Runbooks").await;
+    b.find("#f-share_with")
+        .await
+        .send_keys("Pla")
+        .await
+        .unwrap();
+    wait_option(&b, "#f-share_with", "Platform").await;
+    let offered = b.text("#f-share_with-list").await;
+    assert!(
+        !offered.contains("Plans"),
+        "a team Bob is not in: {offered}"
+    );
+    b.check_page("lib-new-suggestions").await;
+    let keys = format!("{}{}", char::from(Key::Down), char::from(Key::Enter));
+    b.find("#f-share_with")
+        .await
+        .send_keys(&keys)
+        .await
+        .unwrap();
+    assert_eq!(value(&b, "#f-share_with").await, "Platform, ");
+
+    // A name that is no one: an error, the form as typed, nothing saved.
+    b.find("#f-share_with")
+        .await
+        .send_keys("Nobody Here")
+        .await
+        .unwrap();
+    b.click("form[action='/bookmarks/new'] button[type=submit]")
+        .await;
+    let alert = b.text("[role=alert]").await;
+    assert!(alert.contains("“Nobody Here”"), "{alert}");
+    assert_eq!(value(&b, "#f-share_with").await, "Platform, Nobody Here");
+    assert_eq!(value(&b, "#f-tags").await, "oncall, status");
+    assert!(
+        b.exists("#f-folders-chosen input[name=folder_ids]:checked")
+            .await
+    );
+    b.check_page("lib-new-unknown-share").await;
+    let list = expect(
+        app.get("/api/bookmarks", Some(&bob.jwt)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(list["total"], 1);
+
+    b.fill("#f-share_with", "Platform").await;
+    b.click("form[action='/bookmarks/new'] button[type=submit]")
+        .await;
+    b.wait_text("Bookmark saved").await;
+    b.wait_text("Status page").await;
+    b.wait_text("Runbooks").await;
+
+    b.click_text("Edit Status page").await;
     let edit = b.wait_path(|p| p.contains("/edit?return_to=")).await;
     let id = edit
         .trim_start_matches("/bookmarks/")
@@ -213,59 +314,196 @@ async fn a_member_keeps_their_own_library_and_shares_it_with_their_team() {
         .next()
         .unwrap()
         .to_string();
-    for (css, ticked) in [
-        ("input[name=folder_ids]".to_string(), true),
-        ("input[name=tag_ids]".to_string(), true),
-        (format!("input[name=team_ids][value='{platform}']"), true),
-        (format!("input[name=team_ids][value='{sales}']"), false),
-    ] {
-        let checked = b.find(&css).await.prop("checked").await.unwrap();
-        assert_eq!(checked.as_deref() == Some("true"), ticked, "{css}");
-    }
+    assert_eq!(value(&b, "#f-share_with").await, "Platform");
+    let tags = value(&b, "#f-tags").await;
+    assert!(tags.contains("oncall") && tags.contains("status"), "{tags}");
+    assert!(b.text("#f-folders-chosen").await.contains("Runbooks"));
     b.check_page("lib-edit-member").await;
-    b.fill("input[name=title]", "Pager handbook").await;
+    b.fill("input[name=title]", "Status handbook").await;
     b.click("form[action$='/edit'] button[type=submit]").await;
     b.wait_text("Changes saved").await;
-    b.wait_text("Pager handbook").await;
-
-    // A second one, shared with the team in bulk.
-    let second = api_post(
-        &app,
-        &bob,
-        "/api/bookmarks",
-        json!({"title": "Status page", "url": "https://status.example/"}),
+    b.wait_text("Status handbook").await;
+    let api = expect(
+        app.get(&format!("/api/bookmarks/{id}"), Some(&bob.jwt))
+            .await,
+        StatusCode::OK,
     )
     .await;
-    pick_to_share(&b, &second).await;
+    assert_eq!(
+        api["shared_teams"],
+        json!([{"id": platform, "name": "Platform"}])
+    );
+    assert_eq!(api["folders"][0]["name"], "Runbooks");
+
+    // The first one shared with the team in bulk, as before.
+    let list = expect(
+        app.get("/api/bookmarks?q=pager", Some(&bob.jwt)).await,
+        StatusCode::OK,
+    )
+    .await;
+    let first = list["items"][0]["id"].as_str().unwrap().to_string();
+    pick_to_share(&b, &first).await;
     share_picked(&b, &format!("team:{platform}")).await;
 
-    b.goto(&format!("/bookmarks/{id}")).await;
-    b.wait_text("Pager handbook").await;
-    assert!(b.exists(&format!("a[href='/bookmarks/{id}/edit']")).await);
-
-    // Carol, in the team, reads both, opens the page, and may not edit.
-    let c = Browser::open(&app.base).await;
-    c.sign_in("carol@example.com", PASSWORD).await;
-    c.goto("/bookmarks?scope=shared_with_me").await;
-    c.wait_text("Pager handbook").await;
-    c.wait_text("Status page").await;
-    c.goto(&format!("/bookmarks/{id}")).await;
-    c.wait_text("Pager handbook").await;
-    assert!(!c.exists(&format!("a[href='/bookmarks/{id}/edit']")).await);
-    c.goto(&format!("/bookmarks/{id}/edit")).await;
-    c.wait_text("You don't have permission to do that.").await;
-    c.close().await;
-
     b.goto("/bookmarks").await;
-    b.click_text("Delete Pager handbook").await;
+    b.click_text("Delete Status handbook").await;
     b.wait_path(|p| p.ends_with("/delete")).await;
     b.click("form[action$='/delete'] button.danger").await;
     b.wait_text("Bookmark deleted").await;
-    b.wait_text("Status page").await;
-    assert!(!b.body_text().await.contains("Pager handbook"));
-    b.goto("/folders").await;
-    b.click_text("Delete Runbooks").await;
-    b.wait_text("Folder deleted").await;
+    b.wait_text("Pager runbook").await;
+    assert!(!b.body_text().await.contains("Status handbook"));
+    b.close().await;
+
+    // Carol, in the team, reads what was shared, opens its page, and may not edit it. (One
+    // browser at a time: two tests that each wait for a second one would wait for each other.)
+    let c = Browser::open(&app.base).await;
+    c.sign_in("carol@example.com", PASSWORD).await;
+    c.goto("/bookmarks?scope=shared_with_me").await;
+    c.wait_text("Pager runbook").await;
+    c.goto(&format!("/bookmarks/{first}")).await;
+    c.wait_text("Pager runbook").await;
+    assert!(
+        !c.exists(&format!("a[href='/bookmarks/{first}/edit']"))
+            .await
+    );
+    c.goto(&format!("/bookmarks/{first}/edit")).await;
+    c.wait_text("You don't have permission to do that.").await;
+    c.close().await;
+}
+
+/// With JavaScript off the form works as plain fields: tags and whom to share with typed with
+/// commas, the folder chosen from the list of paths.
+#[tokio::test]
+async fn a_member_saves_the_form_without_javascript() {
+    let app = spawn_app(Mode::Selfhosted).await;
+    let ada = app.setup_admin("ada@example.com").await;
+    let bob = app.add_user("bob@example.com").await;
+    api_post(
+        &app,
+        &ada,
+        "/api/admin/teams",
+        json!({"name": "Platform", "user_ids": [bob.id]}),
+    )
+    .await;
+    let reading = api_post(&app, &bob, "/api/folders", json!({"name": "Reading"})).await;
+    let ebooks = api_post(
+        &app,
+        &bob,
+        "/api/folders",
+        json!({"name": "Ebooks", "parent_id": reading}),
+    )
+    .await;
+    api_post(&app, &bob, "/api/folders", json!({"name": "Work"})).await;
+
+    let b = Browser::open_without_scripts(&app.base).await;
+    b.sign_in("bob@example.com", PASSWORD).await;
+    b.goto("/bookmarks/new").await;
+    assert!(
+        !b.exists("#f-folder-add-search").await,
+        "no script turned the folder list into a search box"
+    );
+    b.fill("input[name=title]", "The Rust book").await;
+    b.fill("input[name=url]", "https://doc.rust-lang.org/book/")
+        .await;
+    b.fill("#f-tags", "rust, books").await;
+    // Folders are listed by their path, each right under the folder it is in.
+    let listed = b.text("#f-folder-add").await;
+    let paths: Vec<&str> = listed.lines().map(str::trim).collect();
+    assert_eq!(paths, ["—", "Reading", "Reading › Ebooks", "Work"]);
+    b.find("#f-folder-add")
+        .await
+        .select_by_value(&ebooks)
+        .await
+        .unwrap();
+    b.fill("#f-share_with", "Platform, ada@example.com").await;
+    // axe-core needs scripts (the page with them is checked above); here the looks and the width.
+    b.screenshot("lib-new-no-js-1280").await;
+    b.set_size(crate::browser::PHONE).await;
+    assert_eq!(b.overflow_px().await, 0, "wider than a phone");
+    b.screenshot("lib-new-no-js-375").await;
+    b.set_size(crate::browser::DESKTOP).await;
+    b.click("form[action='/bookmarks/new'] button[type=submit]")
+        .await;
+    b.wait_text("Bookmark saved").await;
+    b.close().await;
+
+    let list = expect(
+        app.get("/api/bookmarks", Some(&bob.jwt)).await,
+        StatusCode::OK,
+    )
+    .await;
+    let saved = &list["items"][0];
+    assert_eq!(saved["folders"][0]["name"], "Ebooks");
+    assert_eq!(saved["tags"].as_array().unwrap().len(), 2);
+    assert_eq!(saved["shared_teams"][0]["name"], "Platform");
+    assert_eq!(saved["shared_users"][0]["email"], "ada@example.com");
+}
+
+/// The form stays small for a library of 1,000 folders and 2,000 tags: no checkbox per folder or
+/// tag (the page is well under 200 KB), suggestions come from the server a few at a time, and the
+/// folder picker finds one folder among the thousand.
+#[tokio::test]
+async fn the_form_stays_small_for_a_large_library() {
+    let app = spawn_app(Mode::Selfhosted).await;
+    app.setup_admin("ada@example.com").await;
+    let bob = app.add_user("bob@example.com").await;
+    for (table, n, name) in [("folders", 1000, "'Folder '"), ("tags", 2000, "'tag-'")] {
+        let extra = if table == "folders" {
+            ("icon, share_all_teams, updated_at, ", "NULL, FALSE, 0, ")
+        } else {
+            ("", "")
+        };
+        let sql = format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n}) \
+             INSERT INTO {table} (id, org_id, user_id, name, {}created_at) \
+             SELECT '00000000-0000-4000-8{}00-' || (100000000000 + i), m.org_id, m.user_id, \
+             {name} || (10000 + i), {}0 FROM n, org_members m WHERE m.user_id = $1",
+            extra.0,
+            if table == "folders" { 1 } else { 2 },
+            extra.1,
+        );
+        app.exec(&sql, &[bob.id.as_str()]).await;
+    }
+
+    let b = Browser::open(&app.base).await;
+    b.sign_in("bob@example.com", PASSWORD).await;
+    b.goto("/bookmarks/new").await;
+    let html = b.c.source().await.unwrap();
+    assert!(html.len() < 200 * 1024, "{} bytes", html.len());
+    let boxes = b
+        .js("return document.querySelectorAll('input[type=checkbox]').length")
+        .await;
+    assert!(boxes.as_u64().unwrap() <= 5, "{boxes} checkboxes");
+    assert!(
+        !html.contains("tag-10001"),
+        "tags are not listed in the page"
+    );
+
+    let started = std::time::Instant::now();
+    b.fill("#f-tags", "tag-1199").await;
+    wait_option(&b, "#f-tags", "tag-11990").await;
+    let shown = b
+        .js("return document.querySelectorAll('#f-tags-list li').length")
+        .await;
+    assert!(shown.as_u64().unwrap() <= 10, "{shown} suggestions");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "suggestions took {:?}",
+        started.elapsed()
+    );
+    // Saving names an existing tag only: this library is over the per-person limit for new ones.
+    b.fill("#f-tags", "tag-11990").await;
+    b.fill("#f-folder-add-search", "Folder 105").await;
+    wait_option(&b, "#f-folder-add-search", "Folder 10510").await;
+    b.screenshot("lib-new-large-folder-picker").await;
+    pick_folder(&b, "Folder 10999", "Folder 10999").await;
+    b.check_page("lib-new-large").await;
+    b.fill("input[name=title]", "Big library").await;
+    b.fill("input[name=url]", "https://big.example/").await;
+    b.click("form[action='/bookmarks/new'] button[type=submit]")
+        .await;
+    b.wait_text("Bookmark saved").await;
+    b.wait_text("Folder 10999").await;
     b.close().await;
 }
 

@@ -112,3 +112,185 @@ if (CSS.supports("selector(::details-content)")) {
   wide.addEventListener("change", fold);
   fold();
 }
+
+// A listbox of suggestions under a text field: the field becomes an ARIA combobox; Up/Down
+// move through the options, Enter takes one, Escape closes, a click takes one too.
+// `pick(option)` is called with the chosen {label, value, detail}; with `firstOnEnter`, Enter
+// takes the first option when none is marked (rather than submitting the form).
+const combobox = (input, label, pick, firstOnEnter = false) => {
+  const list = document.createElement("ul");
+  list.id = `${input.id}-list`;
+  list.className = "suggestions";
+  list.setAttribute("role", "listbox");
+  list.setAttribute("aria-label", label);
+  list.hidden = true;
+  input.after(list);
+  input.setAttribute("role", "combobox");
+  input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-expanded", "false");
+  input.setAttribute("aria-controls", list.id);
+  let items = [];
+  let active = -1;
+
+  const mark = (i) => {
+    active = i;
+    for (const [n, li] of [...list.children].entries()) li.setAttribute("aria-selected", String(n === i));
+    const li = list.children[i];
+    if (li) { input.setAttribute("aria-activedescendant", li.id); li.scrollIntoView({ block: "nearest" }); }
+    else input.removeAttribute("aria-activedescendant");
+  };
+  const close = () => {
+    list.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    mark(-1);
+  };
+  const show = (options) => {
+    items = options;
+    list.replaceChildren(...items.map((item, i) => {
+      const li = document.createElement("li");
+      li.id = `${list.id}-${i}`;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      const text = document.createElement("span");
+      text.textContent = item.label;
+      li.append(text);
+      if (item.detail) {
+        const kind = document.createElement("span");
+        kind.className = "kind";
+        kind.textContent = item.detail;
+        li.append(kind);
+      }
+      // mousedown, not click: the field keeps its focus.
+      li.addEventListener("mousedown", (e) => { e.preventDefault(); take(i); });
+      return li;
+    }));
+    const open = items.length > 0;
+    list.hidden = !open;
+    input.setAttribute("aria-expanded", String(open));
+    mark(-1);
+  };
+  const take = (i) => {
+    const item = items[i];
+    close();
+    if (item) pick(item);
+  };
+  input.addEventListener("keydown", (e) => {
+    const open = !list.hidden;
+    if (e.key === "ArrowDown" && items.length) {
+      e.preventDefault();
+      if (!open) { list.hidden = false; input.setAttribute("aria-expanded", "true"); }
+      mark(Math.min(active + 1, items.length - 1));
+    } else if (e.key === "ArrowUp" && open) {
+      e.preventDefault();
+      mark(Math.max(active - 1, 0));
+    } else if (e.key === "Enter" && open && (active >= 0 || (firstOnEnter && items.length))) {
+      e.preventDefault();
+      take(Math.max(active, 0));
+    } else if (e.key === "Escape" && open) {
+      e.preventDefault();
+      close();
+    }
+  });
+  input.addEventListener("blur", close);
+  return { show, close };
+};
+
+// <input data-suggest="/tags/suggest">: a field of comma-separated names; the name being
+// typed is completed from the JSON list the URL answers for ?q=.
+for (const input of document.querySelectorAll("input[data-suggest]")) {
+  let timer = 0;
+  let asked = "";
+  // The comma-separated entry around the caret: [start, end) of the value.
+  const entry = () => {
+    const v = input.value;
+    const at = input.selectionStart ?? v.length;
+    const start = v.lastIndexOf(",", at - 1) + 1;
+    const next = v.indexOf(",", at);
+    return [start, next < 0 ? v.length : next];
+  };
+  const typed = () => { const [s, e] = entry(); return input.value.slice(s, e).trim(); };
+  const others = () => {
+    const [s, e] = entry();
+    const rest = input.value.slice(0, s) + input.value.slice(e);
+    return new Set(rest.split(",").map((n) => n.trim().replace(/^"|"$/g, "").toLowerCase()).filter(Boolean));
+  };
+  const box = combobox(input, input.dataset.listLabel || "", (item) => {
+    const [s, e] = entry();
+    const before = input.value.slice(0, s).replace(/\s*$/, "");
+    const after = input.value.slice(e).replace(/^\s*,?\s*/, "");
+    const head = before ? `${before} ` : "";
+    const text = `${head}${item.value}, `;
+    input.value = text + after;
+    input.setSelectionRange(text.length, text.length);
+    live(item.label);
+  });
+  const load = async () => {
+    const q = typed();
+    asked = q;
+    if (!q) { box.close(); return; }
+    try {
+      const res = await fetch(`${input.dataset.suggest}?q=${encodeURIComponent(q)}`, { headers: { accept: "application/json" } });
+      if (!res.ok || asked !== q) return;
+      const taken = others();
+      const found = (await res.json()).filter((i) => !taken.has(i.label.toLowerCase()));
+      if (asked === q && document.activeElement === input) box.show(found);
+    } catch { /* offline: typing still works */ }
+  };
+  input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(load, 120); });
+}
+
+// <select data-folder-picker>: the list of every folder by path becomes a search box; each
+// folder chosen is added to the ticked ones above it (untick to remove), so a bookmark can go
+// into several. Without JavaScript the list adds one folder per save.
+for (const select of document.querySelectorAll("select[data-folder-picker]")) {
+  const chosen = document.getElementById("f-folders-chosen");
+  const label = document.querySelector(`label[for="${select.id}"]`);
+  if (!chosen || !label) continue;
+  const folders = [...select.options].filter((o) => o.value).map((o) => ({ value: o.value, label: o.text }));
+  const input = document.createElement("input");
+  input.type = "search";
+  input.id = `${select.id}-search`;
+  input.autocomplete = "off";
+  input.placeholder = select.dataset.search || "";
+  select.before(input);
+  select.hidden = true;
+  select.disabled = true;
+  label.htmlFor = input.id;
+  const none = document.createElement("p");
+  none.className = "muted";
+  none.textContent = select.dataset.none || "";
+  none.hidden = true;
+  select.after(none);
+  const box = combobox(input, select.dataset.search || label.textContent, (item) => {
+    let box = chosen.querySelector(`input[value="${item.value}"]`);
+    if (!box) {
+      const n = chosen.children.length;
+      const li = document.createElement("li");
+      const wrap = document.createElement("label");
+      wrap.className = "chip-check";
+      wrap.htmlFor = `f-folder-new-${n}`;
+      box = document.createElement("input");
+      box.type = "checkbox";
+      box.name = "folder_ids";
+      box.value = item.value;
+      box.id = wrap.htmlFor;
+      wrap.append(box, item.label);
+      li.append(wrap);
+      chosen.append(li);
+    }
+    box.checked = true;
+    chosen.hidden = false;
+    input.value = "";
+    live((select.dataset.added || "{folder}").replace("{folder}", item.label));
+  }, true);
+  const filter = () => {
+    const q = input.value.trim().toLowerCase();
+    const found = folders.filter((f) => f.label.toLowerCase().includes(q)).slice(0, 50);
+    none.hidden = found.length > 0;
+    box.show(found);
+  };
+  input.addEventListener("input", filter);
+  // Down on the empty box lists the folders from the top.
+  input.addEventListener("keydown", (e) => { if (e.key === "ArrowDown" && input.getAttribute("aria-expanded") !== "true") filter(); });
+  input.addEventListener("blur", () => { none.hidden = true; });
+}

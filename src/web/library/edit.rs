@@ -1,24 +1,33 @@
-//! The bookmark form (new and edit, with folders, tags and sharing) and deleting with a
-//! confirmation page.
+//! The bookmark form (new and edit) and deleting with a confirmation page.
+//!
+//! The form stays small whatever the library's size: tags and whom to share with are typed as
+//! comma-separated names (suggested while typing when JavaScript runs, see `suggest.rs`), and
+//! folders are chosen from one list of paths that a script turns into a search box. Nothing
+//! lists every tag, person or team.
 
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use maud::{html, Markup};
 use serde::Deserialize;
 
 use crate::app::bookmarks::{self as use_case, BookmarkInput, BookmarkView};
+use crate::app::share_names::{self, person_entry};
 use crate::app::sharing::{self, LinkInput};
 use crate::app::tenancy::CurrentOrg;
+use crate::domain::folder_tree::{self, Node};
+use crate::domain::name_list;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{folders, tags};
+use crate::store::bookmark_list::Scope;
+use crate::store::folders;
 use crate::web::errors::{explain, PageResult};
 use crate::web::form::{Empty, Form};
 use crate::web::layout::{self, alert, csrf_field, Field};
 use crate::web::nav;
 use crate::web::session::{Ctx, Member};
 
-/// What the form shows: typed values (kept when a save is refused) and the ticked links.
+/// What the form sends and shows: typed values, kept as typed when a save is refused.
 #[derive(Deserialize, Default, Clone)]
 pub struct BookmarkForm {
     title: Option<String>,
@@ -26,14 +35,13 @@ pub struct BookmarkForm {
     slug: Option<String>,
     forwarding_enabled: Option<String>,
     pinned: Option<String>,
+    /// The folders ticked, and the one chosen to add (blank when none).
     #[serde(default)]
     folder_ids: Vec<String>,
-    #[serde(default)]
-    tag_ids: Vec<String>,
-    #[serde(default)]
-    user_ids: Vec<String>,
-    #[serde(default)]
-    team_ids: Vec<String>,
+    /// Tag names, comma-separated.
+    tags: Option<String>,
+    /// People (name, email or `Name <email>`) and teams (name), comma-separated.
+    share_with: Option<String>,
     /// Where saving leads: the page the person came from (a local path only).
     return_to: Option<String>,
 }
@@ -41,6 +49,13 @@ pub struct BookmarkForm {
 impl BookmarkForm {
     fn from_view(b: &BookmarkView) -> Self {
         let r = &b.row;
+        let people: Vec<String> = b
+            .shared
+            .users
+            .iter()
+            .map(|u| person_entry(&u.name, u.extra.as_deref().unwrap_or("")))
+            .collect();
+        let shares = b.shared.teams.iter().map(|t| t.name.as_str());
         BookmarkForm {
             title: Some(r.title.clone()),
             url: Some(r.url.clone()),
@@ -48,67 +63,81 @@ impl BookmarkForm {
             forwarding_enabled: r.forwarding_enabled.then(|| "true".into()),
             pinned: r.pinned.then(|| "true".into()),
             folder_ids: b.folders.iter().map(|l| l.id.clone()).collect(),
-            tag_ids: b.tags.iter().map(|l| l.id.clone()).collect(),
-            user_ids: b.shared.users.iter().map(|l| l.id.clone()).collect(),
-            team_ids: b.shared.teams.iter().map(|l| l.id.clone()).collect(),
+            tags: Some(name_list::join(b.tags.iter().map(|t| t.name.as_str()))),
+            share_with: Some(name_list::join(
+                shares.chain(people.iter().map(String::as_str)),
+            )),
             return_to: None,
         }
     }
 
-    fn input(self) -> BookmarkInput {
-        let slug = self.slug.map(|s| s.trim().to_string());
+    /// The folders asked for: ticked and chosen, without the blank "add none".
+    fn folders(&self) -> Vec<String> {
+        let mut ids: Vec<String> = Vec::with_capacity(self.folder_ids.len());
+        for id in self
+            .folder_ids
+            .iter()
+            .map(|i| i.trim())
+            .filter(|i| !i.is_empty())
+        {
+            if !ids.iter().any(|i| i == id) {
+                ids.push(id.to_string());
+            }
+        }
+        ids
+    }
+
+    /// The use case's input, with the people and teams the share field named.
+    fn input(&self, shares: share_names::Named) -> BookmarkInput {
+        let slug = self.slug.as_ref().map(|s| s.trim().to_string());
         BookmarkInput {
             // Blank fields arrive as absent; on an edit, absent would mean "leave it".
-            title: Some(self.title.unwrap_or_default()),
-            url: Some(self.url.unwrap_or_default()),
+            title: Some(self.title.clone().unwrap_or_default()),
+            url: Some(self.url.clone().unwrap_or_default()),
             slug: Some(slug.filter(|s| !s.is_empty())),
             forwarding_enabled: Some(self.forwarding_enabled.is_some()),
             pinned: Some(self.pinned.is_some()),
             links: LinkInput {
-                folder_ids: Some(self.folder_ids),
-                tag_ids: Some(self.tag_ids),
-                team_ids: Some(self.team_ids),
-                user_ids: Some(self.user_ids),
-                share_all_teams: None,
+                folder_ids: Some(self.folders()),
+                tag_names: Some(name_list::split(self.tags.as_deref().unwrap_or(""))),
+                team_ids: Some(shares.team_ids),
+                user_ids: Some(shares.user_ids),
+                ..LinkInput::default()
             },
         }
     }
 }
 
-/// The choices the form offers: the person's folders and tags, and whom they can share with.
-struct Choices {
-    folders: Vec<(String, String)>,
-    tags: Vec<(String, String)>,
-    people: Vec<(String, String)>,
-    teams: Vec<(String, String)>,
-}
-
-async fn choices(state: &AppState, org: &CurrentOrg) -> Result<Choices, AppError> {
+/// The person's folders as `(id, path)`, ordered as a tree: what the folder picker offers
+/// (one query; a folder's bookmark total is a kept column, so nothing is counted).
+async fn folder_paths(
+    state: &AppState,
+    org: &CurrentOrg,
+) -> Result<Vec<(String, String)>, AppError> {
     let mut db = state.store.read().await?;
-    let c = &mut db.conn();
-    let folders = folders::list(c, org.id(), org.user_id())
-        .await?
-        .into_iter()
-        .filter(|f| f.user_id == org.user_id())
-        .map(|f| (f.id, f.name))
+    let rows = folders::page(
+        &mut db.conn(),
+        org.id(),
+        org.user_id(),
+        Scope::Mine,
+        folders::Sort::Alphabetical,
+        i64::MAX,
+        0,
+    )
+    .await?;
+    let nodes: Vec<Node> = rows
+        .iter()
+        .map(|f| Node {
+            id: &f.id,
+            name: &f.name,
+            parent_id: f.parent_id.as_deref(),
+        })
         .collect();
-    let tags = tags::list(c, org.id(), org.user_id())
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t.name))
-        .collect();
-    drop(db);
-    let (people, teams) = share_targets(state, org).await?;
-    Ok(Choices {
-        folders,
-        tags,
-        people,
-        teams,
-    })
+    Ok(folder_tree::paths(&nodes))
 }
 
 /// Whom the person can share with in their organization, as the API accepts it: people (`id`,
-/// "name <email>") and teams.
+/// "name <email>") and teams (for a member, only those they are in).
 pub(super) async fn share_targets(
     state: &AppState,
     org: &CurrentOrg,
@@ -123,28 +152,84 @@ pub(super) async fn share_targets(
     Ok((people, teams))
 }
 
-fn boxes(
-    name: &str,
-    legend: &str,
-    options: &[(String, String)],
-    ticked: &[String],
-    empty: &str,
-) -> Markup {
+/// The folders: those chosen, each a ticked box to untick, then one list of every folder by
+/// its path to add one more (a script turns it into a search box that adds as many as wanted).
+fn folder_picker(ctx: &Ctx, folders: &[(String, String)], chosen: &[String]) -> Markup {
+    let path = |id: &str| {
+        folders
+            .iter()
+            .find(|(f, _)| f == id)
+            .map_or(id.to_string(), |(_, p)| p.clone())
+    };
     html! {
-        fieldset {
-            legend { (legend) }
-            @if options.is_empty() { p.muted { (empty) } }
-            @for (i, (id, label)) in options.iter().enumerate() {
-                div.check {
-                    input type="checkbox" name=(name) value=(id) id=(format!("{name}-{i}")) checked[ticked.contains(id)];
-                    label for=(format!("{name}-{i}")) { (label) }
+        fieldset.folder-picker {
+            legend { (ctx.t("lib.folders")) }
+            ul.chips.chosen #f-folders-chosen hidden[chosen.is_empty()] {
+                @for (i, id) in chosen.iter().enumerate() {
+                    li {
+                        label.chip-check for=(format!("f-folder-{i}")) {
+                            input type="checkbox" name="folder_ids" value=(id) id=(format!("f-folder-{i}")) checked;
+                            (path(id))
+                        }
+                    }
+                }
+            }
+            @if folders.is_empty() {
+                p.muted { (ctx.t("lib.no_folders")) " " a href="/folders" { (ctx.t("lib.add_folder")) } }
+            } @else {
+                div.field {
+                    label for="f-folder-add" { (ctx.t("lib.folder_add")) }
+                    div.combo {
+                        select #f-folder-add name="folder_ids" data-folder-picker
+                            data-search=(ctx.t("lib.folder_search")) data-none=(ctx.t("lib.folder_none"))
+                            data-added=(ctx.t("lib.folder_added")) {
+                            option value="" { "—" }
+                            @for (id, path) in folders { option value=(id) { (path) } }
+                        }
+                    }
+                    @if !chosen.is_empty() { small { (ctx.t("lib.folder_untick")) } }
                 }
             }
         }
     }
 }
 
-fn form(ctx: &Ctx, action: &str, f: &BookmarkForm, ch: &Choices, error: Option<&str>) -> Markup {
+/// A text field of comma-separated names that suggests names from `suggest` while typing.
+fn names_field(
+    ctx: &Ctx,
+    label: &str,
+    name: &str,
+    value: &str,
+    hint: &str,
+    suggest: &str,
+) -> Markup {
+    let id = format!("f-{name}");
+    let hint_id = format!("{id}-hint");
+    html! {
+        div.field {
+            label for=(id) { (label) }
+            div.combo {
+                input id=(id) type="text" name=(name) value=(value) autocomplete="off"
+                    spellcheck="false" aria-describedby=(hint_id) data-suggest=(suggest)
+                    data-list-label=(ctx.tf("lib.suggestions", &[("field", label)]));
+            }
+            small id=(hint_id) { (hint) }
+        }
+    }
+}
+
+fn form(
+    ctx: &Ctx,
+    org: &CurrentOrg,
+    action: &str,
+    f: &BookmarkForm,
+    folders: &[(String, String)],
+    error: Option<&str>,
+) -> Markup {
+    let share_hint = match sharing::their_teams(org) {
+        Some(_) => ctx.t("lib.share_hint_member"),
+        None => ctx.t("lib.share_hint"),
+    };
     html! {
         (alert(error))
         form.card-form method="post" action=(action) {
@@ -161,16 +246,49 @@ fn form(ctx: &Ctx, action: &str, f: &BookmarkForm, ch: &Choices, error: Option<&
                 input #f-pinned type="checkbox" name="pinned" value="true" checked[f.pinned.is_some()];
                 label for="f-pinned" { (ctx.t("lib.pin")) }
             }
-            (boxes("folder_ids", ctx.t("lib.folders"), &ch.folders, &f.folder_ids, ctx.t("lib.no_folders")))
-            (boxes("tag_ids", ctx.t("lib.tags"), &ch.tags, &f.tag_ids, ctx.t("lib.no_tags")))
-            (boxes("user_ids", ctx.t("lib.share_people"), &ch.people, &f.user_ids, ctx.t("lib.no_people")))
-            (boxes("team_ids", ctx.t("lib.share_teams"), &ch.teams, &f.team_ids, ctx.t("lib.no_teams")))
+            (names_field(ctx, ctx.t("lib.tags"), "tags", f.tags.as_deref().unwrap_or(""), ctx.t("lib.tags_hint"), "/tags/suggest"))
+            (folder_picker(ctx, folders, &f.folders()))
+            (names_field(ctx, ctx.t("lib.share_with"), "share_with", f.share_with.as_deref().unwrap_or(""), share_hint, "/share/suggest"))
             div.actions {
                 button type="submit" { (ctx.t("lib.save")) }
                 a href=(f.return_to.as_deref().unwrap_or("/bookmarks")) { (ctx.t("lib.cancel")) }
             }
         }
     }
+}
+
+/// The people and teams the share field names; `Err` with the message to show when an entry
+/// names no one the person may share with, or more than one.
+async fn shares(
+    state: &AppState,
+    org: &CurrentOrg,
+    ctx: &Ctx,
+    f: &BookmarkForm,
+    shared_teams: &[String],
+) -> Result<Result<share_names::Named, String>, AppError> {
+    let entries = name_list::split(f.share_with.as_deref().unwrap_or(""));
+    let named = share_names::resolve(&state.store, org, &entries, shared_teams).await?;
+    if named.is_complete() {
+        return Ok(Ok(named));
+    }
+    let quoted = |names: &[String]| {
+        names
+            .iter()
+            .map(|n| format!("“{n}”"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut messages = Vec::new();
+    if !named.unknown.is_empty() {
+        messages.push(ctx.tf("lib.share_unknown", &[("names", &quoted(&named.unknown))]));
+    }
+    if !named.ambiguous.is_empty() {
+        messages.push(ctx.tf(
+            "lib.share_ambiguous",
+            &[("names", &quoted(&named.ambiguous))],
+        ));
+    }
+    Ok(Err(messages.join(" ")))
 }
 
 #[derive(Deserialize, Default)]
@@ -188,7 +306,7 @@ pub async fn new_page(
     Member { org, ctx }: Member,
     Query(prefill): Query<Prefill>,
 ) -> PageResult {
-    let ch = choices(&state, &org).await?;
+    let folders = folder_paths(&state, &org).await?;
     let f = BookmarkForm {
         title: prefill.title,
         url: prefill.url,
@@ -197,7 +315,7 @@ pub async fn new_page(
         return_to: Some(nav::local_or(prefill.return_to.as_deref(), "/bookmarks")),
         ..Default::default()
     };
-    let body = html! { h1 { (ctx.t("lib.new")) } (form(&ctx, "/bookmarks/new", &f, &ch, None)) };
+    let body = html! { h1 { (ctx.t("lib.new")) } (form(&ctx, &org, "/bookmarks/new", &f, &folders, None)) };
     Ok(layout::page(&ctx, ctx.t("lib.new"), body).into_response())
 }
 
@@ -206,15 +324,20 @@ pub async fn create(
     Member { org, ctx }: Member,
     Form(f): Form<BookmarkForm>,
 ) -> PageResult {
-    match use_case::create(&state.store, &state.link_checker, &org, f.clone().input()).await {
+    let saved = match shares(&state, &org, &ctx, &f, &[]).await? {
+        Ok(named) => use_case::create(&state.store, &state.link_checker, &org, f.input(named))
+            .await
+            .map_err(|e| explain(ctx.lang, e)),
+        Err(message) => Err((StatusCode::BAD_REQUEST, message)),
+    };
+    match saved {
         Ok(_) => {
             let to = nav::local_or(f.return_to.as_deref(), "/bookmarks");
             Ok(nav::see_other(&nav::with_notice(&to, "created")))
         }
-        Err(e) => {
-            let (status, message) = explain(ctx.lang, e);
-            let ch = choices(&state, &org).await?;
-            let body = html! { h1 { (ctx.t("lib.new")) } (form(&ctx, "/bookmarks/new", &f, &ch, Some(&message))) };
+        Err((status, message)) => {
+            let folders = folder_paths(&state, &org).await?;
+            let body = html! { h1 { (ctx.t("lib.new")) } (form(&ctx, &org, "/bookmarks/new", &f, &folders, Some(&message))) };
             Ok((status, layout::page(&ctx, ctx.t("lib.new"), body)).into_response())
         }
     }
@@ -239,7 +362,7 @@ pub async fn edit_page(
     Query(back): Query<ReturnTo>,
 ) -> PageResult {
     let b = own(&state, &org, &id).await?;
-    let ch = choices(&state, &org).await?;
+    let folders = folder_paths(&state, &org).await?;
     let action = format!("/bookmarks/{}/edit", b.row.id);
     let f = BookmarkForm {
         return_to: Some(nav::local_or(
@@ -250,7 +373,7 @@ pub async fn edit_page(
     };
     let body = html! {
         h1 { (ctx.tf("lib.edit_title", &[("title", &b.row.title)])) }
-        (form(&ctx, &action, &f, &ch, None))
+        (form(&ctx, &org, &action, &f, &folders, None))
     };
     Ok(layout::page(&ctx, ctx.t("lib.edit"), body).into_response())
 }
@@ -261,26 +384,28 @@ pub async fn update(
     Path(id): Path<String>,
     Form(f): Form<BookmarkForm>,
 ) -> PageResult {
-    match use_case::update(
-        &state.store,
-        &state.link_checker,
-        &org,
-        &id,
-        f.clone().input(),
-    )
-    .await
-    {
+    // 404 or 403 before anything else, as the use case would answer.
+    let b = own(&state, &org, &id).await?;
+    let shared_teams: Vec<String> = b.shared.teams.iter().map(|t| t.id.clone()).collect();
+    let saved = match shares(&state, &org, &ctx, &f, &shared_teams).await? {
+        Ok(named) => {
+            let input = f.input(named);
+            match use_case::update(&state.store, &state.link_checker, &org, &id, input).await {
+                Err(e @ (AppError::NotFound(_) | AppError::Forbidden)) => return Err(e.into()),
+                r => r.map_err(|e| explain(ctx.lang, e)),
+            }
+        }
+        Err(message) => Err((StatusCode::BAD_REQUEST, message)),
+    };
+    match saved {
         Ok(b) => {
             let to = nav::local_or(f.return_to.as_deref(), &format!("/bookmarks/{}", b.row.id));
             Ok(nav::see_other(&nav::with_notice(&to, "saved")))
         }
-        Err(e @ (AppError::NotFound(_) | AppError::Forbidden)) => Err(e.into()),
-        Err(e) => {
-            let (status, message) = explain(ctx.lang, e);
-            let ch = choices(&state, &org).await?;
-            let action = format!("/bookmarks/{id}/edit");
-            let body =
-                html! { h1 { (ctx.t("lib.edit")) } (form(&ctx, &action, &f, &ch, Some(&message))) };
+        Err((status, message)) => {
+            let folders = folder_paths(&state, &org).await?;
+            let action = format!("/bookmarks/{}/edit", b.row.id);
+            let body = html! { h1 { (ctx.t("lib.edit")) } (form(&ctx, &org, &action, &f, &folders, Some(&message))) };
             Ok((status, layout::page(&ctx, ctx.t("lib.edit"), body)).into_response())
         }
     }

@@ -9,6 +9,7 @@ mod groups;
 pub mod link;
 mod list_page;
 mod rows;
+mod suggest;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -42,6 +43,8 @@ pub fn router() -> Router<AppState> {
         .route("/folders/{id}/delete", post(groups::delete_folder))
         .route("/tags", get(groups::tags).post(groups::create_tag))
         .route("/tags/{id}/delete", post(groups::delete_tag))
+        .route("/tags/suggest", get(suggest::tags))
+        .route("/share/suggest", get(suggest::share))
         .route("/go-preferences", get(go::preferences))
         .route("/go-preferences/forget", post(go::forget))
         .route("/search-engine", get(go::search_engine))
