@@ -11,6 +11,7 @@ use crate::domain::library::{over_count, MAX_FOLDERS_PER_PERSON};
 use crate::domain::{new_id, Timestamp};
 use crate::error::{AppError, Result};
 use crate::security::rate_limit::Limits;
+use crate::store::bookmarks::{self, Target};
 use crate::store::folders::{self, Fields, FolderRow, Sort};
 use crate::store::{Conn, Store};
 
@@ -134,19 +135,20 @@ async fn parent(
     };
     let missing = || AppError::bad_request("Parent folder not found");
     let parent_id = parse_id(raw).ok_or_else(missing)?;
-    let row = folders::visible(c, org.id(), org.user_id(), &parent_id)
-        .await?
-        .filter(|r| r.user_id == org.user_id())
-        .ok_or_else(missing)?;
+    let own = [parent_id];
+    if !bookmarks::all_exist(c, Target::OwnFolders, org.id(), org.user_id(), &own).await? {
+        return Err(missing());
+    }
+    let [parent_id] = own;
     if let Some(id) = id {
-        let above = folders::ancestors(c, org.id(), &row.id).await?;
-        if row.id == id || above.iter().any(|a| a == id) {
+        let above = folders::ancestors(c, org.id(), &parent_id).await?;
+        if parent_id == id || above.iter().any(|a| a == id) {
             return Err(AppError::bad_request(
                 "A folder cannot be moved into itself or a folder inside it",
             ));
         }
     }
-    Ok(Some(row.id))
+    Ok(Some(parent_id))
 }
 
 /// Creates a folder owned by the caller, with its shares.
