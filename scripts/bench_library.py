@@ -5,7 +5,7 @@ and teams) and the median time of every library page, the palette and the forms,
 the owner and as a member, beside GET /api/health in the same run.
 
 Usage: scripts/bench_library.py --binary target/release/slugbase --backend sqlite|postgres
-       [--pg-url URL --psql PATH] [--bookmarks N] [--requests N]
+       [--pg-url URL --psql PATH] [--bookmarks N] [--requests N] [--reuse DIR] [--pages WORD,…]
 (`scripts/bench` runs it for both backends.)"""
 
 import argparse, csv, io, json, os, random, re, sqlite3, subprocess, sys, tempfile, time, uuid
@@ -144,33 +144,56 @@ def main():
     ap.add_argument("--pg-url"); ap.add_argument("--psql")
     ap.add_argument("--bookmarks", type=int, default=100_000)
     ap.add_argument("--requests", type=int, default=40, help="timed requests per page")
+    ap.add_argument("--reuse", metavar="DIR", help="SQLite only: seed DIR once, then reuse it (for profiling)")
+    ap.add_argument("--pages", help="only the pages whose names contain one of these comma-separated words")
     a = ap.parse_args()
 
-    data_dir = tempfile.mkdtemp(prefix="slugbase-bench-library-")
+    reused = bool(a.reuse) and os.path.exists(os.path.join(a.reuse, "slugbase.db"))
+    if a.reuse:
+        assert a.backend == "sqlite", "--reuse is for SQLite"
+        os.makedirs(a.reuse, exist_ok=True)
+    data_dir = a.reuse or tempfile.mkdtemp(prefix="slugbase-bench-library-")
     port, db_url = free_port(), new_database(a)
     server = start_server(a.binary, data_dir, port, db_url)
     try:
-        r, data = request(port, "POST", "/api/auth/setup",
-                          {"email": "bench@example.com", "name": "Bench", "password": "Bench-pass-1"})
-        assert r.status == 200, data
-        owner_token = re.search(r"token=([^;]+)", r.getheader("set-cookie")).group(1)
-        owner = json.loads(data)["id"]
+        if reused:
+            owner_token = sign_in(port, "bench@example.com")
+            r, data = request(port, "GET", "/api/auth/me", token=owner_token)
+            owner = json.loads(data)["id"]
+        else:
+            r, data = request(port, "POST", "/api/auth/setup",
+                              {"email": "bench@example.com", "name": "Bench", "password": "Bench-pass-1"})
+            assert r.status == 200, data
+            owner_token = re.search(r"token=([^;]+)", r.getheader("set-cookie")).group(1)
+            owner = json.loads(data)["id"]
         _, data = request(port, "GET", "/api/session/org", token=owner_token)
         org = json.loads(data)["organizationId"]
         now = int(time.time() * 1000)
         t = time.perf_counter()
-        tables, people, teams = library(a.bookmarks, org, owner, now)
-        seed(a, db_url, data_dir, tables, owner_password_hash(a, db_url, data_dir))
-        seeded = time.perf_counter() - t
-        time.sleep(6)  # past the caches' five-second ceiling
-        member_token = sign_in(port, "member1@example.com")
+        ids_file = os.path.join(data_dir, "bench-ids.json")
+        if reused:
+            ids = json.load(open(ids_file))
+        else:
+            tables, people, teams = library(a.bookmarks, org, owner, now)
+            seed(a, db_url, data_dir, tables, owner_password_hash(a, db_url, data_dir))
+            time.sleep(6)  # past the caches' five-second ceiling
 
-        def some(table, col, who):
-            for r in tables[table]:
-                if r[2] == who:
-                    return r[col]
-        deep = next(f for f in tables["folders"] if f[4] is not None and f[2] == owner)
-        own_bm = {owner: some("bookmarks", 0, owner), people[1]: some("bookmarks", 0, people[1])}
+            def some(table, col, who):
+                for r in tables[table]:
+                    if r[2] == who:
+                        return r[col]
+            ids = {
+                "member": people[1],
+                "deep": next(f for f in tables["folders"] if f[4] is not None and f[2] == owner)[0],
+                "tag": {p: some("tags", 0, p) for p in (owner, people[1])},
+                "bookmark": {p: some("bookmarks", 0, p) for p in (owner, people[1])},
+            }
+            if a.reuse:
+                json.dump(ids, open(ids_file, "w"))
+        seeded = time.perf_counter() - t
+        member_token = sign_in(port, "member1@example.com")
+        people = [owner, ids["member"]]
+
         def pages(who):
             return [
                 ("dashboard", "/"),
@@ -178,16 +201,21 @@ def main():
                 ("bookmarks, table", "/bookmarks?view=table"),
                 ("bookmarks, page 500", "/bookmarks?offset=25000"),
                 ("bookmarks, search", "/bookmarks?q=zanzibar"),
-                ("bookmarks, one folder", f"/bookmarks?folder_id={deep[0]}" if who == owner else "/bookmarks?scope=shared_with_me"),
-                ("bookmarks, one tag", f"/bookmarks?tag_id={some('tags', 0, who)}"),
+                ("bookmarks, one folder", f"/bookmarks?folder_id={ids['deep']}" if who == owner else "/bookmarks?scope=shared_with_me"),
+                ("bookmarks, one tag", f"/bookmarks?tag_id={ids['tag'][who]}"),
                 ("folders", "/folders"),
                 ("tags", "/tags"),
                 ("new bookmark form", "/bookmarks/new"),
-                ("edit form", f"/bookmarks/{own_bm[who]}/edit"),
-                ("bookmark page", f"/bookmarks/{own_bm[who]}"),
+                ("edit form", f"/bookmarks/{ids['bookmark'][who]}/edit"),
+                ("bookmark page", f"/bookmarks/{ids['bookmark'][who]}"),
                 ("palette", "/palette?q=alpha"),
                 ("go preferences", "/go-preferences"),
             ]
+        if a.pages:
+            words = a.pages.split(",")
+            keep = lambda ps: [p for p in ps if any(w in p[0] for w in words)]
+            pages_all = pages
+            pages = lambda who: keep(pages_all(who))
         health, _ = median_ms(port, "/api/health", owner_token, n=a.requests * 5)
         rows = []
         for name, path in pages(owner):

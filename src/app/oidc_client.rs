@@ -61,10 +61,12 @@ pub struct Identity {
 }
 
 /// An HTTP client for talking to providers: no redirects (they would open the server to
-/// request forgery), and a deadline.
+/// request forgery), a deadline, and idle sockets dropped before a provider's server would
+/// close them (Node's default is five seconds), so a sign-in never goes out on a dead one.
 pub fn http_client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .pool_idle_timeout(std::time::Duration::from_secs(3))
         .timeout(std::time::Duration::from_secs(10))
         .build()
         .expect("an HTTP client builds")

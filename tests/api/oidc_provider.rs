@@ -56,7 +56,9 @@ impl Provider {
         Provider {
             child,
             issuer: format!("http://127.0.0.1:{port}"),
-            http: Client::new(),
+            // Node closes an idle kept-alive socket after five seconds; under load a reused
+            // one can be closed while the request goes out (hyper's IncompleteMessage).
+            http: Client::builder().pool_max_idle_per_host(0).build().unwrap(),
         }
     }
 

@@ -29,6 +29,8 @@ let nextLogin = null;
 let tamper = 'none';
 
 const server = http.createServer();
+// Clients keep sockets for longer than node's five-second default; outlive them.
+server.keepAliveTimeout = 120_000;
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const { port } = server.address();
 const issuer = `http://127.0.0.1:${port}`;
