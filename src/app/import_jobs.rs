@@ -423,6 +423,8 @@ async fn run(r: &Runner<'_>, id: &str) -> Result<()> {
     }
     end(r, id, importer.finish(), None).await?;
     tracing::info!(job = %id, read, "import job done");
+    // A large import changes the library's shape; the planner's statistics follow it.
+    r.store.optimize().await?;
     Ok(())
 }
 

@@ -36,7 +36,7 @@ pub fn bookmark_shared_with(b: &str, o: &str, u: &str) -> String {
              ON btm.team_id = bts.team_id WHERE bts.org_id = {o} AND btm.org_id = {o} AND btm.user_id = {u}) \
          OR ({b}.share_all_teams AND {in_a_team}) \
          OR {b}.id IN (SELECT bf.bookmark_id FROM bookmark_folders bf JOIN folders sf ON sf.id = bf.folder_id \
-             WHERE bf.org_id = {o} AND sf.org_id = {o} AND {folder}))",
+             WHERE sf.org_id = {o} AND {folder}))",
         in_a_team = in_any_team(o, u),
         folder = folder_shared_with("sf", o, u),
     )
@@ -54,7 +54,7 @@ pub fn others_bookmark_ids_shared_with(o: &str, u: &str) -> String {
          UNION SELECT sa.id FROM bookmarks sa WHERE sa.org_id = {o} AND sa.share_all_teams = TRUE \
              AND sa.user_id <> {u} AND {in_a_team} \
          UNION SELECT bf.bookmark_id FROM bookmark_folders bf JOIN folders sf ON sf.id = bf.folder_id \
-             WHERE bf.org_id = {o} AND sf.org_id = {o} AND sf.user_id <> {u} AND {folder}",
+             WHERE sf.org_id = {o} AND sf.user_id <> {u} AND {folder}",
         in_a_team = in_any_team(o, u),
         folder = folder_shared_with("sf", o, u),
     )
