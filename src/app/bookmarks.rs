@@ -338,6 +338,39 @@ pub async fn total(
     Ok(total)
 }
 
+/// The first `limit` bookmarks the caller can see that match `filter`, in `sort` order, for a
+/// list that shows no total and only their own fields (the palette): nothing is counted, and
+/// their tags, folders and shares are not read.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn first(
+    store: &Store,
+    org: &CurrentOrg,
+    filter: &Filter,
+    sort: Sort,
+    limit: i64,
+) -> Result<Vec<BookmarkRow>> {
+    let mut db = store.read().await?;
+    let mut c = db.conn();
+    let hits = match &filter.terms {
+        Some(terms) => bookmark_list::hits_at_most(&mut c, org.id(), terms).await?,
+        None => i64::MAX,
+    };
+    if hits == 0 {
+        return Ok(Vec::new());
+    }
+    bookmark_list::rows(
+        &mut c,
+        org.id(),
+        org.user_id(),
+        filter,
+        sort,
+        limit,
+        0,
+        hits,
+    )
+    .await
+}
+
 /// The bookmarks the caller can see, filtered, sorted and paged by the rules of every list
 /// ([`Paging`]: `limit` defaults to 50 and is held to 1–500; `offset` must not be negative).
 #[tracing::instrument(level = "debug", skip_all)]

@@ -259,3 +259,61 @@ async fn lift_children(c: &mut Conn<'_>, org: &CurrentOrg, row: &FolderRow) -> R
     }
     Ok(())
 }
+
+/// How many folders one page of the folder browser lists.
+pub const LEVEL_PAGE: i64 = 100;
+
+/// One level of the folder tree as the folder browser shows it.
+#[derive(Clone, Debug)]
+pub struct Level {
+    /// The folders from the top down to the one browsed (empty at the top).
+    pub crumbs: Vec<(String, String)>,
+    /// The folder browsed, if it is the caller's own (new folders go into it).
+    pub own_parent: Option<String>,
+    pub rows: Vec<folders::LevelRow>,
+    pub total: i64,
+}
+
+/// The folders in `parent` (a folder the caller can see, else 404), or at the top level: one
+/// page of [`LEVEL_PAGE`] from `offset`, with the way back up.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn level(
+    store: &Store,
+    org: &CurrentOrg,
+    parent: Option<&str>,
+    offset: i64,
+) -> Result<Level> {
+    let mut db = store.read().await?;
+    let c = &mut db.conn();
+    let (mut crumbs, mut own_parent) = (Vec::new(), None);
+    if let Some(raw) = parent {
+        let row = visible(c, org, raw).await?;
+        if row.user_id == org.user_id() {
+            let tree = folders::own_tree(c, org.id(), org.user_id()).await?;
+            let above = folders::ancestors(c, org.id(), &row.id).await?;
+            for id in above.iter().rev() {
+                if let Some((_, name, _)) = tree.iter().find(|(i, _, _)| i == id) {
+                    crumbs.push((id.clone(), name.clone()));
+                }
+            }
+            own_parent = Some(row.id.clone());
+        }
+        crumbs.push((row.id.clone(), row.name.clone()));
+    }
+    let parent_id = crumbs.last().map(|(id, _)| id.as_str());
+    let (rows, total) = folders::level(
+        c,
+        org.id(),
+        org.user_id(),
+        parent_id,
+        LEVEL_PAGE,
+        offset.max(0),
+    )
+    .await?;
+    Ok(Level {
+        crumbs,
+        own_parent,
+        rows,
+        total,
+    })
+}

@@ -14,6 +14,7 @@ pub mod bookmarks;
 pub mod cache;
 pub mod dashboard;
 pub mod email_links;
+pub mod folder_paths;
 pub mod folders;
 pub mod go_index;
 pub mod golinks;

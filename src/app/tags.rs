@@ -187,3 +187,16 @@ pub async fn suggest(store: &Store, org: &CurrentOrg, q: &str) -> Result<Vec<Str
     )
     .await
 }
+
+/// The id of the caller's tag called `name` (any letter case), if they have one.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn find(c: &mut Conn<'_>, org: &CurrentOrg, name: &str) -> Result<Option<String>> {
+    let found = tags::named(c, org.id(), org.user_id(), &[name.trim().to_string()]).await?;
+    Ok(found.into_iter().next().map(|(id, _)| id))
+}
+
+/// The name of tag `id` in the caller's organization (a list filtered by it shows it).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn name_of(c: &mut Conn<'_>, org: &CurrentOrg, id: &str) -> Result<Option<String>> {
+    tags::name_of(c, org.id(), id).await
+}

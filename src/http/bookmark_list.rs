@@ -211,16 +211,10 @@ async fn search(
         terms: Some(terms.clone()),
         ..Filter::default()
     };
-    let (rows, _) = bookmark_list::page(
-        &mut db.conn(),
-        org.id(),
-        org.user_id(),
-        &filter,
-        Sort::MostUsed,
-        SEARCH_EACH,
-        0,
-    )
-    .await?;
+    // The best few, with nothing counted (see `first`).
+    let rows =
+        crate::app::bookmarks::first(&state.store, &org, &filter, Sort::MostUsed, SEARCH_EACH)
+            .await?;
     let pattern = terms.like_pattern();
     let folder_rows = folders::search(
         &mut db.conn(),

@@ -211,6 +211,22 @@ pub async fn ancestors(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<Vec<S
     .await
 }
 
+/// `(id, name)` of those of `ids` that are `user_id`'s folders.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn own_names(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    user_id: &str,
+    ids: &[String],
+) -> Result<Vec<(String, String)>> {
+    let mut args = super::sql::Args::org_user(org_id, user_id);
+    let list = args.list(ids);
+    let sql = format!(
+        "SELECT id, name FROM folders WHERE org_id = $1 AND user_id = $2 AND id IN ({list})"
+    );
+    c.fetch_all(&sql, args).await
+}
+
 /// The folders directly inside `id`, with their names.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn children(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<Vec<(String, String)>> {
@@ -314,4 +330,53 @@ pub async fn counts(c: &mut Conn<'_>, org_id: &str, user_id: &str) -> Result<(i6
         in_scope(Scope::SharedWithMe)
     );
     c.fetch_one(&sql, args![org_id, user_id]).await
+}
+
+/// A folder as the folder browser lists it: the folder and how many folders it holds.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct LevelRow {
+    #[sqlx(flatten)]
+    pub folder: FolderRow,
+    pub children: i64,
+}
+
+/// One level of the folder tree the user sees, by name: the folders directly in `parent_id`
+/// (visible to the user), or at the top (`None`) their own top folders and the others' folders
+/// shared with them. Up to `limit` after `offset`, and how many there are in all.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn level(
+    c: &mut Conn<'_>,
+    org_id: &str,
+    user_id: &str,
+    parent_id: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<LevelRow>, i64)> {
+    let cond = match parent_id {
+        None => format!(
+            "((f.org_id = $1 AND f.user_id = $2 AND f.parent_id IS NULL) \
+             OR (f.org_id = $1 AND f.user_id <> $2 AND {}))",
+            folder_shared_with("f", "$1", "$2")
+        ),
+        Some(_) => format!("(f.parent_id = $3 AND {})", folder_visible("f", "$1", "$2")),
+    };
+    let parent = parent_id.unwrap_or("");
+    let total: i64 = c
+        .scalar(
+            &format!("SELECT COUNT(*) FROM folders f WHERE {cond} AND $3 = $3"),
+            args![org_id, user_id, parent],
+        )
+        .await?;
+    let sql = format!(
+        "SELECT f.id, f.user_id, f.name, f.icon, f.parent_id, f.share_all_teams, f.created_at, \
+         f.updated_at, u.name AS owner_name, u.email AS owner_email, f.bookmark_count, \
+         (SELECT COUNT(*) FROM folders k WHERE k.parent_id = f.id) AS children \
+         FROM folders f JOIN users u ON u.id = f.user_id WHERE {cond} AND $3 = $3 \
+         ORDER BY {} LIMIT $4 OFFSET $5",
+        Sort::Alphabetical.order_by()
+    );
+    let rows = c
+        .fetch_all(&sql, args![org_id, user_id, parent, limit, offset])
+        .await?;
+    Ok((rows, total))
 }

@@ -98,6 +98,17 @@ pub async fn own(
     c.fetch_optional(&sql, args![org_id, user_id, id]).await
 }
 
+/// The name of tag `id` of the organization (whoever's it is: a list filtered by a tag on a
+/// bookmark shared with the viewer names it), if there is one.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn name_of(c: &mut Conn<'_>, org_id: &str, id: &str) -> Result<Option<String>> {
+    c.scalar_optional(
+        "SELECT name FROM tags WHERE org_id = $1 AND id = $2",
+        args![org_id, id],
+    )
+    .await
+}
+
 /// The user's tags whose lower-cased name matches a `LIKE` pattern.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn search(

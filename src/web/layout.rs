@@ -165,6 +165,8 @@ fn palette(ctx: &Ctx) -> Markup {
                     aria-autocomplete="list" placeholder=(ctx.t("palette.placeholder"));
             }
             ul #palette-results role="listbox" aria-label=(ctx.t("palette.results")) {}
+            p #palette-status.palette-status role="status" data-loading=(ctx.t("palette.loading"))
+                data-none=(ctx.t("palette.none")) data-failed=(ctx.t("palette.failed")) {}
             p.hint { (ctx.t("palette.hint")) }
         }
     }

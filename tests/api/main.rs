@@ -49,3 +49,4 @@ mod teams;
 mod tenancy;
 mod tokens;
 mod transfer;
+mod typed_folders;

@@ -363,7 +363,10 @@ async fn a_member_imports_a_nested_file_and_watches_it_finish() {
 
     b.click_text("Your folders").await;
     b.wait_page("/folders").await;
+    b.wait_text("Home").await;
+    b.goto("/folders?q=rust").await;
     b.wait_text("Rust").await;
+    b.goto("/folders?q=baking").await;
     b.wait_text("Baking").await;
     let folders = expect(
         app.get("/api/folders?scope=mine", Some(&bob.jwt)).await,

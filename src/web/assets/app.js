@@ -66,9 +66,17 @@ for (const bar of document.querySelectorAll("details[data-bulk-bar]")) {
 }
 
 // <form method="get" data-clean-get>: blank fields stay out of the address (`?q=rust`, not
-// `?q=rust&scope=&folder_id=…`); the server reads both the same.
+// `?q=rust&scope=&folder_id=…`); the server reads both the same. A typed field paired with a
+// hidden id (`data-id-field`) sends the id while it is unchanged, itself once changed.
 for (const form of document.querySelectorAll("form[data-clean-get]")) {
   form.addEventListener("submit", () => {
+    for (const typed of form.querySelectorAll("input[data-id-field]")) {
+      const id = document.getElementById(typed.dataset.idField);
+      const off = typed.value === typed.defaultValue ? typed : id;
+      for (const el of [off, typed.value.trim() === "" ? typed : null]) {
+        if (el) { el.disabled = true; setTimeout(() => { el.disabled = false; }, 0); }
+      }
+    }
     for (const el of form.elements) {
       if (el.name && !el.disabled && el.value === "" && el.type !== "checkbox") {
         el.disabled = true;
@@ -196,13 +204,19 @@ const combobox = (input, label, pick, firstOnEnter = false) => {
 };
 
 // <input data-suggest="/tags/suggest">: a field of comma-separated names; the name being
-// typed is completed from the JSON list the URL answers for ?q=.
+// typed is completed from the JSON list the URL answers for ?q=. With `data-single` the
+// field holds one value (a folder's path, which may hold commas); with `data-chosen="<id>"`
+// a suggestion taken is ticked in that list of checkboxes (the bookmark form's folders) and
+// the field is emptied for the next one.
 for (const input of document.querySelectorAll("input[data-suggest]")) {
   let timer = 0;
   let asked = "";
-  // The comma-separated entry around the caret: [start, end) of the value.
+  const single = input.hasAttribute("data-single");
+  const chosen = input.dataset.chosen ? document.getElementById(input.dataset.chosen) : null;
+  // The entry around the caret: [start, end) of the value.
   const entry = () => {
     const v = input.value;
+    if (single) return [0, v.length];
     const at = input.selectionStart ?? v.length;
     const start = v.lastIndexOf(",", at - 1) + 1;
     const next = v.indexOf(",", at);
@@ -210,11 +224,39 @@ for (const input of document.querySelectorAll("input[data-suggest]")) {
   };
   const typed = () => { const [s, e] = entry(); return input.value.slice(s, e).trim(); };
   const others = () => {
+    if (single) return new Set();
     const [s, e] = entry();
     const rest = input.value.slice(0, s) + input.value.slice(e);
     return new Set(rest.split(",").map((n) => n.trim().replace(/^"|"$/g, "").toLowerCase()).filter(Boolean));
   };
+  const tick = (item) => {
+    let box = chosen.querySelector(`input[value="${CSS.escape(item.id)}"]`);
+    if (!box) {
+      const li = document.createElement("li");
+      const wrap = document.createElement("label");
+      wrap.className = "chip-check";
+      wrap.htmlFor = `${chosen.id}-${chosen.children.length}`;
+      box = document.createElement("input");
+      box.type = "checkbox";
+      box.name = "folder_ids";
+      box.value = item.id;
+      box.id = wrap.htmlFor;
+      wrap.append(box, item.label);
+      li.append(wrap);
+      chosen.append(li);
+    }
+    box.checked = true;
+    chosen.hidden = false;
+    input.value = "";
+    live((input.dataset.added || "{folder}").replace("{folder}", item.label));
+  };
   const box = combobox(input, input.dataset.listLabel || "", (item) => {
+    if (chosen && item.id) { tick(item); return; }
+    if (single) {
+      input.value = item.value;
+      live(item.label);
+      return;
+    }
     const [s, e] = entry();
     const before = input.value.slice(0, s).replace(/\s*$/, "");
     const after = input.value.slice(e).replace(/^\s*,?\s*/, "");
@@ -223,7 +265,7 @@ for (const input of document.querySelectorAll("input[data-suggest]")) {
     input.value = text + after;
     input.setSelectionRange(text.length, text.length);
     live(item.label);
-  });
+  }, Boolean(chosen));
   const load = async () => {
     const q = typed();
     asked = q;
@@ -239,58 +281,3 @@ for (const input of document.querySelectorAll("input[data-suggest]")) {
   input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(load, 120); });
 }
 
-// <select data-folder-picker>: the list of every folder by path becomes a search box; each
-// folder chosen is added to the ticked ones above it (untick to remove), so a bookmark can go
-// into several. Without JavaScript the list adds one folder per save.
-for (const select of document.querySelectorAll("select[data-folder-picker]")) {
-  const chosen = document.getElementById("f-folders-chosen");
-  const label = document.querySelector(`label[for="${select.id}"]`);
-  if (!chosen || !label) continue;
-  const folders = [...select.options].filter((o) => o.value).map((o) => ({ value: o.value, label: o.text }));
-  const input = document.createElement("input");
-  input.type = "search";
-  input.id = `${select.id}-search`;
-  input.autocomplete = "off";
-  input.placeholder = select.dataset.search || "";
-  select.before(input);
-  select.hidden = true;
-  select.disabled = true;
-  label.htmlFor = input.id;
-  const none = document.createElement("p");
-  none.className = "muted";
-  none.textContent = select.dataset.none || "";
-  none.hidden = true;
-  select.after(none);
-  const box = combobox(input, select.dataset.search || label.textContent, (item) => {
-    let box = chosen.querySelector(`input[value="${item.value}"]`);
-    if (!box) {
-      const n = chosen.children.length;
-      const li = document.createElement("li");
-      const wrap = document.createElement("label");
-      wrap.className = "chip-check";
-      wrap.htmlFor = `f-folder-new-${n}`;
-      box = document.createElement("input");
-      box.type = "checkbox";
-      box.name = "folder_ids";
-      box.value = item.value;
-      box.id = wrap.htmlFor;
-      wrap.append(box, item.label);
-      li.append(wrap);
-      chosen.append(li);
-    }
-    box.checked = true;
-    chosen.hidden = false;
-    input.value = "";
-    live((select.dataset.added || "{folder}").replace("{folder}", item.label));
-  }, true);
-  const filter = () => {
-    const q = input.value.trim().toLowerCase();
-    const found = folders.filter((f) => f.label.toLowerCase().includes(q)).slice(0, 50);
-    none.hidden = found.length > 0;
-    box.show(found);
-  };
-  input.addEventListener("input", filter);
-  // Down on the empty box lists the folders from the top.
-  input.addEventListener("keydown", (e) => { if (e.key === "ArrowDown" && input.getAttribute("aria-expanded") !== "true") filter(); });
-  input.addEventListener("blur", () => { none.hidden = true; });
-}

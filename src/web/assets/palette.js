@@ -4,6 +4,9 @@
 const dialog = document.getElementById("palette");
 const input = document.getElementById("palette-input");
 const list = document.getElementById("palette-results");
+// Says "Searching…" while an answer is awaited, and when nothing matched or the server could
+// not be reached (a screen reader hears it: it is a status region).
+const status = document.getElementById("palette-status");
 
 if (dialog && input && list) {
   let items = [];
@@ -36,15 +39,20 @@ if (dialog && input && list) {
     select(items.length ? 0 : -1);
   };
 
+  const say = (key) => { if (status) status.textContent = key ? status.dataset[key] || "" : ""; };
   const load = async () => {
     const q = input.value;
     asked = q;
+    // Only a wait long enough to notice is announced.
+    const slow = setTimeout(() => { if (asked === q) say("loading"); }, 150);
     try {
       const res = await fetch(`/palette?q=${encodeURIComponent(q)}`, { headers: { accept: "application/json" } });
-      if (!res.ok || asked !== q) return;
+      if (asked !== q) return;
+      if (!res.ok) { say("failed"); return; }
       items = await res.json();
       render();
-    } catch { /* offline: keep what is shown */ }
+      say(items.length ? "" : "none");
+    } catch { if (asked === q) say("failed"); } finally { clearTimeout(slow); }
   };
 
   const go = (i) => {

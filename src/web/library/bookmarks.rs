@@ -7,38 +7,103 @@ use axum::response::IntoResponse;
 use maud::html;
 use serde::Deserialize;
 
-use super::list_page::{self, ListUrl, View};
+use super::folder_field;
+use super::list_page::{self, Labels, ListUrl, View};
 use super::rows;
 use crate::app::bookmarks::{self as use_case, BookmarkInput, BookmarkView};
-use crate::app::list_params::{ListParams, DEFAULT_LIMIT, MAX_LIMIT};
+use crate::app::list_params::{present, ListParams, DEFAULT_LIMIT, MAX_LIMIT};
 use crate::app::sharing::LinkInput;
+use crate::app::tenancy::CurrentOrg;
+use crate::app::{folder_paths, share_names, tags};
+use crate::domain::name_list;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::{folders, tags};
 use crate::web::errors::{explain, PageResult};
 use crate::web::form::Form;
 use crate::web::icons::{icon, Icon};
 use crate::web::layout::{self, alert, csrf_field};
 use crate::web::nav;
-use crate::web::session::Member;
+use crate::web::session::{Ctx, Member};
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
     #[serde(flatten)]
     params: ListParams,
     view: Option<String>,
+    /// The filter panel's folder, typed by its name or path (blank: any folder).
+    folder: Option<String>,
+    /// The filter panel's tag, typed by its name (blank: any tag).
+    tag: Option<String>,
+}
+
+/// The folder and tag filters: what the panel's typed fields name (they win over `folder_id`
+/// and `tag_id` when they differ from what those name), and how the page names them. A typed
+/// name that names nothing is said so, and filters nothing.
+async fn filters(
+    state: &AppState,
+    org: &CurrentOrg,
+    ctx: &Ctx,
+    query: &mut ListQuery,
+) -> Result<(Labels, Vec<String>), AppError> {
+    let mut db = state.store.read().await?;
+    let c = &mut db.conn();
+    let mut labels = Labels::default();
+    let mut problems = Vec::new();
+    let p = &mut query.params;
+    if let Some(id) = present(&p.folder_id) {
+        labels.folder = folder_paths::label(c, org, id).await?;
+    }
+    if let Some(text) = query.folder.take() {
+        let text = text.trim();
+        if Some(text) != labels.folder.as_deref() {
+            match folder_paths::resolve(c, org, text).await? {
+                _ if text.is_empty() => (p.folder_id, labels.folder) = (None, None),
+                Ok(id) => (p.folder_id, labels.folder) = (Some(id), Some(text.to_string())),
+                Err(why) => {
+                    problems.push(folder_field::unresolved(ctx, &why));
+                    (p.folder_id, labels.folder) = (None, Some(text.to_string()));
+                }
+            }
+        }
+    }
+    if let Some(id) = present(&p.tag_id) {
+        labels.tag = tags::name_of(c, org, id).await?;
+    }
+    if let Some(text) = query.tag.take() {
+        let name = name_list::split(&text)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
+        if Some(name.as_str()) != labels.tag.as_deref() {
+            if name.is_empty() {
+                (p.tag_id, labels.tag) = (None, None);
+            } else if let Some(id) = tags::find(c, org, &name).await? {
+                (p.tag_id, labels.tag) = (Some(id), Some(name));
+            } else {
+                problems.push(ctx.tf("lib.tag_unknown", &[("name", &name)]));
+                (p.tag_id, labels.tag) = (None, Some(name));
+            }
+        }
+    }
+    Ok((labels, problems))
 }
 
 pub async fn list(
     State(state): State<AppState>,
     Member { org, ctx }: Member,
-    Query(query): Query<ListQuery>,
+    Query(mut query): Query<ListQuery>,
 ) -> PageResult {
+    let typed = query.folder.is_some() || query.tag.is_some();
+    let (labels, problems) = filters(&state, &org, &ctx, &mut query).await?;
     let p = &query.params;
     let url = ListUrl {
         params: p,
         view: View::parse(query.view.as_deref()),
     };
+    // The filter panel sent names: the address the list keeps names the ids, as its links do.
+    if typed && problems.is_empty() {
+        return Ok(nav::see_other(&url.page(0)));
+    }
     let (filter, sort) = p.filter()?;
     let (limit, offset) = p.page()?;
     let page = use_case::list(
@@ -51,18 +116,6 @@ pub async fn list(
         offset,
     )
     .await?;
-    let (own_folders, own_tags) = {
-        let mut db = state.store.read().await?;
-        (
-            folders::list(&mut db.conn(), org.id(), org.user_id()).await?,
-            tags::list(&mut db.conn(), org.id(), org.user_id()).await?,
-        )
-    };
-    let (people, teams) = if page.items.iter().any(|b| b.mine) {
-        super::edit::share_targets(&state, &org).await?
-    } else {
-        Default::default()
-    };
     let base = state.config.base_url();
     let shown = page.items.len() as i64;
     let first = offset.unwrap_or(0).max(0);
@@ -73,8 +126,9 @@ pub async fn list(
             h1 { (ctx.t("lib.bookmarks")) }
             a.button href="/bookmarks/new" { (icon(Icon::Plus)) (ctx.t("lib.new")) }
         }
-        (list_page::search(&ctx, &url, &own_folders, &own_tags))
-        (list_page::chips(&ctx, &url, &own_folders, &own_tags))
+        (list_page::search(&ctx, &url, &labels))
+        @for problem in &problems { (alert(Some(problem))) }
+        (list_page::chips(&ctx, &url, &labels))
         div.list-meta {
             @if any_mine {
                 div.check {
@@ -92,7 +146,7 @@ pub async fn list(
             form #bulk method="post" action="/bookmarks/bulk" {
                 (csrf_field(&ctx))
                 input type="hidden" name="return_to" value=(nav::without_notice(&ctx.here));
-                @if any_mine { (list_page::bulk_bar(&ctx, &own_folders, &own_tags, &people, &teams)) }
+                @if any_mine { (list_page::bulk_bar(&ctx)) }
                 @match url.view {
                     View::Table => (rows::table(&ctx, &base, &page.items)),
                     View::Cards => ul.grid { @for b in &page.items { (rows::card_with(&ctx, &base, b, true, html! {})) } },
@@ -100,7 +154,7 @@ pub async fn list(
                 }
             }
         }
-        (list_page::pager(&ctx, &url, first, size, page.total))
+        (list_page::pager(&ctx, &|o| url.page(o), first, size, page.total))
     };
     Ok(layout::page(&ctx, ctx.t("lib.bookmarks"), body).into_response())
 }
@@ -110,52 +164,93 @@ pub struct BulkForm {
     #[serde(default)]
     ids: Vec<String>,
     action: Option<String>,
-    folder_id: Option<String>,
-    tag_id: Option<String>,
+    /// Move: the folder, typed by its name or path (blank: out of every folder).
+    folder: Option<String>,
+    /// Tag: tag names, comma-separated (new ones are made).
+    tags: Option<String>,
+    /// Share: people and teams, comma-separated, as the bookmark form takes them.
     share_with: Option<String>,
     confirm: Option<String>,
     /// The list the person acted from (a local path), where they come back to.
     return_to: Option<String>,
 }
 
-/// The change one bulk action makes to one bookmark: its folder set to `folder` (or none), `tag`
-/// added to its tags, or one more person (`user:<id>`) or team (`team:<id>`) it is shared with.
-fn bulk_links(
-    action: &str,
-    b: &BookmarkView,
-    folder: Option<&str>,
-    tag: Option<&str>,
-    share: Option<&str>,
-) -> LinkInput {
-    let ids = |links: &[crate::store::bookmark_list::LinkRow], more: Option<&str>| {
+/// What a bulk action adds, read once for every bookmark.
+#[derive(Default)]
+struct Targets {
+    folder: Option<String>,
+    tag_names: Vec<String>,
+    share: share_names::Named,
+}
+
+/// The change one bulk action makes to one bookmark: its folder set to `folder` (or none), the
+/// tags added to its tags, or the people and teams added to those it is shared with.
+fn bulk_links(action: &str, b: &BookmarkView, t: &Targets) -> LinkInput {
+    let ids = |links: &[crate::store::bookmark_list::LinkRow], more: &[String]| {
         let mut ids: Vec<String> = links.iter().map(|l| l.id.clone()).collect();
-        ids.extend(
-            more.filter(|m| !ids.iter().any(|i| i == m))
-                .map(str::to_string),
-        );
+        for m in more {
+            if !ids.contains(m) {
+                ids.push(m.clone());
+            }
+        }
         Some(ids)
     };
     match action {
         "move" => LinkInput {
-            folder_ids: Some(folder.into_iter().map(str::to_string).collect()),
+            folder_ids: Some(t.folder.iter().cloned().collect()),
             ..Default::default()
         },
         "tag" => LinkInput {
-            tag_ids: ids(&b.tags, tag),
+            tag_ids: ids(&b.tags, &[]),
+            tag_names: Some(t.tag_names.clone()),
             ..Default::default()
         },
-        _ => match share.and_then(|s| s.split_once(':')) {
-            Some(("team", id)) => LinkInput {
-                team_ids: ids(&b.shared.teams, Some(id)),
-                ..Default::default()
-            },
-            Some((_, id)) => LinkInput {
-                user_ids: ids(&b.shared.users, Some(id)),
-                ..Default::default()
-            },
-            None => LinkInput::default(),
+        _ => LinkInput {
+            team_ids: ids(&b.shared.teams, &t.share.team_ids),
+            user_ids: ids(&b.shared.users, &t.share.user_ids),
+            ..Default::default()
         },
     }
+}
+
+/// The folder, tags or people and teams the bulk form names for `action`; `Err` with the
+/// message to show when something names nothing (or, for sharing, nothing at all is named).
+async fn targets(
+    state: &AppState,
+    org: &CurrentOrg,
+    ctx: &Ctx,
+    action: &str,
+    form: &BulkForm,
+) -> Result<Result<Targets, String>, AppError> {
+    let mut t = Targets::default();
+    match action {
+        "move" => match folder_field::resolve(state, org, ctx, form.folder.as_deref()).await? {
+            Ok(folder) => t.folder = folder,
+            Err(message) => return Ok(Err(message)),
+        },
+        "tag" => {
+            t.tag_names = name_list::split(form.tags.as_deref().unwrap_or(""));
+            if t.tag_names.is_empty() {
+                return Ok(Err(ctx.t("lib.bulk_no_tags").to_string()));
+            }
+        }
+        _ => {
+            let entries = name_list::split(form.share_with.as_deref().unwrap_or(""));
+            if entries.is_empty() {
+                return Ok(Err(ctx.t("lib.bulk_no_share").to_string()));
+            }
+            t.share = share_names::resolve(&state.store, org, &entries, &[]).await?;
+            if let Some(name) = t.share.unknown.first().or(t.share.ambiguous.first()) {
+                let key = if t.share.unknown.is_empty() {
+                    "lib.share_ambiguous"
+                } else {
+                    "lib.share_unknown"
+                };
+                return Ok(Err(ctx.tf(key, &[("names", &format!("“{name}”"))])));
+            }
+        }
+    }
+    Ok(Ok(t))
 }
 
 /// Move, tag, share or delete the ticked bookmarks, each through the same use case as one at a time.
@@ -174,7 +269,6 @@ pub async fn bulk(
         )
             .into_response());
     }
-    let target = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
     let outcome = match form.action.as_deref() {
         Some("delete") if form.confirm.as_deref() != Some("yes") => {
             let body = html! {
@@ -217,8 +311,6 @@ pub async fn bulk(
             r.map(|_| "deleted_many")
         }
         Some(action @ ("move" | "tag" | "share")) => {
-            let (folder, tag) = (target(&form.folder_id), target(&form.tag_id));
-            let share = target(&form.share_with);
             // Every bookmark is looked up first, so an id that is not the person's changes none.
             let mut current = Vec::with_capacity(form.ids.len());
             let mut r = Ok("updated_many");
@@ -232,24 +324,20 @@ pub async fn bulk(
                     }
                 }
             }
-            if r.is_ok() && action == "share" && share.is_none() {
-                r = Err(AppError::bad_request(
-                    "Choose whom to share the bookmarks with",
-                ));
-            }
+            let t = match targets(&state, &org, &ctx, action, &form).await? {
+                Ok(t) => t,
+                Err(message) if r.is_ok() => {
+                    r = Err(AppError::bad_request(message));
+                    Targets::default()
+                }
+                Err(_) => Targets::default(),
+            };
             for b in &current {
                 if r.is_err() {
                     break;
                 }
-                let links = bulk_links(
-                    action,
-                    b,
-                    folder.as_deref(),
-                    tag.as_deref(),
-                    share.as_deref(),
-                );
                 let input = BookmarkInput {
-                    links,
+                    links: bulk_links(action, b, &t),
                     ..Default::default()
                 };
                 if let Err(e) =

@@ -2,8 +2,7 @@
 //!
 //! The form stays small whatever the library's size: tags and whom to share with are typed as
 //! comma-separated names (suggested while typing when JavaScript runs, see `suggest.rs`), and
-//! folders are chosen from one list of paths that a script turns into a search box. Nothing
-//! lists every tag, person or team.
+//! folders by their path (`folder_field.rs`). Nothing lists every folder, tag, person or team.
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -11,16 +10,15 @@ use axum::response::IntoResponse;
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use super::folder_field;
 use crate::app::bookmarks::{self as use_case, BookmarkInput, BookmarkView};
+use crate::app::folder_paths;
 use crate::app::share_names::{self, person_entry};
 use crate::app::sharing::{self, LinkInput};
 use crate::app::tenancy::CurrentOrg;
-use crate::domain::folder_tree::{self, Node};
 use crate::domain::name_list;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::store::bookmark_list::Scope;
-use crate::store::folders;
 use crate::web::errors::{explain, PageResult};
 use crate::web::form::{Empty, Form};
 use crate::web::layout::{self, alert, csrf_field, Field};
@@ -35,9 +33,11 @@ pub struct BookmarkForm {
     slug: Option<String>,
     forwarding_enabled: Option<String>,
     pinned: Option<String>,
-    /// The folders ticked, and the one chosen to add (blank when none).
+    /// The folders ticked.
     #[serde(default)]
     folder_ids: Vec<String>,
+    /// One more folder, typed by its name or path (blank when none).
+    folder: Option<String>,
     /// Tag names, comma-separated.
     tags: Option<String>,
     /// People (name, email or `Name <email>`) and teams (name), comma-separated.
@@ -67,11 +67,12 @@ impl BookmarkForm {
             share_with: Some(name_list::join(
                 shares.chain(people.iter().map(String::as_str)),
             )),
+            folder: None,
             return_to: None,
         }
     }
 
-    /// The folders asked for: ticked and chosen, without the blank "add none".
+    /// The folders ticked, each once.
     fn folders(&self) -> Vec<String> {
         let mut ids: Vec<String> = Vec::with_capacity(self.folder_ids.len());
         for id in self
@@ -87,8 +88,11 @@ impl BookmarkForm {
         ids
     }
 
-    /// The use case's input, with the people and teams the share field named.
-    fn input(&self, shares: share_names::Named) -> BookmarkInput {
+    /// The use case's input, with the people and teams the share field named and the folder
+    /// the folder field named.
+    fn input(&self, shares: share_names::Named, typed_folder: Option<String>) -> BookmarkInput {
+        let mut folder_ids = self.folders();
+        folder_ids.extend(typed_folder.filter(|id| !folder_ids.contains(id)));
         let slug = self.slug.as_ref().map(|s| s.trim().to_string());
         BookmarkInput {
             // Blank fields arrive as absent; on an edit, absent would mean "leave it".
@@ -98,7 +102,7 @@ impl BookmarkForm {
             forwarding_enabled: Some(self.forwarding_enabled.is_some()),
             pinned: Some(self.pinned.is_some()),
             links: LinkInput {
-                folder_ids: Some(self.folders()),
+                folder_ids: Some(folder_ids),
                 tag_names: Some(name_list::split(self.tags.as_deref().unwrap_or(""))),
                 team_ids: Some(shares.team_ids),
                 user_ids: Some(shares.user_ids),
@@ -108,90 +112,21 @@ impl BookmarkForm {
     }
 }
 
-/// The person's folders as `(id, path)`, ordered as a tree: what the folder picker offers
-/// (one query; a folder's bookmark total is a kept column, so nothing is counted).
-async fn folder_paths(
+/// The ticked folders `ids` with their paths, by path (ids that are not the person's folders
+/// are left out: saving would refuse them anyway).
+async fn chosen(
     state: &AppState,
     org: &CurrentOrg,
+    ids: &[String],
 ) -> Result<Vec<(String, String)>, AppError> {
     let mut db = state.store.read().await?;
-    let rows = folders::page(
-        &mut db.conn(),
-        org.id(),
-        org.user_id(),
-        Scope::Mine,
-        folders::Sort::Alphabetical,
-        i64::MAX,
-        0,
-    )
-    .await?;
-    let nodes: Vec<Node> = rows
+    let paths = folder_paths::of(&mut db.conn(), org, ids).await?;
+    let mut chosen: Vec<(String, String)> = ids
         .iter()
-        .map(|f| Node {
-            id: &f.id,
-            name: &f.name,
-            parent_id: f.parent_id.as_deref(),
-        })
+        .filter_map(|id| paths.get(id).map(|p| (id.clone(), p.clone())))
         .collect();
-    Ok(folder_tree::paths(&nodes))
-}
-
-/// Whom the person can share with in their organization, as the API accepts it: people (`id`,
-/// "name <email>") and teams (for a member, only those they are in).
-pub(super) async fn share_targets(
-    state: &AppState,
-    org: &CurrentOrg,
-) -> Result<(Vec<(String, String)>, Vec<(String, String)>), AppError> {
-    let t = sharing::targets(&state.store, org).await?;
-    let people = t
-        .people
-        .into_iter()
-        .map(|p| (p.id, format!("{} <{}>", p.name, p.email)))
-        .collect();
-    let teams = t.teams.into_iter().map(|t| (t.id, t.name)).collect();
-    Ok((people, teams))
-}
-
-/// The folders: those chosen, each a ticked box to untick, then one list of every folder by
-/// its path to add one more (a script turns it into a search box that adds as many as wanted).
-fn folder_picker(ctx: &Ctx, folders: &[(String, String)], chosen: &[String]) -> Markup {
-    let path = |id: &str| {
-        folders
-            .iter()
-            .find(|(f, _)| f == id)
-            .map_or(id.to_string(), |(_, p)| p.clone())
-    };
-    html! {
-        fieldset.folder-picker {
-            legend { (ctx.t("lib.folders")) }
-            ul.chips.chosen #f-folders-chosen hidden[chosen.is_empty()] {
-                @for (i, id) in chosen.iter().enumerate() {
-                    li {
-                        label.chip-check for=(format!("f-folder-{i}")) {
-                            input type="checkbox" name="folder_ids" value=(id) id=(format!("f-folder-{i}")) checked;
-                            (path(id))
-                        }
-                    }
-                }
-            }
-            @if folders.is_empty() {
-                p.muted { (ctx.t("lib.no_folders")) " " a href="/folders" { (ctx.t("lib.add_folder")) } }
-            } @else {
-                div.field {
-                    label for="f-folder-add" { (ctx.t("lib.folder_add")) }
-                    div.combo {
-                        select #f-folder-add name="folder_ids" data-folder-picker
-                            data-search=(ctx.t("lib.folder_search")) data-none=(ctx.t("lib.folder_none"))
-                            data-added=(ctx.t("lib.folder_added")) {
-                            option value="" { "—" }
-                            @for (id, path) in folders { option value=(id) { (path) } }
-                        }
-                    }
-                    @if !chosen.is_empty() { small { (ctx.t("lib.folder_untick")) } }
-                }
-            }
-        }
-    }
+    chosen.sort_by_cached_key(|(_, path)| path.to_lowercase());
+    Ok(chosen)
 }
 
 /// A text field of comma-separated names that suggests names from `suggest` while typing.
@@ -226,6 +161,7 @@ fn form(
     folders: &[(String, String)],
     error: Option<&str>,
 ) -> Markup {
+    let typed_folder = f.folder.as_deref().unwrap_or("");
     let share_hint = match sharing::their_teams(org) {
         Some(_) => ctx.t("lib.share_hint_member"),
         None => ctx.t("lib.share_hint"),
@@ -247,7 +183,7 @@ fn form(
                 label for="f-pinned" { (ctx.t("lib.pin")) }
             }
             (names_field(ctx, ctx.t("lib.tags"), "tags", f.tags.as_deref().unwrap_or(""), ctx.t("lib.tags_hint"), "/tags/suggest"))
-            (folder_picker(ctx, folders, &f.folders()))
+            (folder_field::picker(ctx, folders, typed_folder))
             (names_field(ctx, ctx.t("lib.share_with"), "share_with", f.share_with.as_deref().unwrap_or(""), share_hint, "/share/suggest"))
             div.actions {
                 button type="submit" { (ctx.t("lib.save")) }
@@ -257,8 +193,25 @@ fn form(
     }
 }
 
-/// The people and teams the share field names; `Err` with the message to show when an entry
-/// names no one the person may share with, or more than one.
+/// The people and teams the share field names and the folder the folder field names; `Err`
+/// with the message to show when an entry names no one the person may share with, or more than
+/// one, or the folder is none of theirs.
+async fn typed(
+    state: &AppState,
+    org: &CurrentOrg,
+    ctx: &Ctx,
+    f: &BookmarkForm,
+    shared_teams: &[String],
+) -> Result<Result<(share_names::Named, Option<String>), String>, AppError> {
+    let named = shares(state, org, ctx, f, shared_teams).await?;
+    let folder = folder_field::resolve(state, org, ctx, f.folder.as_deref()).await?;
+    Ok(match (named, folder) {
+        (Ok(named), Ok(folder)) => Ok((named, folder)),
+        (Err(a), Err(b)) => Err(format!("{a} {b}")),
+        (Err(m), _) | (_, Err(m)) => Err(m),
+    })
+}
+
 async fn shares(
     state: &AppState,
     org: &CurrentOrg,
@@ -301,12 +254,7 @@ pub struct Prefill {
 
 /// `/bookmarks/new?url=…&title=…&slug=…`: the form, filled in (the bookmarklet and the go-link
 /// 404 page send people here).
-pub async fn new_page(
-    State(state): State<AppState>,
-    Member { org, ctx }: Member,
-    Query(prefill): Query<Prefill>,
-) -> PageResult {
-    let folders = folder_paths(&state, &org).await?;
+pub async fn new_page(Member { org, ctx }: Member, Query(prefill): Query<Prefill>) -> PageResult {
     let f = BookmarkForm {
         title: prefill.title,
         url: prefill.url,
@@ -315,7 +263,8 @@ pub async fn new_page(
         return_to: Some(nav::local_or(prefill.return_to.as_deref(), "/bookmarks")),
         ..Default::default()
     };
-    let body = html! { h1 { (ctx.t("lib.new")) } (form(&ctx, &org, "/bookmarks/new", &f, &folders, None)) };
+    let body =
+        html! { h1 { (ctx.t("lib.new")) } (form(&ctx, &org, "/bookmarks/new", &f, &[], None)) };
     Ok(layout::page(&ctx, ctx.t("lib.new"), body).into_response())
 }
 
@@ -324,10 +273,13 @@ pub async fn create(
     Member { org, ctx }: Member,
     Form(f): Form<BookmarkForm>,
 ) -> PageResult {
-    let saved = match shares(&state, &org, &ctx, &f, &[]).await? {
-        Ok(named) => use_case::create(&state.store, &state.link_checker, &org, f.input(named))
-            .await
-            .map_err(|e| explain(ctx.lang, e)),
+    let saved = match typed(&state, &org, &ctx, &f, &[]).await? {
+        Ok((named, folder)) => {
+            let input = f.input(named, folder);
+            use_case::create(&state.store, &state.link_checker, &org, input)
+                .await
+                .map_err(|e| explain(ctx.lang, e))
+        }
         Err(message) => Err((StatusCode::BAD_REQUEST, message)),
     };
     match saved {
@@ -336,7 +288,7 @@ pub async fn create(
             Ok(nav::see_other(&nav::with_notice(&to, "created")))
         }
         Err((status, message)) => {
-            let folders = folder_paths(&state, &org).await?;
+            let folders = chosen(&state, &org, &f.folders()).await?;
             let body = html! { h1 { (ctx.t("lib.new")) } (form(&ctx, &org, "/bookmarks/new", &f, &folders, Some(&message))) };
             Ok((status, layout::page(&ctx, ctx.t("lib.new"), body)).into_response())
         }
@@ -362,7 +314,6 @@ pub async fn edit_page(
     Query(back): Query<ReturnTo>,
 ) -> PageResult {
     let b = own(&state, &org, &id).await?;
-    let folders = folder_paths(&state, &org).await?;
     let action = format!("/bookmarks/{}/edit", b.row.id);
     let f = BookmarkForm {
         return_to: Some(nav::local_or(
@@ -371,6 +322,7 @@ pub async fn edit_page(
         )),
         ..BookmarkForm::from_view(&b)
     };
+    let folders = chosen(&state, &org, &f.folders()).await?;
     let body = html! {
         h1 { (ctx.tf("lib.edit_title", &[("title", &b.row.title)])) }
         (form(&ctx, &org, &action, &f, &folders, None))
@@ -387,9 +339,9 @@ pub async fn update(
     // 404 or 403 before anything else, as the use case would answer.
     let b = own(&state, &org, &id).await?;
     let shared_teams: Vec<String> = b.shared.teams.iter().map(|t| t.id.clone()).collect();
-    let saved = match shares(&state, &org, &ctx, &f, &shared_teams).await? {
-        Ok(named) => {
-            let input = f.input(named);
+    let saved = match typed(&state, &org, &ctx, &f, &shared_teams).await? {
+        Ok((named, folder)) => {
+            let input = f.input(named, folder);
             match use_case::update(&state.store, &state.link_checker, &org, &id, input).await {
                 Err(e @ (AppError::NotFound(_) | AppError::Forbidden)) => return Err(e.into()),
                 r => r.map_err(|e| explain(ctx.lang, e)),
@@ -403,7 +355,7 @@ pub async fn update(
             Ok(nav::see_other(&nav::with_notice(&to, "saved")))
         }
         Err((status, message)) => {
-            let folders = folder_paths(&state, &org).await?;
+            let folders = chosen(&state, &org, &f.folders()).await?;
             let action = format!("/bookmarks/{}/edit", b.row.id);
             let body = html! { h1 { (ctx.t("lib.edit")) } (form(&ctx, &org, &action, &f, &folders, Some(&message))) };
             Ok((status, layout::page(&ctx, ctx.t("lib.edit"), body)).into_response())

@@ -1,11 +1,12 @@
-//! `/folders` and `/tags`: list, create, delete (each through the same use cases as the API).
+//! `/tags`: list, create, delete (through the same use cases as the API); the folders are in
+//! `folders_page.rs`.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use crate::app::folders::{self, FolderInput};
+use super::list_page;
 use crate::app::tags;
 use crate::app::tenancy::CurrentOrg;
 use crate::error::AppError;
@@ -13,9 +14,11 @@ use crate::state::AppState;
 use crate::store;
 use crate::web::errors::{explain, PageResult};
 use crate::web::form::{Empty, Form};
+use crate::web::icons::{icon, Icon};
 use crate::web::layout::{self, alert, csrf_field, Field};
 use crate::web::nav;
 use crate::web::session::{Ctx, Member};
+use axum::http::StatusCode;
 
 #[derive(Deserialize)]
 pub struct NameForm {
@@ -45,96 +48,72 @@ fn row(
     }
 }
 
-async fn folders_page(
-    state: &AppState,
-    org: &CurrentOrg,
-    ctx: &Ctx,
-    typed: &str,
-    error: Option<&str>,
-) -> Result<Markup, AppError> {
-    let rows = {
-        let mut db = state.store.read().await?;
-        store::folders::list(&mut db.conn(), org.id(), org.user_id()).await?
-    };
-    Ok(html! {
-        h1 { (ctx.t("lib.folders")) }
-        (alert(error))
-        form.card-form method="post" action="/folders" {
-            (csrf_field(ctx))
-            div.row {
-                (Field::new(ctx.t("lib.folder_name"), "name").value(typed).required().render())
-                button type="submit" { (ctx.t("lib.add_folder")) }
-            }
-        }
-        @if rows.is_empty() { p role="status" { (ctx.t("lib.no_folders")) } }
-        ul.plain {
-            @for f in &rows {
-                @let mine = f.user_id == org.user_id();
-                (row(ctx, format!("/bookmarks?folder_id={}", f.id), &f.name,
-                    (!mine).then(|| ctx.tf("lib.shared_by", &[("name", &f.owner_name)])),
-                    mine.then(|| format!("/folders/{}/delete", f.id))))
-            }
-        }
-        p.muted { (ctx.t("lib.delete_keeps")) }
-    })
+/// Which tags `/tags` shows: a page of them by name or by use, or those matching a search.
+#[derive(Deserialize, Default)]
+pub struct TagBrowse {
+    offset: Option<i64>,
+    sort_by: Option<String>,
+    q: Option<String>,
 }
 
-pub async fn folders(State(state): State<AppState>, Member { org, ctx }: Member) -> PageResult {
-    let body = folders_page(&state, &org, &ctx, "", None).await?;
-    Ok(layout::page(&ctx, ctx.t("lib.folders"), body).into_response())
-}
+impl TagBrowse {
+    fn most_used(&self) -> bool {
+        self.sort_by.as_deref() == Some("most_used")
+    }
 
-pub async fn create_folder(
-    State(state): State<AppState>,
-    Member { org, ctx }: Member,
-    Form(form): Form<NameForm>,
-) -> PageResult {
-    let input = FolderInput {
-        name: form.name.clone(),
-        ..Default::default()
-    };
-    match folders::create(&state.store, &state.limits, &org, input).await {
-        Ok(_) => Ok(nav::see_other(&nav::with_notice(
-            "/folders",
-            "created_folder",
-        ))),
-        Err(e) => {
-            refused(
-                &state,
-                &org,
-                &ctx,
-                e,
-                form.name.as_deref().unwrap_or(""),
-                true,
-            )
-            .await
+    fn href(&self, offset: i64, most_used: bool) -> String {
+        let mut pairs = Vec::new();
+        if most_used {
+            pairs.push(("sort_by", "most_used".to_string()));
         }
+        if offset > 0 {
+            pairs.push(("offset", offset.to_string()));
+        }
+        nav::with_query("/tags", &pairs)
     }
 }
 
-pub async fn delete_folder(
-    State(state): State<AppState>,
-    Member { org, .. }: Member,
-    Path(id): Path<String>,
-    Form(_): Form<Empty>,
-) -> PageResult {
-    folders::delete(&state.store, &org, &id).await?;
-    Ok(nav::see_other(&nav::with_notice(
-        "/folders",
-        "deleted_folder",
-    )))
-}
+/// How many tags one page of `/tags` lists.
+const TAG_PAGE: i64 = 100;
 
 async fn tags_page(
     state: &AppState,
     org: &CurrentOrg,
     ctx: &Ctx,
+    at: &TagBrowse,
     typed: &str,
     error: Option<&str>,
 ) -> Result<Markup, AppError> {
-    let rows = {
-        let mut db = state.store.read().await?;
-        store::tags::list(&mut db.conn(), org.id(), org.user_id()).await?
+    let search = at.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let offset = at.offset.unwrap_or(0).max(0);
+    let (rows, total) = match search {
+        Some(q) => {
+            let pattern = format!("%{}%", q.to_lowercase().replace(['%', '_'], ""));
+            let mut db = state.store.read().await?;
+            let rows =
+                store::tags::search(&mut db.conn(), org.id(), org.user_id(), &pattern, TAG_PAGE)
+                    .await?;
+            let n = rows.len() as i64;
+            (rows, n)
+        }
+        None => {
+            // A page short of full needs no count (and a small library no second query).
+            let sort = if at.most_used() {
+                store::tags::Sort::MostUsed
+            } else {
+                store::tags::Sort::Alphabetical
+            };
+            let mut db = state.store.read().await?;
+            let c = &mut db.conn();
+            let rows =
+                store::tags::page(c, org.id(), org.user_id(), sort, TAG_PAGE, offset).await?;
+            let total = if offset == 0 && (rows.len() as i64) < TAG_PAGE {
+                rows.len() as i64
+            } else {
+                store::tags::count(c, org.id(), org.user_id()).await?
+            };
+            (rows, total)
+        }
     };
     Ok(html! {
         h1 { (ctx.t("lib.tags")) }
@@ -146,7 +125,22 @@ async fn tags_page(
                 button type="submit" { (ctx.t("lib.add_tag")) }
             }
         }
-        @if rows.is_empty() { p role="status" { (ctx.t("lib.no_tags")) } }
+        form.search method="get" action="/tags" role="search" {
+            div.search-field {
+                label.visually-hidden for="f-tag-q" { (ctx.t("lib.tag_search")) }
+                input #f-tag-q type="search" name="q" value=(search.unwrap_or("")) placeholder=(ctx.t("lib.tag_search"));
+            }
+            button.search-go type="submit" { (icon(Icon::Search)) span.label { (ctx.t("lib.search")) } }
+        }
+        @if search.is_none() && total > 0 {
+            nav.views aria-label=(ctx.t("lib.sort")) {
+                a href=(at.href(0, false)) aria-current=[(!at.most_used()).then_some("page")] { (ctx.t("lib.sort_name")) }
+                a href=(at.href(0, true)) aria-current=[at.most_used().then_some("page")] { (ctx.t("lib.sort_most_used")) }
+            }
+        }
+        @if rows.is_empty() {
+            p role="status" { @if search.is_some() { (ctx.t("lib.tag_none")) } @else { (ctx.t("lib.no_tags")) } }
+        }
         ul.plain {
             @for t in &rows {
                 (row(ctx, format!("/bookmarks?tag_id={}", t.id), &t.name,
@@ -154,12 +148,21 @@ async fn tags_page(
                     Some(format!("/tags/{}/delete", t.id))))
             }
         }
+        @if search.is_some() {
+            p { a href="/tags" { (ctx.t("lib.all_tags")) } }
+        } @else {
+            (list_page::pager(ctx, &|o| at.href(o, at.most_used()), offset, TAG_PAGE, total))
+        }
         p.muted { (ctx.t("lib.delete_keeps")) }
     })
 }
 
-pub async fn tags(State(state): State<AppState>, Member { org, ctx }: Member) -> PageResult {
-    let body = tags_page(&state, &org, &ctx, "", None).await?;
+pub async fn tags(
+    State(state): State<AppState>,
+    Member { org, ctx }: Member,
+    Query(at): Query<TagBrowse>,
+) -> PageResult {
+    let body = tags_page(&state, &org, &ctx, &at, "", None).await?;
     Ok(layout::page(&ctx, ctx.t("lib.tags"), body).into_response())
 }
 
@@ -170,17 +173,7 @@ pub async fn create_tag(
 ) -> PageResult {
     match tags::create(&state.store, &state.limits, &org, form.name.as_deref()).await {
         Ok(_) => Ok(nav::see_other(&nav::with_notice("/tags", "created_tag"))),
-        Err(e) => {
-            refused(
-                &state,
-                &org,
-                &ctx,
-                e,
-                form.name.as_deref().unwrap_or(""),
-                false,
-            )
-            .await
-        }
+        Err(e) => refused(&state, &org, &ctx, e, form.name.as_deref().unwrap_or("")).await,
     }
 }
 
@@ -194,29 +187,31 @@ pub async fn delete_tag(
     Ok(nav::see_other(&nav::with_notice("/tags", "deleted_tag")))
 }
 
+/// What a refused create says on its page; a rate limit is answered as every page answers it.
+pub(super) fn refused_message(ctx: &Ctx, e: AppError) -> PageResult<(StatusCode, String)> {
+    if matches!(e, AppError::TooManyRequests { .. }) {
+        // As every page answers a rate limit: a page of its own, with `Retry-After`.
+        return Err(e.into());
+    }
+    Ok(explain(ctx.lang, e))
+}
+
 async fn refused(
     state: &AppState,
     org: &CurrentOrg,
     ctx: &Ctx,
     e: AppError,
     typed: &str,
-    folder: bool,
 ) -> PageResult<Response> {
-    if matches!(e, AppError::TooManyRequests { .. }) {
-        // As every page answers a rate limit: a page of its own, with `Retry-After`.
-        return Err(e.into());
-    }
-    let (status, message) = explain(ctx.lang, e);
-    let (title, body) = if folder {
-        (
-            ctx.t("lib.folders"),
-            folders_page(state, org, ctx, typed, Some(&message)).await?,
-        )
-    } else {
-        (
-            ctx.t("lib.tags"),
-            tags_page(state, org, ctx, typed, Some(&message)).await?,
-        )
-    };
-    Ok((status, layout::page(ctx, title, body)).into_response())
+    let (status, message) = refused_message(ctx, e)?;
+    let body = tags_page(
+        state,
+        org,
+        ctx,
+        &TagBrowse::default(),
+        typed,
+        Some(&message),
+    )
+    .await?;
+    Ok((status, layout::page(ctx, ctx.t("lib.tags"), body)).into_response())
 }

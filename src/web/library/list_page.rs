@@ -5,8 +5,8 @@
 
 use maud::{html, Markup};
 
+use super::folder_field;
 use crate::app::list_params::{present, ListParams};
-use crate::store::{folders, tags};
 use crate::web::icons::{icon, Icon};
 use crate::web::session::Ctx;
 
@@ -46,6 +46,14 @@ const FILTERS: [&str; 7] = [
     "link_status",
     "sort_by",
 ];
+
+/// What the filter fields and chips show for the folder and tag filters: the folder's path (or
+/// name) and the tag's name, or the text typed when it named none.
+#[derive(Default)]
+pub struct Labels {
+    pub folder: Option<String>,
+    pub tag: Option<String>,
+}
 
 /// Links to the list as it is now, with one thing changed.
 pub struct ListUrl<'a> {
@@ -178,18 +186,8 @@ fn named<'a>(ctx: &Ctx, pairs: &[(&str, &'a str)], value: &'a str) -> &'a str {
 
 /// The search field, and below a "Filters" fold (a `<details>`) with every other filter. One
 /// form: searching keeps the filters chosen, and the view rides along hidden.
-pub fn search(
-    ctx: &Ctx,
-    url: &ListUrl,
-    own_folders: &[folders::FolderRow],
-    own_tags: &[tags::TagRow],
-) -> Markup {
+pub fn search(ctx: &Ctx, url: &ListUrl, labels: &Labels) -> Markup {
     let p = url.params;
-    let any = |key: &str| vec![(String::new(), ctx.t(key).to_string())];
-    let mut folder_opts = any("lib.any_folder");
-    folder_opts.extend(own_folders.iter().map(|f| (f.id.clone(), f.name.clone())));
-    let mut tag_opts = any("lib.any_tag");
-    tag_opts.extend(own_tags.iter().map(|t| (t.id.clone(), t.name.clone())));
     let folded = url.active().filter(|(k, _)| *k != "q").count();
     html! {
         form.search method="get" action="/bookmarks" role="search" data-clean-get {
@@ -209,8 +207,18 @@ pub fn search(
                 div.filter-panel {
                     div.filter-grid {
                         (select("f-scope", "scope", ctx.t("lib.scope"), p.scope.as_deref(), &options(ctx, &SCOPES)))
-                        (select("f-folder", "folder_id", ctx.t("lib.folder"), p.folder_id.as_deref(), &folder_opts))
-                        (select("f-tag", "tag_id", ctx.t("lib.tag"), p.tag_id.as_deref(), &tag_opts))
+                        (folder_field::single(ctx, "f-folder", "folder", ctx.t("lib.folder"), labels.folder.as_deref().unwrap_or(""), Some("f-folder-id")))
+                        @if let Some(id) = url.value("folder_id") { input #f-folder-id type="hidden" name="folder_id" value=(id); }
+                        div.field {
+                            label for="f-tag" { (ctx.t("lib.tag")) }
+                            div.combo {
+                                input #f-tag type="text" name="tag" value=(labels.tag.as_deref().unwrap_or(""))
+                                    autocomplete="off" spellcheck="false" data-suggest="/tags/suggest" data-single
+                                    data-id-field="f-tag-id"
+                                    data-list-label=(ctx.tf("lib.suggestions", &[("field", ctx.t("lib.tag"))]));
+                            }
+                        }
+                        @if let Some(id) = url.value("tag_id") { input #f-tag-id type="hidden" name="tag_id" value=(id); }
                         (select("f-link", "link_status", ctx.t("lib.link_status"), p.link_status.as_deref(), &options(ctx, &LINKS)))
                         (select("f-sort", "sort_by", ctx.t("lib.sort"), p.sort_by.as_deref(), &options(ctx, &SORTS)))
                     }
@@ -229,24 +237,13 @@ pub fn search(
 }
 
 /// The filters in force, each a chip that links to the list without it; "clear all" after.
-pub fn chips(
-    ctx: &Ctx,
-    url: &ListUrl,
-    own_folders: &[folders::FolderRow],
-    own_tags: &[tags::TagRow],
-) -> Markup {
+pub fn chips(ctx: &Ctx, url: &ListUrl, labels: &Labels) -> Markup {
     let label = |key: &str, value: &str| -> String {
         let name = match key {
             "q" => return ctx.tf("lib.chip_search", &[("q", value)]),
-            "folder_id" => own_folders
-                .iter()
-                .find(|f| f.id == value)
-                .map_or(ctx.t("lib.folder"), |f| f.name.as_str()),
+            "folder_id" => labels.folder.as_deref().unwrap_or(ctx.t("lib.folder")),
             "tag_id" => {
-                let name = own_tags
-                    .iter()
-                    .find(|t| t.id == value)
-                    .map_or(ctx.t("lib.tag"), |t| t.name.as_str());
+                let name = labels.tag.as_deref().unwrap_or(ctx.t("lib.tag"));
                 return format!("#{name}");
             }
             "scope" => return named(ctx, &SCOPES, value).to_string(),
@@ -304,13 +301,7 @@ pub fn views(ctx: &Ctx, url: &ListUrl, offset: i64) -> Markup {
 /// What to do with the ticked bookmarks. Folded (a `<details>`) so that it costs one line
 /// without JavaScript; with it, the bar stays hidden until something is ticked, then opens and
 /// sticks to the top of the window.
-pub fn bulk_bar(
-    ctx: &Ctx,
-    own_folders: &[folders::FolderRow],
-    own_tags: &[tags::TagRow],
-    people: &[(String, String)],
-    teams: &[(String, String)],
-) -> Markup {
+pub fn bulk_bar(ctx: &Ctx) -> Markup {
     html! {
         details.bulk-bar data-bulk-bar {
             summary { (ctx.t("lib.bulk")) " (" output data-selected-count { "0" } ")" }
@@ -324,34 +315,21 @@ pub fn bulk_bar(
                         option value="delete" { (ctx.t("lib.bulk_delete")) }
                     }
                 }
+                (folder_field::single(ctx, "f-bulk-folder", "folder", ctx.t("lib.folder"), "", None))
                 div.field {
-                    label for="f-bulk-folder" { (ctx.t("lib.folder")) }
-                    select #f-bulk-folder name="folder_id" {
-                        option value="" { "—" }
-                        @for f in own_folders { option value=(f.id) { (f.name) } }
-                    }
-                }
-                div.field {
-                    label for="f-bulk-tag" { (ctx.t("lib.tag")) }
-                    select #f-bulk-tag name="tag_id" {
-                        option value="" { "—" }
-                        @for t in own_tags { option value=(t.id) { (t.name) } }
+                    label for="f-bulk-tags" { (ctx.t("lib.bulk_tags")) }
+                    div.combo {
+                        input #f-bulk-tags type="text" name="tags" autocomplete="off" spellcheck="false"
+                            data-suggest="/tags/suggest"
+                            data-list-label=(ctx.tf("lib.suggestions", &[("field", ctx.t("lib.bulk_tags"))]));
                     }
                 }
                 div.field {
                     label for="f-bulk-share" { (ctx.t("lib.bulk_share_with")) }
-                    select #f-bulk-share name="share_with" {
-                        option value="" { "—" }
-                        @if !people.is_empty() {
-                            optgroup label=(ctx.t("lib.share_people")) {
-                                @for (id, name) in people { option value=(format!("user:{id}")) { (name) } }
-                            }
-                        }
-                        @if !teams.is_empty() {
-                            optgroup label=(ctx.t("lib.share_teams")) {
-                                @for (id, name) in teams { option value=(format!("team:{id}")) { (name) } }
-                            }
-                        }
+                    div.combo {
+                        input #f-bulk-share type="text" name="share_with" autocomplete="off" spellcheck="false"
+                            data-suggest="/share/suggest"
+                            data-list-label=(ctx.tf("lib.suggestions", &[("field", ctx.t("lib.bulk_share_with"))]));
                     }
                 }
                 button type="submit" { (ctx.t("lib.apply")) }
@@ -384,7 +362,13 @@ fn numbers(current: i64, pages: i64) -> Vec<Option<i64>> {
 }
 
 /// "‹ 1 … 4 5 6 … 493 ›": every page a link, the current one marked `aria-current="page"`.
-pub fn pager(ctx: &Ctx, url: &ListUrl, offset: i64, size: i64, total: i64) -> Markup {
+pub fn pager(
+    ctx: &Ctx,
+    href: &dyn Fn(i64) -> String,
+    offset: i64,
+    size: i64,
+    total: i64,
+) -> Markup {
     let pages = (total + size - 1) / size;
     let current = offset / size + 1;
     if pages <= 1 && offset == 0 {
@@ -395,7 +379,7 @@ pub fn pager(ctx: &Ctx, url: &ListUrl, offset: i64, size: i64, total: i64) -> Ma
             ul {
                 li {
                     @if offset > 0 {
-                        a.icon-button href=(url.page((offset - size).max(0))) rel="prev" title=(ctx.t("lib.prev")) {
+                        a.icon-button href=(href((offset - size).max(0))) rel="prev" title=(ctx.t("lib.prev")) {
                             (icon(Icon::ChevronLeft)) span.visually-hidden { (ctx.t("lib.prev")) }
                         }
                     }
@@ -403,14 +387,14 @@ pub fn pager(ctx: &Ctx, url: &ListUrl, offset: i64, size: i64, total: i64) -> Ma
                 @for n in numbers(current, pages) {
                     li {
                         @match n {
-                            Some(n) => a href=(url.page((n - 1) * size)) aria-current=[(n == current).then_some("page")] { (ctx.num(n)) },
+                            Some(n) => a href=(href((n - 1) * size)) aria-current=[(n == current).then_some("page")] { (ctx.num(n)) },
                             None => span.gap { "…" },
                         }
                     }
                 }
                 li {
                     @if offset + size < total {
-                        a.icon-button href=(url.page(offset + size)) rel="next" title=(ctx.t("lib.next")) {
+                        a.icon-button href=(href(offset + size)) rel="next" title=(ctx.t("lib.next")) {
                             (icon(Icon::ChevronRight)) span.visually-hidden { (ctx.t("lib.next")) }
                         }
                     }

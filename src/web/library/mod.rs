@@ -4,10 +4,13 @@
 mod bookmarks;
 mod dashboard;
 mod edit;
+mod folder_field;
+mod folders_page;
 mod go;
 mod groups;
 pub mod link;
 mod list_page;
+mod palette;
 mod rows;
 mod suggest;
 
@@ -39,17 +42,21 @@ pub fn router() -> Router<AppState> {
             "/bookmarks/{id}/delete",
             get(edit::delete_page).post(edit::delete),
         )
-        .route("/folders", get(groups::folders).post(groups::create_folder))
-        .route("/folders/{id}/delete", post(groups::delete_folder))
+        .route(
+            "/folders",
+            get(folders_page::folders).post(folders_page::create_folder),
+        )
+        .route("/folders/{id}/delete", post(folders_page::delete_folder))
         .route("/tags", get(groups::tags).post(groups::create_tag))
         .route("/tags/{id}/delete", post(groups::delete_tag))
         .route("/tags/suggest", get(suggest::tags))
+        .route("/folders/suggest", get(suggest::folders))
         .route("/share/suggest", get(suggest::share))
         .route("/go-preferences", get(go::preferences))
         .route("/go-preferences/forget", post(go::forget))
         .route("/search-engine", get(go::search_engine))
         .route("/opensearch.xml", get(go::opensearch))
-        .route("/palette", get(go::palette))
+        .route("/palette", get(palette::palette))
 }
 
 /// A bookmark as a card (the dashboard's sections).
