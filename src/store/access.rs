@@ -53,10 +53,15 @@ pub fn others_bookmark_ids_shared_with(o: &str, u: &str) -> String {
              ON btm.team_id = bts.team_id WHERE bts.org_id = {o} AND btm.org_id = {o} AND btm.user_id = {u} \
          UNION SELECT sa.id FROM bookmarks sa WHERE sa.org_id = {o} AND sa.share_all_teams = TRUE \
              AND sa.user_id <> {u} AND {in_a_team} \
-         UNION SELECT bf.bookmark_id FROM bookmark_folders bf JOIN folders sf ON sf.id = bf.folder_id \
-             WHERE sf.org_id = {o} AND sf.user_id <> {u} AND {folder}",
+         UNION SELECT bf.bookmark_id FROM bookmark_folders bf WHERE bf.folder_id IN ( \
+             SELECT fus.folder_id FROM folder_user_shares fus JOIN folders sf ON sf.id = fus.folder_id \
+               WHERE fus.org_id = {o} AND fus.user_id = {u} AND sf.user_id <> {u} \
+             UNION SELECT fts.folder_id FROM folder_team_shares fts JOIN team_members ftm \
+               ON ftm.team_id = fts.team_id JOIN folders sf ON sf.id = fts.folder_id \
+               WHERE fts.org_id = {o} AND ftm.org_id = {o} AND ftm.user_id = {u} AND sf.user_id <> {u} \
+             UNION SELECT sf.id FROM folders sf WHERE sf.org_id = {o} AND sf.share_all_teams = TRUE \
+               AND sf.user_id <> {u} AND {in_a_team})",
         in_a_team = in_any_team(o, u),
-        folder = folder_shared_with("sf", o, u),
     )
 }
 

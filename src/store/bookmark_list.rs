@@ -119,6 +119,12 @@ fn condition_in(
 ) -> String {
     let mut parts = vec![match (f.scope, part) {
         (Scope::All, Some(Part::Own)) => "(b.org_id = $1 AND b.user_id = $2)".into(),
+        // PostgreSQL is made to read the shared ids first, then look each up: left to itself it
+        // guessed thousands and scanned the whole library (340 ms instead of a few).
+        (Scope::All, Some(Part::Shared)) if is_postgres(c) => format!(
+            "(b.org_id = $1 AND b.user_id <> $2 AND b.id = ANY(ARRAY({})))",
+            others_bookmark_ids_shared_with("$1", "$2")
+        ),
         (Scope::All, Some(Part::Shared)) => format!(
             "(b.org_id = $1 AND b.user_id <> $2 AND b.id IN ({}))",
             others_bookmark_ids_shared_with("$1", "$2")

@@ -59,6 +59,18 @@ pub fn without_notice(here: &str) -> String {
     format!("{path}?{query}")
 }
 
+/// `path` with the `(key, value)` pairs as its query, `path` alone when there are none.
+pub fn with_query(path: &str, pairs: &[(&str, String)]) -> String {
+    if pairs.is_empty() {
+        return path.to_string();
+    }
+    let mut q = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        q.append_pair(k, v);
+    }
+    format!("{path}?{}", q.finish())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,16 +111,4 @@ mod tests {
         assert_eq!(with_notice("/a", "saved"), "/a?notice=saved");
         assert_eq!(with_notice("/a?b=1", "saved"), "/a?b=1&notice=saved");
     }
-}
-
-/// `path` with the `(key, value)` pairs as its query, `path` alone when there are none.
-pub fn with_query(path: &str, pairs: &[(&str, String)]) -> String {
-    if pairs.is_empty() {
-        return path.to_string();
-    }
-    let mut q = url::form_urlencoded::Serializer::new(String::new());
-    for (k, v) in pairs {
-        q.append_pair(k, v);
-    }
-    format!("{path}?{}", q.finish())
 }
