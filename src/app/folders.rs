@@ -289,10 +289,11 @@ pub async fn level(
     if let Some(raw) = parent {
         let row = visible(c, org, raw).await?;
         if row.user_id == org.user_id() {
-            let tree = folders::own_tree(c, org.id(), org.user_id()).await?;
+            // Only the folders above are read, not the whole tree.
             let above = folders::ancestors(c, org.id(), &row.id).await?;
+            let names = folders::own_names(c, org.id(), org.user_id(), &above).await?;
             for id in above.iter().rev() {
-                if let Some((_, name, _)) = tree.iter().find(|(i, _, _)| i == id) {
+                if let Some((_, name)) = names.iter().find(|(i, _)| i == id) {
                     crumbs.push((id.clone(), name.clone()));
                 }
             }

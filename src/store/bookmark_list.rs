@@ -203,20 +203,24 @@ pub async fn page(
 }
 
 /// At least how many bookmarks match `f`'s words, counted from the full-text index alone
-/// (on SQLite across every organization), for a list that shows no total (the palette): it
-/// decides how the rows are read, as [`count`] does, without testing each hit.
+/// (on SQLite across every organization) and only up to one past [`FEW_HITS`] (SQLite:
+/// [`FEW_HITS_SQLITE`]), for a list that shows no total (the palette): it decides how the rows
+/// are read, as [`count`] does, without testing or counting every hit.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn hits_at_most(c: &mut Conn<'_>, org_id: &str, terms: &SearchTerms) -> Result<i64> {
+    // Only whether they are few matters: counting stops one past the line.
     if is_postgres(c) {
         c.scalar(
-            "SELECT COUNT(*) FROM bookmarks WHERE org_id = $1 AND search @@ to_tsquery('simple', $2)",
-            args![org_id, terms.tsquery()],
+            "SELECT COUNT(*) FROM (SELECT 1 FROM bookmarks WHERE org_id = $1 \
+             AND search @@ to_tsquery('simple', $2) LIMIT $3) h",
+            args![org_id, terms.tsquery(), FEW_HITS + 1],
         )
         .await
     } else {
         c.scalar(
-            "SELECT COUNT(*) FROM bookmarks_fts WHERE bookmarks_fts MATCH $1",
-            args![terms.fts5()],
+            "SELECT COUNT(*) FROM (SELECT 1 FROM bookmarks_fts WHERE bookmarks_fts MATCH $1 \
+             LIMIT $2) h",
+            args![terms.fts5(), FEW_HITS_SQLITE + 1],
         )
         .await
     }

@@ -219,6 +219,9 @@ pub async fn own_names(
     user_id: &str,
     ids: &[String],
 ) -> Result<Vec<(String, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut args = super::sql::Args::org_user(org_id, user_id);
     let list = args.list(ids);
     let sql = format!(

@@ -55,9 +55,10 @@ async fn filters(
     }
     if let Some(text) = query.folder.take() {
         let text = text.trim();
-        if Some(text) != labels.folder.as_deref() {
+        if text.is_empty() {
+            (p.folder_id, labels.folder) = (None, None);
+        } else if Some(text) != labels.folder.as_deref() {
             match folder_paths::resolve(c, org, text).await? {
-                _ if text.is_empty() => (p.folder_id, labels.folder) = (None, None),
                 Ok(id) => (p.folder_id, labels.folder) = (Some(id), Some(text.to_string())),
                 Err(why) => {
                     problems.push(folder_field::unresolved(ctx, &why));

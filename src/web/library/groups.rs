@@ -9,6 +9,7 @@ use serde::Deserialize;
 use super::list_page;
 use crate::app::tags;
 use crate::app::tenancy::CurrentOrg;
+use crate::domain::SearchTerms;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store;
@@ -88,11 +89,16 @@ async fn tags_page(
     let offset = at.offset.unwrap_or(0).max(0);
     let (rows, total) = match search {
         Some(q) => {
-            let pattern = format!("%{}%", q.to_lowercase().replace(['%', '_'], ""));
-            let mut db = state.store.read().await?;
-            let rows =
-                store::tags::search(&mut db.conn(), org.id(), org.user_id(), &pattern, TAG_PAGE)
-                    .await?;
+            // Words as every search takes them; punctuation alone finds nothing.
+            let rows = match SearchTerms::parse(q) {
+                Some(terms) => {
+                    let mut db = state.store.read().await?;
+                    let c = &mut db.conn();
+                    let pattern = terms.like_pattern();
+                    store::tags::search(c, org.id(), org.user_id(), &pattern, TAG_PAGE).await?
+                }
+                None => Vec::new(),
+            };
             let n = rows.len() as i64;
             (rows, n)
         }

@@ -109,9 +109,8 @@ pub async fn palette(
             });
         }
     }
-    if go_prefix.is_none() && !q.is_empty() {
-        let needle = q.to_lowercase();
-        let pattern = format!("%{}%", needle.replace(['%', '_'], ""));
+    let names = go_prefix.is_none().then(|| SearchTerms::parse(q)).flatten();
+    if let Some(pattern) = names.map(|t| t.like_pattern()) {
         let mut db = state.store.read().await?;
         let c = &mut db.conn();
         for f in folders::search(c, org.id(), org.user_id(), &pattern, NAMES).await? {
