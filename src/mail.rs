@@ -33,6 +33,54 @@ impl std::fmt::Debug for Mailer {
     }
 }
 
+/// An SMTP server an instance admin set in the web app (`/api/admin/settings/smtp`); it takes
+/// precedence over `SMTP_URL`. `Debug` leaves the password out.
+#[derive(Clone)]
+pub struct SmtpServer {
+    pub host: String,
+    pub port: u16,
+    /// TLS from the first byte (usually port 465); otherwise STARTTLS when the server offers it.
+    pub secure: bool,
+    pub user: String,
+    pub password: String,
+    /// The sender; `None` keeps `MAIL_FROM`.
+    pub from: Option<Mailbox>,
+}
+
+impl std::fmt::Debug for SmtpServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpServer")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("secure", &self.secure)
+            .field("user", &self.user)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SmtpServer {
+    fn transport(&self) -> Result<AsyncSmtpTransport<Tokio1Executor>> {
+        use lettre::transport::smtp::authentication::Credentials;
+        use lettre::transport::smtp::client::{Tls, TlsParameters};
+        let params = TlsParameters::new(self.host.clone())
+            .map_err(|e| AppError::bad_request(format!("SMTP host: {e}")))?;
+        let tls = if self.secure {
+            Tls::Wrapper(params)
+        } else {
+            Tls::Opportunistic(params)
+        };
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&self.host)
+            .port(self.port)
+            .tls(tls)
+            .timeout(Some(std::time::Duration::from_secs(15)));
+        if !self.user.is_empty() {
+            builder =
+                builder.credentials(Credentials::new(self.user.clone(), self.password.clone()));
+        }
+        Ok(builder.build())
+    }
+}
+
 /// An email to send: plain text, with the one link it exists for.
 pub struct Email<'a> {
     pub to: &'a str,
@@ -59,7 +107,17 @@ impl Mailer {
         Ok(Self { transport, from })
     }
 
+    /// Whether mail leaves by SMTP (`SMTP_URL`) rather than as files.
+    pub fn has_smtp(&self) -> bool {
+        matches!(self.transport, Transport::Smtp(_))
+    }
+
     pub async fn send(&self, email: Email<'_>) -> Result<()> {
+        self.send_via(email, None).await
+    }
+
+    /// Sends through `server` when given (the one an admin set), otherwise as configured.
+    pub async fn send_via(&self, email: Email<'_>, server: Option<&SmtpServer>) -> Result<()> {
         // The bare address, parsed with the grammar `Email::parse` checks (no display name or
         // comments read into it).
         let to = Mailbox::new(
@@ -69,13 +127,25 @@ impl Mailer {
                 .parse::<lettre::Address>()
                 .map_err(|_| AppError::bad_request("Invalid email format"))?,
         );
+        let from = server
+            .and_then(|s| s.from.clone())
+            .unwrap_or_else(|| self.from.clone());
         let message = Message::builder()
-            .from(self.from.clone())
+            .from(from)
             .to(to)
             .subject(email.subject.clone())
             .header(ContentType::TEXT_PLAIN)
             .body(plain_body(&email.body))
             .map_err(|e| AppError::internal(format!("building email: {e}")))?;
+        if let Some(server) = server {
+            server
+                .transport()?
+                .send(message)
+                .await
+                .map_err(|e| AppError::internal(format!("smtp ({}): {e}", server.host)))?;
+            tracing::info!(subject = %email.subject, host = %server.host, "email sent by SMTP");
+            return Ok(());
+        }
         match &self.transport {
             Transport::Smtp(t) => {
                 t.send(message)

@@ -75,6 +75,7 @@ impl Shared {
     pub fn outbox(&self) -> Outbox<'_> {
         Outbox {
             mailer: &self.mailer,
+            store: &self.store,
             base_url: self.config.base_url(),
         }
     }

@@ -3,10 +3,10 @@
 use crate::app::audit::{self, Actor, Event};
 use crate::app::identity::CurrentUser;
 use crate::config::Mode;
-use crate::domain::{DomainError, OrgRole};
+use crate::domain::{DomainError, OrgRole, Timestamp};
 use crate::error::{AppError, Result};
 use crate::security::passwords;
-use crate::store::{orgs, users, Conn, Store};
+use crate::store::{orgs, sessions, users, Conn, Store};
 
 /// Asks for the account's password before a sensitive change (turning MFA off, renewing backup
 /// codes, deleting the account): 400 `PASSWORD_REQUIRED` without it, 401 `INVALID_PASSWORD`
@@ -24,7 +24,26 @@ pub async fn confirm_password(user: &CurrentUser, password: Option<&str>) -> Res
     Ok(())
 }
 
-/// Deletes the caller's account, given its password: its sessions and tokens end, its
+/// Within this long of signing in, the session itself counts as the password for deleting the
+/// account ("sudo mode"): the original SlugBase client asks for none.
+pub const RECENT_SIGN_IN_MILLIS: i64 = 10 * 60 * 1000;
+
+/// Whether the caller signed in, in this browser session, within [`RECENT_SIGN_IN_MILLIS`]. An
+/// API token never counts: it is not a sign-in.
+async fn signed_in_recently(store: &Store, me: &CurrentUser) -> Result<bool> {
+    let Some(id) = me.credential.session_id() else {
+        return Ok(false);
+    };
+    let mut db = store.read().await?;
+    let Some(session) = sessions::by_id(&mut db.conn(), id).await? else {
+        return Ok(false);
+    };
+    let now = Timestamp::now().millis();
+    Ok(session.is_live(now) && now - session.created_at <= RECENT_SIGN_IN_MILLIS)
+}
+
+/// Deletes the caller's account, given its password (or a recent sign-in, see
+/// [`RECENT_SIGN_IN_MILLIS`]): its sessions and tokens end, its
 /// memberships go, and what it owned in every organization goes with it (foreign keys cascade);
 /// an organization it was the only member of is deleted. Refused, changing nothing, while it is
 /// the last owner of an organization with other members, or the last admin of a self-hosted
@@ -35,7 +54,10 @@ pub async fn delete_own_account(
     me: &CurrentUser,
     password: Option<&str>,
 ) -> Result<()> {
-    confirm_password(me, password).await?;
+    let without_password = password.is_none_or(str::is_empty);
+    if !(without_password && signed_in_recently(store, me).await?) {
+        confirm_password(me, password).await?;
+    }
     let mut tx = store.begin().await?;
     let alone_in = remove(&mut tx.conn(), mode, &me.user, &Actor::of(me)).await?;
     tx.commit().await?;

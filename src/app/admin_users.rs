@@ -2,17 +2,19 @@
 //! neither delete nor demote themselves, and the last admin stays: every admin change takes
 //! one instance-wide lock, so two admins demoting each other at once cannot both succeed.
 
-use crate::app::account_removal;
 use crate::app::accounts::{insert_user, NewAccount};
 use crate::app::audit::{self, Actor, Event};
 use crate::app::email_links::{self, Outbox};
 use crate::app::identity::CurrentUser;
+use crate::app::{account_removal, admin_invites};
 use crate::config::Mode;
 use crate::domain::ids::parse_id;
 use crate::domain::{DomainError, Email, OrgRole, Password, PersonName, SearchTerms, Timestamp};
 use crate::error::{AppError, Result};
 use crate::security::{passwords, random_token};
 use crate::store::email_tokens::Purpose;
+use crate::store::teams::{self, TeamRow};
+use crate::store::user_admin::Listed;
 use crate::store::users::{self, ProfileChange, User};
 use crate::store::{orgs, sessions, tokens, user_admin, Store};
 
@@ -21,7 +23,7 @@ pub const INVITE_TTL_SECS: i64 = 7 * 24 * 3600;
 pub const DEFAULT_PAGE: i64 = 50;
 pub const MAX_PAGE: i64 = 500;
 
-fn not_found() -> AppError {
+pub(crate) fn not_found() -> AppError {
     AppError::not_found("User not found")
 }
 
@@ -35,7 +37,7 @@ pub fn require_admin(mode: Mode, user: &CurrentUser) -> Result<()> {
 }
 
 pub struct UserPage {
-    pub items: Vec<User>,
+    pub items: Vec<Listed>,
     pub total: i64,
     pub has_more: bool,
 }
@@ -50,7 +52,8 @@ pub async fn list(
     limit: Option<i64>,
     offset: Option<i64>,
 ) -> Result<UserPage> {
-    let limit = limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
+    // Without a limit, everyone: the original SlugBase answers its list so.
+    let limit = limit.map_or(i64::MAX, |l| l.clamp(1, MAX_PAGE));
     let offset = offset.unwrap_or(0);
     if offset < 0 {
         return Err(AppError::bad_request("offset must not be negative"));
@@ -68,6 +71,16 @@ pub async fn list(
         total,
         has_more,
     })
+}
+
+/// One person as the admin's list shows them, or 404.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn listed(store: &Store, id: &str) -> Result<Listed> {
+    let id = parse_id(id).ok_or_else(not_found)?;
+    let mut db = store.read().await?;
+    user_admin::one(&mut db.conn(), &id)
+        .await?
+        .ok_or_else(not_found)
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
@@ -140,15 +153,7 @@ pub async fn create(
         .ok_or_else(not_found)?;
     tx.commit().await?;
     if let Some(token) = link_token {
-        let link = outbox.link("/reset-password", &token);
-        let body = format!(
-            "{} made you a SlugBase account for {}.\n\nChoose your password here:\n\n{link}\n\nThe link works once and expires in 7 days.\n",
-            admin.user.name, user.email
-        );
-        if let Err(e) = outbox
-            .send(&user.email, "Your SlugBase account".into(), body)
-            .await
-        {
+        if let Err(e) = admin_invites::send(outbox, admin, &user, &token).await {
             tracing::error!(error = %e, "set-password email failed");
             return Err(AppError::Upstream(
                 "The account was created but the email could not be sent; send a password reset from the sign-in page",
@@ -256,4 +261,14 @@ pub async fn delete(store: &Store, mode: Mode, admin: &CurrentUser, id: &str) ->
         .ok_or_else(not_found)?;
     account_removal::remove(&mut tx.conn(), mode, &target, &Actor::of(admin)).await?;
     tx.commit().await
+}
+
+/// The teams of the admin's current organization that someone is in, by name.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn teams_of(store: &Store, org_id: &str, id: &str) -> Result<Vec<TeamRow>> {
+    let id = parse_id(id).ok_or_else(not_found)?;
+    let mut db = store.read().await?;
+    let mut c = db.conn();
+    users::by_id(&mut c, &id).await?.ok_or_else(not_found)?;
+    teams::list_for_member(&mut c, org_id, &id).await
 }

@@ -123,6 +123,7 @@ pub async fn record(c: &mut Conn<'_>, actor: &Actor, event: Event) -> Result<()>
         created_at: Timestamp::now().millis(),
         actor_user_id: actor.user_id.clone(),
         actor_email: actor.email.clone(),
+        actor_name: None,
         action: event.action.to_string(),
         entity_type: event.entity_type.to_string(),
         entity_id: event.entity_id,
@@ -148,6 +149,10 @@ pub async fn record_alone(store: &Store, actor: &Actor, event: Event) -> Result<
 pub struct LogParams {
     pub limit: Option<String>,
     pub before: Option<String>,
+    /// The original SlugBase's cursor, in two halves: the last event's `created_at` (as shown,
+    /// or in milliseconds) and its `id`. Both or neither.
+    pub before_created_at: Option<String>,
+    pub before_id: Option<String>,
     pub action: Option<String>,
     pub actor_user_id: Option<String>,
     pub entity_type: Option<String>,
@@ -170,6 +175,27 @@ pub const CURSOR_PATTERN: &str =
 
 fn encode_cursor(e: &AuditEvent) -> String {
     format!("{}.{}", e.created_at, e.id)
+}
+
+/// The original's two-part cursor, when given (both halves or neither).
+fn split_cursor(at: &Option<String>, id: &Option<String>) -> Result<Option<(i64, String)>> {
+    let bad = || AppError::bad_request("Invalid cursor");
+    match (present(at), present(id)) {
+        (None, None) => Ok(None),
+        (Some(at), Some(id)) => {
+            let millis = if at.bytes().all(|b| b.is_ascii_digit()) && at.len() <= 18 {
+                at.parse::<i64>().map_err(|_| bad())?
+            } else {
+                chrono::DateTime::parse_from_rfc3339(at)
+                    .map_err(|_| bad())?
+                    .timestamp_millis()
+            };
+            Ok(Some((millis, parse_id(id).ok_or_else(bad)?)))
+        }
+        _ => Err(AppError::bad_request(
+            "Pagination requires both before_created_at and before_id",
+        )),
+    }
 }
 
 fn decode_cursor(raw: &str) -> Result<(i64, String)> {
@@ -237,7 +263,10 @@ pub async fn read(
             .map(|id| parse_id(id).ok_or_else(|| AppError::bad_request("Invalid actor_user_id")))
             .transpose()?,
         entity_type: filter(&params.entity_type, "entity_type")?,
-        before: present(&params.before).map(decode_cursor).transpose()?,
+        before: match split_cursor(&params.before_created_at, &params.before_id)? {
+            Some(cursor) => Some(cursor),
+            None => present(&params.before).map(decode_cursor).transpose()?,
+        },
         // One more than asked tells whether another page follows.
         limit: limit + 1,
     };
@@ -275,6 +304,7 @@ mod tests {
             created_at: 1_700_000_000_123,
             actor_user_id: None,
             actor_email: None,
+            actor_name: None,
             action: "x".into(),
             entity_type: "y".into(),
             entity_id: None,

@@ -21,6 +21,8 @@ pub const EMAIL_CHANGE_TTL_SECS: i64 = 24 * 3600;
 #[derive(Clone, Debug)]
 pub struct Outbox<'a> {
     pub mailer: &'a Mailer,
+    /// Where an SMTP server an admin set is kept (it goes before the mailer's own).
+    pub store: &'a Store,
     /// The server's public address, without a trailing slash.
     pub base_url: String,
 }
@@ -33,7 +35,10 @@ impl Outbox<'_> {
 
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn send(&self, to: &str, subject: String, body: String) -> Result<()> {
-        self.mailer.send(mail::Email { to, subject, body }).await
+        let server = crate::app::instance_settings::smtp_server(self.store).await?;
+        self.mailer
+            .send_via(mail::Email { to, subject, body }, server.as_ref())
+            .await
     }
 }
 
@@ -306,7 +311,8 @@ pub async fn issue_email_change(
 /// Sends the link that confirms `to` as the account's new address.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn send_email_change(outbox: &Outbox<'_>, to: &str, token: &str) -> Result<()> {
-    let link = outbox.link("/confirm-email", token);
+    // `/verify-email`, as the original SlugBase's client routes it (`/confirm-email` works too).
+    let link = outbox.link("/verify-email", token);
     outbox
         .send(
             to,

@@ -77,7 +77,7 @@ pub async fn list(store: &Store, org: &CurrentOrg, input: &ListInput) -> Result<
     let scope = list_params::scope(&input.scope)?;
     let sort = list_params::choice(&input.sort_by, "sort_by", Sort::NAMES, Sort::parse)?
         .unwrap_or_default();
-    let paging = Paging::parse(&input.limit, &input.offset)?;
+    let paging = Paging::parse_or_all(&input.limit, &input.offset)?;
     let mut db = store.read().await?;
     let mut c = db.conn();
     let (org_id, me) = (org.id(), org.user_id());

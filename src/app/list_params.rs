@@ -122,6 +122,17 @@ impl Paging {
         Self::new(number(limit, "limit")?, number(offset, "offset")?)
     }
 
+    /// As [`Paging::parse`], except that without a `limit` the page holds every item: the
+    /// original SlugBase answers its folder, tag and user lists so, and its client reads them so.
+    pub fn parse_or_all(limit: &Option<String>, offset: &Option<String>) -> Result<Self> {
+        if present(limit).is_some() {
+            return Self::parse(limit, offset);
+        }
+        let mut all = Self::new(None, number(offset, "offset")?)?;
+        all.limit = i64::MAX;
+        Ok(all)
+    }
+
     /// Whether items remain after a page of `shown` items out of `total`.
     pub fn has_more(&self, shown: usize, total: i64) -> bool {
         self.offset.saturating_add(shown as i64) < total

@@ -4,7 +4,9 @@
 
 pub mod access_counter;
 pub mod account_removal;
+pub mod account_view;
 pub mod accounts;
+pub mod admin_invites;
 pub mod admin_users;
 pub mod audit;
 pub mod auto_join;
@@ -21,6 +23,7 @@ pub mod golinks;
 pub mod history;
 pub mod identity;
 pub mod import_jobs;
+pub mod instance_settings;
 pub mod instance_stats;
 pub mod invitation_links;
 pub mod invitation_reminders;

@@ -24,6 +24,19 @@ pub struct ProviderInput {
     pub scopes: Option<String>,
     pub auto_create_users: Option<bool>,
     pub default_role: Option<String>,
+    /// Endpoints instead of discovery's; `""` clears one.
+    pub authorization_url: Option<String>,
+    pub token_url: Option<String>,
+    pub userinfo_url: Option<String>,
+}
+
+/// An optional endpoint: blank clears it, anything else must be an issuer-like URL.
+fn endpoint(v: &str) -> Result<Option<String>> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(oidc::issuer_url(v)?))
 }
 
 impl ProviderInput {
@@ -36,6 +49,9 @@ impl ProviderInput {
             && self.scopes.is_none()
             && self.auto_create_users.is_none()
             && self.default_role.is_none()
+            && self.authorization_url.is_none()
+            && self.token_url.is_none()
+            && self.userinfo_url.is_none()
     }
 
     /// Applies the input onto `p`, validating every field given.
@@ -44,7 +60,12 @@ impl ProviderInput {
             p.key = oidc::provider_key(v)?;
         }
         if let Some(v) = &self.name {
-            p.name = oidc::provider_name(v)?;
+            // A blank name is the key's (see below), as the original has no name at all.
+            p.name = if v.trim().is_empty() {
+                String::new()
+            } else {
+                oidc::provider_name(v)?
+            };
         }
         if let Some(v) = &self.issuer_url {
             p.issuer_url = oidc::issuer_url(v)?;
@@ -64,6 +85,18 @@ impl ProviderInput {
         }
         if let Some(v) = &self.default_role {
             p.default_role = oidc::default_role(v)?;
+        }
+        if let Some(v) = &self.authorization_url {
+            p.authorization_url = endpoint(v)?;
+        }
+        if let Some(v) = &self.token_url {
+            p.token_url = endpoint(v)?;
+        }
+        if let Some(v) = &self.userinfo_url {
+            p.userinfo_url = endpoint(v)?;
+        }
+        if p.name.is_empty() {
+            p.name = p.key.clone();
         }
         Ok(())
     }
@@ -93,15 +126,14 @@ pub async fn list(store: &Store, mode: Mode, admin: &CurrentUser) -> Result<Vec<
     store::all(&mut db.conn()).await
 }
 
-/// The providers people may sign in with: `(key, name)`.
+/// The providers people may sign in with (the caller shows no secret of theirs).
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn public_list(store: &Store, mode: Mode) -> Result<Vec<(String, String)>> {
+pub async fn public_list(store: &Store, mode: Mode) -> Result<Vec<Provider>> {
     if mode == Mode::Cloud {
         return Ok(Vec::new());
     }
     let mut db = store.read().await?;
-    let all = store::all(&mut db.conn()).await?;
-    Ok(all.into_iter().map(|p| (p.key, p.name)).collect())
+    store::all(&mut db.conn()).await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
@@ -124,7 +156,6 @@ pub async fn create(
     require_admin(mode, admin)?;
     let required = [
         input.key.is_some(),
-        input.name.is_some(),
         input.issuer_url.is_some(),
         input.client_id.is_some(),
         input
@@ -134,7 +165,7 @@ pub async fn create(
     ];
     if required.contains(&false) {
         return Err(AppError::bad_request(
-            "key, name, issuer_url, client_id and client_secret are required",
+            "provider_key, issuer_url, client_id and client_secret are required",
         ));
     }
     let now = Timestamp::now().millis();
@@ -148,6 +179,9 @@ pub async fn create(
         scopes: DEFAULT_SCOPES.to_string(),
         auto_create_users: false,
         default_role: "user".to_string(),
+        authorization_url: None,
+        token_url: None,
+        userinfo_url: None,
         created_at: now,
         updated_at: now,
     };

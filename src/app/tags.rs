@@ -32,7 +32,7 @@ pub struct ListInput {
 pub async fn list(store: &Store, org: &CurrentOrg, input: &ListInput) -> Result<Page<TagRow>> {
     let sort = list_params::choice(&input.sort_by, "sort_by", Sort::NAMES, Sort::parse)?
         .unwrap_or_default();
-    let paging = Paging::parse(&input.limit, &input.offset)?;
+    let paging = Paging::parse_or_all(&input.limit, &input.offset)?;
     let mut db = store.read().await?;
     let mut c = db.conn();
     let (org_id, me) = (org.id(), org.user_id());

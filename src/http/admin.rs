@@ -11,6 +11,7 @@ use utoipa_axum::routes;
 
 use crate::app::audit::{self, LogParams};
 use crate::app::instance_stats::{self, InstanceStats};
+use crate::domain::Timestamp;
 use crate::error::Result;
 use crate::http::fields;
 use crate::http::{CurrentUser, Json};
@@ -30,9 +31,15 @@ pub struct LogQuery {
     /// Events per page, 1 to 500 (default 50).
     #[param(schema_with = crate::http::admin_users::limit_schema)]
     limit: Option<String>,
-    /// The `next_cursor` of the previous page.
+    /// The `next_cursor.before` of the previous page.
     #[param(schema_with = cursor_schema)]
     before: Option<String>,
+    /// With `before_id`, the original SlugBase's cursor: `next_cursor.before_created_at`.
+    #[param(schema_with = created_at_schema)]
+    before_created_at: Option<String>,
+    /// With `before_created_at`: `next_cursor.before_id`.
+    #[param(schema_with = actor_schema)]
+    before_id: Option<String>,
     /// Only events with this action, e.g. `member.role_changed`.
     #[param(schema_with = filter_schema)]
     action: Option<String>,
@@ -51,6 +58,14 @@ fn cursor_schema() -> RefOr<Schema> {
     fields::or_blank(cursor.build())
 }
 
+/// An RFC 3339 time as events show it (`2026-12-07T21:00:00.123Z`), or milliseconds.
+fn created_at_schema() -> RefOr<Schema> {
+    let at = ObjectBuilder::new().schema_type(Type::String).pattern(Some(
+        r"^([0-9]{1,18}|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2}))$",
+    ));
+    fields::or_blank(at.build())
+}
+
 fn filter_schema() -> RefOr<Schema> {
     fields::or_blank(fields::token())
 }
@@ -59,11 +74,41 @@ fn actor_schema() -> RefOr<Schema> {
     fields::or_blank(fields::uuid())
 }
 
+/// An event, with its details also under the original SlugBase's name, `metadata`.
+#[derive(Serialize, ToSchema)]
+pub struct LogEvent {
+    #[serde(flatten)]
+    event: AuditEvent,
+    /// The same object as `details`.
+    #[schema(value_type = Object)]
+    metadata: serde_json::Value,
+}
+
+impl From<AuditEvent> for LogEvent {
+    fn from(event: AuditEvent) -> Self {
+        let metadata = serde_json::from_str(&event.details)
+            .unwrap_or_else(|_| serde_json::Value::Object(Default::default()));
+        LogEvent { event, metadata }
+    }
+}
+
+/// Where the next page starts: pass `before_created_at` and `before_id` (as the original
+/// SlugBase's client does), or `before` alone.
+#[derive(Serialize, ToSchema)]
+pub struct NextCursor {
+    /// The last event's `created_at`.
+    #[schema(value_type = String, format = DateTime)]
+    before_created_at: String,
+    before_id: String,
+    /// Both in one opaque value.
+    before: String,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct LogPage {
-    events: Vec<AuditEvent>,
-    /// Pass as `before` for the next page; `null` on the last one.
-    next_cursor: Option<String>,
+    events: Vec<LogEvent>,
+    /// `null` on the last page.
+    next_cursor: Option<NextCursor>,
 }
 
 /// The audit log. Owners and admins of the current organization (or the one named by
@@ -80,6 +125,8 @@ async fn list(
     let params = LogParams {
         limit: q.limit,
         before: q.before,
+        before_created_at: q.before_created_at,
+        before_id: q.before_id,
         action: q.action,
         actor_user_id: q.actor_user_id,
         entity_type: q.entity_type,
@@ -92,9 +139,17 @@ async fn list(
         &params,
     )
     .await?;
+    let next_cursor = page.next_cursor.and_then(|before| {
+        let last = page.events.last()?;
+        Some(NextCursor {
+            before_created_at: Timestamp(last.created_at).to_rfc3339(),
+            before_id: last.id.clone(),
+            before,
+        })
+    });
     Ok(Json(LogPage {
-        events: page.events,
-        next_cursor: page.next_cursor,
+        events: page.events.into_iter().map(LogEvent::from).collect(),
+        next_cursor,
     }))
 }
 

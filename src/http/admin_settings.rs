@@ -9,16 +9,22 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::app::admin_users::require_admin;
+use crate::app::instance_settings::{self as instance, AiInput, SmtpInput};
 use crate::app::org_settings as use_case;
 use crate::error::{AppError, Result};
 use crate::http::doc_schemas::Message;
-use crate::http::{CurrentOrg, Json};
+use crate::http::{CurrentOrg, CurrentUser, Json};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, put))
         .routes(routes!(get, delete))
+        .routes(routes!(smtp, save_smtp))
+        .routes(routes!(test_smtp))
+        .routes(routes!(ai, save_ai))
+        .routes(routes!(ai_models))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -38,14 +44,23 @@ pub struct SettingBody {
     value: Option<Value>,
 }
 
-/// Every setting as `{key: value}`, secrets masked.
+/// Every setting as `{key: value}`, secrets masked. A self-hosted instance admin also sees the
+/// instance's SMTP and AI settings, and `smtp_enabled` is `"true"` whenever mail leaves by SMTP
+/// (the original's client then offers to email invitations).
 #[utoipa::path(get, path = "/api/admin/settings", tag = "admin",
     responses((status = 200, body = BTreeMap<String, String>), (status = 401), (status = 403)))]
 async fn list(
     State(state): State<AppState>,
     org: CurrentOrg,
 ) -> Result<Json<BTreeMap<String, String>>> {
-    Ok(Json(use_case::all(&state.store, &org).await?))
+    let mut all = use_case::all(&state.store, &org).await?;
+    if require_admin(state.mode(), &org.user).is_ok() {
+        all.extend(instance::shown(&state.store).await?);
+        if instance::smtp_enabled(&state.store, &state.mailer).await? {
+            all.insert("smtp_enabled".into(), "true".into());
+        }
+    }
+    Ok(Json(all))
 }
 
 /// Sets one setting.
@@ -88,4 +103,172 @@ async fn delete(
 ) -> Result<Json<Value>> {
     use_case::delete(&state.store, &org, &key).await?;
     Ok(Json(json!({"message": "Setting deleted"})))
+}
+
+/// The SMTP form's values as the original names them (`smtp_enabled`, `smtp_host`, `smtp_port`,
+/// `smtp_secure`, `smtp_user`, `smtp_password`, `smtp_from`, `smtp_from_name`): text, `""`
+/// when unset, the password `***SET***` when set. Self-hosted instance admins.
+#[utoipa::path(get, path = "/api/admin/settings/smtp", tag = "admin",
+    responses((status = 200, body = BTreeMap<String, String>), (status = 401), (status = 403)))]
+async fn smtp(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<BTreeMap<String, String>>> {
+    Ok(Json(
+        instance::smtp(&state.store, state.mode(), &user).await?,
+    ))
+}
+
+/// The SMTP server mail goes out through, before `SMTP_URL`; absent fields stay.
+#[derive(Deserialize, ToSchema)]
+pub struct SmtpBody {
+    enabled: Option<bool>,
+    #[schema(max_length = 253)]
+    host: Option<String>,
+    /// 1 to 65535, as a number or its text.
+    #[schema(value_type = Option<u16>)]
+    port: Option<Value>,
+    /// TLS from the start (port 465); otherwise STARTTLS when offered.
+    secure: Option<bool>,
+    #[schema(max_length = 255)]
+    user: Option<String>,
+    /// Write-only; empty (or `***SET***`) keeps the stored one.
+    #[schema(max_length = 1000)]
+    password: Option<String>,
+    /// The sender's address (empty: `MAIL_FROM`).
+    from: Option<String>,
+    #[serde(rename = "fromName")]
+    #[schema(max_length = 100)]
+    from_name: Option<String>,
+}
+
+fn port_text(v: Option<Value>) -> Result<Option<String>> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(AppError::bad_request(
+            "port must be a number from 1 to 65535",
+        )),
+    }
+}
+
+#[utoipa::path(post, path = "/api/admin/settings/smtp", tag = "admin", request_body = SmtpBody,
+    responses((status = 200, body = Message), (status = 400), (status = 401), (status = 403), (status = 429)))]
+async fn save_smtp(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(body): Json<SmtpBody>,
+) -> Result<Json<Value>> {
+    state.limits.instance_settings(user.id()).await?;
+    let input = SmtpInput {
+        enabled: body.enabled,
+        host: body.host,
+        port: port_text(body.port)?,
+        secure: body.secure,
+        user: body.user,
+        password: body.password,
+        from: body.from,
+        from_name: body.from_name,
+    };
+    instance::save_smtp(&state.store, state.mode(), &user, input).await?;
+    Ok(Json(
+        json!({"message": "SMTP settings updated successfully"}),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TestEmailBody {
+    #[schema(required = true, schema_with = crate::http::fields::email)]
+    email: Option<String>,
+}
+
+/// Sends a test email the way every email goes out now (the admin's SMTP server, else
+/// `SMTP_URL`, else a `.eml` file); 400 with the server's reason when it fails.
+#[utoipa::path(post, path = "/api/admin/settings/smtp/test", tag = "admin", request_body = TestEmailBody,
+    responses((status = 200, body = Message), (status = 400), (status = 401), (status = 403), (status = 429)))]
+async fn test_smtp(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(body): Json<TestEmailBody>,
+) -> Result<Json<Value>> {
+    state.limits.instance_settings(user.id()).await?;
+    let to = body.email.as_deref();
+    instance::test_smtp(&state.store, &state.mailer, state.mode(), &user, to).await?;
+    Ok(Json(json!({"message": "Test email sent successfully"})))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AiSettings {
+    ai_enabled: bool,
+    /// `openai` (default).
+    ai_provider: String,
+    /// Default `gpt-4o-mini`.
+    ai_model: String,
+    /// The key itself is never shown.
+    ai_api_key_set: bool,
+}
+
+/// The AI provider for suggestions. Self-hosted instance admins.
+#[utoipa::path(get, path = "/api/admin/settings/ai", tag = "admin",
+    responses((status = 200, body = AiSettings), (status = 401), (status = 403)))]
+async fn ai(State(state): State<AppState>, user: CurrentUser) -> Result<Json<AiSettings>> {
+    let v = instance::ai(&state.store, state.mode(), &user).await?;
+    Ok(Json(AiSettings {
+        ai_enabled: v.enabled,
+        ai_provider: v.provider,
+        ai_model: v.model,
+        ai_api_key_set: v.api_key_set,
+    }))
+}
+
+/// Absent fields stay; an empty key keeps the stored one.
+#[derive(Deserialize, ToSchema)]
+pub struct AiBody {
+    ai_enabled: Option<bool>,
+    #[schema(pattern = "^openai$")]
+    ai_provider: Option<String>,
+    /// Write-only.
+    #[schema(max_length = 500)]
+    ai_api_key: Option<String>,
+    #[schema(max_length = 100)]
+    ai_model: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/admin/settings/ai", tag = "admin", request_body = AiBody,
+    responses((status = 200, body = Message), (status = 400), (status = 401), (status = 403), (status = 429)))]
+async fn save_ai(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(body): Json<AiBody>,
+) -> Result<Json<Value>> {
+    state.limits.instance_settings(user.id()).await?;
+    let input = AiInput {
+        enabled: body.ai_enabled,
+        provider: body.ai_provider,
+        api_key: body.ai_api_key,
+        model: body.ai_model,
+    };
+    instance::save_ai(&state.store, state.mode(), &user, input).await?;
+    Ok(Json(json!({"message": "AI settings updated successfully"})))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AiModel {
+    id: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AiModels {
+    models: Vec<AiModel>,
+}
+
+/// The models to choose from; 400 until an API key is saved.
+#[utoipa::path(get, path = "/api/admin/settings/ai/models", tag = "admin",
+    responses((status = 200, body = AiModels), (status = 400), (status = 401), (status = 403)))]
+async fn ai_models(State(state): State<AppState>, user: CurrentUser) -> Result<Json<AiModels>> {
+    let ids = instance::ai_models(&state.store, state.mode(), &user).await?;
+    Ok(Json(AiModels {
+        models: ids.into_iter().map(|id| AiModel { id }).collect(),
+    }))
 }

@@ -9,19 +9,24 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::app::admin_invites;
 use crate::app::admin_users::{self as use_case, Edit, NewPerson};
 use crate::app::list_params::number;
-use crate::domain::{Email, Password, PersonName};
+use crate::domain::{time, Email, Password, PersonName, Timestamp};
 use crate::error::{AppError, Result};
 use crate::http::doc_schemas::Message;
-use crate::http::{CurrentUser, Json};
+use crate::http::teams::Team;
+use crate::http::{CurrentOrg, CurrentUser, Json};
 use crate::state::AppState;
+use crate::store::user_admin::Listed;
 use crate::store::users::PublicUser;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create))
         .routes(routes!(get, update, delete))
+        .routes(routes!(teams_of))
+        .routes(routes!(resend_invite))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -29,49 +34,133 @@ pub fn router() -> OpenApiRouter<AppState> {
 pub struct ListQuery {
     /// Words that the name or email contains.
     q: Option<String>,
-    /// 1 to 500 (default 50).
+    /// 1 to 500; without it the answer is a plain array of everyone.
     #[param(schema_with = crate::http::admin_users::limit_schema)]
     limit: Option<String>,
     #[param(schema_with = crate::http::admin_users::offset_schema)]
     offset: Option<String>,
 }
 
+/// A person as the admin's list shows them: the user object, how they sign in, and their
+/// invitation (as the original SlugBase lists them).
+#[derive(Serialize, ToSchema)]
+pub struct ListedUser {
+    #[serde(flatten)]
+    user: PublicUser,
+    /// The key of the OpenID provider the account is linked through, or `null`.
+    oidc_provider: Option<String>,
+    /// No password and no linked provider yet: they wait to use their emailed link.
+    invite_pending: bool,
+    /// When their newest unused set-your-password link expires, or `null`.
+    #[serde(serialize_with = "time::opt_millis")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    invite_expires_at: Option<i64>,
+    /// Pending, and that link has expired ("Resend invite").
+    invite_expired: bool,
+}
+
+impl From<Listed> for ListedUser {
+    fn from(l: Listed) -> Self {
+        let invite_pending = l.invite_pending();
+        let now = Timestamp::now().millis();
+        let invite_expired = invite_pending && l.invite_expires_at.is_some_and(|at| at <= now);
+        ListedUser {
+            oidc_provider: l.oidc_provider,
+            invite_pending,
+            invite_expires_at: l.invite_expires_at,
+            invite_expired,
+            user: l.user.into(),
+        }
+    }
+}
+
+/// The answer to `GET /api/admin/users`: as the original SlugBase, a plain array of everyone
+/// when no `limit` is given (its client maps it), a page with one.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum UserList {
+    All(Vec<ListedUser>),
+    Page(UserPage),
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct UserPage {
-    items: Vec<PublicUser>,
+    items: Vec<ListedUser>,
     total: i64,
     #[serde(rename = "hasMore")]
     has_more: bool,
 }
 
-/// Everyone on the instance, newest first.
+/// Everyone on the instance, newest first: every one as an array without `limit`, a page
+/// `{items, total, hasMore}` with it.
 #[utoipa::path(get, path = "/api/admin/users", tag = "admin", params(ListQuery),
-    responses((status = 200, body = UserPage), (status = 400), (status = 401), (status = 403)))]
+    responses((status = 200, body = UserList), (status = 400), (status = 401), (status = 403)))]
 async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(q): Query<ListQuery>,
-) -> Result<Json<UserPage>> {
+) -> Result<Json<UserList>> {
     use_case::require_admin(state.mode(), &user)?;
     let limit = number(&q.limit, "limit")?;
     let offset = number(&q.offset, "offset")?;
     let page = use_case::list(&state.store, q.q.as_deref(), limit, offset).await?;
-    Ok(Json(UserPage {
-        items: page.items.into_iter().map(PublicUser::from).collect(),
-        total: page.total,
-        has_more: page.has_more,
+    let items = page.items.into_iter().map(ListedUser::from).collect();
+    Ok(Json(match limit {
+        None => UserList::All(items),
+        Some(_) => UserList::Page(UserPage {
+            items,
+            total: page.total,
+            has_more: page.has_more,
+        }),
     }))
 }
 
 #[utoipa::path(get, path = "/api/admin/users/{id}", tag = "admin", params(("id" = String, Path)),
-    responses((status = 200, body = PublicUser), (status = 401), (status = 403), (status = 404)))]
+    responses((status = 200, body = ListedUser), (status = 401), (status = 403), (status = 404)))]
 async fn get(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-) -> Result<Json<PublicUser>> {
+) -> Result<Json<ListedUser>> {
     use_case::require_admin(state.mode(), &user)?;
-    Ok(Json(use_case::get(&state.store, &id).await?.into()))
+    Ok(Json(use_case::listed(&state.store, &id).await?.into()))
+}
+
+/// The teams of the current organization that someone is in, by name.
+#[utoipa::path(get, path = "/api/admin/users/{id}/teams", tag = "admin", params(("id" = String, Path)),
+    responses((status = 200, body = [Team]), (status = 401), (status = 403), (status = 404)))]
+async fn teams_of(
+    State(state): State<AppState>,
+    org: CurrentOrg,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<Team>>> {
+    use_case::require_admin(state.mode(), &org.user)?;
+    let rows = use_case::teams_of(&state.store, org.id(), &id).await?;
+    Ok(Json(rows.into_iter().map(Team::from).collect()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InviteSent {
+    #[serde(serialize_with = "time::millis")]
+    #[schema(value_type = String, format = DateTime)]
+    invite_expires_at: i64,
+}
+
+/// Emails a new set-your-password link to someone who has not used theirs (no password and no
+/// linked provider); the earlier link stops working. 400 for anyone else.
+#[utoipa::path(post, path = "/api/admin/users/{id}/resend-invite", tag = "admin", params(("id" = String, Path)),
+    responses((status = 200, body = InviteSent), (status = 400, description = "Not waiting for an invitation"),
+        (status = 401), (status = 403), (status = 404), (status = 429), (status = 502)))]
+async fn resend_invite(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<InviteSent>> {
+    use_case::require_admin(state.mode(), &user)?;
+    state.limits.admin_users(user.id()).await?;
+    let invite_expires_at =
+        admin_invites::resend(&state.store, &state.outbox(), &user, &id).await?;
+    Ok(Json(InviteSent { invite_expires_at }))
 }
 
 #[derive(Deserialize, ToSchema)]

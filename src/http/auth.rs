@@ -193,11 +193,15 @@ async fn logout(
     Ok((headers, Json(json!({"message": "Logged out"}))).into_response())
 }
 
-/// The signed-in user.
+/// The signed-in user, with how they sign in (`has_password`, `oidc_provider`, `oidc_sub`) and
+/// a pending email change (`email_pending`).
 #[utoipa::path(get, path = "/api/auth/me", tag = "auth",
-    responses((status = 200, body = PublicUser), (status = 401)))]
-async fn me(user: CurrentUser) -> Json<PublicUser> {
-    Json(PublicUser::from((*user.user).clone()))
+    responses((status = 200, body = crate::http::users::Me), (status = 401)))]
+async fn me(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<crate::http::users::Me>> {
+    Ok(Json(crate::http::users::Me::of(&state, &user).await?))
 }
 
 /// Cloud: exchanges the `refresh_token` cookie for a new access token and a new refresh token.

@@ -11,6 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::app::folders::{self as use_case, FolderInput, FolderView, ListInput};
+use crate::app::list_params;
 use crate::app::sharing::LinkInput;
 use crate::domain::time;
 use crate::error::Result;
@@ -87,7 +88,8 @@ pub struct FolderListQuery {
     /// first).
     #[param(schema_with = sort_schema)]
     sort_by: Option<String>,
-    /// Page size (default 50); values outside 1–500 are brought within them.
+    /// Page size; values outside 1–500 are brought within them. Without it the answer is a
+    /// plain array of every folder.
     #[param(schema_with = fields::page_limit)]
     limit: Option<String>,
     /// How many to skip (default 0).
@@ -118,19 +120,35 @@ pub struct FolderPage {
     has_more: bool,
 }
 
-/// The caller's folders and those shared with them, in `scope`, sorted and paged.
+/// The answer to `GET /api/folders`: as the original SlugBase, a plain array of every folder
+/// when no `limit` is given (its client maps it), a page with one.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum FolderList {
+    All(Vec<Folder>),
+    Page(FolderPage),
+}
+
+/// The caller's folders and those shared with them, in `scope`, sorted; every one as an array
+/// without `limit`, a page `{items, total, hasMore}` with it.
 #[utoipa::path(get, path = "/api/folders", tag = "folders", params(FolderListQuery),
-    responses((status = 200, body = FolderPage), (status = 400), (status = 401)))]
+    responses((status = 200, body = FolderList), (status = 400), (status = 401)))]
 async fn list(
     State(state): State<AppState>,
     org: CurrentOrg,
     Query(query): Query<FolderListQuery>,
-) -> Result<Json<FolderPage>> {
+) -> Result<Json<FolderList>> {
+    let paged = list_params::present(&query.limit).is_some();
     let page = use_case::list(&state.store, &org, &query.into()).await?;
-    Ok(Json(FolderPage {
-        items: page.items.into_iter().map(Folder::from).collect(),
-        total: page.total,
-        has_more: page.has_more,
+    let items = page.items.into_iter().map(Folder::from).collect();
+    Ok(Json(if paged {
+        FolderList::Page(FolderPage {
+            items,
+            total: page.total,
+            has_more: page.has_more,
+        })
+    } else {
+        FolderList::All(items)
     }))
 }
 

@@ -26,20 +26,39 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get, update, delete))
 }
 
+/// A provider on the sign-in page, as the original SlugBase lists it (`id`, `provider_key`,
+/// `issuer_url`, `callback_url`), with the button's `name` (and `key`, the same as
+/// `provider_key`).
 #[derive(Serialize, ToSchema)]
 pub struct ProviderButton {
-    key: String,
+    id: String,
+    provider_key: String,
+    issuer_url: String,
+    callback_url: String,
     name: String,
+    key: String,
 }
 
-/// The providers people may sign in with (none in cloud).
+fn callback_url(state: &AppState, key: &str) -> String {
+    let base = state.config.base_url();
+    format!("{}/api/auth/{key}/callback", base.trim_end_matches('/'))
+}
+
+/// The providers people may sign in with (none in cloud); sign in at `/api/auth/<provider_key>`.
 #[utoipa::path(get, path = "/api/auth/providers", tag = "auth", security(()),
     responses((status = 200, body = [ProviderButton])))]
 async fn public_list(State(state): State<AppState>) -> Result<Json<Vec<ProviderButton>>> {
     let all = use_case::public_list(&state.store, state.mode()).await?;
     Ok(Json(
         all.into_iter()
-            .map(|(key, name)| ProviderButton { key, name })
+            .map(|p| ProviderButton {
+                callback_url: callback_url(&state, &p.key),
+                id: p.id,
+                provider_key: p.key.clone(),
+                issuer_url: p.issuer_url,
+                name: p.name,
+                key: p.key,
+            })
             .collect(),
     ))
 }
@@ -48,6 +67,9 @@ async fn public_list(State(state): State<AppState>) -> Result<Json<Vec<ProviderB
 #[derive(Serialize, ToSchema)]
 pub struct ProviderView {
     id: String,
+    /// Names the provider in its URLs (`/api/auth/<provider_key>`), as the original calls it.
+    provider_key: String,
+    /// The same as `provider_key`.
     key: String,
     name: String,
     issuer_url: String,
@@ -58,6 +80,10 @@ pub struct ProviderView {
     auto_create_users: bool,
     /// `user` or `admin`: what a person created at first sign-in becomes.
     default_role: String,
+    /// Endpoints given instead of discovery's, or `null`.
+    authorization_url: Option<String>,
+    token_url: Option<String>,
+    userinfo_url: Option<String>,
     /// Register this as the redirect URI at the provider.
     callback_url: String,
     #[serde(serialize_with = "time::millis")]
@@ -70,10 +96,10 @@ pub struct ProviderView {
 
 impl ProviderView {
     fn new(state: &AppState, p: Provider) -> Self {
-        let base = state.config.base_url();
         Self {
-            callback_url: format!("{}/api/auth/{}/callback", base.trim_end_matches('/'), p.key),
+            callback_url: callback_url(state, &p.key),
             id: p.id,
+            provider_key: p.key.clone(),
             key: p.key,
             name: p.name,
             issuer_url: p.issuer_url,
@@ -82,6 +108,9 @@ impl ProviderView {
             scopes: p.scopes,
             auto_create_users: p.auto_create_users,
             default_role: p.default_role,
+            authorization_url: p.authorization_url,
+            token_url: p.token_url,
+            userinfo_url: p.userinfo_url,
             created_at: p.created_at,
             updated_at: p.updated_at,
         }
@@ -139,10 +168,23 @@ fn role_schema() -> Object {
         .build()
 }
 
+/// An endpoint instead of discovery's; `""` clears it.
+fn endpoint_schema() -> Object {
+    let url = issuer_schema();
+    let pattern = url.pattern.clone().unwrap_or_default();
+    let inner = pattern.trim_start_matches('^').trim_end_matches('$');
+    string(&format!("^({inner})?$"))
+        .max_length(Some(2048))
+        .build()
+}
+
 /// What updating a provider takes: any of the fields.
 #[derive(Deserialize, ToSchema)]
 pub struct ProviderBody {
-    /// Names the provider in its URLs: `/api/auth/<key>`.
+    /// Names the provider in its URLs: `/api/auth/<provider_key>` (as the original calls it).
+    #[schema(schema_with = key_schema)]
+    provider_key: Option<String>,
+    /// The same as `provider_key`, when that is absent.
     #[schema(schema_with = key_schema)]
     key: Option<String>,
     /// What the sign-in button says.
@@ -162,18 +204,24 @@ pub struct ProviderBody {
     auto_create_users: Option<bool>,
     #[schema(schema_with = role_schema)]
     default_role: Option<String>,
+    #[schema(schema_with = endpoint_schema)]
+    authorization_url: Option<String>,
+    #[schema(schema_with = endpoint_schema)]
+    token_url: Option<String>,
+    #[schema(schema_with = endpoint_schema)]
+    userinfo_url: Option<String>,
 }
 
 /// What creating a provider takes (documentation of the same body, with what is required).
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct NewProviderBody {
-    /// Names the provider in its URLs: `/api/auth/<key>`.
+    /// Names the provider in its URLs: `/api/auth/<provider_key>`.
     #[schema(schema_with = key_schema)]
-    key: String,
-    /// What the sign-in button says.
+    provider_key: String,
+    /// What the sign-in button says (default: the key).
     #[schema(schema_with = crate::http::fields::name_100)]
-    name: String,
+    name: Option<String>,
     /// Where `/.well-known/openid-configuration` is found.
     #[schema(schema_with = issuer_schema)]
     issuer_url: String,
@@ -191,12 +239,18 @@ pub struct NewProviderBody {
     /// `user` (default) or `admin`: what a person created at first sign-in becomes.
     #[schema(schema_with = role_schema)]
     default_role: Option<String>,
+    #[schema(schema_with = endpoint_schema)]
+    authorization_url: Option<String>,
+    #[schema(schema_with = endpoint_schema)]
+    token_url: Option<String>,
+    #[schema(schema_with = endpoint_schema)]
+    userinfo_url: Option<String>,
 }
 
 impl From<ProviderBody> for ProviderInput {
     fn from(b: ProviderBody) -> Self {
         ProviderInput {
-            key: b.key,
+            key: b.provider_key.or(b.key),
             name: b.name,
             issuer_url: b.issuer_url,
             client_id: b.client_id,
@@ -204,6 +258,9 @@ impl From<ProviderBody> for ProviderInput {
             scopes: b.scopes,
             auto_create_users: b.auto_create_users,
             default_role: b.default_role,
+            authorization_url: b.authorization_url,
+            token_url: b.token_url,
+            userinfo_url: b.userinfo_url,
         }
     }
 }
@@ -231,8 +288,8 @@ async fn get(
     Ok(Json(ProviderView::new(&state, p)))
 }
 
-/// Sets up a provider: `key`, `name`, `issuer_url`, `client_id` and `client_secret` are
-/// required. Nothing is fetched from the issuer until someone signs in.
+/// Sets up a provider: `provider_key` (or `key`), `issuer_url`, `client_id` and
+/// `client_secret` are required. Nothing is fetched from the issuer until someone signs in.
 #[utoipa::path(post, path = "/api/oidc-providers", tag = "admin", request_body = NewProviderBody,
     responses((status = 201, body = ProviderView), (status = 400), (status = 401), (status = 403), (status = 409), (status = 429)))]
 async fn create(

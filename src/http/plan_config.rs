@@ -1,5 +1,6 @@
 //! `GET /api/config/plan`: what the current organization's plan allows and how much of it is used;
-//! `GET /api/config/ai-suggestions`: whether AI suggestions are on (they are not built yet).
+//! `GET /api/config/ai-suggestions`: whether AI suggestions are on (they are not built yet), and
+//! `POST /api/bookmarks/ai-suggest`, which says so.
 
 use axum::extract::State;
 use serde::Serialize;
@@ -10,7 +11,7 @@ use utoipa_axum::routes;
 use crate::app::plans;
 use crate::domain::plan::Features;
 use crate::domain::{time, Plan};
-use crate::error::Result;
+use crate::error::{AppError, Result};
 use crate::http::Json;
 use crate::http::{CurrentOrg, CurrentUser};
 use crate::state::AppState;
@@ -19,6 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(plan))
         .routes(routes!(ai_suggestions))
+        .routes(routes!(ai_suggest))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -76,4 +78,26 @@ async fn ai_suggestions(_user: CurrentUser) -> Json<AiSuggestions> {
         enabled: false,
         available: false,
     })
+}
+
+#[derive(serde::Deserialize, ToSchema)]
+pub struct SuggestBody {
+    /// The page to suggest a title, slug and tags for.
+    #[schema(required = true, max_length = 2048)]
+    url: Option<String>,
+    page_title: Option<String>,
+}
+
+/// Suggestions for a new bookmark, as the original SlugBase's client asks for them (only when
+/// `GET /api/config/ai-suggestions` says `enabled`). Not available on this server yet: 400
+/// without a `url`, otherwise 403.
+#[utoipa::path(post, path = "/api/bookmarks/ai-suggest", tag = "bookmarks", request_body = SuggestBody,
+    responses((status = 400, description = "URL is required"), (status = 401),
+        (status = 403, description = "AI suggestions are not available")))]
+async fn ai_suggest(_user: CurrentUser, Json(body): Json<SuggestBody>) -> Result<Json<()>> {
+    let _ = body.page_title;
+    if body.url.as_deref().is_none_or(|u| u.trim().is_empty()) {
+        return Err(AppError::bad_request("URL is required"));
+    }
+    Err(AppError::Forbidden)
 }

@@ -9,6 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::app::list_params;
 use crate::app::tags::{self as use_case, ListInput};
 use crate::domain::time;
 use crate::error::Result;
@@ -57,7 +58,8 @@ pub struct TagListQuery {
     /// first) or `most_used` (on the most bookmarks first, then by name).
     #[param(schema_with = sort_schema)]
     sort_by: Option<String>,
-    /// Page size (default 50); values outside 1–500 are brought within them.
+    /// Page size; values outside 1–500 are brought within them. Without it the answer is a
+    /// plain array of every tag.
     #[param(schema_with = fields::page_limit)]
     limit: Option<String>,
     /// How many to skip (default 0).
@@ -87,19 +89,35 @@ pub struct TagPage {
     has_more: bool,
 }
 
-/// The caller's tags, with how many bookmarks carry each, sorted and paged.
+/// The answer to `GET /api/tags`: as the original SlugBase, a plain array of every tag when no
+/// `limit` is given (its client maps it), a page with one.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum TagList {
+    All(Vec<Tag>),
+    Page(TagPage),
+}
+
+/// The caller's tags, with how many bookmarks carry each, sorted; every one as an array without
+/// `limit`, a page `{items, total, hasMore}` with it.
 #[utoipa::path(get, path = "/api/tags", tag = "tags", params(TagListQuery),
-    responses((status = 200, body = TagPage), (status = 400), (status = 401)))]
+    responses((status = 200, body = TagList), (status = 400), (status = 401)))]
 async fn list(
     State(state): State<AppState>,
     org: CurrentOrg,
     Query(query): Query<TagListQuery>,
-) -> Result<Json<TagPage>> {
+) -> Result<Json<TagList>> {
+    let paged = list_params::present(&query.limit).is_some();
     let page = use_case::list(&state.store, &org, &query.into()).await?;
-    Ok(Json(TagPage {
-        items: page.items.into_iter().map(Tag::from).collect(),
-        total: page.total,
-        has_more: page.has_more,
+    let items = page.items.into_iter().map(Tag::from).collect();
+    Ok(Json(if paged {
+        TagList::Page(TagPage {
+            items,
+            total: page.total,
+            has_more: page.has_more,
+        })
+    } else {
+        TagList::All(items)
     }))
 }
 

@@ -160,10 +160,23 @@ async fn delete(
     Ok(Json(serde_json::json!({"message": "Team deleted"})))
 }
 
+/// Whom to add: `user_ids`, or one `user_id` as the original SlugBase client sends it (or both).
 #[derive(Deserialize, ToSchema)]
 pub struct MembersBody {
-    #[schema(required = true, schema_with = crate::http::fields::some_uuids)]
+    #[schema(schema_with = crate::http::fields::some_uuids)]
     user_ids: Option<Vec<String>>,
+    /// One person, as the original SlugBase client adds them.
+    #[schema(schema_with = crate::http::fields::uuid)]
+    user_id: Option<String>,
+}
+
+impl MembersBody {
+    fn ids(self) -> Option<Vec<String>> {
+        match (self.user_ids, self.user_id) {
+            (ids, None) => ids,
+            (ids, Some(one)) => Some(ids.unwrap_or_default().into_iter().chain([one]).collect()),
+        }
+    }
 }
 
 /// Adds members of the organization to a team (owners and admins); those already in stay.
@@ -176,7 +189,7 @@ async fn add_members(
     Path(id): Path<String>,
     Json(body): Json<MembersBody>,
 ) -> Result<Json<TeamDetail>> {
-    let out = use_case::add_members(&state.store, &org, &id, body.user_ids).await?;
+    let out = use_case::add_members(&state.store, &org, &id, body.ids()).await?;
     Ok(Json(out.into()))
 }
 

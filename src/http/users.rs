@@ -4,12 +4,13 @@
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::app::account_view;
 use crate::app::accounts::{self, ProfileEdit};
 use crate::app::email_links::{self, LinkCheck};
 use crate::domain::account::{LANGUAGES, THEMES};
@@ -27,26 +28,56 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// The signed-in user's profile.
-#[utoipa::path(get, path = "/api/users/me", tag = "users", responses((status = 200, body = PublicUser), (status = 401)))]
-async fn get_me(user: CurrentUser) -> Json<PublicUser> {
-    Json(PublicUser::from((*user.user).clone()))
+/// The signed-in person: the user object and, as the original SlugBase's client reads them, how
+/// they sign in and an email change waiting for confirmation.
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    #[serde(flatten)]
+    user: PublicUser,
+    has_password: bool,
+    /// The key of the OpenID provider the account is linked through, or `null`.
+    oidc_provider: Option<String>,
+    /// Who they are at that provider, or `null`.
+    oidc_sub: Option<String>,
+    /// The new address of an email change not confirmed yet, or `null`.
+    email_pending: Option<String>,
+}
+
+impl Me {
+    pub async fn of(state: &AppState, user: &CurrentUser) -> Result<Me> {
+        let m = account_view::sign_in_methods(&state.store, user).await?;
+        let (oidc_provider, oidc_sub) = m.oidc.unzip();
+        Ok(Me {
+            user: PublicUser::from((*user.user).clone()),
+            has_password: m.has_password,
+            oidc_provider,
+            oidc_sub,
+            email_pending: m.email_pending,
+        })
+    }
+}
+
+#[utoipa::path(get, path = "/api/users/me", tag = "users", responses((status = 200, body = Me), (status = 401)))]
+async fn get_me(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Me>> {
+    Ok(Json(Me::of(&state, &user).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct DeleteAccountBody {
-    /// The account's password (400 `PASSWORD_REQUIRED` without it, 401 `INVALID_PASSWORD` when
-    /// wrong).
-    #[schema(required = true, schema_with = crate::http::fields::token)]
+    /// The account's password (401 `INVALID_PASSWORD` when wrong). Not needed within ten minutes
+    /// of signing in with this session; otherwise 400 `PASSWORD_REQUIRED` without it.
+    #[schema(schema_with = crate::http::fields::token)]
     password: Option<String>,
 }
 
 /// Deletes the signed-in person's account: its sessions and tokens end at once, its memberships
 /// go, and what it owned in each organization is deleted (an organization it was alone in goes
 /// too). Refused while it is the last owner of an organization with other members
-/// (`LAST_OWNER`), or the last admin of a self-hosted instance.
+/// (`LAST_OWNER`), or the last admin of a self-hosted instance. The password is asked for unless
+/// this session signed in within the last ten minutes.
 #[utoipa::path(delete, path = "/api/users/me", tag = "users", request_body = DeleteAccountBody,
     responses((status = 200, body = crate::http::doc_schemas::Message, description = "Account deleted; the session cookies are cleared"),
-        (status = 400, description = "No password (PASSWORD_REQUIRED), the last owner of an organization with other members (LAST_OWNER), or the last admin"),
+        (status = 400, description = "No password and no recent sign-in (PASSWORD_REQUIRED), the last owner of an organization with other members (LAST_OWNER), or the last admin"),
         (status = 401, description = "Not signed in, or a wrong password (INVALID_PASSWORD)"), (status = 429)))]
 async fn delete_me(
     State(state): State<AppState>,

@@ -23,6 +23,7 @@ pub struct Reminders {
 pub async fn run(store: Store, job: Reminders, stopped: watch::Receiver<bool>) {
     let outbox = Outbox {
         mailer: &job.mailer,
+        store: &store,
         base_url: job.base_url.clone(),
     };
     super::every(job.every, stopped, || async {

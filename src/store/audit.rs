@@ -17,6 +17,9 @@ pub struct AuditEvent {
     pub created_at: i64,
     pub actor_user_id: Option<String>,
     pub actor_email: Option<String>,
+    /// The actor's name now (read, not stored; `null` once their account is gone).
+    #[sqlx(default)]
+    pub actor_name: Option<String>,
     /// What happened, e.g. `member.role_changed`, `auth.login_failed`.
     pub action: String,
     /// The kind of thing it happened to, e.g. `membership`, `bookmark`.
@@ -111,7 +114,9 @@ pub async fn list(c: &mut Conn<'_>, f: &Query) -> Result<Vec<AuditEvent>> {
         format!("WHERE {}", conditions.join(" AND "))
     };
     let sql = format!(
-        "SELECT id, created_at, actor_user_id, actor_email, action, entity_type, entity_id, organization_id, details, ip \
+        "SELECT id, created_at, actor_user_id, actor_email, \
+         (SELECT u.name FROM users u WHERE u.id = audit_events.actor_user_id) AS actor_name, \
+         action, entity_type, entity_id, organization_id, details, ip \
          FROM audit_events {filter} ORDER BY created_at DESC, id DESC LIMIT {limit}"
     );
     c.fetch_all(&sql, args).await

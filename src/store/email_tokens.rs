@@ -96,3 +96,14 @@ pub async fn delete_expired(c: &mut Conn<'_>, before: i64) -> Result<u64> {
     )
     .await
 }
+
+/// The address `user_id` asked to change to and has not confirmed yet (its link still works).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn pending_email(c: &mut Conn<'_>, user_id: &str, now: i64) -> Result<Option<String>> {
+    c.scalar_optional(
+        "SELECT new_email FROM email_tokens WHERE user_id = $1 AND purpose = 'email_change' \
+         AND used_at IS NULL AND expires_at > $2 ORDER BY created_at DESC LIMIT 1",
+        args![user_id, now],
+    )
+    .await
+}

@@ -26,6 +26,7 @@ pub mod go_preferences;
 pub mod health;
 pub mod history;
 pub mod import_jobs;
+pub mod instance_settings;
 pub mod invalidation;
 pub mod invitations;
 pub mod leases;

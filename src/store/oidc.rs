@@ -16,6 +16,10 @@ pub struct Provider {
     pub scopes: String,
     pub auto_create_users: bool,
     pub default_role: String,
+    /// Endpoints given instead of discovery's (the original's form has them); kept and shown.
+    pub authorization_url: Option<String>,
+    pub token_url: Option<String>,
+    pub userinfo_url: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -31,7 +35,8 @@ impl std::fmt::Debug for Provider {
 }
 
 const COLUMNS: &str = "id, key, name, issuer_url, client_id, client_secret, scopes, \
-     auto_create_users, default_role, created_at, updated_at";
+     auto_create_users, default_role, authorization_url, token_url, userinfo_url, created_at, \
+     updated_at";
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn all(c: &mut Conn<'_>) -> Result<Vec<Provider>> {
@@ -56,13 +61,15 @@ pub async fn by_key(c: &mut Conn<'_>, key: &str) -> Result<Option<Provider>> {
 pub async fn save(c: &mut Conn<'_>, p: &Provider) -> Result<()> {
     c.execute(
         "INSERT INTO oidc_providers (id, key, name, issuer_url, client_id, client_secret, scopes, \
-         auto_create_users, default_role, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         auto_create_users, default_role, created_at, updated_at, authorization_url, token_url, \
+         userinfo_url) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
          ON CONFLICT (id) DO UPDATE SET key = excluded.key, name = excluded.name, \
          issuer_url = excluded.issuer_url, client_id = excluded.client_id, \
          client_secret = excluded.client_secret, scopes = excluded.scopes, \
          auto_create_users = excluded.auto_create_users, default_role = excluded.default_role, \
-         updated_at = excluded.updated_at",
+         updated_at = excluded.updated_at, authorization_url = excluded.authorization_url, \
+         token_url = excluded.token_url, userinfo_url = excluded.userinfo_url",
         args![
             &p.id,
             &p.key,
@@ -74,7 +81,10 @@ pub async fn save(c: &mut Conn<'_>, p: &Provider) -> Result<()> {
             p.auto_create_users,
             &p.default_role,
             p.created_at,
-            p.updated_at
+            p.updated_at,
+            p.authorization_url.as_deref(),
+            p.token_url.as_deref(),
+            p.userinfo_url.as_deref()
         ],
     )
     .await?;
@@ -190,4 +200,15 @@ pub async fn take_login(c: &mut Conn<'_>, state_hash: &str) -> Result<Option<Log
 pub async fn sweep_logins(c: &mut Conn<'_>, now: i64) -> Result<u64> {
     c.execute("DELETE FROM oidc_logins WHERE expires_at <= $1", args![now])
         .await
+}
+
+/// The provider key and subject of the first account at an issuer linked to `user_id`.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn identity_of(c: &mut Conn<'_>, user_id: &str) -> Result<Option<(String, String)>> {
+    c.fetch_optional(
+        "SELECT p.key, i.subject FROM user_identities i JOIN oidc_providers p ON p.id = i.provider_id \
+         WHERE i.user_id = $1 ORDER BY i.created_at LIMIT 1",
+        args![user_id],
+    )
+    .await
 }

@@ -9,6 +9,8 @@ pub struct Session {
     pub id: String,
     pub user_id: String,
     pub current_org_id: Option<String>,
+    /// When the person signed in (refreshing keeps the session, and this).
+    pub created_at: i64,
     pub expires_at: i64,
     pub revoked_at: Option<i64>,
 }
@@ -40,7 +42,8 @@ pub async fn insert(
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn by_id(c: &mut Conn<'_>, id: &str) -> Result<Option<Session>> {
     c.fetch_optional(
-        "SELECT id, user_id, current_org_id, expires_at, revoked_at FROM sessions WHERE id = $1",
+        "SELECT id, user_id, current_org_id, created_at, expires_at, revoked_at FROM sessions \
+         WHERE id = $1",
         args![id],
     )
     .await

@@ -45,6 +45,7 @@ pub const TABLES: &[&str] = &[
     "go_preferences",
     "audit_events",
     "org_settings",
+    "instance_settings",
     "oidc_providers",
     "user_identities",
     "oidc_logins",

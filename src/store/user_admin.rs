@@ -7,14 +7,48 @@ use crate::error::Result;
 
 const MATCHING: &str = "($1 = '' OR lower(name) LIKE $1 OR lower(email) LIKE $1)";
 
+/// A person as the admin's list shows them: how they sign in, and until when the emailed link to
+/// choose a password (the invitation) works.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Listed {
+    #[sqlx(flatten)]
+    pub user: User,
+    /// The key of an OpenID provider the account is linked through.
+    pub oidc_provider: Option<String>,
+    /// When the newest unused set-your-password link expires.
+    pub invite_expires_at: Option<i64>,
+}
+
+impl Listed {
+    /// Without a password and without a linked provider the person cannot sign in until they
+    /// use their invitation (or "forgot password").
+    pub fn invite_pending(&self) -> bool {
+        self.user.password_hash.is_none() && self.oidc_provider.is_none()
+    }
+}
+
+const LISTED: &str =
+    "(SELECT p.key FROM user_identities i JOIN oidc_providers p ON p.id = i.provider_id \
+     WHERE i.user_id = users.id ORDER BY i.created_at LIMIT 1) AS oidc_provider, \
+     (SELECT MAX(t.expires_at) FROM email_tokens t WHERE t.user_id = users.id \
+     AND t.purpose = 'password_reset' AND t.used_at IS NULL) AS invite_expires_at";
+
 /// People whose name or email matches the lower-case `LIKE` pattern (`""` for everyone),
 /// newest first.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn page(c: &mut Conn<'_>, pattern: &str, limit: i64, offset: i64) -> Result<Vec<User>> {
+pub async fn page(c: &mut Conn<'_>, pattern: &str, limit: i64, offset: i64) -> Result<Vec<Listed>> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM users WHERE {MATCHING} ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"
+        "SELECT {COLUMNS}, {LISTED} FROM users WHERE {MATCHING} \
+         ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"
     );
     c.fetch_all(&sql, args![pattern, limit, offset]).await
+}
+
+/// One person as the admin's list shows them.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn one(c: &mut Conn<'_>, id: &str) -> Result<Option<Listed>> {
+    let sql = format!("SELECT {COLUMNS}, {LISTED} FROM users WHERE id = $1");
+    c.fetch_optional(&sql, args![id]).await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]

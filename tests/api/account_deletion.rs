@@ -1,4 +1,5 @@
-//! `DELETE /api/users/me`: a person deletes their own account, with their password.
+//! `DELETE /api/users/me`: a person deletes their own account, with their password or within ten
+//! minutes of signing in (the original SlugBase's client sends no password).
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -39,11 +40,14 @@ async fn a_member_deletes_their_account_and_every_credential_and_item_goes_with_
         .unwrap()
         .to_string();
 
-    let missing = expect(
-        delete_me(&app, &bob, json!({})).await,
-        StatusCode::BAD_REQUEST,
-    )
-    .await;
+    // An API token is no sign-in: it needs the password.
+    let missing = app
+        .req(reqwest::Method::DELETE, "/api/users/me", Some(&token))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    let missing = expect(missing, StatusCode::BAD_REQUEST).await;
     assert_eq!(missing["code"], "PASSWORD_REQUIRED");
     let wrong = expect(
         delete_me(&app, &bob, json!({"password": "not it at all"})).await,
@@ -167,4 +171,50 @@ async fn the_last_owner_of_a_shared_organization_is_refused_and_nothing_changes(
         StatusCode::UNAUTHORIZED,
     )
     .await;
+}
+
+#[tokio::test]
+async fn right_after_signing_in_no_password_is_asked_but_later_it_is() {
+    let app = spawn_app(Mode::Selfhosted).await;
+    app.setup_admin("ada@example.com").await;
+    let bob = app.add_user("bob@example.com").await;
+    let cid = app.add_user("cid@example.com").await;
+    // Cid signed in eleven minutes ago: the password is asked for, and nothing changes.
+    app.exec(
+        "UPDATE sessions SET created_at = created_at - 660000 WHERE user_id = $1",
+        &[&cid.id],
+    )
+    .await;
+    let asked = expect(
+        delete_me(&app, &cid, json!({})).await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(asked["code"], "PASSWORD_REQUIRED");
+    expect(
+        app.get("/api/auth/me", Some(&cid.jwt)).await,
+        StatusCode::OK,
+    )
+    .await;
+    // A wrong password is still wrong, even right after signing in.
+    let wrong = delete_me(&app, &bob, json!({"password": "not it at all"})).await;
+    expect(wrong, StatusCode::UNAUTHORIZED).await;
+    // Bob just signed in: deleting with no body at all, as the original client does, works.
+    let res = app
+        .req(reqwest::Method::DELETE, "/api/users/me", Some(&bob.jwt))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        expect(res, StatusCode::OK).await,
+        json!({"message": "Account deleted"})
+    );
+    let gone = app
+        .post(
+            "/api/auth/login",
+            None,
+            json!({"email": "bob@example.com", "password": PASSWORD}),
+        )
+        .await;
+    expect(gone, StatusCode::UNAUTHORIZED).await;
 }

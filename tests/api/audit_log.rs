@@ -27,7 +27,7 @@ async fn all_events(app: &TestApp, who: &Person) -> Vec<Value> {
     loop {
         let page = log(app, who, &query).await;
         events.extend(page["events"].as_array().unwrap().iter().cloned());
-        match page["next_cursor"].as_str() {
+        match page["next_cursor"]["before"].as_str() {
             Some(c) => query = format!("?limit=500&before={c}"),
             None => return events,
         }
@@ -302,9 +302,19 @@ async fn pages_run_newest_first_without_gaps_and_filters_narrow_them() {
         let events = page["events"].as_array().unwrap();
         assert!(events.len() <= 3);
         paged.extend(events.iter().cloned());
-        match page["next_cursor"].as_str() {
-            Some(c) => query = format!("?limit=3&before={c}"),
-            None => break,
+        // The original SlugBase's client pages with the cursor's two halves.
+        let cursor = &page["next_cursor"];
+        match (
+            cursor["before_created_at"].as_str(),
+            cursor["before_id"].as_str(),
+        ) {
+            (Some(at), Some(id)) => {
+                query = format!("?limit=3&before_created_at={at}&before_id={id}")
+            }
+            _ => {
+                assert!(cursor.is_null(), "{cursor}");
+                break;
+            }
         }
     }
     assert_eq!(paged, everything, "pages join up to the whole log");
@@ -320,7 +330,7 @@ async fn pages_run_newest_first_without_gaps_and_filters_narrow_them() {
     assert_eq!(deleted.len(), 7);
     let by_type = log(&app, &alice, "?entity_type=tag&limit=2").await;
     assert_eq!(by_type["events"].as_array().unwrap().len(), 2);
-    assert!(by_type["next_cursor"].is_string());
+    assert!(by_type["next_cursor"]["before"].is_string());
     let by_actor = log(&app, &alice, &format!("?actor_user_id={}", alice.id)).await;
     assert!(by_actor["events"]
         .as_array()
@@ -332,6 +342,9 @@ async fn pages_run_newest_first_without_gaps_and_filters_narrow_them() {
         "?before=garbage",
         "?limit=abc",
         "?before=MTIz",
+        "?before_created_at=2026-01-01T00:00:00.000Z",
+        "?before_id=6f1c1f52-3c55-4a8e-9d47-0a3c35a2f1b1",
+        "?before_created_at=yesterday&before_id=6f1c1f52-3c55-4a8e-9d47-0a3c35a2f1b1",
         "?actor_user_id=nope",
         "?action=a%00b",
     ] {

@@ -288,6 +288,16 @@ async fn openapi_describes_every_route_and_the_docs_page_serves_offline_assets()
         ("/api/admin/teams/{id}/members/{userId}", "delete"),
         ("/api/users/for-sharing", "get"),
         ("/api/dashboard/stats", "get"),
+        // As the original SlugBase's client calls them.
+        ("/api/bookmarks/ai-suggest", "post"),
+        ("/api/admin/users/{id}/teams", "get"),
+        ("/api/admin/users/{id}/resend-invite", "post"),
+        ("/api/admin/settings/smtp", "get"),
+        ("/api/admin/settings/smtp", "post"),
+        ("/api/admin/settings/smtp/test", "post"),
+        ("/api/admin/settings/ai", "get"),
+        ("/api/admin/settings/ai", "post"),
+        ("/api/admin/settings/ai/models", "get"),
     ] {
         assert!(
             paths.get(path).and_then(|p| p.get(method)).is_some(),
@@ -544,12 +554,12 @@ async fn the_openapi_document_is_complete_enough_to_generate_a_client() {
             assert!(!tenant || org_header, "{name}: X-Organization-Id");
         }
     }
-    assert_eq!(operations, 116);
+    assert_eq!(operations, 125);
     // Creating an OIDC provider documents what it requires; the client secret is write-only.
     let new_provider = &doc["components"]["schemas"]["NewProviderBody"];
     assert_eq!(
         new_provider["required"],
-        json!(["key", "name", "issuer_url", "client_id", "client_secret"])
+        json!(["provider_key", "issuer_url", "client_id", "client_secret"])
     );
     assert!(doc["components"]["schemas"]["ProviderView"]["properties"]
         .get("client_secret")

@@ -37,7 +37,7 @@ async fn a_folder_is_created_listed_changed_and_deleted_without_its_bookmarks() 
     .await);
 
     let list = get_ok(app, alice, "/api/folders").await;
-    let names: Vec<&str> = list["items"]
+    let names: Vec<&str> = list
         .as_array()
         .unwrap()
         .iter()
@@ -153,7 +153,7 @@ async fn only_the_owner_changes_a_shared_folder() {
         .await;
         expect(app.delete(&path, Some(&bob.jwt)).await, status).await;
     }
-    let seen = &get_ok(app, bob, "/api/folders").await["items"];
+    let seen = &get_ok(app, bob, "/api/folders").await;
     assert_eq!(seen.as_array().unwrap().len(), 1);
     assert_eq!(seen[0]["folder_type"], "shared");
     assert_eq!(seen[0]["user_email"], "alice@example.com");
@@ -255,10 +255,7 @@ async fn another_organizations_folders_are_not_found() {
         ],
     )
     .await;
-    assert_eq!(
-        get_ok(&t.app, &t.bob, "/api/folders").await["items"],
-        json!([])
-    );
+    assert_eq!(get_ok(&t.app, &t.bob, "/api/folders").await, json!([]));
     assert_eq!(
         get_ok(&t.app, &t.alice, &format!("/api/folders/{f}")).await["name"],
         "A"
@@ -289,17 +286,13 @@ async fn folder_pages_join_up_without_repeats_and_count_every_folder() {
     // Blank parameters read as absent: everything, by name.
     let all = get_ok(app, alice, "/api/folders?scope=&sort_by=&limit=&offset=").await;
     assert_eq!(names(&all), ["f1", "f2", "f3", "f4", "f5"]);
-    assert_eq!(
-        (all["total"].as_i64(), all["hasMore"].as_bool()),
-        (Some(5), Some(false))
+    assert!(
+        all.is_array(),
+        "without a limit, a plain array as the original's: {all}"
     );
     // Past the end nothing is left; a limit outside 1–500 is brought within it.
     let past = get_ok(app, alice, "/api/folders?offset=5").await;
-    assert_eq!(past["items"], json!([]));
-    assert_eq!(
-        (past["total"].as_i64(), past["hasMore"].as_bool()),
-        (Some(5), Some(false))
-    );
+    assert_eq!(past, json!([]));
     assert_eq!(
         names(&get_ok(app, alice, "/api/folders?limit=0").await),
         ["f1"]
@@ -369,7 +362,7 @@ async fn the_folder_list_refuses_unknown_scopes_orders_and_bad_paging() {
 
 /// `GET /api/folders?scope=…` as `who` acting in `org`, by name: the names and the total.
 async fn in_scope(app: &TestApp, who: &Person, org: &str, scope: &str) -> Vec<String> {
-    let path = format!("/api/folders?scope={scope}");
+    let path = format!("/api/folders?scope={scope}&limit=500");
     let res = app
         .req(Method::GET, &path, Some(&who.jwt))
         .header("X-Organization-Id", org)

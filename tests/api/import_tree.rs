@@ -208,7 +208,7 @@ async fn an_export_imported_into_a_fresh_organization_gives_the_same_tree() {
         StatusCode::OK,
     )
     .await;
-    let rust = folders["items"]
+    let rust = folders
         .as_array()
         .unwrap()
         .iter()

@@ -94,9 +94,10 @@ pub fn titles(page: &Value) -> Vec<String> {
 }
 
 /// The names of a folder or tag page, in order.
+/// The names in a list: a page's `items`, or the plain array a list without `limit` answers.
 pub fn names(page: &Value) -> Vec<String> {
-    page["items"]
-        .as_array()
+    page.as_array()
+        .or_else(|| page["items"].as_array())
         .expect("items")
         .iter()
         .map(|x| x["name"].as_str().unwrap().to_string())

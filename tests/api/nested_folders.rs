@@ -11,7 +11,7 @@ use crate::tenancy::two_tenants;
 
 async fn folders_by_name(app: &TestApp, jwt: &str) -> Vec<(String, Option<String>, i64)> {
     let list = expect(app.get("/api/folders", Some(jwt)).await, StatusCode::OK).await;
-    let mut out: Vec<_> = list["items"]
+    let mut out: Vec<_> = list
         .as_array()
         .unwrap()
         .iter()

@@ -30,7 +30,7 @@ async fn a_tag_is_created_listed_renamed_and_deleted_without_its_bookmarks() {
     )
     .await);
 
-    let list = &get_ok(app, alice, "/api/tags").await["items"];
+    let list = &get_ok(app, alice, "/api/tags").await;
     let names: Vec<&str> = list
         .as_array()
         .unwrap()
@@ -142,7 +142,7 @@ async fn tags_are_private_to_their_owner() {
         StatusCode::NOT_FOUND,
     )
     .await;
-    assert_eq!(get_ok(app, bob, "/api/tags").await["items"], json!([]));
+    assert_eq!(get_ok(app, bob, "/api/tags").await, json!([]));
     assert_eq!(get_ok(app, alice, &path).await["name"], "secret");
     for (m, p) in [
         (Method::GET, "/api/tags".to_string()),
@@ -209,16 +209,12 @@ async fn tag_pages_join_up_without_repeats_and_count_every_tag() {
     );
     let all = get_ok(app, alice, "/api/tags?sort_by=&limit=&offset=").await;
     assert_eq!(names(&all), ["t1", "t2", "t3", "t4", "t5"]);
-    assert_eq!(
-        (all["total"].as_i64(), all["hasMore"].as_bool()),
-        (Some(5), Some(false))
+    assert!(
+        all.is_array(),
+        "without a limit, a plain array as the original's: {all}"
     );
     let past = get_ok(app, alice, "/api/tags?offset=9").await;
-    assert_eq!(past["items"], json!([]));
-    assert_eq!(
-        (past["total"].as_i64(), past["hasMore"].as_bool()),
-        (Some(5), Some(false))
-    );
+    assert_eq!(past, json!([]));
     assert_eq!(
         names(&get_ok(app, alice, "/api/tags?limit=-3").await),
         ["t1"]
@@ -278,7 +274,7 @@ async fn tag_lists_sort_by_name_newest_first_or_most_used() {
     );
     let most = order("?sort_by=most_used").await;
     assert_eq!(names(&most), ["beta", "gamma", "delta", "Alpha"]);
-    let counts: Vec<i64> = most["items"]
+    let counts: Vec<i64> = most
         .as_array()
         .unwrap()
         .iter()
@@ -328,7 +324,7 @@ async fn another_organizations_tags_never_appear_in_the_list() {
         tag(app, bob, name).await;
     }
     for sort in ["alphabetical", "recently_added", "most_used"] {
-        let path = format!("/api/tags?sort_by={sort}");
+        let path = format!("/api/tags?sort_by={sort}&limit=500");
         let mine = get_ok(app, alice, &path).await;
         let mut got = names(&mine);
         got.sort();

@@ -77,9 +77,10 @@ async fn an_instance_admin_sets_up_sign_in_providers_and_a_member_cannot() {
     b.click_text("Delete Corp SSO").await;
     b.wait_text("Provider deleted").await;
     let buttons: Value = expect(app.get("/api/auth/providers", None).await, StatusCode::OK).await;
+    assert_eq!(buttons.as_array().unwrap().len(), 1);
     assert_eq!(
-        buttons,
-        serde_json::json!([{"key": "team", "name": "Team Login"}])
+        (&buttons[0]["provider_key"], &buttons[0]["name"]),
+        (&serde_json::json!("team"), &serde_json::json!("Team Login"))
     );
     b.close().await;
 
@@ -158,7 +159,7 @@ async fn an_instance_admin_adds_changes_and_deletes_people() {
         .await;
     b.wait_text("Changes saved").await;
     let dan = app.get("/api/admin/users?q=dan", Some(&ada.jwt)).await;
-    let dan = expect(dan, StatusCode::OK).await["items"][0].clone();
+    let dan = expect(dan, StatusCode::OK).await[0].clone();
     assert_eq!(dan["is_admin"], true);
     b.goto(&format!("/admin/users/{}", dan["id"].as_str().unwrap()))
         .await;
@@ -324,5 +325,91 @@ async fn an_admin_adds_a_person_reads_it_in_the_log_and_keeps_settings() {
     )
     .await;
     assert!(all.get("welcome_text").is_none());
+    b.close().await;
+}
+
+#[tokio::test]
+async fn an_instance_admin_sets_the_email_server_tests_it_and_invites_again() {
+    let app = crate::helpers::spawn_app(slugbase::config::Mode::Selfhosted).await;
+    app.setup_admin("ada@example.com").await;
+    let b = Browser::open(&app.base).await;
+    b.sign_in("ada@example.com", PASSWORD).await;
+
+    // The email server: a refusal says why and keeps what was typed; then saved and tested.
+    b.goto("/admin/users").await;
+    b.click_text("Email").await;
+    assert_eq!(b.wait_page("/admin/email").await, "/admin/email");
+    let (port, mut inbox) = crate::smtp_sink::smtp_sink().await;
+    b.click("#f-enabled").await;
+    b.fill("input[name=host]", "127.0.0.1").await;
+    b.fill("input[name=port]", "70000").await;
+    b.fill("input[name=password]", "relay-pa55").await;
+    b.click("form[action='/admin/email'] button[type=submit]")
+        .await;
+    b.wait_text("port must be a number").await;
+    let kept = b
+        .find("input[name=host]")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("127.0.0.1"));
+    b.fill("input[name=port]", &port.to_string()).await;
+    b.fill("input[name=password]", "relay-pa55").await;
+    b.fill("input[name=from]", "links@example.com").await;
+    b.click("form[action='/admin/email'] button[type=submit]")
+        .await;
+    b.wait_text("Email settings saved").await;
+    b.wait_text("A password is set").await;
+    assert!(!b
+        .js("return document.documentElement.outerHTML")
+        .await
+        .to_string()
+        .contains("relay-pa55"));
+    b.check_page("admin-email").await;
+    b.click("form[action='/admin/email/test'] button[type=submit]")
+        .await;
+    b.wait_text("Test email sent").await;
+    let test = inbox.recv().await.unwrap();
+    assert!(test.contains("To: ada@example.com"), "{test}");
+    assert!(test.contains("From: links@example.com"), "{test}");
+
+    // Someone invited waits, and the invitation goes again through that server.
+    b.goto("/admin/users").await;
+    b.fill(
+        "form[method=post][action='/admin/users'] input[name=name]",
+        "Dan Doe",
+    )
+    .await;
+    b.fill(
+        "form[method=post][action='/admin/users'] input[name=email]",
+        "dan@example.com",
+    )
+    .await;
+    b.click("#f-invite").await;
+    b.click("form[method=post][action='/admin/users'] button[type=submit]")
+        .await;
+    b.wait_text("Person added").await;
+    b.wait_text("Invited").await;
+    assert!(inbox
+        .recv()
+        .await
+        .unwrap()
+        .contains("/reset-password?token="));
+    b.click_text("Send the invitation again Dan Doe").await;
+    b.wait_text("Invitation sent again").await;
+    assert!(inbox
+        .recv()
+        .await
+        .unwrap()
+        .contains("/reset-password?token="));
+    b.close().await;
+
+    // A member is refused the page.
+    app.add_user("bob@example.com").await;
+    let b = Browser::open(&app.base).await;
+    b.sign_in("bob@example.com", PASSWORD).await;
+    b.goto("/admin/email").await;
+    b.wait_text("You don't have permission").await;
     b.close().await;
 }

@@ -14,6 +14,9 @@ mod browser;
 #[allow(dead_code)]
 mod oidc_provider;
 
+#[path = "../api/smtp_sink.rs"]
+mod smtp_sink;
+
 mod shell;
 
 mod admin;

@@ -373,7 +373,7 @@ async fn a_member_imports_a_nested_file_and_watches_it_finish() {
         StatusCode::OK,
     )
     .await;
-    let items = folders["items"].as_array().unwrap();
+    let items = folders.as_array().unwrap();
     let named = |name: &str| items.iter().find(|f| f["name"] == name).unwrap().clone();
     assert_eq!(items.len(), 6);
     assert_eq!(named("Rust")["parent_id"], named("Docs")["id"]);

@@ -2,6 +2,7 @@
 //! same use cases as `/api/admin/…` and `/api/oidc-providers`, which refuse anyone else.
 
 mod audit_log;
+mod email;
 mod oidc;
 mod settings;
 mod users;
@@ -25,9 +26,15 @@ pub fn router() -> Router<AppState> {
             get(users::edit_page).post(users::update),
         )
         .route("/admin/users/{id}/delete", post(users::delete))
+        .route(
+            "/admin/users/{id}/resend-invite",
+            post(users::resend_invite),
+        )
         .route("/admin/audit-log", get(audit_log::page))
         .route("/admin/settings", get(settings::page).post(settings::save))
         .route("/admin/settings/{key}/delete", post(settings::delete))
+        .route("/admin/email", get(email::page).post(email::save))
+        .route("/admin/email/test", post(email::test))
         .route("/admin/oidc", get(oidc::page).post(oidc::create))
         .route("/admin/oidc/{id}", get(oidc::edit_page).post(oidc::update))
         .route("/admin/oidc/{id}/delete", post(oidc::delete))
@@ -38,6 +45,7 @@ const SECTIONS: &[(&str, &str)] = &[
     ("/admin/users", "adm.users"),
     ("/admin/audit-log", "adm.log"),
     ("/admin/settings", "adm.settings"),
+    ("/admin/email", "adm.email"),
     ("/admin/oidc", "adm.oidc"),
 ];
 

@@ -57,6 +57,7 @@ impl ProviderForm {
             scopes: self.scopes,
             auto_create_users: Some(self.auto_create_users.is_some()),
             default_role: self.default_role,
+            ..ProviderInput::default()
         }
     }
 }

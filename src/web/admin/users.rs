@@ -8,10 +8,12 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::page as admin_page;
+use crate::app::admin_invites;
 use crate::app::admin_users::{self as use_case, Edit, NewPerson};
 use crate::domain::{Email, Password, PersonName, Timestamp};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
+use crate::store::user_admin::Listed;
 use crate::store::users::User;
 use crate::web::errors::{explain, PageResult};
 use crate::web::form::{Empty, Form};
@@ -71,18 +73,34 @@ fn new_form(ctx: &Ctx, f: &NewForm, error: Option<&str>) -> Markup {
     }
 }
 
-fn person_row(ctx: &Ctx, u: &User, me: &str) -> Markup {
+fn person_row(ctx: &Ctx, listed: &Listed, me: &str) -> Markup {
+    let u = &listed.user;
+    let waiting = listed.invite_pending();
+    let invited = waiting && listed.invite_expires_at.is_some();
+    let expired = invited
+        && listed
+            .invite_expires_at
+            .is_some_and(|at| at <= Timestamp::now().millis());
     html! {
         li.card {
             h3 { (u.name)
                 @if u.is_admin { " " span.badge { (ctx.t("adm.badge_admin")) } }
                 @if u.id == me { " " span.badge { (ctx.t("adm.badge_you")) } }
+                @if expired { " " span.badge { (ctx.t("adm.badge_invite_expired")) } }
+                @else if invited { " " span.badge { (ctx.t("adm.badge_invited")) } }
+                @else if waiting { " " span.badge { (ctx.t("adm.badge_no_password")) } }
             }
             p.url { (u.email) }
             p.muted { (ctx.tf("adm.user_since", &[("date", &Timestamp(u.created_at).date())]))
                 @if u.mfa_enabled { " · " (ctx.t("adm.user_mfa")) } }
             div.actions {
                 a.button.secondary href=(format!("{HERE}/{}", u.id)) { (ctx.t("adm.edit")) span.visually-hidden { " " (u.name) } }
+                @if waiting {
+                    form.inline method="post" action=(format!("{HERE}/{}/resend-invite", u.id)) {
+                        (csrf_field(ctx))
+                        button.secondary type="submit" { (ctx.t("adm.user_resend_invite")) span.visually-hidden { " " (u.name) } }
+                    }
+                }
             }
         }
     }
@@ -272,4 +290,17 @@ pub async fn delete(
     admin_only(&state, &signed)?;
     use_case::delete(&state.store, state.mode(), &signed.user, &id).await?;
     Ok(nav::see_other(&nav::with_notice(HERE, "user_deleted")))
+}
+
+/// Emails a new set-your-password link to someone who has not used theirs.
+pub async fn resend_invite(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    Form(_): Form<Empty>,
+) -> PageResult {
+    admin_only(&state, &signed)?;
+    state.limits.admin_users(signed.user.id()).await?;
+    admin_invites::resend(&state.store, &state.outbox(), &signed.user, &id).await?;
+    Ok(nav::see_other(&nav::with_notice(HERE, "invite_resent")))
 }

@@ -61,6 +61,16 @@ pub async fn verify_email(
         }
         Err(AppError::BadRequest(_)) => {
             let status = email_links::signup_status(&state.store, &token).await?;
+            if status.status == "invalid" {
+                // Not a sign-up link: the link confirming a new email address comes here too
+                // (the original SlugBase sends both to `/verify-email`).
+                return confirm_email(
+                    State(state),
+                    Visitor(ctx),
+                    Query(TokenQuery { token: Some(token) }),
+                )
+                .await;
+            }
             let (why, next) = match status.status {
                 "used" => (
                     ctx.t("auth.link_used"),

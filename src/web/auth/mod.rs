@@ -14,6 +14,7 @@ use maud::{html, Markup};
 use crate::app::sessions::Issued;
 use crate::request::cookies;
 use crate::state::AppState;
+use crate::store::oidc::Provider;
 use crate::web::layout;
 use crate::web::nav;
 use crate::web::session::Ctx;
@@ -66,15 +67,15 @@ fn redirect_field(to: &str) -> Markup {
 }
 
 /// "Sign in with …" for each provider the instance offers.
-fn provider_buttons(ctx: &Ctx, providers: &[(String, String)], to: &str) -> Markup {
+fn provider_buttons(ctx: &Ctx, providers: &[Provider], to: &str) -> Markup {
     let redirect: String = url::form_urlencoded::byte_serialize(to.as_bytes()).collect();
     html! {
         @if !providers.is_empty() {
             div.providers {
                 p.muted { (ctx.t("auth.oidc_or")) }
-                @for (key, name) in providers {
-                    a.button.secondary href=(format!("/api/auth/{key}?redirect={redirect}")) {
-                        (ctx.tf("auth.oidc_with", &[("name", name.as_str())]))
+                @for p in providers {
+                    a.button.secondary href=(format!("/api/auth/{}?redirect={redirect}", p.key)) {
+                        (ctx.tf("auth.oidc_with", &[("name", p.name.as_str())]))
                     }
                 }
             }

@@ -77,7 +77,7 @@ pub struct Prefill {
 fn show(
     ctx: &Ctx,
     form: &SignupForm,
-    providers: &[(String, String)],
+    providers: &[crate::store::oidc::Provider],
     error: Option<&str>,
 ) -> maud::Markup {
     html! {
