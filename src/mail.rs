@@ -143,7 +143,7 @@ impl Mailer {
                 .send(message)
                 .await
                 .map_err(|e| AppError::internal(format!("smtp ({}): {e}", server.host)))?;
-            tracing::info!(subject = %email.subject, host = %server.host, "email sent by SMTP");
+            tracing::info!(subject = ?email.subject, host = %server.host, "email sent by SMTP");
             return Ok(());
         }
         match &self.transport {
@@ -151,7 +151,7 @@ impl Mailer {
                 t.send(message)
                     .await
                     .map_err(|e| AppError::internal(format!("smtp: {e}")))?;
-                tracing::info!(subject = %email.subject, "email sent by SMTP");
+                tracing::info!(subject = ?email.subject, "email sent by SMTP");
             }
             Transport::Files(t, dir) => {
                 let id = t
@@ -160,7 +160,7 @@ impl Mailer {
                     .map_err(|e| AppError::internal(format!("writing email: {e}")))?;
                 // The link inside carries a secret token, so the log names the file, not the link.
                 tracing::info!(
-                    subject = %email.subject,
+                    subject = ?email.subject,
                     file = %dir.join(format!("{id}.eml")).display(),
                     "email written (no SMTP_URL configured); open the file for its link"
                 );

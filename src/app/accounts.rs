@@ -196,7 +196,8 @@ pub async fn set_up(
 }
 
 /// Cloud sign-up: an unverified account with its own workspace, and an emailed link to verify
-/// it. Refused (403) self-hosted; `sign_up` is the parsed request, refused only after that.
+/// it. Refused (403) self-hosted; `sign_up` is the parsed request, refused only after that. An
+/// address that has an account already gets the same answer, and its owner an email.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn register(
     store: &Store,
@@ -210,6 +211,13 @@ pub async fn register(
     let account = sign_up?.account(false, false);
     let mut tx = store.begin().await?;
     let taken = "Email already registered";
+    if let Some(owner) = users::by_email(&mut tx.conn(), account.email.as_str()).await? {
+        drop(tx);
+        // The same answer, after the same work, as for a new address: whether an address has
+        // an account is told only to whoever reads its email.
+        passwords::hash(account.password.expose()).await?;
+        return email_links::tell_owner_of_sign_up(store, outbox, &owner).await;
+    }
     let (user_id, _) = open_account(&mut tx.conn(), mode, &account, taken).await?;
     let token = email_links::issue_signup(&mut tx.conn(), &user_id).await?;
     tx.commit().await?;

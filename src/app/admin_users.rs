@@ -42,7 +42,7 @@ pub struct UserPage {
     pub has_more: bool,
 }
 
-/// Another account has the address: 409.
+/// Another account has the address: 400, as the contract says.
 const EMAIL_TAKEN: &str = "User with this email already exists";
 
 #[tracing::instrument(level = "debug", skip_all)]
@@ -126,9 +126,7 @@ pub async fn create(
         email_verified: true,
     };
     let mut tx = store.begin().await?;
-    let id = insert_user(&mut tx.conn(), &account, EMAIL_TAKEN)
-        .await
-        .map_err(AppError::duplicate_as_conflict)?;
+    let id = insert_user(&mut tx.conn(), &account, EMAIL_TAKEN).await?;
     if !chose_password {
         users::clear_password(&mut tx.conn(), &id, Timestamp::now().millis()).await?;
     }
@@ -212,7 +210,7 @@ pub async fn update(store: &Store, admin: &CurrentUser, id: &str, edit: Edit) ->
         if email.as_str() != target.email {
             users::set_email(&mut tx.conn(), &id, email.as_str(), now)
                 .await
-                .map_err(|e| e.on_unique(EMAIL_TAKEN).duplicate_as_conflict())?;
+                .map_err(|e| e.on_unique(EMAIL_TAKEN))?;
         }
     }
     if let Some(is_admin) = edit.is_admin {

@@ -28,6 +28,11 @@ pub struct Outbox<'a> {
 }
 
 impl Outbox<'_> {
+    /// The page at `path` (`{base}/login`).
+    pub fn link_to(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
     /// The page at `path` that takes `token` (`{base}/invite?token=…`).
     pub fn link(&self, path: &str, token: &str) -> String {
         format!("{}{path}?token={token}", self.base_url)
@@ -121,6 +126,38 @@ pub async fn send_signup(outbox: &Outbox<'_>, to: &str, token: &str) -> Result<(
             ),
         )
         .await
+}
+
+/// Someone signed up with an address that has an account: its owner hears of it by email (a
+/// fresh verification link when the account was never verified, otherwise where to sign in or
+/// reset the password), and the request gets the answer any sign-up gets.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn tell_owner_of_sign_up(
+    store: &Store,
+    outbox: &Outbox<'_>,
+    owner: &users::User,
+) -> Result<()> {
+    let sent = if owner.email_verified {
+        let (login, forgot) = (outbox.link_to("/login"), outbox.link_to("/forgot-password"));
+        let body = format!(
+            "Someone, perhaps you, asked to create a SlugBase account for {}. You have one already.\n\nSign in here:\n\n{login}\n\nForgot your password? Choose a new one here:\n\n{forgot}\n\nIf it was not you, ignore this email: nothing has changed.\n",
+            owner.email
+        );
+        outbox
+            .send(&owner.email, "Your SlugBase account".into(), body)
+            .await
+    } else {
+        let mut tx = store.begin().await?;
+        let token = issue_signup(&mut tx.conn(), &owner.id).await?;
+        tx.commit().await?;
+        send_signup(outbox, &owner.email, &token).await
+    };
+    sent.map_err(|e| {
+        tracing::error!(error = %e, "sign-up email failed");
+        AppError::Upstream(
+            "Account created but we could not send the verification email. Please try again later or contact support.",
+        )
+    })
 }
 
 const SIGNUP_LINK_USED: &str = "This verification link has already been used";

@@ -62,7 +62,17 @@ pub(crate) fn bounded_name(raw: &str, what: &str, max: usize) -> Result<String, 
         )));
     }
     crate::domain::library::printable(name, what)?;
+    single_line(name, what)?;
     Ok(name.to_string())
+}
+
+/// A name shows on one line (in a list, an email's subject, a log line): no line break, tab or
+/// line separator, so none can forge another line where it is written.
+pub(crate) fn single_line(name: &str, what: &str) -> Result<(), DomainError> {
+    if name.contains(['\n', '\r', '\t', '\u{2028}', '\u{2029}']) {
+        return Err(DomainError::invalid(format!("{what} must be on one line")));
+    }
+    Ok(())
 }
 
 /// A person's display name: trimmed, 1–255 characters.

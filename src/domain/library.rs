@@ -199,7 +199,9 @@ pub fn tag_name(raw: &str) -> Result<String, DomainError> {
 
 /// A team's name: 1–255 characters, unique in its organization.
 pub fn team_name(raw: &str) -> Result<String, DomainError> {
-    required_text(raw, "Team name", 255)
+    let name = required_text(raw, "Team name", 255)?;
+    crate::domain::account::single_line(&name, "Team name")?;
+    Ok(name)
 }
 
 /// A team's description: at most 500 characters; blank removes it.

@@ -156,16 +156,24 @@ impl Cidr {
     }
 }
 
-/// The IPv4 address an IPv6 one carries (IPv4-mapped `::ffff:a.b.c.d`, the old IPv4-compatible
-/// `::a.b.c.d`, NAT64 `64:ff9b::a.b.c.d`), if any.
-fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
+fn v4(hi: u16, lo: u16) -> Ipv4Addr {
+    Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8)
+}
+
+/// The IPv4 addresses an IPv6 one carries, if any: IPv4-mapped `::ffff:a.b.c.d`, the old
+/// IPv4-compatible `::a.b.c.d`, NAT64 (`64:ff9b::/96` and the local `64:ff9b:1::/48`), 6to4
+/// (`2002:AABB:CCDD::/16`) and Teredo (`2001:0::/32`: its server, and its client with the bits
+/// inverted).
+fn embedded_v4(ip: Ipv6Addr) -> Vec<Ipv4Addr> {
     let s = ip.segments();
-    let low = Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
+    let low = v4(s[6], s[7]);
     match s {
-        [0, 0, 0, 0, 0, 0xffff, _, _] => Some(low),
-        [0, 0, 0, 0, 0, 0, _, _] if !ip.is_loopback() && !ip.is_unspecified() => Some(low),
-        [0x64, 0xff9b, 0, 0, 0, 0, _, _] => Some(low),
-        _ => None,
+        [0, 0, 0, 0, 0, 0xffff, _, _] => vec![low],
+        [0, 0, 0, 0, 0, 0, _, _] if !ip.is_loopback() && !ip.is_unspecified() => vec![low],
+        [0x64, 0xff9b, 0, 0, 0, 0, _, _] | [0x64, 0xff9b, 1, ..] => vec![low],
+        [0x2002, hi, lo, ..] => vec![v4(hi, lo)],
+        [0x2001, 0, hi, lo, _, _, c_hi, c_lo] => vec![v4(hi, lo), v4(!c_hi, !c_lo)],
+        _ => Vec::new(),
     }
 }
 
@@ -189,8 +197,9 @@ pub fn is_forbidden(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => forbidden_v4(v4),
         IpAddr::V6(v6) => {
-            if let Some(v4) = embedded_v4(v6) {
-                return forbidden_v4(v4);
+            let carried = embedded_v4(v6);
+            if !carried.is_empty() {
+                return carried.into_iter().any(forbidden_v4);
             }
             let first = v6.segments()[0];
             v6.is_unspecified()
@@ -320,6 +329,13 @@ mod tests {
             "::ffff:169.254.169.254",
             "::ffff:10.0.0.1",
             "64:ff9b::a00:1",
+            "64:ff9b:1::a9fe:a9fe",
+            // 6to4 of 127.0.0.1 and of the metadata address.
+            "2002:7f00:1::",
+            "2002:a9fe:a9fe::1",
+            // Teredo: a client of 127.0.0.1 (bits inverted), and a server at 10.0.0.1.
+            "2001:0:4136:e378:8000:63bf:80ff:fffe",
+            "2001:0:a00:1:8000:63bf:f7f7:f7f7",
         ] {
             assert!(is_forbidden(ip(a)), "{a} should be forbidden");
         }
@@ -330,6 +346,8 @@ mod tests {
             "8.8.8.8",
             "2606:4700::1111",
             "::ffff:8.8.8.8",
+            "2002:808:808::1",
+            "2001:0:4136:e378:8000:63bf:f7f7:f7f7",
         ] {
             assert!(!is_forbidden(ip(a)), "{a} should be allowed");
         }

@@ -187,7 +187,7 @@ fn password(raw: Option<&str>) -> Result<Option<Password>> {
 
 /// Adds a person (verified) as a member of the instance's organization.
 #[utoipa::path(post, path = "/api/admin/users", tag = "admin", request_body = NewUserBody,
-    responses((status = 201, body = PublicUser), (status = 400), (status = 401), (status = 403), (status = 409), (status = 429), (status = 502)))]
+    responses((status = 201, body = PublicUser), (status = 400, description = "Invalid input, or User with this email already exists"), (status = 401), (status = 403), (status = 429), (status = 502)))]
 async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -224,7 +224,7 @@ pub struct UserEditBody {
 /// Changes someone's name, email, admin flag or password. An admin cannot demote themselves,
 /// and the last admin stays.
 #[utoipa::path(put, path = "/api/admin/users/{id}", tag = "admin", params(("id" = String, Path)), request_body = UserEditBody,
-    responses((status = 200, body = PublicUser), (status = 400), (status = 401), (status = 403), (status = 404), (status = 409)))]
+    responses((status = 200, body = PublicUser), (status = 400, description = "Invalid input, the last admin, or User with this email already exists"), (status = 401), (status = 403), (status = 404)))]
 async fn update(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -50,6 +50,7 @@ use serde_json::json;
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
+use crate::error::AppError;
 use crate::state::AppState;
 
 pub use extract::Json;
@@ -115,6 +116,16 @@ pub fn panicked() -> Response {
 
 /// Error responses that axum or a layer produced in plain text (405, 413, 408, …) are given a
 /// JSON body under `/api`, so every API error has the same shape.
+/// A path holding NUL (`%00`) is refused with 400 before any route reads it: no stored value
+/// holds NUL and PostgreSQL cannot take it as a parameter, so a path parameter is checked as a
+/// body is ([`extract::parse_body`]), the same on both databases.
+pub async fn refuse_nul_in_path(req: Request, next: Next) -> Response {
+    if req.uri().path().contains("%00") {
+        return AppError::bad_request("The path must not contain NUL (%00)").into_response();
+    }
+    next.run(req).await
+}
+
 pub async fn json_errors(req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api");
     let res = next.run(req).await;

@@ -29,6 +29,7 @@ pub fn build_app(state: AppState) -> Router {
         .merge(http::metrics::router(state.clone()))
         .fallback(not_found)
         .layer(middleware::from_fn(http::json_errors))
+        .layer(middleware::from_fn(http::refuse_nul_in_path))
         .layer(middleware::from_fn_with_state(state, web::page_headers))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(

@@ -139,7 +139,7 @@ async fn verification_errors_are_clear() {
 }
 
 #[tokio::test]
-async fn an_email_can_register_only_once() {
+async fn an_email_can_register_only_once_and_nobody_learns_it_has_an_account() {
     let app = spawn_app(Mode::Cloud).await;
     app.signup("bo@example.com", "Bo").await;
     let res = app
@@ -149,10 +149,42 @@ async fn an_email_can_register_only_once() {
             json!({"email": "BO@example.com", "name": "Bo 2", "password": PASSWORD}),
         )
         .await;
+    // The same answer as for a new address; the owner reads about it in their email.
+    let same = expect(res, StatusCode::CREATED).await;
     assert_eq!(
-        expect(res, StatusCode::BAD_REQUEST).await["error"],
-        "Email already registered"
+        same,
+        json!({"message": "Check your email to verify your account"})
     );
+    let told = app.last_mail_to("bo@example.com").unwrap();
+    assert!(told.contains("You have one already"), "{told}");
+    assert!(told.contains("/forgot-password"), "{told}");
+    let res = app.login("bo@example.com", "Another-passw0rd!").await;
+    expect(res, StatusCode::UNAUTHORIZED).await;
+
+    // Never verified: a fresh link goes to the address instead, and it works.
+    let res = app
+        .post(
+            "/api/auth/register",
+            None,
+            json!({"email": "cy@example.com", "name": "Cy", "password": PASSWORD}),
+        )
+        .await;
+    expect(res, StatusCode::CREATED).await;
+    let first = app.token_from_mail("cy@example.com", "/verify-email?token=");
+    let again = app
+        .post(
+            "/api/auth/register",
+            None,
+            json!({"email": "cy@example.com", "name": "Cy 2", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(expect(again, StatusCode::CREATED).await, same);
+    let second = app.token_from_mail("cy@example.com", "/verify-email?token=");
+    assert_ne!(first, second);
+    let res = app
+        .post("/api/auth/verify-signup", None, json!({ "token": second }))
+        .await;
+    expect(res, StatusCode::OK).await;
 }
 
 #[tokio::test]

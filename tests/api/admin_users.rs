@@ -199,9 +199,11 @@ async fn bad_input_unknown_ids_and_taken_addresses_are_refused() {
             json!({"email": "bob@example.com", "name": "Bob 2", "password": PASSWORD}),
         )
         .await;
-    expect(taken, StatusCode::CONFLICT).await;
+    // 400, as the contract says (not 409).
+    let taken = expect(taken, StatusCode::BAD_REQUEST).await;
+    assert_eq!(taken["error"], "User with this email already exists");
     let taken = put(&app, &ada, &bob.id, json!({"email": "ada@example.com"})).await;
-    expect(taken, StatusCode::CONFLICT).await;
+    expect(taken, StatusCode::BAD_REQUEST).await;
     for id in [uuid::Uuid::new_v4().to_string(), "nope".to_string()] {
         let path = format!("/api/admin/users/{id}");
         expect(app.get(&path, Some(&ada.jwt)).await, StatusCode::NOT_FOUND).await;

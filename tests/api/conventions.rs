@@ -575,3 +575,27 @@ async fn the_openapi_document_is_complete_enough_to_generate_a_client() {
         json!([{"bearer": []}, {"cookie": [], "csrf": []}])
     );
 }
+
+#[tokio::test]
+async fn a_nul_in_a_path_is_400_on_every_database_and_changes_nothing() {
+    let app = spawn_app(Mode::Selfhosted).await;
+    let ada = app.setup_admin("ada@example.com").await;
+    for (method, path) in [
+        (reqwest::Method::DELETE, "/api/go/preferences/a%00b"),
+        (reqwest::Method::GET, "/api/bookmarks/a%00b"),
+        (reqwest::Method::DELETE, "/api/tags/%00"),
+        (reqwest::Method::GET, "/go/a%00b"),
+    ] {
+        let res = app.req(method, path, Some(&ada.jwt)).send().await.unwrap();
+        let body = expect(res, StatusCode::BAD_REQUEST).await;
+        assert!(
+            body["error"].as_str().unwrap().contains("NUL"),
+            "{path}: {body}"
+        );
+    }
+    expect(
+        app.get("/api/go/preferences", Some(&ada.jwt)).await,
+        StatusCode::OK,
+    )
+    .await;
+}
