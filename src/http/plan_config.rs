@@ -39,6 +39,18 @@ pub struct PlanConfig {
     #[schema(value_type = Option<String>, format = DateTime)]
     free_plan_grace_ends_at: Option<i64>,
     features: Features,
+    /// As the original SlugBase's client reads them: `bookmark_limit`,
+    #[serde(rename = "bookmarkLimit")]
+    bookmark_limit_original: Option<i64>,
+    /// `features.share_to_teams`,
+    #[serde(rename = "canShareWithTeams")]
+    can_share_with_teams: bool,
+    /// AI suggestions (none on this server yet),
+    ai_available: bool,
+    /// whether the caller may read the audit log,
+    audit_log_available: bool,
+    /// and whether members can be invited by email.
+    email_invites_available: bool,
 }
 
 /// The current organization's plan, seats, the caller's bookmark allowance and the features on.
@@ -57,6 +69,11 @@ async fn plan(State(state): State<AppState>, org: CurrentOrg) -> Result<Json<Pla
         bookmark_limit: usage.bookmark_limit,
         bookmark_count: usage.bookmark_count,
         free_plan_grace_ends_at: usage.grace_ends_at,
+        bookmark_limit_original: usage.bookmark_limit,
+        can_share_with_teams: org.rules.features().share_to_teams,
+        ai_available: false,
+        audit_log_available: org.require_manager().is_ok(),
+        email_invites_available: org.rules.features().invite_members,
         features: org.rules.features(),
     }))
 }

@@ -41,6 +41,10 @@ pub struct Me {
     oidc_sub: Option<String>,
     /// The new address of an email change not confirmed yet, or `null`.
     email_pending: Option<String>,
+    /// Cloud: whether they are an owner or admin of their current organization (the original
+    /// client shows its administration then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    workspace_admin: Option<bool>,
 }
 
 impl Me {
@@ -53,6 +57,7 @@ impl Me {
             oidc_provider,
             oidc_sub,
             email_pending: m.email_pending,
+            workspace_admin: state.is_cloud().then_some(m.workspace_admin),
         })
     }
 }

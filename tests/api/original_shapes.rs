@@ -493,3 +493,28 @@ async fn the_profile_says_how_a_person_signs_in_and_what_email_waits() {
     assert_eq!(me["email"], "ada@new.example");
     assert!(me["email_pending"].is_null());
 }
+
+#[tokio::test]
+async fn in_the_cloud_the_client_learns_who_manages_and_what_the_plan_allows() {
+    let app = spawn_app(Mode::Cloud).await;
+    let owner = app.signup("olga@example.com", "Olga").await;
+    let me = get_ok(&app, &owner, "/api/auth/me").await;
+    assert_eq!(me["workspace_admin"], true);
+    let plan = get_ok(&app, &owner, "/api/config/plan").await;
+    for key in [
+        "bookmarkLimit",
+        "canShareWithTeams",
+        "ai_available",
+        "audit_log_available",
+        "email_invites_available",
+    ] {
+        assert!(plan.get(key).is_some(), "{key}: {plan}");
+    }
+    assert_eq!(plan["bookmarkLimit"], plan["bookmark_limit"]);
+    assert_eq!(plan["audit_log_available"], true);
+    // Self-hosted, the field is not there at all, as the original.
+    let selfhosted = spawn_app(Mode::Selfhosted).await;
+    let ada = selfhosted.setup_admin("ada@example.com").await;
+    let me = get_ok(&selfhosted, &ada, "/api/auth/me").await;
+    assert!(me.get("workspace_admin").is_none(), "{me}");
+}
