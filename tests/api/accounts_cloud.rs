@@ -366,3 +366,35 @@ async fn an_address_the_mailer_cannot_send_to_is_refused_before_any_account_exis
         "no account was made"
     );
 }
+
+#[tokio::test]
+async fn someone_elses_verification_link_keeps_the_browser_signed_in_as_itself() {
+    let app = spawn_app(Mode::Cloud).await;
+    let ada = app.signup("ada@example.com", "Ada").await;
+    let (browser, _) = app.browser_signed_in("ada@example.com").await;
+    let res = app
+        .post(
+            "/api/auth/register",
+            None,
+            json!({"email": "eve@example.com", "name": "Eve", "password": PASSWORD}),
+        )
+        .await;
+    expect(res, StatusCode::CREATED).await;
+    let token = app.token_from_mail("eve@example.com", "/verify-email?token=");
+    // Ada's browser opens Eve's link: the address is verified, and the browser is still Ada's.
+    let opened = browser
+        .get(app.url(&format!("/verify-email?token={token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(opened.status(), StatusCode::OK);
+    assert!(
+        opened.url().as_str().contains("notice=verified_other"),
+        "{}",
+        opened.url()
+    );
+    let me = browser.get(app.url("/api/auth/me")).send().await.unwrap();
+    assert_eq!(expect(me, StatusCode::OK).await["id"], ada.id.as_str());
+    let eve = app.login("eve@example.com", PASSWORD).await;
+    expect(eve, StatusCode::OK).await;
+}

@@ -599,3 +599,63 @@ async fn a_nul_in_a_path_is_400_on_every_database_and_changes_nothing() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn names_of_people_organizations_teams_and_tokens_are_single_line() {
+    let app = spawn_app(Mode::Selfhosted).await;
+    let ada = app.setup_admin("ada@example.com").await;
+    let org = crate::tenancy::current_org(&app, &ada).await;
+    let forged = "Ada\n2026-12-07T00:00:00Z  INFO slugbase: admin password reset";
+    let cases = [
+        (
+            reqwest::Method::PUT,
+            "/api/users/me".to_string(),
+            json!({ "name": forged }),
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/admin/teams".to_string(),
+            json!({ "name": "Ops\r\nDev" }),
+        ),
+        (
+            reqwest::Method::PATCH,
+            format!("/api/organizations/{org}"),
+            json!({ "name": "Acme\u{2028}Inc" }),
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/tokens".to_string(),
+            json!({ "name": "ci\tbot" }),
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/admin/users".to_string(),
+            json!({"email": "x@example.com", "name": "X\nY"}),
+        ),
+    ];
+    for (method, path, body) in cases {
+        let res = app
+            .req(method, &path, Some(&ada.jwt))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let refused = expect(res, StatusCode::BAD_REQUEST).await;
+        assert!(
+            refused["error"].as_str().unwrap().contains("one line"),
+            "{path}: {refused}"
+        );
+    }
+    let me = expect(
+        app.get("/api/auth/me", Some(&ada.jwt)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(me["name"], "Admin");
+    let teams = expect(
+        app.get("/api/admin/teams", Some(&ada.jwt)).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(teams, json!([]));
+}

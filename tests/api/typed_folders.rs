@@ -235,6 +235,50 @@ async fn bulk_actions_take_typed_folders_tags_and_people() {
     assert_eq!(list["items"][0]["folders"], json!([]));
 }
 
+#[tokio::test]
+async fn a_bulk_action_over_own_and_shared_bookmarks_changes_none_of_them() {
+    let o = office().await;
+    let (app, bob, carol) = (&o.app, &o.bob, &o.carol);
+    let own = id(&bookmark(
+        app,
+        bob,
+        json!({"title": "Own", "url": "https://own.example/"}),
+    )
+    .await);
+    let shared = id(&bookmark(
+        app,
+        carol,
+        json!({"title": "Carol's", "url": "https://carol.example/", "user_ids": [bob.id]}),
+    )
+    .await);
+    folder(app, bob, json!({"name": "Runbooks"})).await;
+    let form = page_client(app, bob).await;
+    for (action, field, value) in [
+        ("tag", "tags", "ops"),
+        ("move", "folder", "Runbooks"),
+        ("share", "share_with", "alice@example.com"),
+    ] {
+        let fields = vec![
+            ("action", action),
+            (field, value),
+            ("ids", own.as_str()),
+            ("ids", shared.as_str()),
+            ("return_to", "/bookmarks"),
+        ];
+        let (status, _) = post_form(app, &form, "/bookmarks/bulk", &fields).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{action}");
+    }
+    let mine = get_ok(app, bob, &format!("/api/bookmarks/{own}")).await;
+    assert_eq!(
+        (mine["tags"].clone(), mine["folders"].clone()),
+        (json!([]), json!([]))
+    );
+    assert_eq!(mine["shared_users"], json!([]));
+    let theirs = get_ok(app, carol, &format!("/api/bookmarks/{shared}")).await;
+    assert_eq!(theirs["tags"], json!([]));
+    assert_eq!(theirs["shared_users"].as_array().unwrap().len(), 1);
+}
+
 /// `/folders` is the tree one level at a time: the top lists the person's top folders and the
 /// others' folders shared with them; a folder's level has the way back up and takes new folders;
 /// a search finds folders by path; another organization's folder is not found.

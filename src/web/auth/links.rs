@@ -43,6 +43,13 @@ pub async fn verify_email(
     state.limits.email_verification(ip).await?;
     let token = q.token.unwrap_or_default();
     match email_links::verify_signup(&state.store, &token).await {
+        Ok(user_id) if ctx.account.is_some() => {
+            // Someone is signed in here already: the link verifies its address, and the
+            // browser stays whoever it was (it never becomes the link's account unasked).
+            let same = ctx.account.as_ref().is_some_and(|a| a.user.id() == user_id);
+            let notice = if same { "verified" } else { "verified_other" };
+            Ok(nav::see_other(&nav::with_notice("/", notice)))
+        }
         Ok(user_id) => {
             let (issued, _) = sessions::start_for(
                 &state.store,

@@ -312,12 +312,23 @@ pub async fn bulk(
             r.map(|_| "deleted_many")
         }
         Some(action @ ("move" | "tag" | "share")) => {
-            // Every bookmark is looked up first, so an id that is not the person's changes none.
+            // Every bookmark is looked up first, so an id that is not the person's own changes none.
             let mut current = Vec::with_capacity(form.ids.len());
             let mut r = Ok("updated_many");
             for id in &form.ids {
                 let mut db = state.store.read().await?;
-                match use_case::view(&mut db.conn(), &org, id).await {
+                // Only its owner changes a bookmark: one shared with the person stops the action
+                // here, before any of their own is changed.
+                let own = use_case::view(&mut db.conn(), &org, id)
+                    .await
+                    .and_then(|v| {
+                        if v.mine {
+                            Ok(v)
+                        } else {
+                            Err(AppError::Forbidden)
+                        }
+                    });
+                match own {
                     Ok(v) => current.push(v),
                     Err(e) => {
                         r = Err(e);
