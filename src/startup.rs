@@ -49,11 +49,13 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         .context("connecting to the database")?;
     store.migrate().await.context("applying migrations")?;
     let secret = jwt_secret(&config)?;
-    let csrf_secret = {
+    let derive = |purpose: &[u8]| {
         let mut m = Hmac::<Sha256>::new_from_slice(&secret).expect("any key length");
-        m.update(b"slugbase csrf key");
+        m.update(purpose);
         m.finalize().into_bytes().to_vec()
     };
+    let csrf_secret = derive(b"slugbase csrf key");
+    let refresh_key = derive(b"slugbase refresh successor key");
     let mailer = Mailer::new(
         config.smtp_url.as_deref(),
         config.mail_dir(),
@@ -71,6 +73,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         sessions: SessionKeys {
             jwt: JwtKeys::new(&secret),
             mode: config.mode,
+            refresh_key: refresh_key.into(),
         },
         csrf_secret: csrf_secret.into(),
         config: Arc::new(config),

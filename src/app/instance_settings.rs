@@ -89,28 +89,51 @@ pub struct SmtpInput {
     pub from_name: Option<String>,
 }
 
+/// The API document's pattern for a host (empty clears it).
+pub const HOST_PATTERN: &str = r"^([A-Za-z0-9._-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])?$";
+/// The API document's pattern for a port given as text: 1 to 65535, no leading zero.
+pub const PORT_PATTERN: &str =
+    r"^(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})$";
+
+/// Text of at most `max` characters without control characters, then trimmed.
 fn text(value: &str, field: &str, max: usize) -> Result<String> {
-    let v = value.trim();
-    if v.chars().count() > max || v.chars().any(char::is_control) {
+    if value.chars().count() > max || value.chars().any(char::is_control) {
         return Err(DomainError::invalid(format!(
             "{field} must be at most {max} characters, without control characters"
         ))
         .into());
     }
-    Ok(v.to_string())
+    Ok(value.trim().to_string())
 }
 
+/// A host name, an IPv4 address or a bracketed IPv6 address, as [`HOST_PATTERN`] says.
 fn host(value: &str) -> Result<String> {
-    let v = text(value, "host", 253)?;
-    if v.chars().any(char::is_whitespace) || v.contains(['/', '@', ':']) && !v.starts_with('[') {
-        return Err(DomainError::invalid("host must be a host name or address").into());
+    let name = |v: &str| {
+        (1..=253).contains(&v.len())
+            && v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+    };
+    let bracketed = |v: &str| {
+        v.strip_prefix('[')
+            .and_then(|v| v.strip_suffix(']'))
+            .is_some_and(|ip| {
+                (2..=45).contains(&ip.len())
+                    && ip
+                        .bytes()
+                        .all(|b| b.is_ascii_hexdigit() || b":.".contains(&b))
+            })
+    };
+    if value.is_empty() || name(value) || bracketed(value) {
+        Ok(value.to_string())
+    } else {
+        Err(DomainError::invalid("host must be a host name or address").into())
     }
-    Ok(v)
 }
 
+/// 1 to 65535 written plainly, as [`PORT_PATTERN`] says.
 fn port(value: &str) -> Result<String> {
-    match value.trim().parse::<u16>() {
-        Ok(p) if p > 0 => Ok(p.to_string()),
+    match value.parse::<u16>() {
+        Ok(p) if p > 0 && p.to_string() == value => Ok(value.to_string()),
         _ => Err(DomainError::invalid("port must be a number from 1 to 65535").into()),
     }
 }
@@ -306,8 +329,7 @@ pub async fn save_ai(store: &Store, mode: Mode, admin: &CurrentUser, input: AiIn
     if let Some(v) = input.enabled {
         changes.push(("ai_enabled", flag(v)));
     }
-    if let Some(v) = &input.provider {
-        let v = v.trim();
+    if let Some(v) = input.provider.as_deref() {
         if !AI_PROVIDERS.contains(&v) {
             return Err(DomainError::invalid("ai_provider must be openai").into());
         }
@@ -319,8 +341,11 @@ pub async fn save_ai(store: &Store, mode: Mode, admin: &CurrentUser, input: AiIn
         }
     }
     if let Some(v) = &input.model {
-        let v = text(v, "ai_model", 100)?;
         if v.is_empty() || v.chars().any(char::is_whitespace) {
+            return Err(DomainError::invalid("ai_model must be a model name").into());
+        }
+        let v = text(v, "ai_model", 100)?;
+        if v.is_empty() {
             return Err(DomainError::invalid("ai_model must be a model name").into());
         }
         changes.push(("ai_model", v));

@@ -27,6 +27,24 @@ pub const REFRESH_TTL_SECS: i64 = 30 * 24 * 3600;
 pub struct SessionKeys {
     pub jwt: JwtKeys,
     pub mode: Mode,
+    /// Derives a refresh token's successor from it (see [`successor`]); never shown.
+    pub refresh_key: std::sync::Arc<[u8]>,
+}
+
+/// How long a refresh token that was just exchanged still gives its successor: two tabs (or
+/// two requests) renewing at the same moment both go on with the same new token, rather than
+/// the second looking like a replay and ending the session.
+pub const REFRESH_GRACE_MILLIS: i64 = 30_000;
+
+/// The refresh token that follows `token`: the same for every exchange of `token`, so a
+/// renewal racing another gets the successor the first one made, and unknowable without the
+/// server's key (knowing an old token alone does not give the next).
+fn successor(keys: &SessionKeys, token: &str) -> String {
+    use base64::Engine;
+    use hmac::{Hmac, Mac};
+    let mut m = Hmac::<sha2::Sha256>::new_from_slice(&keys.refresh_key).expect("any key length");
+    m.update(token.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(m.finalize().into_bytes())
 }
 
 impl SessionKeys {
@@ -69,16 +87,20 @@ fn access_token(keys: &SessionKeys, user_id: &str, session_id: &str) -> String {
 #[tracing::instrument(level = "debug", skip_all)]
 async fn new_refresh(c: &mut Conn<'_>, session_id: &str) -> Result<String> {
     let token = random_token();
+    insert_refresh_token(c, session_id, &token).await?;
+    Ok(token)
+}
+
+async fn insert_refresh_token(c: &mut Conn<'_>, session_id: &str, token: &str) -> Result<()> {
     let now = Timestamp::now();
     sessions::insert_refresh(
         c,
-        &sha256_hex(&token),
+        &sha256_hex(token),
         session_id,
         now.millis(),
         now.plus_secs(REFRESH_TTL_SECS).millis(),
     )
-    .await?;
-    Ok(token)
+    .await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
@@ -125,10 +147,26 @@ pub async fn rotate(
     let Some(stored) = sessions::refresh_by_hash(c, &hash).await? else {
         return Ok(None);
     };
-    if stored.used_at.is_some() || !sessions::use_refresh(c, &hash, now).await? {
-        // Replay: end the session so neither the thief nor the owner can go on with it.
-        sessions::revoke(c, &stored.session_id, now).await?;
-        return Ok(None);
+    let next = successor(keys, refresh_token);
+    let won = stored.used_at.is_none() && sessions::use_refresh(c, &hash, now).await?;
+    if !won {
+        // Exchanged already. Moments ago, by a renewal racing this one: go on with the same
+        // successor, unless that has been exchanged in turn.
+        let used_at = match stored.used_at {
+            Some(at) => Some(at),
+            None => sessions::refresh_by_hash(c, &hash)
+                .await?
+                .and_then(|r| r.used_at),
+        };
+        let recent = used_at.is_some_and(|at| now - at <= REFRESH_GRACE_MILLIS);
+        let fresh_successor = sessions::refresh_by_hash(c, &sha256_hex(&next))
+            .await?
+            .is_some_and(|r| r.used_at.is_none());
+        if !(recent && fresh_successor) {
+            // Replay: end the session so neither the thief nor the owner can go on with it.
+            sessions::revoke(c, &stored.session_id, now).await?;
+            return Ok(None);
+        }
     }
     let Some(session) = sessions::by_id(c, &stored.session_id).await? else {
         return Ok(None);
@@ -136,7 +174,10 @@ pub async fn rotate(
     if stored.expires_at <= now || !session.is_live(now) {
         return Ok(None);
     }
-    let refresh = new_refresh(c, &session.id).await?;
+    if won {
+        insert_refresh_token(c, &session.id, &next).await?;
+    }
+    let refresh = next;
     Ok(Some((
         session.user_id.clone(),
         Issued {

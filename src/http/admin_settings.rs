@@ -14,7 +14,7 @@ use crate::app::instance_settings::{self as instance, AiInput, SmtpInput};
 use crate::app::org_settings as use_case;
 use crate::error::{AppError, Result};
 use crate::http::doc_schemas::Message;
-use crate::http::{CurrentOrg, CurrentUser, Json};
+use crate::http::{CurrentOrg, Json};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -112,10 +112,10 @@ async fn delete(
     responses((status = 200, body = BTreeMap<String, String>), (status = 401), (status = 403)))]
 async fn smtp(
     State(state): State<AppState>,
-    user: CurrentUser,
+    org: CurrentOrg,
 ) -> Result<Json<BTreeMap<String, String>>> {
     Ok(Json(
-        instance::smtp(&state.store, state.mode(), &user).await?,
+        instance::smtp(&state.store, state.mode(), &org.user).await?,
     ))
 }
 
@@ -123,33 +123,67 @@ async fn smtp(
 #[derive(Deserialize, ToSchema)]
 pub struct SmtpBody {
     enabled: Option<bool>,
-    #[schema(max_length = 253)]
+    /// A host name, an IPv4 address or a bracketed IPv6 one.
+    #[schema(schema_with = host_schema)]
     host: Option<String>,
     /// 1 to 65535, as a number or its text.
-    #[schema(value_type = Option<u16>)]
+    #[schema(schema_with = port_schema)]
     port: Option<Value>,
     /// TLS from the start (port 465); otherwise STARTTLS when offered.
     secure: Option<bool>,
-    #[schema(max_length = 255)]
+    #[schema(max_length = 255, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     user: Option<String>,
     /// Write-only; empty (or `***SET***`) keeps the stored one.
-    #[schema(max_length = 1000)]
+    #[schema(max_length = 1000, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     password: Option<String>,
     /// The sender's address (empty: `MAIL_FROM`).
     from: Option<String>,
     #[serde(rename = "fromName")]
-    #[schema(max_length = 100)]
+    #[schema(max_length = 100, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     from_name: Option<String>,
 }
 
+fn host_schema() -> utoipa::openapi::Object {
+    use utoipa::openapi::schema::SchemaType;
+    use utoipa::openapi::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .pattern(Some(instance::HOST_PATTERN))
+        .build()
+}
+
+fn port_schema() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    use utoipa::openapi::{ObjectBuilder, Type};
+    let number = ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(1))
+        .maximum(Some(65535));
+    let text = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(instance::PORT_PATTERN));
+    let null = ObjectBuilder::new().schema_type(Type::Null);
+    let one_of = utoipa::openapi::schema::OneOfBuilder::new()
+        .item(number)
+        .item(text)
+        .item(null)
+        .build();
+    utoipa::openapi::RefOr::T(utoipa::openapi::Schema::OneOf(one_of))
+}
+
+/// The port as text: a whole number (`587`, or `587.0`) or its text.
 fn port_text(v: Option<Value>) -> Result<Option<String>> {
+    let bad = || AppError::bad_request("port must be a number from 1 to 65535");
     match v {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(Value::Number(n)) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => Ok(Some(i.to_string())),
+            (None, Some(f)) if f.fract() == 0.0 && f.abs() < 1e6 => {
+                Ok(Some((f as i64).to_string()))
+            }
+            _ => Err(bad()),
+        },
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(AppError::bad_request(
-            "port must be a number from 1 to 65535",
-        )),
+        Some(_) => Err(bad()),
     }
 }
 
@@ -157,9 +191,10 @@ fn port_text(v: Option<Value>) -> Result<Option<String>> {
     responses((status = 200, body = Message), (status = 400), (status = 401), (status = 403), (status = 429)))]
 async fn save_smtp(
     State(state): State<AppState>,
-    user: CurrentUser,
+    org: CurrentOrg,
     Json(body): Json<SmtpBody>,
 ) -> Result<Json<Value>> {
+    let user = org.user;
     state.limits.instance_settings(user.id()).await?;
     let input = SmtpInput {
         enabled: body.enabled,
@@ -189,9 +224,10 @@ pub struct TestEmailBody {
     responses((status = 200, body = Message), (status = 400), (status = 401), (status = 403), (status = 429)))]
 async fn test_smtp(
     State(state): State<AppState>,
-    user: CurrentUser,
+    org: CurrentOrg,
     Json(body): Json<TestEmailBody>,
 ) -> Result<Json<Value>> {
+    let user = org.user;
     state.limits.instance_settings(user.id()).await?;
     let to = body.email.as_deref();
     instance::test_smtp(&state.store, &state.mailer, state.mode(), &user, to).await?;
@@ -212,8 +248,8 @@ pub struct AiSettings {
 /// The AI provider for suggestions. Self-hosted instance admins.
 #[utoipa::path(get, path = "/api/admin/settings/ai", tag = "admin",
     responses((status = 200, body = AiSettings), (status = 401), (status = 403)))]
-async fn ai(State(state): State<AppState>, user: CurrentUser) -> Result<Json<AiSettings>> {
-    let v = instance::ai(&state.store, state.mode(), &user).await?;
+async fn ai(State(state): State<AppState>, org: CurrentOrg) -> Result<Json<AiSettings>> {
+    let v = instance::ai(&state.store, state.mode(), &org.user).await?;
     Ok(Json(AiSettings {
         ai_enabled: v.enabled,
         ai_provider: v.provider,
@@ -229,9 +265,10 @@ pub struct AiBody {
     #[schema(pattern = "^openai$")]
     ai_provider: Option<String>,
     /// Write-only.
-    #[schema(max_length = 500)]
+    #[schema(max_length = 500, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     ai_api_key: Option<String>,
-    #[schema(max_length = 100)]
+    /// A model name, without white space.
+    #[schema(max_length = 100, pattern = r"^[^\s\u0000-\u001F\u007F-\u009F]+$")]
     ai_model: Option<String>,
 }
 
@@ -239,9 +276,10 @@ pub struct AiBody {
     responses((status = 200, body = Message), (status = 400), (status = 401), (status = 403), (status = 429)))]
 async fn save_ai(
     State(state): State<AppState>,
-    user: CurrentUser,
+    org: CurrentOrg,
     Json(body): Json<AiBody>,
 ) -> Result<Json<Value>> {
+    let user = org.user;
     state.limits.instance_settings(user.id()).await?;
     let input = AiInput {
         enabled: body.ai_enabled,
@@ -266,8 +304,8 @@ pub struct AiModels {
 /// The models to choose from; 400 until an API key is saved.
 #[utoipa::path(get, path = "/api/admin/settings/ai/models", tag = "admin",
     responses((status = 200, body = AiModels), (status = 400), (status = 401), (status = 403)))]
-async fn ai_models(State(state): State<AppState>, user: CurrentUser) -> Result<Json<AiModels>> {
-    let ids = instance::ai_models(&state.store, state.mode(), &user).await?;
+async fn ai_models(State(state): State<AppState>, org: CurrentOrg) -> Result<Json<AiModels>> {
+    let ids = instance::ai_models(&state.store, state.mode(), &org.user).await?;
     Ok(Json(AiModels {
         models: ids.into_iter().map(|id| AiModel { id }).collect(),
     }))

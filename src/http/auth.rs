@@ -205,12 +205,20 @@ async fn me(
 }
 
 /// Cloud: exchanges the `refresh_token` cookie for a new access token and a new refresh token.
-/// A refresh token works once; presenting it again ends its session.
+/// A refresh token works once: presenting it again ends its session, except within 30 seconds
+/// of its exchange while its successor is unused (two tabs renewing at once both get that
+/// successor). A browser's request from another site is refused.
 #[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", security(()),
-    responses((status = 200, body = PublicUser), (status = 401), (status = 404)))]
+    responses((status = 200, body = PublicUser), (status = 401), (status = 403, description = "Sent from another site"), (status = 404)))]
 async fn refresh(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
     if !state.is_cloud() {
         return Err(AppError::not_found("Not found"));
+    }
+    if headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"cross-site"))
+    {
+        return Err(AppError::Forbidden);
     }
     let token = cookies::get(&headers, cookies::REFRESH)
         .filter(|t| !t.is_empty())

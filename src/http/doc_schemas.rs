@@ -39,7 +39,7 @@ pub struct NewFolder {
 /// `POST /api/admin/teams`: the team body with a name.
 #[derive(Deserialize, ToSchema)]
 pub struct NewTeam {
-    #[schema(schema_with = fields::name_255)]
+    #[schema(schema_with = fields::team_name)]
     pub name: String,
     #[serde(flatten)]
     pub rest: crate::http::teams::TeamBody,

@@ -19,6 +19,9 @@ const PRESENT: &str = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*
 /// (NUL is refused in every JSON string.)
 const PASSWORD: &str =
     r"^(?=[\s\S]*[A-Z])(?=[\s\S]*[a-z])(?=[\s\S]*[0-9])(?=[\s\S]*[!-/:-@\[-`{-~])[^\u0000]*$";
+/// [`PRESENT`] on one line: no line break, tab or line separator either (names of people,
+/// organizations, teams and tokens: they appear in subjects and log lines).
+const ONE_LINE: &str = r"^[^\u0000-\u001F\u007F-\u009F\u2028\u2029]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F\u2028\u2029]*$";
 /// Any text but NUL.
 const NO_NUL: &str = r"^[^\u0000]*$";
 const SLUG: &str = r"^[A-Za-z0-9_-]+$";
@@ -41,6 +44,14 @@ fn text(max: usize) -> Object {
         .build()
 }
 
+/// A required name on one line, of at most `max` characters.
+fn one_line(max: usize) -> Object {
+    string()
+        .max_length(Some(max))
+        .pattern(Some(ONE_LINE))
+        .build()
+}
+
 /// Optional text of at most `max` characters; `null` or `""` clears it.
 fn clearable(max: usize) -> Object {
     ObjectBuilder::new()
@@ -58,7 +69,7 @@ pub fn email() -> Object {
 }
 
 pub fn person_name() -> Object {
-    text(255)
+    one_line(255)
 }
 
 pub fn password() -> Object {
@@ -102,14 +113,24 @@ pub fn name_100() -> Object {
     text(100)
 }
 
+/// A name that may be left blank (or `null`) for a default, at most 100 characters.
+pub fn name_or_blank_100() -> Object {
+    clearable(100)
+}
+
 /// An organization's name: the domain's one rule for names (`bounded_name`), like a person's.
 pub fn org_name() -> Object {
-    text(255)
+    one_line(255)
 }
 
 /// An API token's name: the same rule, at most 100 characters.
 pub fn token_name() -> Object {
-    text(100)
+    one_line(100)
+}
+
+/// A team's name: on one line, at most 255 characters.
+pub fn team_name() -> Object {
+    one_line(255)
 }
 
 pub fn name_255() -> Object {

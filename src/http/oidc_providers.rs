@@ -188,7 +188,7 @@ pub struct ProviderBody {
     #[schema(schema_with = key_schema)]
     key: Option<String>,
     /// What the sign-in button says.
-    #[schema(schema_with = crate::http::fields::name_100)]
+    #[schema(schema_with = crate::http::fields::name_or_blank_100)]
     name: Option<String>,
     #[schema(schema_with = issuer_schema)]
     issuer_url: Option<String>,
@@ -220,7 +220,7 @@ pub struct NewProviderBody {
     #[schema(schema_with = key_schema)]
     provider_key: String,
     /// What the sign-in button says (default: the key).
-    #[schema(schema_with = crate::http::fields::name_100)]
+    #[schema(schema_with = crate::http::fields::name_or_blank_100)]
     name: Option<String>,
     /// Where `/.well-known/openid-configuration` is found.
     #[schema(schema_with = issuer_schema)]

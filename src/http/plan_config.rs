@@ -113,8 +113,12 @@ pub struct SuggestBody {
         (status = 403, description = "AI suggestions are not available")))]
 async fn ai_suggest(_user: CurrentUser, Json(body): Json<SuggestBody>) -> Result<Json<()>> {
     let _ = body.page_title;
-    if body.url.as_deref().is_none_or(|u| u.trim().is_empty()) {
+    let url = body.url.as_deref().unwrap_or("");
+    if url.trim().is_empty() {
         return Err(AppError::bad_request("URL is required"));
+    }
+    if url.chars().count() > 2048 {
+        return Err(AppError::bad_request("URL must be at most 2048 characters"));
     }
     Err(AppError::Forbidden)
 }

@@ -88,7 +88,7 @@ async fn admin_list(State(state): State<AppState>, org: CurrentOrg) -> Result<Js
 
 #[derive(Deserialize, ToSchema)]
 pub struct TeamBody {
-    #[schema(schema_with = crate::http::fields::name_255)]
+    #[schema(schema_with = crate::http::fields::team_name)]
     name: Option<String>,
     /// `null` or `""` removes the description.
     #[serde(default, deserialize_with = "nullable")]

@@ -284,7 +284,12 @@ async fn access_tokens_are_short_lived_and_refresh_tokens_rotate() {
     )
     .await;
 
-    // The old refresh token again: refused, and the whole session ends.
+    // The old refresh token again, a minute later: refused, and the whole session ends.
+    app.exec(
+        "UPDATE refresh_tokens SET used_at = used_at - 60000 WHERE used_at IS NOT NULL",
+        &[],
+    )
+    .await;
     let replay = app
         .client
         .post(app.url("/api/auth/refresh"))
@@ -397,4 +402,86 @@ async fn someone_elses_verification_link_keeps_the_browser_signed_in_as_itself()
     assert_eq!(expect(me, StatusCode::OK).await["id"], ada.id.as_str());
     let eve = app.login("eve@example.com", PASSWORD).await;
     expect(eve, StatusCode::OK).await;
+}
+
+/// Two tabs renew the session at the same moment with the same refresh cookie through `path`
+/// (`POST /api/auth/refresh`, or the page's `GET /api/auth/resume`).
+async fn race_renewals(app: &crate::helpers::TestApp, path: &str) {
+    let res = app.login("bo@example.com", PASSWORD).await;
+    let refresh = cookie(&res, "refresh_token").unwrap();
+    let tab = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let renew = || {
+        let req = if path.ends_with("refresh") {
+            tab.post(app.url(path))
+        } else {
+            tab.get(app.url(path))
+        };
+        req.header("cookie", format!("refresh_token={refresh}"))
+            .send()
+    };
+    let (x, y) = tokio::join!(renew(), renew());
+    let (x, y) = (x.unwrap(), y.unwrap());
+    for r in [&x, &y] {
+        let to = r
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_string());
+        assert!(
+            matches!(r.status(), StatusCode::OK | StatusCode::SEE_OTHER)
+                && !to.unwrap_or_default().starts_with("/login"),
+            "{path}: one tab signed the other out ({})",
+            r.status()
+        );
+    }
+    // Both got the same new refresh token; both access tokens work, and so does the next renewal.
+    let (nx, ny) = (
+        cookie(&x, "refresh_token").unwrap(),
+        cookie(&y, "refresh_token").unwrap(),
+    );
+    assert_eq!(nx, ny, "{path}");
+    for access in [cookie(&x, "token").unwrap(), cookie(&y, "token").unwrap()] {
+        expect(app.get("/api/auth/me", Some(&access)).await, StatusCode::OK).await;
+    }
+    let next = app
+        .client
+        .post(app.url("/api/auth/refresh"))
+        .header("cookie", format!("refresh_token={nx}"))
+        .send()
+        .await
+        .unwrap();
+    expect(next, StatusCode::OK).await;
+}
+
+#[tokio::test]
+async fn two_tabs_renewing_at_once_both_stay_signed_in() {
+    let app = spawn_app(Mode::Cloud).await;
+    app.signup("bo@example.com", "Bo").await;
+    for _ in 0..3 {
+        race_renewals(&app, "/api/auth/refresh").await;
+        race_renewals(&app, "/api/auth/resume?redirect=/bookmarks").await;
+    }
+    // Another site cannot make the browser renew (and so race it): refused, nothing used up.
+    let res = app.login("bo@example.com", PASSWORD).await;
+    let refresh = cookie(&res, "refresh_token").unwrap();
+    let forged = app
+        .client
+        .post(app.url("/api/auth/refresh"))
+        .header("cookie", format!("refresh_token={refresh}"))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    expect(forged, StatusCode::FORBIDDEN).await;
+    let mine = app
+        .client
+        .post(app.url("/api/auth/refresh"))
+        .header("cookie", format!("refresh_token={refresh}"))
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    expect(mine, StatusCode::OK).await;
 }

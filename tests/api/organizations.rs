@@ -617,7 +617,9 @@ async fn the_plan_config_describes_the_current_organization() {
         cfg,
         json!({"mode": "cloud", "plan": "free", "included_seats": 1, "extra_seats": 0, "seats_used": 1,
                "pending_invitations": 0, "bookmark_limit": 3, "bookmark_count": 2, "free_plan_grace_ends_at": null,
-               "features": {"share_to_teams": false, "share_folders": false, "invite_members": false, "ai_suggestions": false}})
+               "features": {"share_to_teams": false, "share_folders": false, "invite_members": false, "ai_suggestions": false},
+               "bookmarkLimit": 3, "canShareWithTeams": false, "ai_available": false, "audit_log_available": true,
+               "email_invites_available": false})
     );
     let org = current_org(&app, &bo).await;
     app.set_plan(&org, "team").await;

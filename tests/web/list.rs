@@ -41,8 +41,7 @@ async fn id_of(app: &TestApp, who: &Person, kind: &str, name: &str) -> String {
         StatusCode::OK,
     )
     .await;
-    list["items"]
-        .as_array()
+    list.as_array()
         .unwrap()
         .iter()
         .find(|x| x["name"] == name)
