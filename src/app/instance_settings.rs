@@ -11,7 +11,7 @@ use crate::app::admin_users::require_admin;
 use crate::app::audit::{self, Actor, Event};
 use crate::app::identity::CurrentUser;
 use crate::config::Mode;
-use crate::domain::setting::MASK;
+use crate::domain::setting::{SettingKey, MASK};
 use crate::domain::{DomainError, Email, Timestamp};
 use crate::error::{AppError, Result};
 use crate::mail::{self, Mailer, SmtpServer};
@@ -41,22 +41,15 @@ async fn stored(store: &Store) -> Result<BTreeMap<String, String>> {
         .collect())
 }
 
-fn is_secret(key: &str) -> bool {
-    key == "smtp_password" || key == "ai_api_key"
-}
-
-/// Every instance setting, secrets masked (for `GET /api/admin/settings`).
+/// Every instance setting, secrets masked (for `GET /api/admin/settings`), by the same rule as
+/// an organization's settings.
 pub async fn shown(store: &Store) -> Result<BTreeMap<String, String>> {
     Ok(stored(store)
         .await?
         .into_iter()
         .map(|(k, v)| {
-            let v = if is_secret(&k) && !v.is_empty() {
-                MASK.to_string()
-            } else {
-                v
-            };
-            (k, v)
+            let shown = SettingKey::parse(&k).map_or_else(|_| v.clone(), |key| key.shown(&v));
+            (k, shown)
         })
         .collect())
 }

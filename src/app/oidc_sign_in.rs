@@ -100,12 +100,15 @@ pub struct Context<'a> {
     pub base_url: String,
 }
 
+/// Where provider `key` sends a person back (`{base}/api/auth/<key>/callback`): the redirect
+/// URI to register at the provider.
+pub fn callback_url(base_url: &str, key: &str) -> String {
+    format!("{}/api/auth/{key}/callback", base_url.trim_end_matches('/'))
+}
+
 impl Context<'_> {
     fn redirect_uri(&self, key: &str) -> String {
-        format!(
-            "{}/api/auth/{key}/callback",
-            self.base_url.trim_end_matches('/')
-        )
+        callback_url(&self.base_url, key)
     }
 
     fn client<'p>(&self, p: &'p Provider, redirect_uri: &'p str) -> ClientConfig<'p> {

@@ -62,8 +62,7 @@ pub struct ListedUser {
 impl From<Listed> for ListedUser {
     fn from(l: Listed) -> Self {
         let invite_pending = l.invite_pending();
-        let now = Timestamp::now().millis();
-        let invite_expired = invite_pending && l.invite_expires_at.is_some_and(|at| at <= now);
+        let invite_expired = l.invite_expired(Timestamp::now().millis());
         ListedUser {
             oidc_provider: l.oidc_provider,
             invite_pending,

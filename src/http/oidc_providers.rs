@@ -40,8 +40,7 @@ pub struct ProviderButton {
 }
 
 fn callback_url(state: &AppState, key: &str) -> String {
-    let base = state.config.base_url();
-    format!("{}/api/auth/{key}/callback", base.trim_end_matches('/'))
+    crate::app::oidc_sign_in::callback_url(&state.config.base_url(), key)
 }
 
 /// The providers people may sign in with (none in cloud); sign in at `/api/auth/<provider_key>`.

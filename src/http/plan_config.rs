@@ -102,6 +102,8 @@ pub struct SuggestBody {
     /// The page to suggest a title, slug and tags for.
     #[schema(required = true, max_length = 2048)]
     url: Option<String>,
+    /// Read by the suggestions when they come.
+    #[allow(dead_code)]
     page_title: Option<String>,
 }
 
@@ -112,7 +114,6 @@ pub struct SuggestBody {
     responses((status = 400, description = "URL is required"), (status = 401),
         (status = 403, description = "AI suggestions are not available")))]
 async fn ai_suggest(_user: CurrentUser, Json(body): Json<SuggestBody>) -> Result<Json<()>> {
-    let _ = body.page_title;
     let url = body.url.as_deref().unwrap_or("");
     if url.trim().is_empty() {
         return Err(AppError::bad_request("URL is required"));

@@ -25,6 +25,11 @@ impl Listed {
     pub fn invite_pending(&self) -> bool {
         self.user.password_hash.is_none() && self.oidc_provider.is_none()
     }
+
+    /// Pending, and the newest link had expired by `now` (time to send it again).
+    pub fn invite_expired(&self, now: i64) -> bool {
+        self.invite_pending() && self.invite_expires_at.is_some_and(|at| at <= now)
+    }
 }
 
 const LISTED: &str =

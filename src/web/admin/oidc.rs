@@ -67,8 +67,7 @@ fn value(v: &Option<String>) -> &str {
 }
 
 fn callback_url(state: &AppState, key: &str) -> String {
-    let base = state.config.base_url();
-    format!("{}/api/auth/{key}/callback", base.trim_end_matches('/'))
+    crate::app::oidc_sign_in::callback_url(&state.config.base_url(), key)
 }
 
 fn provider_form(

@@ -77,10 +77,7 @@ fn person_row(ctx: &Ctx, listed: &Listed, me: &str) -> Markup {
     let u = &listed.user;
     let waiting = listed.invite_pending();
     let invited = waiting && listed.invite_expires_at.is_some();
-    let expired = invited
-        && listed
-            .invite_expires_at
-            .is_some_and(|at| at <= Timestamp::now().millis());
+    let expired = listed.invite_expired(Timestamp::now().millis());
     html! {
         li.card {
             h3 { (u.name)
