@@ -217,6 +217,10 @@ def main():
                 ("bookmark page", f"/bookmarks/{ids['bookmark'][who]}"),
                 ("palette", "/palette?q=alpha"),
                 ("go preferences", "/go-preferences"),
+                # What the original SlugBase client asks for on its bookmarks page.
+                ("api: every folder (no limit)", "/api/folders"),
+                ("api: every tag (no limit)", "/api/tags"),
+                ("api: who am I", "/api/auth/me"),
             ]
         if a.pages:
             words = a.pages.split(",")
@@ -226,9 +230,11 @@ def main():
         health, _ = median_ms(port, "/api/health", owner_token, n=a.requests * 5)
         rows = []
         for name, path in pages(owner):
-            rows.append([name, median_ms(port, path, owner_token, n=a.requests, page=True)[0]])
+            page = not path.startswith("/api/")
+            rows.append([name, median_ms(port, path, owner_token, n=a.requests, page=page)[0]])
         for (name, path), row in zip(pages(people[1]), rows):
-            row.append(median_ms(port, path, member_token, n=a.requests, page=True)[0])
+            page = not path.startswith("/api/")
+            row.append(median_ms(port, path, member_token, n=a.requests, page=page)[0])
         rss = rss_mb(server.pid)
         budget = 20 if a.backend == "sqlite" else 40
         print(f"\n### {a.backend}: {a.bookmarks:,} bookmarks, {FOLDERS:,} nested folders, {TAGS:,} tags, "
