@@ -310,7 +310,15 @@ pub async fn update_profile(
         .ok_or(AppError::Unauthorized)?;
     tx.commit().await?;
     if let (Some(email), Some(token)) = (&edit.new_email, token) {
-        email_links::send_email_change(outbox, email.as_str(), &token).await?;
+        if let Err(e) = email_links::send_email_change(outbox, email.as_str(), &token).await {
+            // Nobody can confirm a link that never went out: withdraw it, so no change of
+            // address is shown as pending.
+            tracing::error!(error = %e, "email change confirmation failed");
+            email_links::withdraw(store, &token).await?;
+            return Err(AppError::Upstream(
+                "Your profile was saved, but the confirmation email to the new address could not be sent. Please try again.",
+            ));
+        }
     }
     Ok(ProfileUpdated {
         user,

@@ -345,6 +345,19 @@ pub async fn issue_email_change(
     .await
 }
 
+/// Makes a link that could not be sent unusable.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn withdraw(store: &Store, token: &str) -> Result<()> {
+    let mut tx = store.begin().await?;
+    email_tokens::consume(
+        &mut tx.conn(),
+        &sha256_hex(token),
+        Timestamp::now().millis(),
+    )
+    .await?;
+    tx.commit().await
+}
+
 /// Sends the link that confirms `to` as the account's new address.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn send_email_change(outbox: &Outbox<'_>, to: &str, token: &str) -> Result<()> {

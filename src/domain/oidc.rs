@@ -27,7 +27,7 @@ pub const DEFAULT_SCOPES: &str = "openid email profile";
 
 /// A provider's key: 1 to 50 of `a-z 0-9 - _`, starting with a letter or digit.
 pub fn provider_key(raw: &str) -> Result<String, DomainError> {
-    let k = raw.trim();
+    let k = raw;
     let ok = (1..=50).contains(&k.len())
         && k.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
         && k.bytes()
@@ -95,8 +95,24 @@ pub fn client_id(raw: &str) -> Result<String, DomainError> {
     Ok(id)
 }
 
+/// The secret the provider issued: printable ASCII, at most 1,000 characters, with no space at
+/// either end (a pasted secret is trimmed by the form, never by the API).
 pub fn client_secret(raw: &str) -> Result<String, DomainError> {
-    text(raw, "Client secret", 1024)
+    if raw.is_empty() {
+        return Err(DomainError::invalid("Client secret is required"));
+    }
+    if raw.len() > 1000 {
+        return Err(DomainError::invalid(
+            "Client secret must be no more than 1000 characters",
+        ));
+    }
+    let ascii = raw.bytes().all(|b| (b' '..=b'~').contains(&b));
+    if !ascii || raw.starts_with(' ') || raw.ends_with(' ') {
+        return Err(DomainError::invalid(
+            "Client secret must be printable ASCII with no space at either end",
+        ));
+    }
+    Ok(raw.to_string())
 }
 
 /// Space-separated scope names; `openid` is always among them.
@@ -134,7 +150,7 @@ mod tests {
 
     #[test]
     fn keys_are_url_safe_names_and_not_the_apis_own() {
-        assert_eq!(provider_key(" google ").unwrap(), "google");
+        assert!(provider_key(" google ").is_err());
         assert_eq!(provider_key("corp-sso_2").unwrap(), "corp-sso_2");
         for bad in [
             "",
@@ -176,5 +192,10 @@ mod tests {
         assert_eq!(client_id(" slugbase-app.1 ").unwrap(), "slugbase-app.1");
         assert!(provider_name("Corp\u{7}").is_err());
         assert!(client_secret("  ").is_err());
+        assert!(client_secret(" s3cret").is_err());
+        assert!(client_secret("s3cret ").is_err());
+        assert!(client_secret("sécret").is_err());
+        assert!(client_secret(&"x".repeat(1001)).is_err());
+        assert_eq!(client_secret("a b~").unwrap(), "a b~");
     }
 }

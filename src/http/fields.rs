@@ -23,7 +23,6 @@ const PASSWORD: &str =
 /// organizations, teams and tokens: they appear in subjects and log lines).
 const ONE_LINE: &str = r"^[^\u0000-\u001F\u007F-\u009F\u2028\u2029]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F\u2028\u2029]*$";
 /// Any text but NUL.
-const NO_NUL: &str = r"^[^\u0000]*$";
 const SLUG: &str = r"^[A-Za-z0-9_-]+$";
 /// An `http` or `https` URL with a host, in any letter case.
 const HTTP_URL: &str = r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]";
@@ -173,8 +172,15 @@ pub fn some_uuids() -> RefOr<Schema> {
 
 /// An opaque token from an emailed link or a login step.
 pub fn token() -> Object {
-    string().min_length(Some(1)).pattern(Some(NO_NUL)).build()
+    string()
+        .min_length(Some(1))
+        .pattern(Some(NOT_BLANK))
+        .build()
 }
+
+/// Something besides white space (what Rust's `trim` takes away), and no NUL: a token that is
+/// only white space is read as no token at all.
+const NOT_BLANK: &str = r"^[^\u0000]*[^\u0000\t\n\u000B\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\u0000]*$";
 
 /// A query parameter the server reads as absent when it is empty or blank (as an HTML form
 /// sends an empty field): `schema`, or text with nothing but white space in it.

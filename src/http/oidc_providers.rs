@@ -146,12 +146,12 @@ fn client_id_schema() -> Object {
 }
 
 fn secret_schema() -> Object {
-    string("^[!-~][ -~]{0,1000}$").build()
+    string("^[!-~]([ -~]{0,998}[!-~])?$").build()
 }
 
 /// On update a blank secret keeps the stored one.
 fn secret_or_blank_schema() -> Object {
-    string("^([!-~][ -~]{0,1000})?$").build()
+    string("^([!-~]([ -~]{0,998}[!-~])?)?$").build()
 }
 
 fn scopes_schema() -> Object {
@@ -246,9 +246,15 @@ pub struct NewProviderBody {
     userinfo_url: Option<String>,
 }
 
-impl From<ProviderBody> for ProviderInput {
-    fn from(b: ProviderBody) -> Self {
-        ProviderInput {
+impl ProviderBody {
+    /// The use case's input. `provider_key` goes before `key`; a `key` sent beside it must
+    /// still be a valid key.
+    fn input(self) -> Result<ProviderInput> {
+        let b = self;
+        if let (Some(_), Some(alias)) = (&b.provider_key, &b.key) {
+            crate::domain::oidc::provider_key(alias)?;
+        }
+        Ok(ProviderInput {
             key: b.provider_key.or(b.key),
             name: b.name,
             issuer_url: b.issuer_url,
@@ -260,7 +266,7 @@ impl From<ProviderBody> for ProviderInput {
             authorization_url: b.authorization_url,
             token_url: b.token_url,
             userinfo_url: b.userinfo_url,
-        }
+        })
     }
 }
 
@@ -297,7 +303,7 @@ async fn create(
     Json(body): Json<ProviderBody>,
 ) -> Result<Response> {
     state.limits.oidc_providers(user.id()).await?;
-    let p = use_case::create(&state.store, state.mode(), &user, body.into()).await?;
+    let p = use_case::create(&state.store, state.mode(), &user, body.input()?).await?;
     Ok((StatusCode::CREATED, Json(ProviderView::new(&state, p))).into_response())
 }
 
@@ -311,7 +317,7 @@ async fn update(
     Path(id): Path<String>,
     Json(body): Json<ProviderBody>,
 ) -> Result<Json<ProviderView>> {
-    let p = use_case::update(&state.store, state.mode(), &user, &id, body.into()).await?;
+    let p = use_case::update(&state.store, state.mode(), &user, &id, body.input()?).await?;
     Ok(Json(ProviderView::new(&state, p)))
 }
 

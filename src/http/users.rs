@@ -135,7 +135,8 @@ fn theme_schema() -> utoipa::openapi::Object {
 /// Changes the profile. A new email address is only requested here: a link goes to it, and the
 /// address changes when that link is confirmed.
 #[utoipa::path(put, path = "/api/users/me", tag = "users", request_body = ProfileBody,
-    responses((status = 200, body = crate::http::doc_schemas::ProfileAnswer), (status = 400), (status = 401)))]
+    responses((status = 200, body = crate::http::doc_schemas::ProfileAnswer), (status = 400), (status = 401),
+        (status = 502, description = "The confirmation email to a new address could not be sent; nothing waits for it")))]
 async fn update_me(
     State(state): State<AppState>,
     me: CurrentUser,

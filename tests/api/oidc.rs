@@ -370,6 +370,20 @@ async fn instance_admins_manage_providers_and_the_secret_never_comes_back() {
             json!({"key": "x", "name": "X", "issuer_url": op.issuer, "client_id": "a", "client_secret": "b", "default_role": "owner"}),
             StatusCode::BAD_REQUEST,
         ),
+        // What the document says a secret and a key are, the server holds to (the fuzzer found
+        // these accepted).
+        (
+            json!({"key": "x", "issuer_url": op.issuer, "client_id": "a", "client_secret": " b"}),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            json!({"key": "x", "issuer_url": op.issuer, "client_id": "a", "client_secret": "sécret"}),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            json!({"provider_key": "x", "key": "Not A Key", "issuer_url": op.issuer, "client_id": "a", "client_secret": "b"}),
+            StatusCode::BAD_REQUEST,
+        ),
     ] {
         let res = app.post("/api/oidc-providers", jwt, body.clone()).await;
         expect(res, status).await;

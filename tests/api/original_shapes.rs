@@ -494,6 +494,44 @@ async fn the_profile_says_how_a_person_signs_in_and_what_email_waits() {
     assert!(me["email_pending"].is_null());
 }
 
+/// When the mail server set in the admin area refuses, an email change says so (502, never a
+/// 500) and leaves no change of address waiting for a link nobody received.
+#[tokio::test]
+async fn an_email_change_whose_link_cannot_be_sent_says_so_and_leaves_nothing_pending() {
+    let app = spawn_app(Mode::Selfhosted).await;
+    let ada = app.setup_admin("ada@example.com").await;
+    // A port nobody listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    post_ok(
+        &app,
+        &ada,
+        "/api/admin/settings/smtp",
+        json!({"enabled": true, "host": "127.0.0.1", "port": port, "secure": false,
+            "user": "", "password": "", "from": "links@example.com", "fromName": "Links"}),
+    )
+    .await;
+    let res = app
+        .put(
+            "/api/users/me",
+            Some(&ada.jwt),
+            json!({"email": "ada@new.example", "name": "Ada L."}),
+        )
+        .await;
+    let body = expect(res, StatusCode::BAD_GATEWAY).await;
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("could not be sent"),
+        "{body}"
+    );
+    let me = get_ok(&app, &ada, "/api/users/me").await;
+    assert!(me["email_pending"].is_null(), "{me}");
+    assert_eq!(me["email"], "ada@example.com");
+}
+
 #[tokio::test]
 async fn in_the_cloud_the_client_learns_who_manages_and_what_the_plan_allows() {
     let app = spawn_app(Mode::Cloud).await;

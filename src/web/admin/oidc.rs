@@ -49,11 +49,11 @@ impl ProviderForm {
     /// A form sends every field: an unticked box means "off", a blank secret "keep".
     fn input(self) -> ProviderInput {
         ProviderInput {
-            key: self.key,
+            key: self.key.map(|k| k.trim().to_string()),
             name: self.name,
             issuer_url: self.issuer_url,
             client_id: self.client_id,
-            client_secret: self.client_secret,
+            client_secret: self.client_secret.map(|s| s.trim().to_string()),
             scopes: self.scopes,
             auto_create_users: Some(self.auto_create_users.is_some()),
             default_role: self.default_role,
