@@ -1,7 +1,7 @@
 //! `/api/auth`: first-run setup, registration, login, logout, the signed-in user and refresh.
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
@@ -17,7 +17,7 @@ use crate::error::{AppError, Result};
 use crate::http::{CurrentUser, Json, MaybeUser};
 use crate::request::cookies;
 use crate::request::ClientIp;
-use crate::state::{AppState, REFRESH_TTL_SECS};
+use crate::state::AppState;
 use crate::store::users::{self, PublicUser};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -60,16 +60,7 @@ pub(crate) fn signed_in(
     status: StatusCode,
 ) -> Response {
     let mut headers = HeaderMap::new();
-    headers.append(
-        header::SET_COOKIE,
-        cookies::access(state, issued.access_token),
-    );
-    if let Some(refresh) = issued.refresh_token {
-        headers.append(
-            header::SET_COOKIE,
-            cookies::refresh(state, refresh, REFRESH_TTL_SECS),
-        );
-    }
+    cookies::add_session(state, &mut headers, issued);
     (status, headers, Json(PublicUser::from(user))).into_response()
 }
 
@@ -224,7 +215,11 @@ async fn refresh(State(state): State<AppState>, headers: HeaderMap) -> Result<Re
         .filter(|t| !t.is_empty())
         .ok_or(AppError::Unauthorized)?;
     match sessions::refresh(&state.store, &state.sessions, &token).await? {
-        Some((issued, user)) => Ok(signed_in(&state, issued, user, StatusCode::OK)),
+        Some((issued, user)) => {
+            let mut headers = HeaderMap::new();
+            cookies::add_renewed_session(&state, &mut headers, issued);
+            Ok((headers, Json(PublicUser::from(user))).into_response())
+        }
         None => Err(AppError::Unauthorized),
     }
 }

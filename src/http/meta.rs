@@ -1,7 +1,7 @@
 //! Health, version, CSRF token, the OpenAPI document and its interactive reference.
 
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -87,10 +87,13 @@ pub struct CsrfToken {
 }
 
 /// A CSRF token, also set as a cookie. Cookie-authenticated writes send it back in `X-CSRF-Token`.
+/// It is bound to the session the `token` cookie signs in to (or to none), so fetch a new one
+/// after signing in or out.
 #[utoipa::path(get, path = "/api/csrf-token", tag = "meta", security(()),
     responses((status = 200, body = CsrfToken)))]
-async fn csrf_token(State(state): State<AppState>) -> impl IntoResponse {
-    let token = csrf::issue(&state.csrf_secret);
+async fn csrf_token(State(state): State<AppState>, headers: HeaderMap) -> impl IntoResponse {
+    let session = cookies::csrf_session(&state, &headers);
+    let token = csrf::issue(&state.csrf_secret, session.as_deref());
     (
         [(header::SET_COOKIE, cookies::csrf(&state, token.clone()))],
         Json(CsrfToken { csrf_token: token }),

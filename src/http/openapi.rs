@@ -122,9 +122,11 @@ fn add_security_schemes(schemes: &mut std::collections::BTreeMap<String, Securit
         SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
             "X-CSRF-Token".to_string(),
             format!(
-                "From `GET /api/csrf-token` (which also sets the `{}` cookie); required with the \
-                 cookie on every request that changes state",
-                csrf::COOKIE
+                "From `GET /api/csrf-token` (which also sets the `{}` cookie, `{}` under https); \
+                 required with the cookie on every request that changes state. It is bound to \
+                 the session: fetch a new one after signing in or out",
+                csrf::COOKIE,
+                csrf::HOST_COOKIE
             ),
         ))),
     );

@@ -61,23 +61,56 @@ pub fn refresh(state: &AppState, token: String, ttl_secs: i64) -> HeaderValue {
     build(state, REFRESH, token, ttl_secs, true, "/api/auth")
 }
 
+/// The CSRF cookie's name here: `__Host-csrf_token` under https, else `csrf_token`.
+pub fn csrf_name(state: &AppState) -> &'static str {
+    crate::security::csrf::cookie_name(state.config.secure_cookies())
+}
+
+/// The browser's CSRF cookie.
+pub fn csrf_token(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    get(headers, csrf_name(state))
+}
+
+/// The session a CSRF token of this request must be bound to: the one its access cookie names
+/// (expired or not), `None` when it has no cookie of ours.
+pub fn csrf_session(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    get(headers, ACCESS).and_then(|jwt| state.jwt.session_of(&jwt))
+}
+
 pub fn csrf(state: &AppState, token: String) -> HeaderValue {
-    build(
+    build(state, csrf_name(state), token, 24 * 3600, true, "/")
+}
+
+/// A new CSRF cookie for `session` (`None`: signed out).
+pub fn fresh_csrf(state: &AppState, session: Option<&str>) -> HeaderValue {
+    csrf(
         state,
-        crate::security::csrf::COOKIE,
-        token,
-        24 * 3600,
-        true,
-        "/",
+        crate::security::csrf::issue(&state.csrf_secret, session),
     )
 }
 
-/// `Set-Cookie` headers that sign this browser out (access and refresh cookies cleared).
+/// True when `headers` (of an answer) already set the CSRF cookie.
+pub fn sets_csrf(state: &AppState, headers: &HeaderMap) -> bool {
+    let prefix = format!("{}=", csrf_name(state));
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|v| v.as_bytes().starts_with(prefix.as_bytes()))
+}
+
+/// `Set-Cookie` headers that sign this browser out: access and refresh cookies cleared, and a
+/// new CSRF token for a browser signed out.
 pub fn signed_out(state: &AppState) -> axum::http::HeaderMap {
     let mut headers = axum::http::HeaderMap::new();
-    headers.append(axum::http::header::SET_COOKIE, clear_access(state));
-    headers.append(axum::http::header::SET_COOKIE, clear_refresh(state));
+    add_signed_out(state, &mut headers);
     headers
+}
+
+/// Adds [`signed_out`]'s cookies to an answer's headers.
+pub fn add_signed_out(state: &AppState, headers: &mut HeaderMap) {
+    headers.append(header::SET_COOKIE, clear_access(state));
+    headers.append(header::SET_COOKIE, clear_refresh(state));
+    headers.append(header::SET_COOKIE, fresh_csrf(state, None));
 }
 
 pub fn clear_access(state: &AppState) -> HeaderValue {
@@ -151,8 +184,19 @@ pub fn clear_after_verify(state: &AppState) -> HeaderValue {
     )
 }
 
-/// Adds the cookies of a started session: the access token, and in cloud the refresh token.
+/// Adds the cookies of a session just started: the access token, in cloud the refresh token,
+/// and a CSRF token bound to the new session (the one from before signing in stops working).
 pub fn add_session(state: &AppState, headers: &mut HeaderMap, issued: Issued) {
+    headers.append(
+        header::SET_COOKIE,
+        fresh_csrf(state, Some(&issued.session_id)),
+    );
+    add_renewed_session(state, headers, issued);
+}
+
+/// Adds the cookies of a session renewed from its refresh token: the same session, so the CSRF
+/// token the browser holds goes on working.
+pub fn add_renewed_session(state: &AppState, headers: &mut HeaderMap, issued: Issued) {
     headers.append(header::SET_COOKIE, access(state, issued.access_token));
     if let Some(refresh_token) = issued.refresh_token {
         headers.append(

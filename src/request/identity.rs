@@ -55,13 +55,16 @@ fn is_write(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-fn check_csrf(state: &AppState, parts: &Parts) -> Result<(), AppError> {
+/// The header must equal the CSRF cookie and be signed for the session the cookie signs in to;
+/// a browser's request from another site is refused whatever it carries.
+fn check_csrf(state: &AppState, parts: &Parts, session: Option<&str>) -> Result<(), AppError> {
     let header = parts
         .headers
         .get(csrf::HEADER)
         .and_then(|v| v.to_str().ok());
-    let cookie = cookies::get(&parts.headers, csrf::COOKIE);
-    if csrf::check(&state.csrf_secret, header, cookie.as_deref()) {
+    let cookie = cookies::csrf_token(state, &parts.headers);
+    let ok = csrf::check(&state.csrf_secret, session, header, cookie.as_deref());
+    if ok && !csrf::cross_site(&parts.headers) {
         Ok(())
     } else {
         Err(AppError::BadCsrfHeader)
@@ -81,8 +84,10 @@ async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<CurrentUser>,
         },
         Presented::CookieJwt(jwt) => {
             let user = state.auth.by_jwt(&jwt).await?;
-            if user.is_some() && is_write(&parts.method) && parts.uri.path() != LOGOUT {
-                check_csrf(state, parts)?;
+            if let Some(u) = &user {
+                if is_write(&parts.method) && parts.uri.path() != LOGOUT {
+                    check_csrf(state, parts, u.credential.session_id())?;
+                }
             }
             Ok(user)
         }

@@ -45,6 +45,8 @@ pub struct JwtKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    /// The same, but an expired token still says which session it belongs to.
+    any_age: Validation,
     mfa_validation: Validation,
 }
 
@@ -60,6 +62,8 @@ impl JwtKeys {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
         validation.set_required_spec_claims(&["exp", "sub"]);
+        let mut any_age = validation.clone();
+        any_age.validate_exp = false;
         let mut mfa_validation = Validation::new(Algorithm::HS256);
         mfa_validation.leeway = 0;
         mfa_validation.set_audience(&[MFA_AUDIENCE]);
@@ -68,6 +72,7 @@ impl JwtKeys {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             validation,
+            any_age,
             mfa_validation,
         }
     }
@@ -95,6 +100,16 @@ impl JwtKeys {
             .ok()
             .map(|d| d.claims)
             .filter(|c| c.typ == ACCESS_TYP)
+    }
+
+    /// The session of an access token signed with our key, expired or not (what a CSRF token
+    /// is bound to, which must not change when the 15-minute access token is renewed).
+    pub fn session_of(&self, token: &str) -> Option<String> {
+        decode::<Claims>(token, &self.decoding, &self.any_age)
+            .ok()
+            .map(|d| d.claims)
+            .filter(|c| c.typ == ACCESS_TYP)
+            .map(|c| c.sid)
     }
 
     /// A token saying that `user_id` gave the right password and must now give a second factor.
@@ -138,6 +153,11 @@ mod tests {
         assert_eq!((c.sub.as_str(), c.sid.as_str()), ("u1", "s1"));
         let other = JwtKeys::new(b"another-secret-another-secret-xx");
         assert!(other.verify(&t).is_none());
+        assert_eq!(keys.session_of(&t).as_deref(), Some("s1"));
+        assert!(other.session_of(&t).is_none());
+        let expired = keys.sign("u1", "s1", now() - 3600, 60);
+        assert!(keys.verify(&expired).is_none());
+        assert_eq!(keys.session_of(&expired).as_deref(), Some("s1"));
         assert!(keys.verify(&format!("{t}x")).is_none());
     }
 

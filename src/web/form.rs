@@ -1,5 +1,6 @@
 //! Forms: a `POST`ed `application/x-www-form-urlencoded` body whose `csrf_token` field must
-//! match the browser's CSRF cookie (a signed double-submit token, as the API's header is).
+//! match the browser's CSRF cookie (a signed double-submit token bound to the session, as the
+//! API's header is), from a page of this site.
 //! Repeated fields (`tag_id=1&tag_id=2`) read into a `Vec`.
 
 use axum::body::Bytes;
@@ -23,14 +24,22 @@ pub struct Empty {}
 /// A form whose CSRF token checked out.
 pub struct Form<T>(pub T);
 
-/// Refuses unless `submitted` is this browser's CSRF token.
+/// Refuses unless `submitted` is this browser's CSRF token for its session, and the browser
+/// does not say the form was sent from another site.
 pub fn check_csrf(
     state: &AppState,
     headers: &HeaderMap,
     submitted: Option<&str>,
 ) -> Result<(), PageError> {
-    let cookie = cookies::get(headers, csrf::COOKIE);
-    if csrf::check(&state.csrf_secret, submitted, cookie.as_deref()) {
+    let cookie = cookies::csrf_token(state, headers);
+    let session = cookies::csrf_session(state, headers);
+    let ok = csrf::check(
+        &state.csrf_secret,
+        session.as_deref(),
+        submitted,
+        cookie.as_deref(),
+    );
+    if ok && !csrf::cross_site(headers) {
         Ok(())
     } else {
         Err(AppError::BadCsrfField.into())

@@ -64,20 +64,23 @@ pub async fn ensure_csrf(state: &AppState, mut req: Request, next: Next) -> Resp
     if let Some(failure) = res.extensions_mut().remove::<crate::web::errors::Failure>() {
         res = failure.render(slot.get().unwrap_or(fallback));
     }
-    if fresh {
+    // Signing in or out sets a token of its own, which this one must not override.
+    if fresh && !cookies::sets_csrf(state, res.headers()) {
         res.headers_mut()
             .append(header::SET_COOKIE, cookies::csrf(state, token));
     }
     res
 }
 
-/// The browser's CSRF token when it is one we signed, else a new one (`true`: set the cookie).
+/// The browser's CSRF token when it is one we signed for its session, else a new one (`true`:
+/// set the cookie).
 fn csrf_token(state: &AppState, headers: &HeaderMap) -> (String, bool) {
-    match cookies::get(headers, csrf::COOKIE)
-        .filter(|t| csrf::check(&state.csrf_secret, Some(t), Some(t)))
+    let session = cookies::csrf_session(state, headers);
+    match cookies::csrf_token(state, headers)
+        .filter(|t| csrf::check(&state.csrf_secret, session.as_deref(), Some(t), Some(t)))
     {
         Some(t) => (t, false),
-        None => (csrf::issue(&state.csrf_secret), true),
+        None => (csrf::issue(&state.csrf_secret, session.as_deref()), true),
     }
 }
 
@@ -106,7 +109,8 @@ async fn go_page(state: &AppState, req: Request, next: Next) -> Response {
         .map_or("/", |pq| pq.as_str())
         .to_string();
     let mut res = go_pages::render(deferred, &headers, here, token.clone(), state.is_cloud());
-    if fresh {
+    // Signing in or out sets a token of its own, which this one must not override.
+    if fresh && !cookies::sets_csrf(state, res.headers()) {
         res.headers_mut()
             .append(header::SET_COOKIE, cookies::csrf(state, token));
     }
@@ -354,7 +358,7 @@ pub async fn resume(State(state): State<AppState>, req: Request) -> Response {
     };
     let mut res = nav::see_other(&to);
     let h = res.headers_mut();
-    cookies::add_session(&state, h, issued);
+    cookies::add_renewed_session(&state, h, issued);
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
 }

@@ -337,6 +337,7 @@ async fn ones_own_link_wins_and_several_shared_ones_offer_a_choice_that_can_be_r
     // The form saves it: a POST from the browser's session with the page's CSRF token.
     let page = no_redirects()
         .get(app.url("/no-such-page"))
+        .header("cookie", format!("token={}", o.bob.jwt))
         .send()
         .await
         .unwrap();

@@ -114,7 +114,13 @@ async fn the_folder_and_tag_pages_share_the_apis_limit_on_creating() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let page = browser.get(app.url("/no-such-page")).send().await.unwrap();
+    // The page gives a token for Ada's session (a signed-out one would not work in it).
+    let page = browser
+        .get(app.url("/no-such-page"))
+        .header("cookie", format!("token={}", ada.jwt))
+        .send()
+        .await
+        .unwrap();
     let csrf = crate::helpers::cookie(&page, "csrf_token").unwrap();
     let post_form = |path: &'static str, name: &'static str| {
         browser

@@ -281,28 +281,53 @@ async fn sign_in_forms_need_their_csrf_token_and_never_leave_the_site() {
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "{evil}");
         assert_eq!(res.headers()["location"], "/", "{evil}");
     }
+    // A sign-in form sent from another site is refused, with the right token too.
+    let res = client
+        .post(app.url("/login"))
+        .header("cookie", format!("csrf_token={csrf}"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[
+            ("email", "ada@example.com"),
+            ("password", PASSWORD),
+            ("csrf_token", csrf.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(cookie(&res, "token").is_none());
     let res = login(&csrf, "/go/x?y=1").await.unwrap();
     assert_eq!(res.headers()["location"], "/go/x?y=1");
     let jwt = cookie(&res, "token").unwrap();
+    // Signing in gave a new token, bound to the session; the one from before is done.
+    let renewed = cookie(&res, "csrf_token").expect("a new CSRF cookie at sign-in");
+    assert_ne!(renewed, csrf);
 
     // Signing out also takes the token; without it the session lives on.
-    let logout = |token: &str| {
+    let logout = |cookie_token: &str, token: &str| {
         client
             .post(app.url("/logout"))
-            .header("cookie", format!("token={jwt}; csrf_token={csrf}"))
+            .header("cookie", format!("token={jwt}; csrf_token={cookie_token}"))
             .form(&[("csrf_token", token)])
             .send()
     };
     assert_eq!(
-        logout("nope").await.unwrap().status(),
+        logout(&renewed, "nope").await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        logout(&csrf, &csrf).await.unwrap().status(),
         StatusCode::FORBIDDEN
     );
     assert_eq!(
         app.get("/api/auth/me", Some(&jwt)).await.status(),
         StatusCode::OK
     );
-    let res = logout(&csrf).await.unwrap();
+    let res = logout(&renewed, &renewed).await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let signed_out = cookie(&res, "csrf_token").expect("a new CSRF cookie at sign-out");
+    assert_ne!(signed_out, renewed);
+    let csrf = signed_out;
     assert_eq!(
         app.get("/api/auth/me", Some(&jwt)).await.status(),
         StatusCode::UNAUTHORIZED

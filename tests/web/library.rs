@@ -598,7 +598,12 @@ async fn pages_keep_organizations_apart_and_refuse_bad_forms() {
     )
     .await;
     let client = no_redirects();
-    let page = client.get(app.url("/login")).send().await.unwrap();
+    let page = client
+        .get(app.url("/no-such-page"))
+        .header("cookie", format!("token={}", eve.jwt))
+        .send()
+        .await
+        .unwrap();
     let csrf = cookie(&page, "csrf_token").unwrap();
     let eve_cookies = format!("token={}; csrf_token={csrf}", eve.jwt);
     let get = |path: String| {

@@ -203,7 +203,12 @@ async fn a_member_searches_filters_with_chips_pages_by_number_and_edits_back_to_
 
     // The form itself is checked too, not only the page that draws it.
     let client = no_redirects();
-    let page = client.get(app.url("/login")).send().await.unwrap();
+    let page = client
+        .get(app.url("/no-such-page"))
+        .header("cookie", format!("token={}", bob.jwt))
+        .send()
+        .await
+        .unwrap();
     let csrf = cookie(&page, "csrf_token").unwrap();
     let res = client
         .post(app.url(&format!("/bookmarks/{id}/edit")))

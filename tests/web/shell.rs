@@ -128,7 +128,12 @@ async fn the_header_switcher_changes_the_current_organization_only_with_the_csrf
         .unwrap()
         .to_string();
     let client = no_redirects();
-    let page = client.get(app.url("/no-such-page")).send().await.unwrap();
+    let page = client
+        .get(app.url("/no-such-page"))
+        .header("cookie", format!("token={}", ada.jwt))
+        .send()
+        .await
+        .unwrap();
     let csrf = crate::helpers::cookie(&page, "csrf_token").expect("pages set a CSRF cookie");
     let cookies = format!("token={}; csrf_token={csrf}", ada.jwt);
     let current = || async {
@@ -144,7 +149,7 @@ async fn the_header_switcher_changes_the_current_organization_only_with_the_csrf
     for token in [
         "",
         "forged.token",
-        &slugbase::security::csrf::issue(b"another key"),
+        &slugbase::security::csrf::issue(b"another key", None),
     ] {
         let res = client
             .post(app.url("/session/org"))

@@ -339,8 +339,6 @@ pub async fn logout(
         None => nav::with_notice("/login", "signed_out"),
     };
     let mut res: Response = nav::see_other(&to);
-    let h = res.headers_mut();
-    h.append(header::SET_COOKIE, cookies::clear_access(&state));
-    h.append(header::SET_COOKIE, cookies::clear_refresh(&state));
+    cookies::add_signed_out(&state, res.headers_mut());
     Ok(res)
 }
