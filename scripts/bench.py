@@ -200,7 +200,7 @@ def main():
     try:
         r, data = request(port, "POST", "/api/auth/setup", {"email": "bench@example.com", "name": "Bench", "password": "Bench-pass-1"})
         assert r.status == 200, data
-        token = re.search(r"token=([^;]+)", r.getheader("set-cookie")).group(1)
+        token = re.search(r"(?<![\w-])token=([^;]+)", r.getheader("set-cookie")).group(1)
         user = json.loads(data)["id"]
         _, data = request(port, "GET", "/api/session/org", token=token)
         org = json.loads(data)["organizationId"]

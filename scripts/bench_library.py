@@ -137,7 +137,7 @@ def owner_password_hash(a, db_url, data_dir):
 def sign_in(port, email):
     r, data = request(port, "POST", "/api/auth/login", {"email": email, "password": "Bench-pass-1"})
     assert r.status == 200, data
-    return re.search(r"token=([^;]+)", r.getheader("set-cookie")).group(1)
+    return re.search(r"(?<![\w-])token=([^;]+)", r.getheader("set-cookie")).group(1)
 
 
 def main():
@@ -167,7 +167,7 @@ def main():
             r, data = request(port, "POST", "/api/auth/setup",
                               {"email": "bench@example.com", "name": "Bench", "password": "Bench-pass-1"})
             assert r.status == 200, data
-            owner_token = re.search(r"token=([^;]+)", r.getheader("set-cookie")).group(1)
+            owner_token = re.search(r"(?<![\w-])token=([^;]+)", r.getheader("set-cookie")).group(1)
             owner = json.loads(data)["id"]
         _, data = request(port, "GET", "/api/session/org", token=owner_token)
         org = json.loads(data)["organizationId"]

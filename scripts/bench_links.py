@@ -61,7 +61,7 @@ def main():
                 time.sleep(0.05)
         r, data = request(port, "POST", "/api/auth/setup",
                           {"email": "bench@example.com", "name": "Bench", "password": "Bench-pass-1"})
-        token = re.search(r"token=([^;]+)", r.getheader("set-cookie")).group(1)
+        token = re.search(r"(?<![\w-])token=([^;]+)", r.getheader("set-cookie")).group(1)
         user = json.loads(data)["id"]
         org = json.loads(request(port, "GET", "/api/session/org", token=token)[1])["organizationId"]
 

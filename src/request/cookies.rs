@@ -187,11 +187,9 @@ pub fn clear_after_verify(state: &AppState) -> HeaderValue {
 /// Adds the cookies of a session just started: the access token, in cloud the refresh token,
 /// and a CSRF token bound to the new session (the one from before signing in stops working).
 pub fn add_session(state: &AppState, headers: &mut HeaderMap, issued: Issued) {
-    headers.append(
-        header::SET_COOKIE,
-        fresh_csrf(state, Some(&issued.session_id)),
-    );
+    let csrf = fresh_csrf(state, Some(&issued.session_id));
     add_renewed_session(state, headers, issued);
+    headers.append(header::SET_COOKIE, csrf);
 }
 
 /// Adds the cookies of a session renewed from its refresh token: the same session, so the CSRF
