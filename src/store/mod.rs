@@ -94,10 +94,6 @@ pub struct Store {
     reachable: health::Reachable,
 }
 
-/// How long a commit waits for its invalidation to come back through PostgreSQL before it
-/// answers anyway (the other instances then catch up a moment later).
-const ECHO_WAIT: Duration = Duration::from_millis(100);
-
 /// A connection of either kind, borrowed from a [`Read`] or a [`Tx`].
 pub enum Conn<'c> {
     Sqlite(&'c mut SqliteConnection),
@@ -154,15 +150,16 @@ impl Tx {
 
     /// Commits, and tells every in-memory cache (here, and on PostgreSQL in every instance
     /// through `NOTIFY`, sent inside the transaction) that what it holds about the scopes
-    /// named may be stale.
+    /// named may be stale. On PostgreSQL it answers once every other instance has confirmed
+    /// (see [`invalidation`]).
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn commit(mut self) -> Result<()> {
         self.scopes.dedup();
         let generations = self.generations.clone();
         let scopes = std::mem::take(&mut self.scopes);
-        let mut echo = None;
+        let mut announced = None;
         if let TxInner::Postgres(t) = &mut self.inner {
-            let (seq, back) = generations.next_echo();
+            let seq = generations.next_seq();
             let payload = invalidation::payload(generations.instance(), seq, &scopes);
             let sent = sqlx::query("SELECT pg_notify($1, $2)")
                 .bind(invalidation::CHANNEL)
@@ -170,19 +167,23 @@ impl Tx {
                 .execute(&mut **t)
                 .await;
             if let Err(e) = sent {
-                generations.forget_echo(seq);
+                generations.forget(seq);
                 return Err(e.into());
             }
-            echo = Some((seq, back));
+            announced = Some(seq);
         }
         let committed = self.commit_quietly().await;
         generations.bump(&scopes);
-        if let Some((seq, back)) = echo {
-            // Not listening: nobody can be waited for (and caches are off here anyway).
-            if committed.is_ok() && generations.trusted() {
-                let _ = tokio::time::timeout(ECHO_WAIT, back).await;
+        if let Some(seq) = announced {
+            if committed.is_ok() {
+                // Answer once every instance has confirmed, or once one that has not can no
+                // longer trust its caches (see `invalidation`).
+                let deadline = std::time::Instant::now() + invalidation::LEASE;
+                if !generations.settle(seq, deadline).await {
+                    tracing::debug!("a write went unconfirmed for the whole lease");
+                }
             }
-            generations.forget_echo(seq);
+            generations.forget(seq);
         }
         committed
     }

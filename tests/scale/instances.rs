@@ -138,14 +138,8 @@ async fn a_go_link_changed_on_one_instance_is_followed_by_the_other_at_once() {
         warm_go(&b, &admin, "/go/docs").await;
     }
     let res = a
-        .req(
-            Method::DELETE,
-            &format!("/api/bookmarks/{id}"),
-            Some(&admin),
-        )
-        .send()
-        .await
-        .unwrap();
+        .delete(&format!("/api/bookmarks/{id}"), Some(&admin))
+        .await;
     assert!(res.status().is_success(), "delete: {}", res.status());
     let gone =
         within_lag(|| async { go(&b, &admin, "/go/docs").await.status() == StatusCode::NOT_FOUND });
@@ -181,14 +175,11 @@ async fn a_logout_a_revoked_token_and_a_removed_member_end_on_the_other_instance
         assert_eq!(me_status(&b, &token).await, StatusCode::OK);
     }
     let res = a
-        .req(
-            Method::DELETE,
+        .delete(
             &format!("/api/tokens/{}", created["id"].as_str().unwrap()),
             Some(&admin),
         )
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert!(res.status().is_success(), "revoke: {}", res.status());
     let ended = within_lag(|| async { me_status(&b, &token).await == StatusCode::UNAUTHORIZED });
     assert!(ended.await, "revoked");
@@ -218,14 +209,11 @@ async fn a_logout_a_revoked_token_and_a_removed_member_end_on_the_other_instance
         assert_eq!(res.status(), StatusCode::OK);
     }
     let res = a
-        .req(
-            Method::DELETE,
+        .delete(
             &format!("/api/organizations/{org}/members/{bob_id}"),
             Some(&admin),
         )
-        .send()
-        .await
-        .unwrap();
+        .await;
     assert!(res.status().is_success(), "remove: {}", res.status());
     let closed =
         within_lag(|| async { go(&b, &bob, "/go/bobs").await.status() == StatusCode::NOT_FOUND });

@@ -9,4 +9,5 @@ mod harness;
 mod instances;
 mod link_checks;
 mod metrics;
+mod revocation;
 mod shutdown;

@@ -212,6 +212,10 @@ impl Server {
             .unwrap()
     }
 
+    pub async fn delete(&self, path: &str, bearer: Option<&str>) -> Response {
+        self.req(Method::DELETE, path, bearer).send().await.unwrap()
+    }
+
     /// `GET path` without following redirects, as a go-link is checked.
     pub async fn go(&self, path: &str, bearer: Option<&str>) -> Response {
         let client = Client::builder()

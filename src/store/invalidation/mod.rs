@@ -1,35 +1,58 @@
 //! Telling in-memory caches, in this process and in every other one on the same database, that
-//! what they hold may be stale.
+//! what they hold may be stale — and answering a write only once they all know.
 //!
 //! A write transaction names what it changes ([`Scope`]: one organization, one person, or — when
 //! it names nothing — everything). On commit the scopes' counters are bumped here, and on
 //! PostgreSQL the same scopes go out with `NOTIFY` *inside* the transaction, so every other
 //! instance learns of the write exactly when it becomes visible ([`follow`] bumps the same
-//! counters there). The commit then waits (briefly) for its own notification to come back to
-//! this instance: by the time the write is acknowledged, the other instances have been told too,
-//! so a person's very next request anywhere sees it.
+//! counters there).
 //!
 //! A cache entry remembers the [`Generations::stamp`] of the scopes it depends on at the moment
 //! it was read, and is good while the stamp is unchanged. The stamp is the sum of monotonic
 //! counters, so any bump in any of them changes it. Counters are kept in fixed buckets by hash:
 //! memory stays bounded, and a collision only costs a needless miss.
 //!
-//! An instance that is not listening (the connection dropped, or not yet made) cannot know what
-//! others wrote: [`Generations::stamp`] then never matches, and every cache reads through until
-//! the listener is back (which bumps everything once, for what it may have missed).
+//! On PostgreSQL two rules make "acknowledged means known everywhere" hold on a busy machine:
+//!
+//! - **Every instance confirms.** Each instance acknowledges every write it applies from another
+//!   (`ack`, on [`PRESENCE`]). A commit answers once its own notification has come back and
+//!   every live instance has acknowledged it, or once [`LEASE`] has passed.
+//! - **An instance that lags stops trusting its caches.** Every [`PING_EVERY`] an instance sends
+//!   itself a `ping` through the database. Notifications arrive in commit order, so when a ping
+//!   comes back everything committed before it was sent has been applied here. Caches are
+//!   trusted only within [`LEASE`] of that moment. So a commit that waited out the lease
+//!   without an instance's acknowledgement is still safe: that instance is reading through to
+//!   the database by then.
+//!
+//! An instance that is not listening, or whose lease ran out, cannot know what others wrote:
+//! [`Generations::stamp`] then never matches, and every cache reads through until it has
+//! caught up.
+
+mod follow;
+mod waits;
 
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use sqlx::postgres::PgListener;
-use sqlx::PgPool;
-use tokio::sync::{oneshot, watch};
+pub use follow::follow;
+use waits::Waits;
 
-/// The channel every instance listens on.
+/// The channel writes are announced on.
 pub const CHANNEL: &str = "slugbase_invalidate";
+/// The channel instances confirm writes and check their own lag on (kept apart, so that an
+/// older version listening on [`CHANNEL`] never sees these words).
+pub const PRESENCE: &str = "slugbase_presence";
+
+/// How often an instance checks, through the database, that it is caught up.
+pub const PING_EVERY: Duration = Duration::from_millis(200);
+/// How long an instance trusts its caches after its last check came back; also the longest a
+/// commit waits for the other instances to confirm.
+pub const LEASE: Duration = Duration::from_millis(1000);
+/// An instance not heard from for this long is no longer waited for.
+pub const PEER_WINDOW: Duration = Duration::from_millis(2000);
 
 const BUCKETS: usize = 4096;
 
@@ -71,11 +94,20 @@ struct Inner {
     all: AtomicU64,
     orgs: Box<[AtomicU64]>,
     users: Box<[AtomicU64]>,
-    trusted: AtomicBool,
+    /// Whether writes of other instances reach this one (SQLite: there are none; PostgreSQL:
+    /// while the listening connection is up).
+    listening: AtomicBool,
+    /// PostgreSQL: trust also needs a recent check that this instance is caught up.
+    leased: bool,
+    /// When the last check that came back was sent, in nanoseconds since `epoch` (0: never).
+    caught_up: AtomicU64,
+    epoch: Instant,
     hasher: std::hash::RandomState,
     seq: AtomicU64,
-    /// Commits waiting for their own notification to come back (see [`Generations::sent`]).
-    echoes: Mutex<HashMap<u64, oneshot::Sender<()>>>,
+    /// The other instances heard from: when first, and when last.
+    peers: Mutex<HashMap<String, (Instant, Instant)>>,
+    /// Commits waiting to be confirmed (see [`Generations::settle`]).
+    waits: Waits,
 }
 
 impl std::fmt::Debug for Generations {
@@ -84,20 +116,35 @@ impl std::fmt::Debug for Generations {
     }
 }
 
+/// What applying a notification asks of the follower.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Reply {
+    Nothing,
+    /// Confirm to `instance` that its write `seq` was applied here.
+    Ack {
+        instance: String,
+        seq: u64,
+    },
+}
+
 impl Generations {
-    /// `trusted`: whether this instance sees every write without listening (SQLite: one
-    /// server per database file), or must listen first (PostgreSQL).
-    pub fn new(trusted: bool) -> Self {
+    /// `single`: this instance sees every write without listening (SQLite: one server per
+    /// database file); otherwise (PostgreSQL) it must listen, and keep up, first.
+    pub fn new(single: bool) -> Self {
         let buckets = || (0..BUCKETS).map(|_| AtomicU64::new(0)).collect();
         Self(Arc::new(Inner {
             instance: crate::security::random_token()[..12].to_string(),
             all: AtomicU64::new(0),
             orgs: buckets(),
             users: buckets(),
-            trusted: AtomicBool::new(trusted),
+            listening: AtomicBool::new(single),
+            leased: !single,
+            caught_up: AtomicU64::new(0),
+            epoch: Instant::now(),
             hasher: std::hash::RandomState::new(),
             seq: AtomicU64::new(0),
-            echoes: Mutex::new(HashMap::new()),
+            peers: Mutex::new(HashMap::new()),
+            waits: Waits::default(),
         }))
     }
 
@@ -106,8 +153,27 @@ impl Generations {
         &self.0.instance
     }
 
+    /// Whether caches may serve what they hold: this instance follows every write, and (on
+    /// PostgreSQL) was caught up within the last [`LEASE`].
     pub fn trusted(&self) -> bool {
-        self.0.trusted.load(Ordering::Acquire)
+        self.trusted_at(Instant::now())
+    }
+
+    fn trusted_at(&self, now: Instant) -> bool {
+        let i = &self.0;
+        if !i.listening.load(Ordering::Acquire) {
+            return false;
+        }
+        if !i.leased {
+            return true;
+        }
+        let at = i.caught_up.load(Ordering::Acquire);
+        at != 0 && self.nanos(now).saturating_sub(at) < LEASE.as_nanos() as u64
+    }
+
+    fn nanos(&self, t: Instant) -> u64 {
+        // Never 0, which means "never".
+        t.saturating_duration_since(self.0.epoch).as_nanos() as u64 + 1
     }
 
     fn bucket(&self, id: &str) -> usize {
@@ -146,150 +212,142 @@ impl Generations {
         }
     }
 
-    /// A number for the next notification this instance sends, and what resolves when it has
-    /// come back through the database.
-    pub fn next_echo(&self) -> (u64, oneshot::Receiver<()>) {
+    /// A number for the next write this instance announces; [`settle`](Self::settle) waits
+    /// for it to be confirmed.
+    pub fn next_seq(&self) -> u64 {
         let seq = self.0.seq.fetch_add(1, Ordering::AcqRel);
-        let (tx, rx) = oneshot::channel();
-        self.lock_echoes().insert(seq, tx);
-        (seq, rx)
+        self.0.waits.open(seq);
+        seq
     }
 
-    /// Stops waiting for notification `seq` (it was not sent, or took too long).
-    pub fn forget_echo(&self, seq: u64) {
-        self.lock_echoes().remove(&seq);
+    /// Stops following write `seq` (it was not sent, or has settled).
+    pub fn forget(&self, seq: u64) {
+        self.0.waits.close(seq);
     }
 
-    fn lock_echoes(&self) -> std::sync::MutexGuard<'_, HashMap<u64, oneshot::Sender<()>>> {
-        self.0.echoes.lock().unwrap_or_else(|e| e.into_inner())
+    /// Waits until write `seq` has come back here and every other instance heard from has
+    /// confirmed it, or until `deadline` (by which an instance that did not confirm no longer
+    /// trusts its caches). Answers whether it was confirmed.
+    pub async fn settle(&self, seq: u64, deadline: Instant) -> bool {
+        self.0
+            .waits
+            .settle(seq, deadline, |echoed_at| self.unconfirmed(seq, echoed_at))
+            .await
     }
 
-    /// Applies a notification from another instance; its own only tell the commit waiting for
-    /// it that it went round (and so, all but certainly, reached the others too).
-    pub fn apply(&self, payload: &str) {
+    /// The instances that must still confirm write `seq`, which came back here at `echoed_at`:
+    /// those heard from lately that were already there before it (one first heard of later
+    /// began after it, so it never cached what the write changed).
+    fn unconfirmed(&self, seq: u64, echoed_at: Instant) -> usize {
+        let now = Instant::now();
+        let peers = self.lock_peers();
+        peers
+            .iter()
+            .filter(|(_, (first, last))| {
+                *first <= echoed_at && now.saturating_duration_since(*last) < PEER_WINDOW
+            })
+            .filter(|(name, _)| !self.0.waits.confirmed_by(seq, name))
+            .count()
+    }
+
+    fn lock_peers(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, Instant)>> {
+        self.0.peers.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn heard(&self, instance: &str, now: Instant) {
+        let mut peers = self.lock_peers();
+        peers.retain(|_, (_, last)| now.saturating_duration_since(*last) < PEER_WINDOW);
+        peers
+            .entry(instance.to_string())
+            .and_modify(|(_, last)| *last = now)
+            .or_insert((now, now));
+    }
+
+    /// Applies a notification on [`CHANNEL`]: another instance's write is applied and must be
+    /// confirmed; one of this instance's own is marked as come back.
+    pub fn apply(&self, payload: &str) -> Reply {
         let mut words = payload.split(' ');
         let from = words.next().unwrap_or_default();
         let (sender, seq) = from.split_once('#').unwrap_or((from, ""));
+        let seq = seq.parse::<u64>().ok();
         if sender == self.instance() {
-            if let Some(waiting) = seq.parse().ok().and_then(|n| self.lock_echoes().remove(&n)) {
-                let _ = waiting.send(());
+            if let Some(n) = seq {
+                self.0.waits.echoed(n, Instant::now());
             }
-            return;
+            return Reply::Nothing;
         }
         let mut scopes = Vec::new();
+        let mut everything = false;
         for w in words {
             match w.split_once(':') {
                 Some(("o", id)) => scopes.push(Scope::Org(id.to_string())),
                 Some(("u", id)) => scopes.push(Scope::User(id.to_string())),
                 // "*", or anything this version does not know: be safe.
-                _ => return self.bump(&[]),
+                _ => everything = true,
             }
         }
-        self.bump(&scopes);
+        self.bump(if everything { &[] } else { &scopes });
+        self.heard(sender, Instant::now());
+        match seq {
+            Some(seq) => Reply::Ack {
+                instance: sender.to_string(),
+                seq,
+            },
+            None => Reply::Nothing,
+        }
     }
 
-    fn set_trusted(&self, trusted: bool) {
-        self.0.trusted.store(trusted, Ordering::Release);
+    /// A `ping` word: this instance's check, sent at `sent` (nanoseconds since its epoch).
+    pub fn ping_payload(&self, sent: Instant) -> String {
+        format!("{} ping {}", self.instance(), self.nanos(sent))
+    }
+
+    /// An `ack` word confirming writes (`instance:seq` each).
+    pub fn ack_payload(&self, acks: &[(String, u64)]) -> String {
+        let mut p = format!("{} ack", self.instance());
+        for (instance, seq) in acks {
+            p.push_str(&format!(" {instance}:{seq}"));
+        }
+        p
+    }
+
+    /// Applies a notification on [`PRESENCE`]: this instance's check came back (it is caught
+    /// up to when it was sent), or another instance confirmed writes or checked itself.
+    pub fn apply_presence(&self, payload: &str) {
+        let mut words = payload.split(' ');
+        let sender = words.next().unwrap_or_default();
+        let now = Instant::now();
+        match words.next() {
+            Some("ping") if sender == self.instance() => {
+                if let Some(sent) = words.next().and_then(|n| n.parse::<u64>().ok()) {
+                    self.0.caught_up.fetch_max(sent, Ordering::AcqRel);
+                }
+            }
+            _ if sender == self.instance() => {}
+            Some("ack") => {
+                self.heard(sender, now);
+                for w in words {
+                    if let Some((to, seq)) = w.rsplit_once(':') {
+                        if let (true, Ok(seq)) = (to == self.instance(), seq.parse()) {
+                            self.0.waits.confirm(seq, sender);
+                        }
+                    }
+                }
+            }
+            _ => self.heard(sender, now),
+        }
+    }
+
+    fn set_listening(&self, listening: bool) {
+        self.0.listening.store(listening, Ordering::Release);
+        if !listening {
+            self.0.caught_up.store(0, Ordering::Release);
+            self.lock_peers().clear();
+        }
         // Whatever was cached may have missed writes made while not listening (or just now).
         self.bump(&[]);
     }
 }
 
-/// Listens for other instances' writes until `stopped`, reconnecting after a lost connection;
-/// caches are not trusted while the connection is down.
-pub async fn follow(pool: PgPool, generations: Generations, mut stopped: watch::Receiver<bool>) {
-    loop {
-        if *stopped.borrow_and_update() {
-            return;
-        }
-        match listen(&pool).await {
-            Ok(mut listener) => {
-                generations.set_trusted(true);
-                tracing::debug!("listening for cache invalidations");
-                loop {
-                    tokio::select! {
-                        n = listener.try_recv() => match n {
-                            Ok(Some(n)) => generations.apply(n.payload()),
-                            Ok(None) | Err(_) => break,
-                        },
-                        changed = stopped.changed() => {
-                            if changed.is_err() || *stopped.borrow() {
-                                return;
-                            }
-                        }
-                    }
-                }
-                generations.set_trusted(false);
-                tracing::warn!(
-                    "lost the cache invalidation connection; caches off until it is back"
-                );
-            }
-            Err(e) => {
-                tracing::debug!(error = %e, "cannot listen for cache invalidations yet");
-            }
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(Duration::from_millis(250)) => {},
-            _ = stopped.changed() => {},
-        }
-    }
-}
-
-async fn listen(pool: &PgPool) -> sqlx::Result<PgListener> {
-    let mut l = PgListener::connect_with(pool).await?;
-    // Reconnecting on its own would hide the gap from us: we want to know, and distrust.
-    l.eager_reconnect(false);
-    l.listen(CHANNEL).await?;
-    Ok(l)
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_write_changes_the_stamps_that_depend_on_it_only() {
-        let g = Generations::new(true);
-        let a = g.stamp(Some("org-a"), Some("u1"));
-        let b = g.stamp(Some("org-b"), Some("u2"));
-        g.bump(&[Scope::Org("org-b".into())]);
-        assert_eq!(g.stamp(Some("org-a"), Some("u1")), a);
-        assert_ne!(g.stamp(Some("org-b"), Some("u2")), b);
-        let b = g.stamp(Some("org-b"), Some("u2"));
-        g.bump(&[Scope::User("u2".into())]);
-        assert_ne!(g.stamp(Some("org-b"), Some("u2")), b);
-        assert_eq!(g.stamp(Some("org-a"), Some("u1")), a);
-        g.bump(&[]);
-        assert_ne!(g.stamp(Some("org-a"), Some("u1")), a, "everything");
-    }
-
-    #[test]
-    fn notifications_from_others_apply_and_ones_own_do_not() {
-        let g = Generations::new(true);
-        let s = g.stamp(Some("o1"), None);
-        let (seq, mut echo) = g.next_echo();
-        g.apply(&payload(g.instance(), seq, &[Scope::Org("o1".into())]));
-        assert_eq!(g.stamp(Some("o1"), None), s);
-        assert!(echo.try_recv().is_ok(), "the commit waiting for it is told");
-        g.apply(&payload("other", 1, &[Scope::Org("o1".into())]));
-        assert_ne!(g.stamp(Some("o1"), None), s);
-        let s = g.stamp(None, Some("u"));
-        g.apply("other#3 *");
-        assert_ne!(g.stamp(None, Some("u")), s);
-        let s = g.stamp(None, Some("u"));
-        g.apply("other#4 x:garbage");
-        assert_ne!(
-            g.stamp(None, Some("u")),
-            s,
-            "unknown words invalidate everything"
-        );
-    }
-
-    #[test]
-    fn an_instance_that_is_not_listening_never_repeats_a_stamp() {
-        let g = Generations::new(false);
-        assert_ne!(g.stamp(Some("o"), None), g.stamp(Some("o"), None));
-        g.set_trusted(true);
-        assert_eq!(g.stamp(Some("o"), None), g.stamp(Some("o"), None));
-    }
-}
+mod tests;
