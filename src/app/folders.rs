@@ -130,7 +130,9 @@ async fn parent(
     id: Option<&str>,
     raw: Option<&str>,
 ) -> Result<Option<String>> {
-    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
+    // Blank (a form's empty choice) is the top level, as the document says.
+    let raw = raw.map(|r| r.trim_matches(crate::app::list_params::is_blank_char));
+    let Some(raw) = raw.filter(|r| !r.is_empty()) else {
         return Ok(None);
     };
     let missing = || AppError::bad_request("Parent folder not found");

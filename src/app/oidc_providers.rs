@@ -30,9 +30,8 @@ pub struct ProviderInput {
     pub userinfo_url: Option<String>,
 }
 
-/// An optional endpoint: blank clears it, anything else must be an issuer-like URL.
+/// An optional endpoint: empty clears it, anything else must be an issuer-like URL.
 fn endpoint(v: &str) -> Result<Option<String>> {
-    let v = v.trim();
     if v.is_empty() {
         return Ok(None);
     }

@@ -52,6 +52,7 @@ fn looks_like_email(e: &str) -> bool {
 /// The rule every name (a person's, an organization's, a token's) follows: trimmed, present,
 /// and at most `max` characters; `what` names it in the refusal.
 pub(crate) fn bounded_name(raw: &str, what: &str, max: usize) -> Result<String, DomainError> {
+    crate::domain::library::within(raw, what, max)?;
     let name = raw.trim();
     if name.is_empty() {
         return Err(DomainError::invalid(format!("{what} is required")));

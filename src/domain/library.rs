@@ -221,8 +221,20 @@ pub fn id_list(raw: &[String], field: &str) -> Result<Vec<String>, DomainError> 
     Ok(seen.into_iter().collect())
 }
 
+/// Refuses text of more than `max` characters as it was sent, white space included: the limit
+/// the API document states is on what is sent, not on what is kept after trimming.
+pub(crate) fn within(raw: &str, field: &str, max: usize) -> Result<(), DomainError> {
+    if raw.chars().count() > max {
+        return Err(DomainError::invalid(format!(
+            "{field} must be no more than {max} characters"
+        )));
+    }
+    Ok(())
+}
+
 /// Trimmed text that must be present and at most `max` characters; `field` names it in errors.
 pub fn required_text(raw: &str, field: &str, max: usize) -> Result<String, DomainError> {
+    within(raw, field, max)?;
     let t = raw.trim();
     if t.is_empty() {
         return Err(DomainError::invalid(format!("{field} is required")));
@@ -236,6 +248,9 @@ pub fn optional_text(
     field: &str,
     max: usize,
 ) -> Result<Option<String>, DomainError> {
+    if let Some(r) = raw {
+        within(r, field, max)?;
+    }
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
         Some(t) => bounded(t, field, max).map(Some),
@@ -310,6 +325,10 @@ mod tests {
             "characters, not bytes"
         );
         assert!(Title::parse(&"x".repeat(501)).is_err());
+        assert!(
+            Title::parse(&format!("x{}", "\u{a0}".repeat(500))).is_err(),
+            "the limit counts what was sent, trailing spaces too"
+        );
     }
 
     #[test]

@@ -46,6 +46,7 @@ pub fn provider_key(raw: &str) -> Result<String, DomainError> {
 }
 
 fn text(raw: &str, field: &str, max: usize) -> Result<String, DomainError> {
+    super::library::within(raw, field, max)?;
     let t = raw.trim();
     if t.is_empty() {
         return Err(DomainError::invalid(format!("{field} is required")));
@@ -64,21 +65,68 @@ pub fn provider_name(raw: &str) -> Result<String, DomainError> {
     text(raw, "Provider name", 100)
 }
 
-/// The issuer's URL, where `/.well-known/openid-configuration` is found: http or https, no
-/// query or fragment.
+/// The issuer's URL, where `/.well-known/openid-configuration` is found: `http` or `https`, a
+/// host name or IPv4 address, an optional port (1–65535), and a path of letters, digits and
+/// `. _ ~ -`; no query, fragment, user or space. Exactly what the API document's pattern says.
 pub fn issuer_url(raw: &str) -> Result<String, DomainError> {
-    let u = text(raw, "Issuer URL", 2048)?;
-    let parsed = url::Url::parse(&u).map_err(|_| DomainError::invalid("Invalid issuer URL"))?;
-    if !matches!(parsed.scheme(), "http" | "https")
-        || parsed.host_str().is_none()
-        || parsed.query().is_some()
-        || parsed.fragment().is_some()
-    {
-        return Err(DomainError::invalid(
-            "Issuer URL must be an http or https URL without query or fragment",
-        ));
+    let refused = || {
+        DomainError::invalid("Issuer URL must be an http or https URL without query or fragment")
+    };
+    if raw.trim().is_empty() {
+        return Err(DomainError::invalid("Issuer URL is required"));
     }
-    Ok(u)
+    super::library::within(raw, "Issuer URL", 2048)?;
+    if !plain_http_url(raw) || url::Url::parse(raw).is_err() {
+        return Err(refused());
+    }
+    Ok(raw.to_string())
+}
+
+/// `http(s)://host[:port][/path]` as [`issuer_url`] describes it.
+fn plain_http_url(s: &str) -> bool {
+    let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
+    let rest = if lower.starts_with("https://") {
+        &s[8..]
+    } else if lower.starts_with("http://") {
+        &s[7..]
+    } else {
+        return false;
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let (host, port) = match authority.split_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (authority, None),
+    };
+    let port_ok = port.is_none_or(|p| {
+        !p.starts_with('0') && p.len() <= 5 && p.parse::<u16>().is_ok_and(|n| n > 0)
+    });
+    let path_ok = path
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"/._~-".contains(&b));
+    port_ok && path_ok && (ipv4(host) || dns_name(host))
+}
+
+/// Dotted labels of letters, digits and `-`, the last one starting with a letter.
+fn dns_name(host: &str) -> bool {
+    let labels: Vec<&str> = host.split('.').collect();
+    let last = labels.last().copied().unwrap_or_default();
+    labels
+        .iter()
+        .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        && last.starts_with(|c: char| c.is_ascii_alphabetic())
+}
+
+/// Four decimal octets, 0–255, without leading zeros.
+fn ipv4(host: &str) -> bool {
+    let octets: Vec<&str> = host.split('.').collect();
+    octets.len() == 4
+        && octets.iter().all(|o| {
+            !o.is_empty()
+                && o.len() <= 3
+                && o.bytes().all(|b| b.is_ascii_digit())
+                && (o.len() == 1 || !o.starts_with('0'))
+                && o.parse::<u16>().is_ok_and(|n| n <= 255)
+        })
 }
 
 /// The client id the provider issued: printable ASCII, no spaces (OAuth 2.0's `VSCHAR`s).
@@ -170,7 +218,25 @@ mod tests {
     fn issuers_are_plain_http_urls() {
         assert!(issuer_url("https://accounts.example.com").is_ok());
         assert!(issuer_url("http://127.0.0.1:8080/realms/x").is_ok());
-        for bad in ["", "ftp://x", "https://x?y=1", "https://x#f", "not a url"] {
+        assert!(issuer_url("HTTPS://Login.Example.com:65535/a/b_c~d").is_ok());
+        for bad in [
+            "",
+            "ftp://x",
+            "https://x?y=1",
+            "https://x#f",
+            "not a url",
+            "HTTPS://QNi0EM.c*",
+            " https://x.example",
+            "https://x.example ",
+            "https://u@x.example",
+            "https://x.example:0",
+            "https://x.example:65536",
+            "https://x.example:080",
+            "https://1.2.3.256",
+            "https://x.1",
+            "https://x..example",
+            "https://x.example/a%20b",
+        ] {
             assert!(issuer_url(bad).is_err(), "{bad}");
         }
     }

@@ -118,6 +118,7 @@ mod tests {
         );
         assert!(OrgName::parse(None).is_err());
         assert!(OrgName::parse(Some(&"x".repeat(256))).is_err());
+        assert!(OrgName::parse(Some(&format!("Acme{}", " ".repeat(252)))).is_err());
         assert_eq!(OrgName::workspace_of("Ann").as_str(), "Ann's Workspace");
     }
 }

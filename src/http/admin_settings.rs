@@ -39,9 +39,26 @@ pub struct SettingBody {
     #[schema(required = true, nullable = false, pattern = "^[a-z][a-z0-9_]{0,63}$")]
     key: Option<String>,
     /// Text; a number or boolean is kept as its text. Writing `***SET***` to a secret keeps it.
-    #[schema(required = true, nullable = false, value_type = String, max_length = 4096,
-        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$")]
+    #[schema(required = true, schema_with = setting_value)]
     value: Option<Value>,
+}
+
+/// Text without control characters, or a number or a boolean (kept as its text).
+fn setting_value() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+    OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(4096))
+                .pattern(Some(
+                    r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]*$",
+                )),
+        )
+        .item(ObjectBuilder::new().schema_type(Type::Number))
+        .item(ObjectBuilder::new().schema_type(Type::Boolean))
+        .build()
+        .into()
 }
 
 /// Every setting as `{key: value}`, secrets masked. A self-hosted instance admin also sees the

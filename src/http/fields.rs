@@ -148,12 +148,14 @@ pub fn uuid() -> Object {
     string().format(format(KnownFormat::Uuid)).build()
 }
 
-/// An id, or `null` for none.
-pub fn nullable_uuid() -> Object {
-    ObjectBuilder::new()
-        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
-        .format(format(KnownFormat::Uuid))
-        .build()
+/// An id, or `null` — or blank text, which reads as `null` (a form's empty choice).
+pub fn nullable_uuid() -> RefOr<Schema> {
+    or_blank(
+        ObjectBuilder::new()
+            .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+            .format(format(KnownFormat::Uuid))
+            .build(),
+    )
 }
 
 /// A list of ids; repeats count once.

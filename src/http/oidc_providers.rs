@@ -133,9 +133,11 @@ fn string(pattern: &str) -> ObjectBuilder {
 /// An http or https URL: a host name (or IPv4 address), a port, a path; no query or fragment.
 fn issuer_schema() -> Object {
     const OCTET: &str = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+    const PORT: &str =
+        "(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})";
     let host = format!("(([A-Za-z0-9-]+\\.)*[A-Za-z][A-Za-z0-9-]*|{OCTET}(\\.{OCTET}){{3}})");
     string(&format!(
-        "^[Hh][Tt][Tt][Pp][Ss]?://{host}(:[1-9][0-9]{{0,3}})?(/[A-Za-z0-9._~-]*)*$"
+        "^[Hh][Tt][Tt][Pp][Ss]?://{host}(:{PORT})?(/[A-Za-z0-9._~-]*)*$"
     ))
     .max_length(Some(2048))
     .build()

@@ -84,6 +84,17 @@ async fn folders_nest_and_names_are_unique_among_siblings_only() {
     )
     .await;
     assert_eq!(top["parent_id"], Value::Null);
+    // A form's empty choice (blank text) is the top level too, as the document says.
+    for blank in ["", " ", "\u{a0}"] {
+        let made = folder(
+            app,
+            alice,
+            json!({"name": format!("Top{}", blank.len()), "parent_id": blank}),
+        )
+        .await;
+        let got = get_ok(app, alice, &format!("/api/folders/{made}")).await;
+        assert_eq!(got["parent_id"], Value::Null, "{blank:?}");
+    }
 }
 
 #[tokio::test]

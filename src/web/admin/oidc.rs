@@ -51,7 +51,7 @@ impl ProviderForm {
         ProviderInput {
             key: self.key.map(|k| k.trim().to_string()),
             name: self.name,
-            issuer_url: self.issuer_url,
+            issuer_url: self.issuer_url.map(|u| u.trim().to_string()),
             client_id: self.client_id,
             client_secret: self.client_secret.map(|s| s.trim().to_string()),
             scopes: self.scopes,
