@@ -169,8 +169,8 @@ pub struct NewUserBody {
     #[schema(required = true, schema_with = crate::http::fields::person_name)]
     name: Option<String>,
     /// Without one the person signs in through an OpenID provider, the `send_invite` link or
-    /// "forgot password".
-    #[schema(schema_with = crate::http::fields::password)]
+    /// "forgot password" (empty or `null`: none).
+    #[schema(schema_with = crate::http::fields::password_or_empty)]
     password: Option<String>,
     is_admin: Option<bool>,
     /// Email the person a link to choose their password (valid 7 days).
@@ -210,13 +210,13 @@ async fn create(
 
 #[derive(Deserialize, ToSchema)]
 pub struct UserEditBody {
-    #[schema(schema_with = crate::http::fields::person_name)]
+    #[schema(schema_with = crate::http::fields::nullable_person_name)]
     name: Option<String>,
-    #[schema(schema_with = crate::http::fields::email)]
+    #[schema(schema_with = crate::http::fields::nullable_email)]
     email: Option<String>,
     is_admin: Option<bool>,
-    /// A new password; every session and API token of the person ends.
-    #[schema(schema_with = crate::http::fields::password)]
+    /// A new password; every session and API token of the person ends. Empty keeps it.
+    #[schema(schema_with = crate::http::fields::password_or_empty)]
     password: Option<String>,
 }
 

@@ -67,6 +67,31 @@ pub fn email() -> Object {
         .build()
 }
 
+/// A field an admin's edit may leave out, send as `null`, or (a password) send empty: each
+/// keeps what is stored, as the original client sends them.
+pub fn kept_if_null(mut schema: Object) -> Object {
+    schema.schema_type = SchemaType::from_iter([Type::String, Type::Null]);
+    schema
+}
+
+pub fn nullable_person_name() -> Object {
+    kept_if_null(person_name())
+}
+
+pub fn nullable_email() -> Object {
+    kept_if_null(email())
+}
+
+/// A new password, or empty (or `null`) to keep the current one.
+pub fn password_or_empty() -> RefOr<Schema> {
+    let empty = string().max_length(Some(0)).build();
+    let any_of = utoipa::openapi::schema::AnyOfBuilder::new()
+        .item(kept_if_null(password()))
+        .item(empty)
+        .build();
+    RefOr::T(Schema::AnyOf(any_of))
+}
+
 pub fn person_name() -> Object {
     one_line(255)
 }

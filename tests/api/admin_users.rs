@@ -87,6 +87,12 @@ async fn an_admin_lists_adds_changes_and_deletes_people() {
     // A body with nothing this endpoint knows changes nothing and shows the person as they are.
     let unchanged = put(&app, &ada, &bob.id, json!({"nickname": "Bobby"})).await;
     assert_eq!(expect(unchanged, StatusCode::OK).await, changed);
+    // So does `null`, and an empty password, as the original client sends them (and as the
+    // document now says).
+    let kept = json!({"name": null, "email": null, "password": ""});
+    let unchanged = put(&app, &ada, &bob.id, kept).await;
+    assert_eq!(expect(unchanged, StatusCode::OK).await, changed);
+    assert_eq!(me_status(&app, &bob.jwt).await, StatusCode::OK);
     // A new password ends every session the old one opened.
     assert_eq!(me_status(&app, &bob.jwt).await, StatusCode::OK);
     let reset = put(&app, &ada, &bob.id, json!({"password": "Another-456"})).await;
