@@ -328,9 +328,11 @@ pub async fn save_ai(store: &Store, mode: Mode, admin: &CurrentUser, input: AiIn
         }
         changes.push(("ai_provider", v.to_string()));
     }
-    if let Some(v) = input.api_key.as_deref().map(str::trim) {
+    if let Some(raw) = input.api_key.as_deref() {
+        // Checked as sent (a control character is refused, even at an end), then trimmed.
+        let v = text(raw, "ai_api_key", 500)?;
         if !v.is_empty() && v != MASK {
-            changes.push(("ai_api_key", text(v, "ai_api_key", 500)?));
+            changes.push(("ai_api_key", v));
         }
     }
     if let Some(v) = &input.model {

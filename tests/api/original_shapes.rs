@@ -422,6 +422,8 @@ async fn ai_settings_are_kept_and_read_back_and_the_key_never_comes_back() {
     for bad in [
         json!({"ai_provider": "skynet"}),
         json!({"ai_model": "two words"}),
+        json!({"ai_api_key": "\tsk-new"}),
+        json!({"ai_api_key": "\n"}),
     ] {
         let res = app
             .post("/api/admin/settings/ai", Some(&ada.jwt), bad)
