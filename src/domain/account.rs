@@ -57,11 +57,6 @@ pub(crate) fn bounded_name(raw: &str, what: &str, max: usize) -> Result<String, 
     if name.is_empty() {
         return Err(DomainError::invalid(format!("{what} is required")));
     }
-    if name.chars().count() > max {
-        return Err(DomainError::invalid(format!(
-            "{what} must be no more than {max} characters"
-        )));
-    }
     crate::domain::library::printable(name, what)?;
     single_line(name, what)?;
     Ok(name.to_string())

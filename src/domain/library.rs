@@ -239,7 +239,7 @@ pub fn required_text(raw: &str, field: &str, max: usize) -> Result<String, Domai
     if t.is_empty() {
         return Err(DomainError::invalid(format!("{field} is required")));
     }
-    bounded(t, field, max)
+    bounded(t, field)
 }
 
 /// Trimmed optional text of at most `max` characters; empty reads as absent (`null`, not `""`).
@@ -253,16 +253,12 @@ pub fn optional_text(
     }
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
-        Some(t) => bounded(t, field, max).map(Some),
+        Some(t) => bounded(t, field).map(Some),
     }
 }
 
-fn bounded(t: &str, field: &str, max: usize) -> Result<String, DomainError> {
-    if t.chars().count() > max {
-        return Err(DomainError::invalid(format!(
-            "{field} must be no more than {max} characters"
-        )));
-    }
+/// Trimmed text already [`within`] its limit: printable, kept.
+fn bounded(t: &str, field: &str) -> Result<String, DomainError> {
     printable(t, field)?;
     Ok(t.to_string())
 }

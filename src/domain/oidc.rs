@@ -2,7 +2,7 @@
 //! names it in `/api/auth/<key>`), name, issuer, client and scopes, and what happens to a new
 //! face (`auto_create_users`, `default_role`).
 
-use super::library::printable;
+use super::library::required_text;
 use super::DomainError;
 
 /// Names under `/api/auth/` that the API itself uses; no provider may take them.
@@ -45,24 +45,9 @@ pub fn provider_key(raw: &str) -> Result<String, DomainError> {
     Ok(k.to_string())
 }
 
-fn text(raw: &str, field: &str, max: usize) -> Result<String, DomainError> {
-    super::library::within(raw, field, max)?;
-    let t = raw.trim();
-    if t.is_empty() {
-        return Err(DomainError::invalid(format!("{field} is required")));
-    }
-    if t.chars().count() > max {
-        return Err(DomainError::invalid(format!(
-            "{field} must be no more than {max} characters"
-        )));
-    }
-    printable(t, field)?;
-    Ok(t.to_string())
-}
-
 /// The name people see on the sign-in button.
 pub fn provider_name(raw: &str) -> Result<String, DomainError> {
-    text(raw, "Provider name", 100)
+    required_text(raw, "Provider name", 100)
 }
 
 /// The issuer's URL, where `/.well-known/openid-configuration` is found: `http` or `https`, a
@@ -131,7 +116,7 @@ fn ipv4(host: &str) -> bool {
 
 /// The client id the provider issued: printable ASCII, no spaces (OAuth 2.0's `VSCHAR`s).
 pub fn client_id(raw: &str) -> Result<String, DomainError> {
-    let id = text(raw, "Client ID", 255)?;
+    let id = required_text(raw, "Client ID", 255)?;
     if id.contains(char::is_whitespace) {
         return Err(DomainError::invalid("Client ID must not contain spaces"));
     }
@@ -149,11 +134,7 @@ pub fn client_secret(raw: &str) -> Result<String, DomainError> {
     if raw.is_empty() {
         return Err(DomainError::invalid("Client secret is required"));
     }
-    if raw.len() > 1000 {
-        return Err(DomainError::invalid(
-            "Client secret must be no more than 1000 characters",
-        ));
-    }
+    super::library::within(raw, "Client secret", 1000)?;
     let ascii = raw.bytes().all(|b| (b' '..=b'~').contains(&b));
     if !ascii || raw.starts_with(' ') || raw.ends_with(' ') {
         return Err(DomainError::invalid(

@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use slugbase::config::Mode;
 
-use crate::helpers::{expect, spawn_app, TestApp};
+use crate::helpers::{cookie, expect, set_cookie_line, spawn_app, TestApp};
 
 #[tokio::test]
 async fn a_cookie_write_without_the_csrf_header_is_refused_and_changes_nothing() {
@@ -98,7 +98,7 @@ async fn signing_out_with_the_cookie_needs_no_csrf_token_and_ends_only_that_sess
     let app = spawn_app(Mode::Selfhosted).await;
     let ada = app.setup_admin("ada@example.com").await;
     let (browser, login) = app.browser_signed_in(&ada.email).await;
-    let token = crate::helpers::cookie(&login, "token").unwrap();
+    let token = cookie(&login, "token").unwrap();
     let me = |c: &reqwest::Client| c.get(app.url("/api/auth/me")).send();
     assert_eq!(me(&browser).await.unwrap().status(), StatusCode::OK);
 
@@ -126,21 +126,6 @@ async fn signing_out_with_the_cookie_needs_no_csrf_token_and_ends_only_that_sess
         StatusCode::OK,
     )
     .await;
-}
-
-/// The CSRF cookie a response sets (by its name here), with its attributes.
-fn set_csrf(res: &reqwest::Response, name: &str) -> Option<String> {
-    res.headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .map(str::to_string)
-}
-
-fn value(set_cookie: &str) -> String {
-    let pair = set_cookie.split(';').next().unwrap();
-    pair.split_once('=').unwrap().1.to_string()
 }
 
 /// `GET /api/csrf-token` from a browser (which also keeps the cookie).
@@ -197,10 +182,10 @@ async fn signing_in_renews_the_csrf_token_and_the_one_from_before_stops_working(
         .send()
         .await
         .unwrap();
-    let renewed = value(&set_csrf(&login, "csrf_token").expect("sign-in sets a new CSRF cookie"));
+    let renewed = cookie(&login, "csrf_token").expect("sign-in sets a new CSRF cookie");
     assert_ne!(renewed, before);
     assert_eq!(login.status(), StatusCode::OK);
-    let session = crate::helpers::cookie(&login, "token").unwrap();
+    let session = cookie(&login, "token").unwrap();
 
     // The planted token, sent with the planted cookie, does not work in the new session.
     let planted = create_token(
@@ -230,7 +215,7 @@ async fn a_csrf_token_works_only_in_the_session_it_was_issued_in() {
     let (mallory, _) = app.browser_signed_in(&ada.email).await;
     let theirs = fetch_token(&app, &mallory).await;
     let (_, victim_login) = app.browser_signed_in(&ada.email).await;
-    let victim = crate::helpers::cookie(&victim_login, "token").unwrap();
+    let victim = cookie(&victim_login, "token").unwrap();
     let cookies = format!("token={victim}; csrf_token={theirs}");
     let res = create_token(&app, &cookies, &theirs, "x").await;
     expect(res, StatusCode::FORBIDDEN).await;
@@ -241,8 +226,8 @@ async fn a_csrf_token_works_only_in_the_session_it_was_issued_in() {
         .send()
         .await
         .unwrap();
-    let after = set_csrf(&out, "csrf_token").expect("signing out sets a new CSRF cookie");
-    assert_ne!(value(&after), theirs);
+    let after = cookie(&out, "csrf_token").expect("signing out sets a new CSRF cookie");
+    assert_ne!(after, theirs);
     expect(out, StatusCode::OK).await;
 }
 
@@ -277,15 +262,15 @@ async fn under_https_the_csrf_cookie_is_a_host_cookie() {
     .await;
     let ada = app.setup_admin("ada@example.com").await;
     let res = app.get("/api/csrf-token", None).await;
-    let set = set_csrf(&res, "__Host-csrf_token").expect("__Host- cookie under https");
-    assert!(set_csrf(&res, "csrf_token").is_none());
+    let set = set_cookie_line(&res, "__Host-csrf_token").expect("__Host- cookie under https");
+    assert!(cookie(&res, "csrf_token").is_none());
     let attrs = set.to_ascii_lowercase();
     assert!(attrs.contains("; secure"), "{set}");
     assert!(attrs.contains("; path=/"), "{set}");
     assert!(!attrs.contains("domain="), "{set}");
     // Issued signed out, it does not work in Ada's session; one fetched in it does, under the
     // prefixed name only.
-    let signed_out = value(&set);
+    let signed_out = cookie(&res, "__Host-csrf_token").unwrap();
     let host_cookie = |csrf: &str| format!("token={}; __Host-csrf_token={csrf}", ada.jwt);
     let res = create_token(&app, &host_cookie(&signed_out), &signed_out, "a").await;
     expect(res, StatusCode::FORBIDDEN).await;
@@ -296,7 +281,7 @@ async fn under_https_the_csrf_cookie_is_a_host_cookie() {
         .send()
         .await
         .unwrap();
-    let token = value(&set_csrf(&res, "__Host-csrf_token").unwrap());
+    let token = cookie(&res, "__Host-csrf_token").unwrap();
     let plain = format!("token={}; csrf_token={token}", ada.jwt);
     expect(
         create_token(&app, &plain, &token, "b").await,

@@ -447,16 +447,22 @@ impl TestApp {
     }
 }
 
-/// The value a response sets for cookie `name`.
-pub fn cookie(res: &Response, name: &str) -> Option<String> {
+/// The whole `Set-Cookie` line a response sends for cookie `name`, with its attributes.
+pub fn set_cookie_line(res: &Response, name: &str) -> Option<String> {
     res.headers()
         .get_all("set-cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find_map(|v| {
-            v.strip_prefix(&format!("{name}="))
-                .map(|rest| rest.split(';').next().unwrap_or("").to_string())
-        })
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_string)
+}
+
+/// The value a response sets for cookie `name`.
+pub fn cookie(res: &Response, name: &str) -> Option<String> {
+    set_cookie_line(res, name).map(|line| {
+        let pair = line.split(';').next().unwrap_or("");
+        pair.split_once('=').map_or("", |(_, v)| v).to_string()
+    })
 }
 
 /// Asserts the status and returns the JSON body.

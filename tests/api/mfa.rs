@@ -3,7 +3,8 @@
 //! a session).
 
 use crate::helpers::{
-    cookie, enable_mfa, expect, spawn_app, spawn_with, Authenticator, Person, TestApp, PASSWORD,
+    cookie, enable_mfa, expect, set_cookie_line, spawn_app, spawn_with, Authenticator, Person,
+    TestApp, PASSWORD,
 };
 use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
@@ -31,15 +32,6 @@ async fn status(app: &TestApp, who: &Person) -> Value {
         StatusCode::OK,
     )
     .await
-}
-
-fn set_cookie_line(res: &Response, name: &str) -> Option<String> {
-    res.headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .map(str::to_string)
 }
 
 #[tokio::test]
